@@ -1,0 +1,22 @@
+# The two commands of the README:  make tour  (the main job)  and  make test  (lint + the test suite).
+.PHONY: tour test bench setup setup-test clean
+
+setup:
+	bash scripts/setup.sh
+
+setup-test:
+	bash scripts/setup.sh test
+
+tour: setup
+	.venv/bin/autograd-mini tour
+
+test: setup-test
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/python -m pytest
+
+bench: setup-test
+	.venv/bin/python benchmarks/run.py
+
+clean:
+	rm -rf .venv autograd-mini-tour

@@ -1,0 +1,39 @@
+"""autograd-mini: a scalar reverse-mode autodiff engine for learning and checking backpropagation."""
+
+from autograd_mini.engine import (
+    Value,
+    detect_anomaly,
+    grad,
+    hessian,
+    is_grad_enabled,
+    no_grad,
+    topological_order,
+)
+from autograd_mini.gradcheck import GradcheckError, gradcheck
+from autograd_mini.ops import OPS, Op
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "OPS",
+    "GradcheckError",
+    "Op",
+    "Value",
+    "detect_anomaly",
+    "draw_dot",
+    "grad",
+    "gradcheck",
+    "hessian",
+    "is_grad_enabled",
+    "no_grad",
+    "topological_order",
+]
+
+
+def __getattr__(name):
+    # draw_dot imports graphviz; loaded on first use so the engine itself imports nothing but the standard library
+    if name == "draw_dot":
+        from autograd_mini.draw import draw_dot
+
+        return draw_dot
+    raise AttributeError(f"module 'autograd_mini' has no attribute {name!r}")

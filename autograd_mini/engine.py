@@ -1,0 +1,454 @@
+"""The scalar autodiff engine: ``Value`` nodes, the topological order, and reverse-mode backpropagation.
+
+A ``Value`` remembers the op that produced it (``_op``) and its operands (``_a`` and ``_b``). Nothing else: no
+closure per node (a closure that captures its own output is a reference cycle, and cycles leave every graph to the
+cyclic garbage collector), no set of children (order would vary and ``a + a`` would lose an edge). The derivative
+rules live once, in ``ops.py``; the backward pass reads them.
+
+The chain rule, as every document in ``shared/seeds`` uses it: for a node ``out = f(a, b)``
+
+    dL/da += dL/dout * dout/da        dL/db += dL/dout * dout/db
+
+applied to the nodes from the output back to the inputs (reverse topological order), so that each node's
+``dL/dout`` is complete before it is passed on.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import traceback
+from contextlib import contextmanager
+
+from autograd_mini.ops import (
+    ABS,
+    ADD,
+    COS,
+    DIV,
+    EXP,
+    LOG,
+    MUL,
+    NEG,
+    POW,
+    POWV,
+    RDIV,
+    RELU,
+    RPOW,
+    RSUB,
+    SIGMOID,
+    SIN,
+    SQRT,
+    SUB,
+    TANH,
+)
+
+# Module state, read on every op. Plain globals: the cheapest lookup Python has.
+_grad_enabled = True  # False inside no_grad(): ops build no graph
+_anomaly = None  # inside detect_anomaly(): {id(node): (node, where it was created)}
+
+_new = object.__new__
+
+
+def _as_float(x, where):
+    """A real number as a float, or a TypeError that names where it was used and what it was."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(
+            f"{where} takes a real number (int, float, numpy scalar) or a Value, "
+            f"got {type(x).__name__} {x!r}"
+        )
+    return float(x)
+
+
+class Value:
+    """A scalar in a computation graph: its value ``data`` and, after ``backward()``, ``grad`` = d output / d self."""
+
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b")
+    __array_ufunc__ = None  # numpy scalars defer to our reflected ops: np.float64(2) * v is a Value
+
+    def __init__(self, data, label=""):
+        if type(data) is not float:
+            data = _as_float(data, "Value()")
+        if not isinstance(label, str):
+            raise TypeError(f"Value() label must be a str, got {type(label).__name__} {label!r}")
+        self.data = data
+        self.grad = 0.0
+        self.label = label
+        self._op = None
+        self._a = None
+        self._b = None
+
+    # -- the ops: each line names its rule in ops.py ----------------------------------------------------------
+
+    def __add__(self, other):
+        return _binary(ADD, self, other)
+
+    __radd__ = __add__  # x + y = y + x
+
+    def __sub__(self, other):
+        return _binary(SUB, self, other)
+
+    def __rsub__(self, other):  # other - self, other a number
+        return _binary(RSUB, self, other)
+
+    def __mul__(self, other):
+        return _binary(MUL, self, other)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        return _binary(DIV, self, other)
+
+    def __rtruediv__(self, other):  # other / self, other a number
+        return _binary(RDIV, self, other)
+
+    def __pow__(self, other):
+        return _binary(POWV if isinstance(other, Value) else POW, self, other)
+
+    def __rpow__(self, other):  # other ** self, other a number
+        return _binary(RPOW, self, other)
+
+    def __neg__(self):
+        return _unary(NEG, self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _unary(ABS, self)
+
+    def exp(self):
+        return _unary(EXP, self)
+
+    def log(self):
+        return _unary(LOG, self)
+
+    def sqrt(self):
+        return _unary(SQRT, self)
+
+    def tanh(self):
+        return _unary(TANH, self)
+
+    def sigmoid(self):
+        return _unary(SIGMOID, self)
+
+    def relu(self):
+        return _unary(RELU, self)
+
+    def sin(self):
+        return _unary(SIN, self)
+
+    def cos(self):
+        return _unary(COS, self)
+
+    # -- the graph -------------------------------------------------------------------------------------------
+
+    @property
+    def op(self):
+        """The ``Op`` that produced this node, or None for a leaf (an input or a parameter)."""
+        return self._op
+
+    @property
+    def is_leaf(self):
+        return self._op is None
+
+    @property
+    def operands(self):
+        """The op's operands in order: Values, and numbers that were mixed into the op. () for a leaf."""
+        if self._op is None:
+            return ()
+        return (self._a,) if self._b is None else (self._a, self._b)
+
+    @property
+    def children(self):
+        """The Values this node was computed from, in operand order; ``a + a`` lists ``a`` twice."""
+        return tuple(v for v in self.operands if isinstance(v, Value))
+
+    def local_grads(self):
+        """d self / d operand for each operand, as floats (the op's rule in ops.py, evaluated here)."""
+        if self._op is None:
+            return ()
+        a, b = self._a, self._b
+        return self._op.partials(a.data, b.data if isinstance(b, Value) else b, self.data)
+
+    def detach(self):
+        """A new leaf with the same value: the graph behind this node stops here."""
+        return Value(self.data, self.label)
+
+    def __float__(self):
+        return self.data
+
+    def __repr__(self):
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    # -- reverse mode ----------------------------------------------------------------------------------------
+
+    def backward(self, grad=1.0):
+        """Fill ``.grad`` of every node behind this one with d self / d node.
+
+        Leaves (inputs, parameters) accumulate, as in every framework, so gradients of several outputs or
+        samples add up until you zero them. Interior nodes are recomputed on each call, never counted twice.
+        """
+        if not isinstance(grad, float):
+            grad = _as_float(grad, "backward(grad=...)")
+        order = topological_order(self, zero_interior=True)
+        self.grad += grad
+        anomaly = _anomaly
+        node = None
+        try:
+            for node in reversed(order):
+                op = node._op
+                if op is None:
+                    continue
+                g = node.grad
+                a = node._a
+                b = node._b
+                if b is None:  # unary op
+                    (da,) = op.partials(a.data, None, node.data)
+                    a.grad += g * da
+                elif type(b) is Value:  # both operands are nodes
+                    da, db = op.partials(a.data, b.data, node.data)
+                    a.grad += g * da
+                    b.grad += g * db
+                else:  # b is a number kept inside the op
+                    da = op.partials(a.data, b, node.data)[0]
+                    a.grad += g * da
+                if anomaly is not None:
+                    _check_backward(node, g)
+        except (ArithmeticError, ValueError) as err:
+            raise type(err)(
+                f"backward through {node._op.describe(node._a.data, _data(node._b))} "
+                f"(d/d operand of {node._op.name}) failed: {err}. The derivative is not finite at this point."
+            ) from None
+
+
+def _data(x):
+    return x.data if isinstance(x, Value) else x
+
+
+# -- applying an op ----------------------------------------------------------------------------------------------
+
+
+def _binary(op, a, b):
+    """out = op(a, b) for a Value a and a Value or number b."""
+    if type(b) is Value:
+        bd = b.data
+    elif type(b) is float:
+        bd = b
+    elif isinstance(b, Value):
+        bd = b.data
+    else:
+        b = bd = _as_float(b, f"Value {op.symbol}")
+    try:
+        data = op.forward(a.data, bd)
+    except (ArithmeticError, ValueError) as err:
+        raise _op_error(op, a.data, bd, err) from None
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if _grad_enabled:
+        out._op = op
+        out._a = a
+        out._b = b
+    else:
+        out._op = out._a = out._b = None
+    if _anomaly is not None:
+        _check_forward(out, op, a.data, bd)
+    return out
+
+
+def _unary(op, a):
+    """out = op(a) for a Value a."""
+    try:
+        data = op.forward(a.data, None)
+    except (ArithmeticError, ValueError) as err:
+        raise _op_error(op, a.data, None, err) from None
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if _grad_enabled:
+        out._op = op
+        out._a = a
+    else:
+        out._op = out._a = None
+    out._b = None
+    if _anomaly is not None:
+        _check_forward(out, op, a.data, None)
+    return out
+
+
+def _op_error(op, a, b, err):
+    """The error a learner should see: which op, which value, what the op needs."""
+    what = op.describe(a, b)
+    if isinstance(err, ZeroDivisionError):
+        return ZeroDivisionError(f"division by zero in {what} (Value.{op.name}): {op.domain or err}")
+    if isinstance(err, OverflowError):
+        return OverflowError(
+            f"{what} overflows a float (Value.{op.name}): the result is larger than 1.8e308; "
+            f"scale the input down or use a numerically stable formulation"
+        )
+    reason = str(err) if str(err) != "math domain error" else op.domain
+    if op.name == "log":
+        return ValueError(f"log of {a!r} in Value.log(): the argument must be positive")
+    return ValueError(f"{what} is undefined (Value.{op.name}): {reason}")
+
+
+# -- graph traversal -------------------------------------------------------------------------------------------
+
+
+def topological_order(root, zero_interior=False):
+    """Every node behind ``root``, each after all of its children (inputs first, root last).
+
+    An explicit stack instead of recursion, so a chain a million nodes deep is fine. Each node is pushed with a
+    marker below its children; when the marker comes back up, all of the node's children are placed, so the node
+    can be placed too. With ``zero_interior`` the grads of non-leaf nodes are reset on the way (backward needs that).
+    """
+    order = []
+    seen = set()
+    stack = [root]
+    push = stack.append
+    pop = stack.pop
+    place = order.append
+    mark = _PLACE
+    while stack:
+        node = pop()
+        if node is mark:
+            node = pop()
+            if zero_interior and node._op is not None:
+                node.grad = 0.0
+            place(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        push(node)
+        push(mark)
+        b = node._b
+        if type(b) is Value and b not in seen:
+            push(b)
+        a = node._a
+        if a is not None and a not in seen:
+            push(a)
+    return order
+
+
+_PLACE = object()
+
+
+# -- no_grad ---------------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def no_grad():
+    """Inside, ops compute values but record no graph (evaluation, parameter updates). Also a decorator."""
+    global _grad_enabled
+    before = _grad_enabled
+    _grad_enabled = False
+    try:
+        yield
+    finally:
+        _grad_enabled = before
+
+
+def is_grad_enabled():
+    return _grad_enabled
+
+
+# -- higher-order gradients -------------------------------------------------------------------------------------
+
+
+def grad(output, inputs, create_graph=False):
+    """d output / d input for each input, as Values, without touching any ``.grad``.
+
+    With ``create_graph=True`` the gradients are themselves graphs (built from the same op rules, evaluated on
+    Values), so they can be differentiated again: ``grad(grad(y, x, create_graph=True)[0], x)`` is d2y/dx2.
+    ``inputs`` may be one Value (the result is then one Value) or a sequence of Values (a list comes back).
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"grad() output must be a Value, got {type(output).__name__} {output!r}")
+    single = isinstance(inputs, Value)
+    inputs = [inputs] if single else list(inputs)
+    for x in inputs:
+        if not isinstance(x, Value):
+            raise TypeError(f"grad() inputs must be Values, got {type(x).__name__} {x!r}")
+    order = topological_order(output)
+    value = (lambda v: v) if create_graph else _data  # the rules see Values (to build a graph) or floats
+    grads = {output: Value(1.0) if create_graph else 1.0}
+    global _grad_enabled
+    before = _grad_enabled
+    _grad_enabled = create_graph
+    try:
+        for node in reversed(order):
+            g = grads.get(node)
+            if g is None or node._op is None:
+                continue
+            a, b = node._a, node._b
+            partials = node._op.partials(value(a), value(b) if isinstance(b, Value) else b, value(node))
+            for child, d in zip((a, b), partials):
+                if isinstance(child, Value):
+                    contribution = g * d
+                    grads[child] = grads[child] + contribution if child in grads else contribution
+    finally:
+        _grad_enabled = before
+    result = [_as_value(grads.get(x, 0.0)) for x in inputs]
+    return result[0] if single else result
+
+
+def _as_value(g):
+    return g if isinstance(g, Value) else Value(g)
+
+
+def hessian(output_fn, point):
+    """The matrix of second derivatives d2f / dx_i dx_j of ``output_fn(*xs)`` at ``point`` (a list of numbers)."""
+    xs = [Value(p, label=f"x{i}") for i, p in enumerate(point)]
+    first = grad(output_fn(*xs), xs, create_graph=True)
+    return [[g.data for g in grad(d, xs)] for d in first]
+
+
+# -- anomaly mode ------------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def detect_anomaly():
+    """Raise ``FloatingPointError`` where a NaN or inf first appears, naming the op and where the node was made.
+
+    Slower (every node remembers the line that created it), so for hunting a problem, not for training.
+    """
+    global _anomaly
+    before = _anomaly
+    _anomaly = {}
+    try:
+        yield
+    finally:
+        _anomaly = before
+
+
+def _creation_site():
+    """The innermost line outside this package that is running now."""
+    for frame in reversed(traceback.extract_stack()):
+        if "/autograd_mini/" not in frame.filename.replace("\\", "/") or frame.name.startswith("test"):
+            return f"{frame.filename}:{frame.lineno} in {frame.name}: {frame.line}"
+    return "unknown"
+
+
+def _check_forward(out, op, a, b):
+    where = _creation_site()
+    _anomaly[id(out)] = (out, where)
+    if not math.isfinite(out.data):
+        raise FloatingPointError(
+            f"anomaly: {op.describe(a, b)} = {out.data!r} (Value.{op.name}), created at {where}"
+        )
+
+
+def _check_backward(node, g):
+    for child in (node._a, node._b):
+        if isinstance(child, Value) and not math.isfinite(child.grad):
+            where = _anomaly.get(id(node), (None, "outside detect_anomaly()"))[1]
+            raise FloatingPointError(
+                f"anomaly in backward: the gradient passed from {node._op.name} "
+                f"({node._op.describe(node._a.data, _data(node._b))} = {node.data!r}, upstream grad {g!r}, "
+                f"local derivatives {node.local_grads()!r}) to its operand is {child.grad!r}; "
+                f"the {node._op.name} node was created at {where}"
+            )

@@ -1,0 +1,70 @@
+"""Central finite differences against autodiff: the check every hand-derived or hand-coded gradient deserves."""
+
+from __future__ import annotations
+
+import math
+
+from autograd_mini.engine import Value, _as_float, grad, no_grad
+
+
+class GradcheckError(AssertionError):
+    """Autodiff and finite differences disagree; the message has the table, ``rows`` the numbers."""
+
+    def __init__(self, message, rows):
+        super().__init__(message)
+        self.rows = rows
+
+
+def numeric_gradient(f, point, eps=1e-6):
+    """Central differences (f(x + eps e_i) - f(x - eps e_i)) / (2 eps) for each coordinate i, on plain values."""
+    point = [float(p) for p in point]
+    result = []
+    with no_grad():
+        for i in range(len(point)):
+            up, down = list(point), list(point)
+            up[i] += eps
+            down[i] -= eps
+            f_up = _scalar(f(*[Value(v) for v in up]))
+            f_down = _scalar(f(*[Value(v) for v in down]))
+            result.append((f_up - f_down) / (2 * eps))
+    return result
+
+
+def _scalar(y):
+    if isinstance(y, Value):
+        return y.data
+    return _as_float(y, "gradcheck: the function's result")
+
+
+def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
+    """Compare autodiff's gradient of ``f(*inputs)`` with central finite differences.
+
+    ``inputs``: numbers or Values (their ``data`` is used). Passes when, for every input,
+    ``|analytic - numeric| <= atol + rtol * |numeric|``; returns True. Otherwise raises ``GradcheckError`` whose
+    message shows, per input, the analytic and the numeric value and their difference.
+    """
+    point = [x.data if isinstance(x, Value) else _as_float(x, "gradcheck() input") for x in inputs]
+    for name, v in (("eps", eps), ("atol", atol), ("rtol", rtol)):
+        if not (isinstance(v, (int, float)) and v >= 0 and math.isfinite(v)) or (name == "eps" and v == 0):
+            raise ValueError(f"gradcheck(): {name} must be a finite number > 0 (>= 0 for tolerances), got {v!r}")
+    xs = [Value(p, label=f"x{i}") for i, p in enumerate(point)]
+    y = f(*xs)
+    if not isinstance(y, Value):
+        raise TypeError(f"gradcheck(): f must return a Value, got {type(y).__name__} {y!r}")
+    analytic = [g.data for g in grad(y, xs)]
+    numeric = numeric_gradient(f, point, eps)
+    rows = []
+    bad = False
+    for i, (a, n) in enumerate(zip(analytic, numeric)):
+        diff = abs(a - n)
+        ok = diff <= atol + rtol * abs(n)
+        bad |= not ok
+        rows.append((f"x{i}", point[i], a, n, diff, ok))
+    if bad:
+        lines = [f"gradcheck failed (eps={eps:g}, atol={atol:g}, rtol={rtol:g}):",
+                 f"{'input':>6} {'value':>14} {'analytic':>16} {'numeric':>16} {'|difference|':>14}"]
+        for name, x, a, n, diff, ok in rows:
+            flag = "" if ok else "   <-- mismatch"
+            lines.append(f"{name:>6} {x:>14.6g} {a:>16.10g} {n:>16.10g} {diff:>14.3e}{flag}")
+        raise GradcheckError("\n".join(lines), rows)
+    return True

@@ -1,0 +1,158 @@
+"""The primitive operations: each one's forward value and local partial derivatives, stated once.
+
+Every op is one ``Op`` record. ``forward(a, b)`` computes the result from plain floats. ``partials(a, b, out)``
+returns the local derivatives ``(d out / d a, d out / d b)`` of the op, one per operand.
+
+The partials are written with ordinary arithmetic and with the helpers below (``log``, ``cos`` ...), so the same
+rule works on floats (the fast backward pass) and on ``Value`` nodes (``grad(..., create_graph=True)``, where the
+derivative itself becomes a graph that can be differentiated again). Backward, higher-order gradients, the edge
+labels of the drawing, the step-by-step trace and the gradient tests all read this one table.
+
+Operands: ``a`` is always a ``Value``. ``b`` is a second ``Value``, a plain float (a number mixed into the op,
+kept inside the op rather than as a node of its own), or ``None`` for unary ops. Ops whose number stands on the
+left (``3 - x``, ``3 / x``, ``2 ** x``) have their own "reflected" entry, so ``a`` is still the Value.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+class Op:
+    """One primitive: a name, how it is written, its forward value and its local partial derivatives."""
+
+    __slots__ = ("name", "symbol", "forward", "partials", "arity", "domain")
+
+    def __init__(self, name, symbol, arity, forward, partials, domain=""):
+        self.name = name  # method name, e.g. "tanh" or "__mul__"-free short name "mul"
+        self.symbol = symbol  # how the op is drawn: "*", "tanh", "**" ...
+        self.arity = arity  # 1 (unary) or 2 (binary: the second operand a Value or a number)
+        self.forward = forward  # (a, b) -> float, on floats
+        self.partials = partials  # (a, b, out) -> tuple of local derivatives, on floats or Values
+        self.domain = domain  # what the operands must satisfy, for error messages
+
+    def __repr__(self):
+        return f"Op({self.name!r})"
+
+    def describe(self, a, b):
+        """The op written out with its operands, for messages: ``log(0.0)``, ``2.0 ** 0.5``."""
+        if self.arity == 1:
+            return f"{self.symbol}({a!r})"
+        if self.name.startswith("r"):  # reflected: the number stands on the left
+            return f"{b!r} {self.symbol} {a!r}"
+        return f"{a!r} {self.symbol} {b!r}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Helpers that work on floats and on Values alike (a Value has methods of the same names).
+
+
+def _data(x):
+    return x if isinstance(x, (int, float)) else x.data
+
+
+def log(x):
+    return math.log(x) if isinstance(x, (int, float)) else x.log()
+
+
+def sin(x):
+    return math.sin(x) if isinstance(x, (int, float)) else x.sin()
+
+
+def cos(x):
+    return math.cos(x) if isinstance(x, (int, float)) else x.cos()
+
+
+def step(x):
+    """Heaviside step of x's value: 1.0 where x > 0, else 0.0. A constant, so its own derivative is 0."""
+    return 1.0 if _data(x) > 0 else 0.0
+
+
+def sign(x):
+    """Sign of x's value (0.0 at 0, the subgradient torch uses). A constant, derivative 0."""
+    v = _data(x)
+    return 1.0 if v > 0 else (-1.0 if v < 0 else 0.0)
+
+
+def times_log(out, base):
+    """out * log(base), taken as 0 where out is 0 (the limit of y * 0**y * log 0 is 0): d/dy base**y."""
+    if _data(out) == 0.0:
+        return 0.0
+    return out * log(base)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Forward functions with a domain to respect. They raise; engine._apply turns the error into a message naming
+# the op and its operands.
+
+
+def _sigmoid(a):
+    # sigma(x) = 1 / (1 + e^-x), written so that e^(+-x) never overflows (document 001, section 2.3)
+    if a >= 0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
+
+
+def _power(a, b):
+    if a < 0 and b != int(b):
+        raise ValueError("a negative base needs a whole-number exponent (the result would be complex)")
+    return a**b
+
+
+def _power_of_values(a, b):
+    if a < 0:
+        raise ValueError("a negative base cannot be raised to a Value exponent (d/dy a**y needs log a)")
+    return a**b
+
+
+def _exp_base(a, b):  # b ** a: the number b raised to the Value a
+    if b < 0:
+        raise ValueError("a negative base cannot be raised to a Value exponent (d/dy b**y needs log b)")
+    return b**a
+
+
+def _log(a):
+    if a <= 0:
+        raise ValueError("the argument must be positive")
+    return math.log(a)
+
+
+def _sqrt(a):
+    if a < 0:
+        raise ValueError("the argument must not be negative")
+    return math.sqrt(a)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The table. forward on floats; partials(a, b, out) on floats or Values.
+
+ADD = Op("add", "+", 2, lambda a, b: a + b, lambda a, b, out: (1.0, 1.0))
+SUB = Op("sub", "-", 2, lambda a, b: a - b, lambda a, b, out: (1.0, -1.0))
+RSUB = Op("rsub", "-", 2, lambda a, b: b - a, lambda a, b, out: (-1.0,))  # b - a, b a number
+MUL = Op("mul", "*", 2, lambda a, b: a * b, lambda a, b, out: (b, a))
+# a / b: d/da = 1/b, d/db = -a/b^2 = -out/b
+DIV = Op("div", "/", 2, lambda a, b: a / b, lambda a, b, out: (1.0 / b, -out / b), "the divisor must not be 0")
+# b / a, b a number: d/da = -b/a^2 = -out/a
+RDIV = Op("rdiv", "/", 2, lambda a, b: b / a, lambda a, b, out: (-out / a,), "the divisor must not be 0")
+# a ** b, b a number: d/da = b * a^(b-1)
+POW = Op("pow", "**", 2, _power, lambda a, b, out: (b * a ** (b - 1),))
+# a ** b, both Values: d/da = b * a^(b-1), d/db = a^b * log a
+POWV = Op("powv", "**", 2, _power_of_values, lambda a, b, out: (b * a ** (b - 1), times_log(out, a)))
+# b ** a, b a number: d/da = b^a * log b
+RPOW = Op("rpow", "**", 2, _exp_base, lambda a, b, out: (times_log(out, b),))
+NEG = Op("neg", "-", 1, lambda a, b: -a, lambda a, b, out: (-1.0,))
+EXP = Op("exp", "exp", 1, lambda a, b: math.exp(a), lambda a, b, out: (out,), "the result must fit in a float")
+LOG = Op("log", "log", 1, lambda a, b: _log(a), lambda a, b, out: (1.0 / a,), "the argument must be positive")
+SQRT = Op("sqrt", "sqrt", 1, lambda a, b: _sqrt(a), lambda a, b, out: (0.5 / out,), "the argument must be >= 0")
+# tanh'(x) = 1 - tanh(x)^2
+TANH = Op("tanh", "tanh", 1, lambda a, b: math.tanh(a), lambda a, b, out: (1.0 - out * out,))
+# sigma'(x) = sigma(x) * (1 - sigma(x))  (document 001, section 2.3)
+SIGMOID = Op("sigmoid", "sigmoid", 1, lambda a, b: _sigmoid(a), lambda a, b, out: (out * (1.0 - out),))
+RELU = Op("relu", "ReLU", 1, lambda a, b: a if a > 0 else 0.0, lambda a, b, out: (step(a),))
+ABS = Op("abs", "abs", 1, lambda a, b: abs(a), lambda a, b, out: (sign(a),))
+SIN = Op("sin", "sin", 1, lambda a, b: math.sin(a), lambda a, b, out: (cos(a),))
+COS = Op("cos", "cos", 1, lambda a, b: math.cos(a), lambda a, b, out: (-sin(a),))
+
+OPS = {op.name: op for op in (ADD, SUB, RSUB, MUL, DIV, RDIV, POW, POWV, RPOW, NEG, EXP, LOG, SQRT, TANH, SIGMOID,
+                              RELU, ABS, SIN, COS)}
