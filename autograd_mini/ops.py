@@ -75,10 +75,21 @@ def sign(x):
 
 
 def times_log(out, base):
-    """out * log(base), taken as 0 where out is 0 (the limit of y * 0**y * log 0 is 0): d/dy base**y."""
-    if _data(out) == 0.0:
+    """out * log(base), taken as 0 where out or base is 0: d/dy base**y.
+
+    base 0 passes the forward only with y >= 0: for y > 0 out is 0 (the limit of 0**y * log 0 is 0); at y = 0 the
+    derivative does not exist and we take 0, as torch does (log 0 would raise a bare "math domain error").
+    """
+    if _data(out) == 0.0 or _data(base) == 0.0:
         return 0.0
     return out * log(base)
+
+
+def power_rule(a, b):
+    """d/da a**b = b * a**(b - 1); 0 at a = b = 0 (where a**-1 is undefined; a**0 = 1 is flat, torch gives 0)."""
+    if _data(a) == 0.0 and _data(b) == 0.0:
+        return 0.0
+    return b * a ** (b - 1)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -95,7 +106,8 @@ def _sigmoid(a):
 
 
 def _power(a, b):
-    if a < 0 and b != int(b):
+    # inf is allowed ((-2.0) ** inf = inf is real); nan is not a whole number (int(nan) would raise a confusing error)
+    if a < 0 and not (math.isinf(b) or b.is_integer()):
         raise ValueError("a negative base needs a whole-number exponent (the result would be complex)")
     return a**b
 
@@ -136,9 +148,9 @@ DIV = Op("div", "/", 2, lambda a, b: a / b, lambda a, b, out: (1.0 / b, -out / b
 # b / a, b a number: d/da = -b/a^2 = -out/a
 RDIV = Op("rdiv", "/", 2, lambda a, b: b / a, lambda a, b, out: (-out / a,), "the divisor must not be 0")
 # a ** b, b a number: d/da = b * a^(b-1)
-POW = Op("pow", "**", 2, _power, lambda a, b, out: (b * a ** (b - 1),))
+POW = Op("pow", "**", 2, _power, lambda a, b, out: (power_rule(a, b),))
 # a ** b, both Values: d/da = b * a^(b-1), d/db = a^b * log a
-POWV = Op("powv", "**", 2, _power_of_values, lambda a, b, out: (b * a ** (b - 1), times_log(out, a)))
+POWV = Op("powv", "**", 2, _power_of_values, lambda a, b, out: (power_rule(a, b), times_log(out, a)))
 # b ** a, b a number: d/da = b^a * log b
 RPOW = Op("rpow", "**", 2, _exp_base, lambda a, b, out: (times_log(out, b),))
 NEG = Op("neg", "-", 1, lambda a, b: -a, lambda a, b, out: (-1.0,))
