@@ -53,8 +53,7 @@ def _as_float(x, where):
     """A real number as a float, or a TypeError that names where it was used and what it was."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(
-            f"{where} takes a real number (int, float, numpy scalar) or a Value, "
-            f"got {type(x).__name__} {x!r}"
+            f"{where} takes a real number (int, float, numpy scalar) or a Value, got {type(x).__name__} {x!r}"
         )
     return float(x)
 
@@ -261,7 +260,7 @@ def _binary(op, a, b):
 def _unary(op, a):
     """out = op(a) for a Value a."""
     try:
-        data = op.forward(a.data, None)
+        data = op.forward(a.data)
     except (ArithmeticError, ValueError) as err:
         raise _op_error(op, a.data, None, err) from None
     out = _new(Value)
@@ -437,9 +436,7 @@ def _check_forward(out, op, a, b):
     where = _creation_site()
     _anomaly[id(out)] = (out, where)
     if not math.isfinite(out.data):
-        raise FloatingPointError(
-            f"anomaly: {op.describe(a, b)} = {out.data!r} (Value.{op.name}), created at {where}"
-        )
+        raise FloatingPointError(f"anomaly: {op.describe(a, b)} = {out.data!r} (Value.{op.name}), created at {where}")
 
 
 def _check_backward(node, g):

@@ -61,8 +61,10 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
         bad |= not ok
         rows.append((f"x{i}", point[i], a, n, diff, ok))
     if bad:
-        lines = [f"gradcheck failed (eps={eps:g}, atol={atol:g}, rtol={rtol:g}):",
-                 f"{'input':>6} {'value':>14} {'analytic':>16} {'numeric':>16} {'|difference|':>14}"]
+        lines = [
+            f"gradcheck failed (eps={eps:g}, atol={atol:g}, rtol={rtol:g}):",
+            f"{'input':>6} {'value':>14} {'analytic':>16} {'numeric':>16} {'|difference|':>14}",
+        ]
         for name, x, a, n, diff, ok in rows:
             flag = "" if ok else "   <-- mismatch"
             lines.append(f"{name:>6} {x:>14.6g} {a:>16.10g} {n:>16.10g} {diff:>14.3e}{flag}")

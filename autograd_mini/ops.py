@@ -1,7 +1,9 @@
 """The primitive operations: each one's forward value and local partial derivatives, stated once.
 
-Every op is one ``Op`` record. ``forward(a, b)`` computes the result from plain floats. ``partials(a, b, out)``
-returns the local derivatives ``(d out / d a, d out / d b)`` of the op, one per operand.
+Every op is one ``Op`` record. ``forward`` computes the result from plain floats: ``forward(a, b)`` for a binary
+op, ``forward(a)`` for a unary one; where Python already has the function (``operator.mul``, ``math.tanh``) it is
+used as it is, which also keeps the hot path free of an extra Python call. ``partials(a, b, out)`` returns the
+local derivatives ``(d out / d a, d out / d b)`` of the op, one per operand (``b`` is None for a unary op).
 
 The partials are written with ordinary arithmetic and with the helpers below (``log``, ``cos`` ...), so the same
 rule works on floats (the fast backward pass) and on ``Value`` nodes (``grad(..., create_graph=True)``, where the
@@ -16,6 +18,7 @@ left (``3 - x``, ``3 / x``, ``2 ** x``) have their own "reflected" entry, so ``a
 from __future__ import annotations
 
 import math
+import operator
 
 
 class Op:
@@ -27,7 +30,7 @@ class Op:
         self.name = name  # method name, e.g. "tanh" or "__mul__"-free short name "mul"
         self.symbol = symbol  # how the op is drawn: "*", "tanh", "**" ...
         self.arity = arity  # 1 (unary) or 2 (binary: the second operand a Value or a number)
-        self.forward = forward  # (a, b) -> float, on floats
+        self.forward = forward  # (a, b) -> float or (a) -> float, on floats
         self.partials = partials  # (a, b, out) -> tuple of local derivatives, on floats or Values
         self.domain = domain  # what the operands must satisfy, for error messages
 
@@ -139,12 +142,12 @@ def _sqrt(a):
 # ---------------------------------------------------------------------------------------------------------------
 # The table. forward on floats; partials(a, b, out) on floats or Values.
 
-ADD = Op("add", "+", 2, lambda a, b: a + b, lambda a, b, out: (1.0, 1.0))
-SUB = Op("sub", "-", 2, lambda a, b: a - b, lambda a, b, out: (1.0, -1.0))
+ADD = Op("add", "+", 2, operator.add, lambda a, b, out: (1.0, 1.0))
+SUB = Op("sub", "-", 2, operator.sub, lambda a, b, out: (1.0, -1.0))
 RSUB = Op("rsub", "-", 2, lambda a, b: b - a, lambda a, b, out: (-1.0,))  # b - a, b a number
-MUL = Op("mul", "*", 2, lambda a, b: a * b, lambda a, b, out: (b, a))
+MUL = Op("mul", "*", 2, operator.mul, lambda a, b, out: (b, a))
 # a / b: d/da = 1/b, d/db = -a/b^2 = -out/b
-DIV = Op("div", "/", 2, lambda a, b: a / b, lambda a, b, out: (1.0 / b, -out / b), "the divisor must not be 0")
+DIV = Op("div", "/", 2, operator.truediv, lambda a, b, out: (1.0 / b, -out / b), "the divisor must not be 0")
 # b / a, b a number: d/da = -b/a^2 = -out/a
 RDIV = Op("rdiv", "/", 2, lambda a, b: b / a, lambda a, b, out: (-out / a,), "the divisor must not be 0")
 # a ** b, b a number: d/da = b * a^(b-1)
@@ -153,18 +156,18 @@ POW = Op("pow", "**", 2, _power, lambda a, b, out: (power_rule(a, b),))
 POWV = Op("powv", "**", 2, _power_of_values, lambda a, b, out: (power_rule(a, b), times_log(out, a)))
 # b ** a, b a number: d/da = b^a * log b
 RPOW = Op("rpow", "**", 2, _exp_base, lambda a, b, out: (times_log(out, b),))
-NEG = Op("neg", "-", 1, lambda a, b: -a, lambda a, b, out: (-1.0,))
-EXP = Op("exp", "exp", 1, lambda a, b: math.exp(a), lambda a, b, out: (out,), "the result must fit in a float")
-LOG = Op("log", "log", 1, lambda a, b: _log(a), lambda a, b, out: (1.0 / a,), "the argument must be positive")
-SQRT = Op("sqrt", "sqrt", 1, lambda a, b: _sqrt(a), lambda a, b, out: (0.5 / out,), "the argument must be >= 0")
+NEG = Op("neg", "-", 1, operator.neg, lambda a, b, out: (-1.0,))
+EXP = Op("exp", "exp", 1, math.exp, lambda a, b, out: (out,), "the result must fit in a float")
+LOG = Op("log", "log", 1, _log, lambda a, b, out: (1.0 / a,), "the argument must be positive")
+SQRT = Op("sqrt", "sqrt", 1, _sqrt, lambda a, b, out: (0.5 / out,), "the argument must be >= 0")
 # tanh'(x) = 1 - tanh(x)^2
-TANH = Op("tanh", "tanh", 1, lambda a, b: math.tanh(a), lambda a, b, out: (1.0 - out * out,))
+TANH = Op("tanh", "tanh", 1, math.tanh, lambda a, b, out: (1.0 - out * out,))
 # sigma'(x) = sigma(x) * (1 - sigma(x))  (document 001, section 2.3)
-SIGMOID = Op("sigmoid", "sigmoid", 1, lambda a, b: _sigmoid(a), lambda a, b, out: (out * (1.0 - out),))
-RELU = Op("relu", "ReLU", 1, lambda a, b: a if a > 0 else 0.0, lambda a, b, out: (step(a),))
-ABS = Op("abs", "abs", 1, lambda a, b: abs(a), lambda a, b, out: (sign(a),))
-SIN = Op("sin", "sin", 1, lambda a, b: math.sin(a), lambda a, b, out: (cos(a),))
-COS = Op("cos", "cos", 1, lambda a, b: math.cos(a), lambda a, b, out: (-sin(a),))
+SIGMOID = Op("sigmoid", "sigmoid", 1, _sigmoid, lambda a, b, out: (out * (1.0 - out),))
+RELU = Op("relu", "ReLU", 1, lambda a: a if a > 0 else 0.0, lambda a, b, out: (step(a),))
+ABS = Op("abs", "abs", 1, abs, lambda a, b, out: (sign(a),))
+SIN = Op("sin", "sin", 1, math.sin, lambda a, b, out: (cos(a),))
+COS = Op("cos", "cos", 1, math.cos, lambda a, b, out: (-sin(a),))
 
 OPS = {op.name: op for op in (ADD, SUB, RSUB, MUL, DIV, RDIV, POW, POWV, RPOW, NEG, EXP, LOG, SQRT, TANH, SIGMOID,
                               RELU, ABS, SIN, COS)}
