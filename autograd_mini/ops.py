@@ -169,5 +169,7 @@ ABS = Op("abs", "abs", 1, abs, lambda a, b, out: (sign(a),))
 SIN = Op("sin", "sin", 1, math.sin, lambda a, b, out: (cos(a),))
 COS = Op("cos", "cos", 1, math.cos, lambda a, b, out: (-sin(a),))
 
-OPS = {op.name: op for op in (ADD, SUB, RSUB, MUL, DIV, RDIV, POW, POWV, RPOW, NEG, EXP, LOG, SQRT, TANH, SIGMOID,
-                              RELU, ABS, SIN, COS)}
+OPS = {
+    op.name: op
+    for op in (ADD, SUB, RSUB, MUL, DIV, RDIV, POW, POWV, RPOW, NEG, EXP, LOG, SQRT, TANH, SIGMOID, RELU, ABS, SIN, COS)
+}
