@@ -3,6 +3,7 @@
 from autograd_mini.engine import (
     Value,
     detect_anomaly,
+    gc_paused,
     grad,
     hessian,
     is_grad_enabled,
@@ -21,6 +22,7 @@ __all__ = [
     "Value",
     "detect_anomaly",
     "draw_dot",
+    "gc_paused",
     "grad",
     "gradcheck",
     "hessian",

@@ -15,6 +15,7 @@ applied to the nodes from the output back to the inputs (reverse topological ord
 
 from __future__ import annotations
 
+import gc
 import math
 import numbers
 import traceback
@@ -353,6 +354,26 @@ def no_grad():
 
 def is_grad_enabled():
     return _grad_enabled
+
+
+@contextmanager
+def gc_paused():
+    """Pause CPython's cyclic garbage collector while a large graph is built and backpropagated.
+
+    Safe with this engine: its graphs contain no reference cycles, so every node is freed by reference counting
+    the moment the last reference to it goes, collector or not. What the collector costs while a graph of many
+    thousand nodes is alive: it runs every 700 new objects and, every few hundred thousand, walks every object in
+    the process (a process that has imported torch holds ~200,000), none of which it can free. Measured in
+    benchmarks/bench_engine.py: micrograd's demo step and the deep chain, with the collector on and paused.
+    ``nn.train.fit`` pauses it for each training step. The previous state is restored on exit.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # -- higher-order gradients -------------------------------------------------------------------------------------
