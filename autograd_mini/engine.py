@@ -177,6 +177,9 @@ class Value:
     def __float__(self):
         return self.data
 
+    def __format__(self, spec):  # f"{v:.3f}" formats the value
+        return format(self.data, spec) if spec else repr(self)
+
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
@@ -215,6 +218,8 @@ class Value:
                     a.grad += g * da
                 if anomaly is not None:
                     _check_backward(node, g)
+        except FloatingPointError:  # detect_anomaly()'s own report: already says where
+            raise
         except (ArithmeticError, ValueError) as err:
             raise type(err)(
                 f"backward through {node._op.describe(node._a.data, _data(node._b))} "

@@ -41,9 +41,15 @@ class Op:
         """The op written out with its operands, for messages: ``log(0.0)``, ``2.0 ** 0.5``."""
         if self.arity == 1:
             return f"{self.symbol}({a!r})"
+        a, b = _operand(a), _operand(b)
         if self.name.startswith("r"):  # reflected: the number stands on the left
-            return f"{b!r} {self.symbol} {a!r}"
-        return f"{a!r} {self.symbol} {b!r}"
+            return f"{b} {self.symbol} {a}"
+        return f"{a} {self.symbol} {b}"
+
+
+def _operand(x):
+    """An operand as written in a message: negative numbers in parentheses, so -8.0 ** 0.5 reads as (-8.0) ** 0.5."""
+    return f"({x!r})" if isinstance(x, (int, float)) and x < 0 else repr(x)
 
 
 # ---------------------------------------------------------------------------------------------------------------
