@@ -1,0 +1,97 @@
+"""Small data sets: two moons, XOR, circles (plain Python, deterministic from a seed) and the 8x8 digits.
+
+Each function returns ``(X, y)``: ``X`` a list of samples (each a list of floats), ``y`` a list of int labels
+0/1 (``load_digits``: 0..9). ``nn.train.fit`` turns 0/1 into -1/+1 for the hinge loss. The generators use their
+own ``random.Random(seed)``, never the global random state, so the same seed gives the same points everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import random
+
+__all__ = ["load_digits", "make_circles", "make_moons", "make_xor"]
+
+
+def _check(n, noise, where):
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
+        raise ValueError(f"{where}: n (the number of points) must be a whole number >= 2, got {n!r}")
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0 or math.isinf(noise):
+        raise ValueError(f"{where}: noise (the standard deviation of the Gaussian jitter) must be >= 0, got {noise!r}")
+
+
+def _linspace(a, b, n):
+    return [a + (b - a) * k / (n - 1) for k in range(n)] if n > 1 else [a]
+
+
+def _finish(points, rng, noise):
+    """Shuffle (label order would otherwise be 0...0 1...1) and add N(0, noise^2) to every coordinate."""
+    rng.shuffle(points)
+    X = [[x0 + rng.gauss(0.0, noise), x1 + rng.gauss(0.0, noise)] if noise else [x0, x1] for x0, x1, _ in points]
+    y = [label for _, _, label in points]
+    return X, y
+
+
+def make_moons(n=100, noise=0.1, seed=0):
+    """Two interleaving half circles (the shape of scikit-learn's ``make_moons``; not the same random numbers).
+
+    Upper moon (label 0): (cos t, sin t), lower moon (label 1): (1 - cos t, 1/2 - sin t), t evenly in [0, pi],
+    n // 2 points on the upper moon and the rest on the lower one.
+    """
+    _check(n, noise, "make_moons()")
+    rng = random.Random(seed)
+    n_out = n // 2
+    n_in = n - n_out
+    points = [(math.cos(t), math.sin(t), 0) for t in _linspace(0.0, math.pi, n_out)]
+    points += [(1.0 - math.cos(t), 0.5 - math.sin(t), 1) for t in _linspace(0.0, math.pi, n_in)]
+    return _finish(points, rng, noise)
+
+
+def make_circles(n=100, noise=0.05, seed=0, factor=0.5):
+    """Two concentric circles: radius 1 (label 0, n // 2 points) and radius ``factor`` (label 1, the rest)."""
+    _check(n, noise, "make_circles()")
+    if not 0 < factor < 1:
+        raise ValueError(f"make_circles(): factor (inner radius / outer radius) must be in (0, 1), got {factor!r}")
+    rng = random.Random(seed)
+    n_out = n // 2
+    n_in = n - n_out
+    points = [(math.cos(t), math.sin(t), 0) for t in (2 * math.pi * k / n_out for k in range(n_out))]
+    points += [(factor * math.cos(t), factor * math.sin(t), 1) for t in (2 * math.pi * k / n_in for k in range(n_in))]
+    return _finish(points, rng, noise)
+
+
+def make_xor(n=100, seed=0, noise=0.0):
+    """Points uniform in the square [-1, 1]^2; label 1 where the two coordinates have opposite signs (x0 * x1 < 0).
+
+    No single line separates the classes (the classic case a network needs a hidden layer for). Points closer
+    than 0.05 to an axis are drawn again, so the two classes have a visible gap before the optional jitter.
+    """
+    _check(n, noise, "make_xor()")
+    rng = random.Random(seed)
+    points = []
+    while len(points) < n:
+        x0, x1 = rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)
+        if abs(x0) < 0.05 or abs(x1) < 0.05:
+            continue
+        points.append((x0, x1, 1 if x0 * x1 < 0 else 0))
+    return _finish(points, rng, noise)
+
+
+def load_digits(n_class=10, scale=True):
+    """The 8x8 handwritten digits that scikit-learn ships (1797 images, no download): X is 64 pixel values per
+    image (0..16, divided by 16 when ``scale``), y the digit 0..9 (only digits < ``n_class``)."""
+    try:
+        from sklearn.datasets import load_digits as _sk_load_digits
+    except ImportError:
+        raise ImportError(
+            "nn.data.load_digits() needs scikit-learn, which ships the 8x8 digits data set: "
+            "pip install 'autograd-mini[plot]' (or pip install scikit-learn)"
+        ) from None
+    if isinstance(n_class, bool) or not isinstance(n_class, numbers.Integral) or not 2 <= n_class <= 10:
+        raise ValueError(f"load_digits(): n_class must be a whole number from 2 to 10, got {n_class!r}")
+    digits = _sk_load_digits(n_class=int(n_class))
+    div = 16.0 if scale else 1.0
+    X = [[float(v) / div for v in row] for row in digits.data]
+    y = [int(t) for t in digits.target]
+    return X, y

@@ -1,0 +1,125 @@
+"""The weights of a layer as a matrix, in the lecture notes' convention, and a numpy forward pass built on it.
+
+Document 001, section 1.3 writes a layer as  a^l = sigma(W^l a^{l-1} + b^l)  with one ROW of W^l per neuron j of
+layer l (the target) and one COLUMN per neuron i of layer l-1 (the source). So
+
+    weight_matrix(model, l)[j, i] = model.layers[l-1].neurons[j].w[i]      (the parameter labelled L{l}.N{j}.w{i})
+
+and the shape is (n_l, n_{l-1}). Layer numbers l start at 1 (layer 0 is the input), as in the documents.
+"""
+
+# ruff: noqa: E741  (l is the layer index, as in the documents: W^l, b^l, layer l)
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nn.module import MLP
+
+__all__ = [
+    "bias_grad_vector",
+    "bias_vector",
+    "forward_numpy",
+    "set_bias_vector",
+    "set_weight_matrix",
+    "weight_grad_matrix",
+    "weight_matrix",
+]
+
+_NUMPY_ACTIVATIONS = {
+    "relu": lambda z: np.maximum(z, 0.0),
+    "tanh": np.tanh,
+    # sigma(z) = 1 / (1 + e^-z)  (document 001, section 1.2), as 1/2 (1 + tanh(z/2)) so that no e^(+-z) overflows
+    "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),
+    "linear": lambda z: z,
+}
+
+
+def _layer(model, l, where):
+    if not isinstance(model, MLP):
+        raise TypeError(f"{where} takes an nn.MLP, got {type(model).__name__}")
+    L = len(model.layers)
+    if isinstance(l, bool) or not isinstance(l, (int, np.integer)) or not 1 <= l <= L:
+        raise ValueError(
+            f"{where}: layer l={l!r} does not exist; this model's layers of weights are numbered 1..{L} "
+            f"(layer 0 is the input)"
+        )
+    return model.layers[int(l) - 1]
+
+
+def weight_matrix(model, l):
+    """W^l as a numpy array of shape (n_l, n_{l-1}): row j = target neuron j, column i = source neuron i."""
+    layer = _layer(model, l, "weight_matrix()")
+    return np.array([[w.data for w in n.w] for n in layer.neurons], dtype=float)
+
+
+def bias_vector(model, l):
+    """b^l as a numpy array of shape (n_l,)."""
+    layer = _layer(model, l, "bias_vector()")
+    return np.array([n.b.data for n in layer.neurons], dtype=float)
+
+
+def weight_grad_matrix(model, l):
+    """dE/dW^l after ``backward()``, same layout as W^l (document 001, 2.7.2: dE/dW^l = [delta^l] (A^{l-1})^T)."""
+    layer = _layer(model, l, "weight_grad_matrix()")
+    return np.array([[w.grad for w in n.w] for n in layer.neurons], dtype=float)
+
+
+def bias_grad_vector(model, l):
+    """dE/db^l after ``backward()`` (document 001, 2.4: dE/db_j^l = delta_j^l)."""
+    layer = _layer(model, l, "bias_grad_vector()")
+    return np.array([n.b.grad for n in layer.neurons], dtype=float)
+
+
+def _checked(values, shape, what, where):
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: {what} must be numbers of shape {shape}, got {values!r}") from None
+    if arr.shape != shape:
+        raise ValueError(f"{where}: {what} must have shape {shape} for this layer, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{where}: {what} contains a NaN or infinity")
+    return arr
+
+
+def set_weight_matrix(model, l, W):
+    """Set W^l (shape (n_l, n_{l-1}), row = target neuron) into the model's Values; checked before any change."""
+    layer = _layer(model, l, "set_weight_matrix()")
+    W = _checked(W, (layer.nout, layer.nin), f"W^{l}", "set_weight_matrix()")
+    for j, n in enumerate(layer.neurons):
+        for i, w in enumerate(n.w):
+            w.data = float(W[j, i])
+
+
+def set_bias_vector(model, l, b):
+    """Set b^l (shape (n_l,)) into the model's Values; a single number sets every neuron's bias of the layer."""
+    layer = _layer(model, l, "set_bias_vector()")
+    if np.ndim(b) == 0:
+        if not math.isfinite(float(b)):
+            raise ValueError(f"set_bias_vector(): b^{l} is {b!r}; it must be finite")
+        b = [float(b)] * layer.nout
+    b = _checked(b, (layer.nout,), f"b^{l}", "set_bias_vector()")
+    for j, n in enumerate(layer.neurons):
+        n.b.data = float(b[j])
+
+
+def forward_numpy(model, X):
+    """The model's outputs for many samples at once with numpy (no graph): A^l = f(W^l A^{l-1} + b^l).
+
+    Document 001, section 2.6 stacks the samples as the columns of A^l; here ``X`` has one sample per row (the
+    usual data layout), so the result has shape (samples, n_L). Used for plots over a grid of points.
+    """
+    A = np.asarray(X, dtype=float)
+    if A.ndim == 1:
+        A = A[None, :]
+    if A.ndim != 2 or A.shape[1] != model.sizes[0]:
+        raise ValueError(f"forward_numpy(): X must have shape (samples, {model.sizes[0]}), got {A.shape}")
+    A = A.T  # columns = samples, as in document 001, section 2.6
+    for l, layer in enumerate(model.layers, start=1):
+        W = weight_matrix(model, l)
+        b = bias_vector(model, l)
+        A = _NUMPY_ACTIVATIONS[layer.activation](W @ A + b[:, None])
+    return A.T
