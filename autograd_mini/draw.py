@@ -1,0 +1,412 @@
+"""Drawing the computation graph with Graphviz: ``draw_dot(root)`` -> ``graphviz.Digraph``.
+
+Each ``Value`` is a record box ``label | data | grad``; each operation is its own small node between its operands
+and its result, so the picture reads as the forward pass from left to right and the chain rule from right to left:
+for a node ``out = f(a, b)``
+
+    dL/da += dL/dout * dout/da        dL/db += dL/dout * dout/db
+
+and ``edge_labels=True`` writes the local derivative ``dout/da`` on the edge from ``a`` into the op, read from the
+same op rule (``Value.local_grads()``, ``ops.py``) that ``backward()`` uses.
+
+The drawing is deterministic: node names come from the topological numbering of the graph (``n0`` is the first
+input, the root has the largest number), never from ``id()``, so the same expression gives byte-identical DOT
+source on every run. Building the ``Digraph`` needs only the ``graphviz`` Python package; rendering it (``.pipe()``,
+``.render()``, Jupyter's inline display) needs the Graphviz program ``dot``, and says how to install it if missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import graphviz
+
+from autograd_mini.engine import Value, topological_order
+
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "Drawing",
+    "GraphTooLargeError",
+    "GraphvizNotFoundError",
+    "PARAMETER_LABEL",
+    "ROLE_COLORS",
+    "draw_dot",
+    "graph_roles",
+    "node_names",
+]
+
+DEFAULT_MAX_NODES = 2000  # Values; the dot graph has about twice as many nodes (one op node per non-leaf)
+
+# A leaf whose label (its last dotted part) looks like a weight or a bias is a parameter: w, w2, w_12, W, b, b1,
+# weight, bias, theta, and the nn package's names L1.N0.w2, L1.N0.b.
+PARAMETER_LABEL = re.compile(r"(?:^|\.)(?:w|W|b|weight|bias|theta|θ)(?:[\d_\[].*)?$")
+
+ROLE_COLORS = {
+    "input": "#dbeafe",  # light blue: data fed in
+    "parameter": "#fde68a",  # amber: weights and biases, what training changes
+    "intermediate": "#f3f4f6",  # light grey
+    "output": "#bbf7d0",  # light green: the root (output or loss)
+}
+_OP_FILL = "#ffffff"
+_HIGHLIGHT = "#d62728"
+_NON_COMMUTATIVE = {"sub", "div", "powv"}  # ops of two Values whose operands must be told apart: a - b, a / b
+
+INSTALL_GRAPHVIZ = (
+    "Install the Graphviz program (the Python package `graphviz` alone is not enough): "
+    "Debian/Ubuntu `sudo apt-get install graphviz`, Fedora `sudo dnf install graphviz`, "
+    "macOS `brew install graphviz`, conda `conda install -c conda-forge graphviz`, "
+    "Windows `winget install graphviz` (then put its bin folder on PATH). "
+    "Without it the drawing's DOT text is still available as `.source`."
+)
+
+
+class GraphvizNotFoundError(graphviz.ExecutableNotFound):
+    """Rendering needs the Graphviz program ``dot``, and it is not on PATH. Says how to install it."""
+
+    def __init__(self, what):
+        RuntimeError.__init__(
+            self, f"{what} needs the Graphviz program `dot`, which was not found on PATH. " + INSTALL_GRAPHVIZ
+        )
+
+
+class GraphTooLargeError(ValueError):
+    """The graph has more nodes than ``max_nodes``: dot would run for minutes and draw an unreadable picture."""
+
+
+class Drawing(graphviz.Digraph):
+    """A ``graphviz.Digraph`` whose rendering errors say how to install Graphviz when ``dot`` is missing.
+
+    Everything else is graphviz's: ``.source``, ``.pipe(format="svg")``, ``.render(...)``, and inline display in
+    Jupyter (``_repr_mimebundle_``, which goes through ``.pipe``).
+    """
+
+    def pipe(self, *args, **kwargs):
+        try:
+            return super().pipe(*args, **kwargs)
+        except graphviz.ExecutableNotFound as err:
+            if isinstance(err, GraphvizNotFoundError):
+                raise
+            raise GraphvizNotFoundError("Rendering the drawing (Digraph.pipe)") from err
+
+    def render(self, *args, **kwargs):
+        try:
+            return super().render(*args, **kwargs)
+        except graphviz.ExecutableNotFound as err:
+            if isinstance(err, GraphvizNotFoundError):
+                raise
+            raise GraphvizNotFoundError("Rendering the drawing (Digraph.render)") from err
+
+
+# -- helpers shared with trace.py -------------------------------------------------------------------------------
+
+
+def _formatter(number_format, where="draw_dot"):
+    """A function float -> str from a format spec (".4g", ".3f") or a callable; checked once, here."""
+    if callable(number_format):
+        fmt = number_format
+    elif isinstance(number_format, str):
+
+        def fmt(x):
+            return format(x, number_format)
+
+    else:
+        raise TypeError(
+            f"{where}(number_format=...) takes a format spec such as '.4g' or '.3f', or a function float -> str; "
+            f"got {type(number_format).__name__} {number_format!r}"
+        )
+    try:
+        text = fmt(1.5)
+    except (ValueError, TypeError) as err:
+        raise ValueError(
+            f"{where}(number_format={number_format!r}) cannot format a float ({err}); "
+            f"use a format spec such as '.4g' or '.3f'"
+        ) from None
+    if not isinstance(text, str):
+        raise TypeError(f"{where}(number_format=...) must return a str, got {type(text).__name__} {text!r}")
+    return fmt
+
+
+def _roots(root, where="draw_dot"):
+    roots = [root] if isinstance(root, Value) else list(root) if isinstance(root, (list, tuple)) else None
+    if not roots or not all(isinstance(r, Value) for r in roots):
+        raise TypeError(
+            f"{where}() takes a Value (or a non-empty list of Values, e.g. an MLP's outputs), "
+            f"got {type(root).__name__} {root!r:.80}"
+        )
+    return roots
+
+
+def _order(roots):
+    """All nodes behind the roots, children before parents: the stable numbering used for node names."""
+    if len(roots) == 1:
+        return topological_order(roots[0])
+    order, seen = [], set()
+    for r in roots:
+        for node in topological_order(r):
+            if node not in seen:
+                seen.add(node)
+                order.append(node)
+    return order
+
+
+def _param_names(params, where="draw_dot"):
+    """{Value: name} from model.named_parameters(), a model, a dict name -> Value, pairs, or plain Values."""
+    if params is None:
+        return {}
+    if hasattr(params, "named_parameters"):
+        params = params.named_parameters()
+    if isinstance(params, dict):
+        params = params.items()
+    names = {}
+    for item in params:
+        if isinstance(item, Value):
+            names[item] = item.label
+        elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], Value):
+            names[item[1]] = str(item[0])
+        else:
+            raise TypeError(
+                f"{where}(params=...) takes model.named_parameters() (pairs of name and Value), a dict "
+                f"name -> Value, or a list of Values; got an item {type(item).__name__} {item!r:.80}"
+            )
+    return names
+
+
+def graph_roles(order, roots, params=None):
+    """{node: role} with role one of "input", "parameter", "intermediate", "output".
+
+    The roots are outputs; leaves are parameters when passed in ``params`` (a set or dict of Values) or when their
+    label looks like a weight or bias (``PARAMETER_LABEL``), inputs otherwise; all other nodes are intermediate.
+    """
+    params = params or {}
+    out = set(roots)
+    roles = {}
+    for node in order:
+        if node in out:
+            roles[node] = "output"
+        elif node._op is not None:
+            roles[node] = "intermediate"
+        elif node in params or PARAMETER_LABEL.search(node.label):
+            roles[node] = "parameter"
+        else:
+            roles[node] = "input"
+    return roles
+
+
+def node_names(order, params=None):
+    """{node: name} for tables: its label (or its name in ``params``), ``n{i}`` when it has none, and
+    ``label#i`` when several nodes share a label; ``i`` is the node's topological number, as in the drawing."""
+    params = params or {}
+    labels = [node.label or params.get(node, "") for node in order]
+    counts = Counter(label for label in labels if label)
+    return {
+        node: (label if counts[label] == 1 else f"{label}#{i}") if label else f"n{i}"
+        for i, (node, label) in enumerate(zip(order, labels))
+    }
+
+
+_RECORD_SPECIAL = re.compile(r'([\\|{}<>"])')
+
+
+def escape_record(text):
+    """Text for one field of a Graphviz record label: ``| { } < > " \\`` escaped, newlines as line breaks."""
+    text = _RECORD_SPECIAL.sub(r"\\\1", str(text))
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n")
+
+
+def escape_text(text):
+    """Text for an ordinary (non-record) Graphviz label: backslash and quote escaped, newlines as line breaks."""
+    text = str(text).replace("\\", "\\\\").replace('"', '\\"')
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n")
+
+
+def op_label(node, fmt, hide_constants=True):
+    """The op node's text: ``*``, ``tanh``; with a number mixed in and hidden, ``* 3`` or (reflected) ``3 -``."""
+    op = node._op
+    b = node._b
+    if hide_constants and b is not None and not isinstance(b, Value):
+        if op.name.startswith("r"):  # the number stands on the left: 3 - x, 3 / x, 2 ** x
+            return f"{fmt(b)} {op.symbol}"
+        return f"{op.symbol} {fmt(b)}"
+    return op.symbol
+
+
+def _depth(order):
+    depth = {}
+    for node in order:
+        depth[node] = 1 + max((depth[c] for c in (node._a, node._b) if isinstance(c, Value)), default=0)
+    return max(depth.values())
+
+
+def _summary(order, roots, roles, fmt, rankdir, max_nodes, title):
+    """One box of counts instead of the graph: what is in it, by role and by op, and the output's value."""
+    ops = Counter(node._op.name for node in order if node._op is not None)
+    by_role = Counter(roles.values())
+    lines = [title] if title else []
+    lines.append(f"computation graph: {len(order)} values, {sum(ops.values())} operations, depth {_depth(order)}")
+    lines.append("  " + ", ".join(f"{n} {role}" for role in ROLE_COLORS if (n := by_role[role])))
+    lines.append("operations: " + ", ".join(f"{name} x{n}" for name, n in sorted(ops.items())))
+    for r in roots[:10]:
+        name = r.label or "output"
+        lines.append(f"{name}: data {fmt(r.data)}, grad {fmt(r.grad)}")
+    if len(roots) > 10:
+        lines.append(f"... and {len(roots) - 10} more outputs")
+    lines.append(f"(summary: {len(order)} values; draw_dot(..., max_nodes={len(order)}) draws every node)")
+    dot = Drawing(name="autograd_mini", graph_attr={"rankdir": rankdir})
+    dot.node("summary", label="".join(escape_text(line) + r"\l" for line in lines), shape="note", fontname="Courier")
+    return dot
+
+
+# -- draw_dot --------------------------------------------------------------------------------------------------
+
+
+def draw_dot(
+    root,
+    *,
+    rankdir="LR",
+    hide_constants=True,
+    color_roles=True,
+    edge_labels=False,
+    highlight=None,
+    number_format=".4g",
+    params=None,
+    max_nodes=DEFAULT_MAX_NODES,
+    summary=False,
+    title=None,
+    show_grad=True,
+    _grad_text=None,
+    _names=None,
+):
+    """Draw the graph behind ``root`` (a Value, or a list of Values) as a ``graphviz.Digraph``.
+
+    - ``rankdir``: ``"LR"`` (left to right, default) or ``"TB"`` (top to bottom).
+    - ``hide_constants``: numbers mixed into an op are written inside the op node (``* 3``, ``3 -``); with False
+      each gets a small dashed box of its own.
+    - ``color_roles``: fill boxes by role, inputs blue, parameters amber, intermediates grey, outputs green.
+    - ``edge_labels``: write the local derivative d out / d operand on each edge into an op.
+    - ``highlight``: a leaf (Value, or its label) whose path to the root is drawn in red: the chain of local
+      derivatives whose product is d root / d leaf.
+    - ``number_format``: format spec for data, grad and edge labels (default ``".4g"``) or a function float -> str.
+    - ``params``: ``model.named_parameters()``, a model, a dict name -> Value, or Values: drawn as parameters, and
+      named by these names where the Value has no label.
+    - ``max_nodes``: graphs with more Values are refused (``GraphTooLargeError``) unless ``summary=True``.
+    - ``summary``: draw one box of counts (values, ops by kind, depth, output) instead of every node.
+    - ``title``: a caption above the graph. ``show_grad``: include the grad field.
+    """
+    roots = _roots(root)
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"draw_dot(rankdir={rankdir!r}): use 'LR' (left to right) or 'TB' (top to bottom)")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"draw_dot(max_nodes={max_nodes!r}) must be a positive whole number")
+    fmt = _formatter(number_format)
+    names = _param_names(params)
+    order = _order(roots)
+    if summary:
+        return _summary(order, roots, graph_roles(order, roots, names), fmt, rankdir, max_nodes, title)
+    if len(order) > max_nodes:
+        raise GraphTooLargeError(
+            f"draw_dot: the graph behind this Value has {len(order)} nodes (Values), more than "
+            f"max_nodes={max_nodes}; dot would take a long time and the picture would be unreadable. "
+            f"Pass max_nodes={len(order)} to draw it anyway, or summary=True for one box of counts."
+        )
+    roles = graph_roles(order, roots, names)
+    index = {node: i for i, node in enumerate(order)}
+
+    path = set()
+    if highlight is not None:
+        path = _path_to_root(highlight, order, roots)
+
+    graph_attr = {"rankdir": rankdir}
+    if title:
+        graph_attr.update(label=escape_text(title), labelloc="t")
+    dot = Drawing(
+        name="autograd_mini",
+        graph_attr=graph_attr,
+        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+        edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7"},
+    )
+    horizontal = rankdir in ("LR", "RL")
+    for i, node in enumerate(order):
+        nid = f"n{i}"
+        fields = []
+        label = _names[node] if _names is not None else node.label or names.get(node, "")
+        if label:
+            fields.append(escape_record(label))
+        fields.append(escape_record(f"data {fmt(node.data)}"))
+        if show_grad:
+            grad = _grad_text(node) if _grad_text is not None else f"grad {fmt(node.grad)}"
+            fields.append(escape_record(grad))
+        record = " | ".join(fields)
+        attrs = {"shape": "record", "id": nid, "label": "{ " + record + " }" if horizontal else record}
+        if color_roles:
+            attrs.update(style="filled", fillcolor=ROLE_COLORS[roles[node]])
+        if node in path:
+            attrs.update(color=_HIGHLIGHT, penwidth="2.5")
+        dot.node(nid, **attrs)
+
+        if node._op is None:
+            continue
+        oid = f"n{i}op"
+        op_attrs = {"id": oid, "label": escape_text(op_label(node, fmt, hide_constants)), "shape": "ellipse"}
+        op_attrs.update(style="filled", fillcolor=_OP_FILL, margin="0.05,0.02", height="0.3")
+        if node in path:
+            op_attrs.update(color=_HIGHLIGHT, penwidth="2.5")
+        dot.node(oid, **op_attrs)
+        out_attrs = {"id": f"e{i}_out"}
+        if node in path:
+            out_attrs.update(color=_HIGHLIGHT, penwidth="2.5")
+        dot.edge(oid, nid, **out_attrs)
+
+        locals_ = node.local_grads() if edge_labels else ()
+        two_values = node._op.name in _NON_COMMUTATIVE and isinstance(node._b, Value)
+        for k, operand in enumerate(node.operands):
+            eid = f"e{i}_{k}"
+            tags = []
+            if two_values:
+                tags.append("ab"[k])
+            if isinstance(operand, Value):
+                if edge_labels:
+                    tags.append(fmt(locals_[k]))
+                attrs = {"id": eid}
+                if tags:
+                    attrs["label"] = escape_text(": ".join(tags))
+                if node in path and operand in path:
+                    attrs.update(color=_HIGHLIGHT, penwidth="2.5", fontcolor=_HIGHLIGHT)
+                dot.edge(f"n{index[operand]}", oid, **attrs)
+            elif not hide_constants:  # a number mixed into the op, drawn as its own small box
+                cid = f"n{i}c"
+                dot.node(cid, id=cid, label=escape_text(fmt(operand)), shape="box", style="dashed", fontsize="10")
+                dot.edge(cid, oid, id=eid, style="dashed")
+    return dot
+
+
+def _path_to_root(highlight, order, roots):
+    """The nodes on some path from the leaf ``highlight`` to a root: the leaf and everything computed from it."""
+    if isinstance(highlight, str):
+        matches = [node for node in order if node.label == highlight]
+        if len(matches) != 1:
+            leaves = sorted({node.label for node in order if node._op is None and node.label})
+            what = "no node" if not matches else f"{len(matches)} nodes"
+            raise ValueError(
+                f"draw_dot(highlight={highlight!r}): {what} in the graph has this label; pass the Value itself, "
+                f"or one of the leaf labels {leaves[:20]}"
+            )
+        highlight = matches[0]
+    if not isinstance(highlight, Value):
+        raise TypeError(
+            f"draw_dot(highlight=...) takes a Value in the graph or its label, got "
+            f"{type(highlight).__name__} {highlight!r:.80}"
+        )
+    path = {highlight}
+    found = False
+    for node in order:
+        if node is highlight:
+            found = True
+        elif found and (node._a in path or (isinstance(node._b, Value) and node._b in path)):
+            path.add(node)
+    if not found:
+        raise ValueError(
+            f"draw_dot(highlight={highlight!r}): this Value is not in the graph behind the root, so the root does "
+            f"not depend on it; pass a leaf the root was computed from"
+        )
+    return path

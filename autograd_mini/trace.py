@@ -1,0 +1,468 @@
+"""The backward pass, step by step: what ``root.backward()`` does, recorded so a learner can follow it.
+
+``trace_backward(root)`` walks the graph exactly as ``Value.backward()`` does: the nodes in reverse topological
+order (each node after every node that uses it, so its gradient is complete when its turn comes), and for each node
+``out = f(a, b)`` the chain rule
+
+    dL/da += dL/dout * dout/da        dL/db += dL/dout * dout/db
+
+with the local derivatives ``dout/da`` read from the op rules in ``ops.py`` (``Value.local_grads()``). One step per
+node records the upstream gradient ``dL/dout``, each local derivative, each product, and the operand's running total
+before and after, so a node used twice (fan-out, ``a + a``) visibly collects two contributions.
+
+The record does not touch any ``.grad``; it starts from zero everywhere, as ``backward()`` does on a fresh graph
+(``backward()`` also adds to whatever leaves already hold, which the trace leaves out). Three ways to look at it:
+
+- ``trace.table()``: a text table to follow with pencil and paper;
+- ``trace.write_frames(directory)``: ``step_000.svg`` ... one picture per step, the current node and its edges in
+  red, the operands receiving a contribution in orange, each node's gradient as it stands after that step;
+- ``trace.write_html(path)``: one self-contained HTML page with the same pictures and Previous/Next buttons
+  (inline SVG and JavaScript, no server, no network).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograd_mini.draw import DEFAULT_MAX_NODES, _formatter, _order, _param_names, _roots, draw_dot, node_names
+from autograd_mini.engine import Value
+
+__all__ = ["BackwardTrace", "Contribution", "Step", "trace_backward"]
+
+DEFAULT_MAX_FRAMES = 300  # pictures beyond this are refused: the HTML page would be hundreds of megabytes
+
+_CURRENT = "#d62728"  # the node being processed, its op and edges
+_CURRENT_FILL = "#fecaca"
+_RECEIVER = "#f59e0b"  # operands that receive a contribution in this step
+_RECEIVER_FILL = "#fef3c7"
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one operand receives in one step: ``after = before + product``, ``product = upstream * local``."""
+
+    operand: Value
+    name: str
+    position: int  # 0 for the op's first operand, 1 for the second
+    local: float  # d node / d operand, from the op's rule
+    product: float  # upstream * local
+    before: float  # the operand's gradient before this step
+    after: float  # ... and after
+    accumulates: bool  # True when the operand had already received a contribution (fan-out)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node of the backward pass: its complete gradient ``upstream`` passed on to its operands."""
+
+    number: int  # 1, 2, ... in the order backward() processes the nodes
+    node: Value
+    name: str
+    index: int  # the node's topological number, as in the drawing (n{index})
+    formula: str  # how the node was computed, in names: "d * f", "tanh(n5)", "3 - y"
+    upstream: float  # dL/dnode, complete at this point
+    contributions: tuple[Contribution, ...]
+
+
+def trace_backward(root, grad=1.0, *, params=None):
+    """Record the backward pass from ``root`` (seeded with d root / d root = ``grad``) step by step.
+
+    Returns a ``BackwardTrace``; ``.grads`` holds the result, equal to what ``root.backward()`` puts in ``.grad``
+    on a graph whose leaves start at 0. ``params`` (e.g. ``model.named_parameters()``) names unlabelled nodes.
+    """
+    roots = _roots(root, "trace_backward")
+    if len(roots) != 1:
+        raise TypeError(
+            "trace_backward() takes one Value (the output or loss); for several outputs, trace their sum or a loss"
+        )
+    root = roots[0]
+    if isinstance(grad, bool) or not isinstance(grad, (int, float)) or not math.isfinite(grad):
+        raise ValueError(f"trace_backward(grad={grad!r}) must be a finite number (the seed d root / d root)")
+    names = _param_names(params, "trace_backward")
+    order = _order([root])
+    index = {node: i for i, node in enumerate(order)}
+    label = node_names(order, names)
+    totals = {root: float(grad)}
+    received = {root}
+    steps = []
+    for node in reversed(order):  # the order backward() uses
+        if node._op is None:
+            continue
+        upstream = totals.get(node, 0.0)
+        partials = node.local_grads()
+        contributions = []
+        for k, operand in enumerate(node.operands):
+            if not isinstance(operand, Value):
+                continue
+            before = totals.get(operand, 0.0)
+            product = upstream * partials[k]
+            after = before + product  # the same floating-point operations as backward(): a.grad += g * da
+            totals[operand] = after
+            contributions.append(
+                Contribution(operand, label[operand], k, partials[k], product, before, after, operand in received)
+            )
+            received.add(operand)
+        steps.append(
+            Step(len(steps) + 1, node, label[node], index[node], _formula(node, label), upstream, tuple(contributions))
+        )
+    return BackwardTrace(root, float(grad), order, label, tuple(steps), {node: totals.get(node, 0.0) for node in order})
+
+
+def _formula(node, label):
+    op = node._op
+    a = label[node._a]
+    b = node._b
+    if b is None:
+        return f"-{a}" if op.name == "neg" else f"{op.symbol}({a})"
+    b = label[b] if isinstance(b, Value) else _short(b)
+    if op.name.startswith("r"):  # the number stands on the left
+        return f"{b} {op.symbol} {a}"
+    return f"{a} {op.symbol} {b}"
+
+
+def _short(x):
+    return str(int(x)) if x == int(x) and abs(x) < 1e15 else repr(x)
+
+
+class BackwardTrace:
+    """The recorded backward pass: ``steps`` (a tuple of ``Step``), ``grads`` ({node: d root / d node})."""
+
+    def __init__(self, root, seed, order, names, steps, grads):
+        self.root = root
+        self.seed = seed
+        self.order = order  # topological order: n{i} is order[i]
+        self.names = names  # {node: name used in the table}
+        self.steps = steps
+        self.grads = grads
+
+    def __len__(self):
+        return len(self.steps)
+
+    def __iter__(self):
+        return iter(self.steps)
+
+    def grad(self, node):
+        """d root / d node as the trace computed it."""
+        try:
+            return self.grads[node]
+        except KeyError:
+            raise KeyError(f"BackwardTrace.grad: {node!r} is not in the graph behind the root") from None
+
+    # -- text ----------------------------------------------------------------------------------------------
+
+    def table(self, number_format=".6g"):
+        """The steps as a text table: one line per operand, ``before + product = after`` written out."""
+        fmt = _formatter(number_format, "BackwardTrace.table")
+        r = self.names[self.root]
+        head = (
+            "step",
+            "node",
+            "= computed as",
+            f"upstream d{r}/d(node)",
+            "operand",
+            "local d(node)/d(operand)",
+            "product",
+            "operand's grad: before + product = after",
+        )
+        rows = []
+        for s in self.steps:
+            for j, c in enumerate(s.contributions):
+                first = j == 0
+                sum_text = f"{fmt(c.before)} + {fmt(c.product)} = {fmt(c.after)}"
+                if c.accumulates:
+                    sum_text += "   (adds to an earlier contribution)"
+                rows.append(
+                    (
+                        str(s.number) if first else "",
+                        s.name if first else "",
+                        f"= {s.formula}" if first else "",
+                        fmt(s.upstream) if first else "",
+                        c.name,
+                        fmt(c.local),
+                        f"{fmt(s.upstream)} * {fmt(c.local)} = {fmt(c.product)}",
+                        sum_text,
+                    )
+                )
+        widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(head))]
+        right = {0, 3}  # numbers right-aligned where they stand alone
+
+        def line(row):
+            cells = [cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))]
+            return ("  ".join(cells[:4]) + " | " + "  ".join(cells[4:])).rstrip()
+
+        out = [
+            f"Backward pass from {r} = {fmt(self.root.data)}, seeded with d{r}/d{r} = {fmt(self.seed)}.",
+            "Each step takes the next node in reverse topological order (its gradient is complete by then) and adds",
+            "upstream * local derivative to each operand's gradient.",
+            "",
+            line(head),
+            line(tuple("-" * w for w in widths)),
+        ]
+        out += [line(row) for row in rows]
+        leaves = [node for node in self.order if node._op is None]
+        out.append("")
+        out.append(f"gradients d{r}/d(leaf): " + ", ".join(f"{self.names[n]} = {fmt(self.grads[n])}" for n in leaves))
+        return "\n".join(out)
+
+    def __str__(self):
+        return self.table()
+
+    def __repr__(self):
+        return f"<BackwardTrace of {self.names[self.root]}: {len(self.steps)} steps, {len(self.order)} nodes>"
+
+    # -- pictures ------------------------------------------------------------------------------------------
+
+    def captions(self, number_format=".4g"):
+        """For frame 0 (the seed) and each step, the lines of text written under its picture."""
+        fmt = _formatter(number_format, "BackwardTrace.captions")
+        r = self.names[self.root]
+        total = len(self.steps)
+        out = [[f"Start: d{r}/d{r} = {fmt(self.seed)} (the seed). The other gradients are not known yet (?)."]]
+        for s in self.steps:
+            lines = [
+                f"Step {s.number} of {total}: {s.name} = {s.formula}, its gradient d{r}/d{s.name} = {fmt(s.upstream)}"
+            ]
+            for c in s.contributions:
+                again = " (fan-out: adds to an earlier contribution)" if c.accumulates else ""
+                lines.append(
+                    f"  {c.name}: local d{s.name}/d{c.name} = {fmt(c.local)}; "
+                    f"{fmt(s.upstream)} * {fmt(c.local)} = {fmt(c.product)}; "
+                    f"grad {c.name} = {fmt(c.before)} + {fmt(c.product)} = {fmt(c.after)}{again}"
+                )
+            out.append(lines)
+        return out
+
+    def frames(self, *, number_format=".4g", rankdir="LR", max_frames=DEFAULT_MAX_FRAMES, **draw_options):
+        """One SVG document (a str) per frame: frame 0 the seed, frame k step k.
+
+        The graph is laid out once by ``dot`` (so nothing moves between frames); each frame then colours the
+        current node, its op node and edges red, the operands that receive a contribution orange, and shows every
+        gradient as it stands after that step ("?" for nodes not reached yet). ``draw_options`` go to ``draw_dot``.
+        """
+        if len(self.steps) + 1 > max_frames:
+            raise ValueError(
+                f"BackwardTrace.frames: {len(self.steps) + 1} frames (one per step) is more than "
+                f"max_frames={max_frames}; a page of that many pictures is too big to be useful. "
+                f"Trace a smaller expression, or pass max_frames={len(self.steps) + 1}."
+            )
+        fmt = _formatter(number_format, "BackwardTrace.frames")
+        draw_options.setdefault("edge_labels", True)  # the local derivatives on the edges, as in the captions
+        index = {node: i for i, node in enumerate(self.order)}
+        # the gradient text of every node after every frame
+        state = {self.root: f"grad {fmt(self.seed)}"}
+        texts = [dict(state)]
+        for s in self.steps:
+            for c in s.contributions:
+                state[c.operand] = f"grad {fmt(c.after)}"
+            texts.append(dict(state))
+        unknown = "grad ?"
+        widest = {}
+        for t in texts:
+            for node in self.order:
+                text = t.get(node, unknown)
+                if len(text) > len(widest.get(node, "")):
+                    widest[node] = text
+        base = draw_dot(
+            self.root,
+            number_format=number_format,
+            rankdir=rankdir,
+            max_nodes=max(DEFAULT_MAX_NODES, len(self.order)),
+            _grad_text=lambda node: widest[node],  # every box as wide as its widest gradient text
+            _names=self.names,  # the names the captions use, n{i} for unlabelled nodes
+            **draw_options,
+        ).pipe(format="svg", encoding="utf-8")
+        captions = self.captions(number_format)
+        frames = []
+        for k, t in enumerate(texts):
+            svg = base
+            for node in self.order:
+                svg = _set_grad_text(svg, f"n{index[node]}", t.get(node, unknown))
+            if k == 0:  # the seed: the root receives d root / d root, nothing is passed back yet
+                current, receivers, edges = None, [index[self.root]], []
+            else:
+                s = self.steps[k - 1]
+                current = s.index
+                receivers = sorted({index[c.operand] for c in s.contributions})
+                edges = [f"e{s.index}_out"] + [f"e{s.index}_{c.position}" for c in s.contributions]
+            frames.append(_frame(svg, k, current, receivers, edges, captions[k]))
+        return frames
+
+    def write_frames(self, directory, prefix="step", **options):
+        """Write the frames as ``{prefix}_000.svg``, ``{prefix}_001.svg`` ... into ``directory``; returns the paths."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        frames = self.frames(**options)
+        width = max(3, len(str(len(frames) - 1)))
+        paths = []
+        for k, svg in enumerate(frames):
+            path = directory / f"{prefix}_{k:0{width}d}.svg"
+            path.write_text(svg, encoding="utf-8")
+            paths.append(path)
+        return paths
+
+    def html(self, title=None, **options):
+        """One self-contained HTML page: every frame inline, Previous/Next buttons (and the arrow keys)."""
+        frames = self.frames(**options)
+        r = self.names[self.root]
+        title = title or f"Backward pass through {r}, step by step"
+        sections = []
+        for k, svg in enumerate(frames):
+            node = "" if k == 0 else f"n{self.steps[k - 1].index}"
+            current = " current" if k == 0 else ""
+            sections.append(
+                f'<section class="frame{current}" id="frame-{k}" data-step="{k}" data-node="{node}">\n'
+                f"{_inline(svg)}\n</section>"
+            )
+        table = html.escape(self.table())
+        return _PAGE.format(
+            title=html.escape(title),
+            last=len(frames) - 1,
+            frames="\n".join(sections),
+            table=table,
+            script=_SCRIPT,
+        )
+
+    def write_html(self, path, title=None, **options):
+        """Write ``html()`` to ``path`` (UTF-8); returns the path. Open it in any browser."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.html(title, **options), encoding="utf-8")
+        return path
+
+
+# -- SVG surgery on dot's output -------------------------------------------------------------------------------
+
+
+def _set_grad_text(svg, node_id, text):
+    """Replace the last text of node ``node_id``'s group (the record's grad field) by ``text``."""
+    start = svg.find(f'<g id="{node_id}" class="node">')
+    if start < 0:
+        raise ValueError(f"trace frames: node {node_id} not found in dot's SVG output")
+    end = svg.find("</g>", start)
+    group = svg[start:end]
+    cut = group.rfind("<text")
+    close = group.find(">", cut) + 1
+    stop = group.find("</text>", close)
+    return svg[: start + close] + html.escape(text, quote=False) + svg[start + stop :]
+
+
+_SVG_HEAD = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox="([\d.\s-]+)"')
+
+
+def _frame(svg, k, current, receivers, edges, caption):
+    """Frame ``k``: ids made unique (``s{k}_``), highlight styles, and the caption below the graph."""
+    p = f"s{k}_"
+    svg = svg.replace(' id="', f' id="{p}')
+    rules = []
+    if current is not None:
+        rules.append(
+            f"#{p}n{current} > polygon, #{p}n{current}op > ellipse "
+            f"{{ stroke: {_CURRENT}; stroke-width: 3px; fill: {_CURRENT_FILL}; }}"
+        )
+    for i in receivers:
+        rules.append(f"#{p}n{i} > polygon {{ stroke: {_RECEIVER}; stroke-width: 3px; fill: {_RECEIVER_FILL}; }}")
+    for e in edges:
+        rules.append(f"#{p}{e} path {{ stroke: {_CURRENT}; stroke-width: 2.5px; }}")
+        rules.append(f"#{p}{e} polygon {{ stroke: {_CURRENT}; fill: {_CURRENT}; }}")
+        rules.append(f"#{p}{e} text {{ fill: {_CURRENT}; font-weight: bold; }}")
+    # the caption: lines of monospace text in a band added below the drawing
+    m = _SVG_HEAD.search(svg)
+    if m is None:
+        raise ValueError("trace frames: unexpected SVG header from dot (no width/height/viewBox)")
+    width, height = float(m.group(1)), float(m.group(2))
+    line_height, char_width, pad = 15.0, 7.3, 8.0
+    new_width = max(width, max(len(line) for line in caption) * char_width + 2 * pad)
+    new_height = height + pad + line_height * len(caption) + pad
+    size = f'width="{new_width:.2f}pt" height="{new_height:.2f}pt"'
+    head = f'<svg {size} viewBox="0.00 0.00 {new_width:.2f} {new_height:.2f}"'
+    style = "<style>\n" + "\n".join(rules) + "\n</style>\n"
+    band = [f'<rect x="0" y="0" width="{new_width:.2f}" height="{new_height:.2f}" fill="white"/>']
+    texts = []
+    for j, line in enumerate(caption):
+        y = height + pad + line_height * (j + 0.8)
+        weight = ' font-weight="bold"' if j == 0 else ""
+        texts.append(
+            f'<text class="caption" x="{pad:.2f}" y="{y:.2f}" font-family="monospace" font-size="12"{weight} '
+            f'xml:space="preserve">{html.escape(line, quote=False)}</text>'
+        )
+    open_end = svg.find(">", m.end()) + 1
+    svg = svg[: m.start()] + head + svg[m.end() : open_end] + "\n" + style + band[0] + svg[open_end:]
+    close = svg.rfind("</svg>")
+    return svg[:close] + "\n".join(texts) + "\n" + svg[close:]
+
+
+def _inline(svg):
+    """An SVG document as an element to put inside HTML: no XML declaration, doctype or comments."""
+    svg = svg[svg.find("<svg") :]
+    return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: sans-serif; margin: 1em 2em; color: #111; }}
+#controls {{ margin: 0.5em 0 1em 0; font-size: 1.1em; }}
+#controls button {{ font-size: 1em; padding: 0.3em 1em; }}
+#counter {{ display: inline-block; min-width: 9em; text-align: center; }}
+.frame {{ display: none; }}
+.frame.current {{ display: block; }}
+.frame svg {{ max-width: 100%; height: auto; }}
+pre {{ font-size: 12px; }}
+.key span {{ display: inline-block; width: 1em; height: 1em; vertical-align: middle; border: 2px solid; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<p class="key"><span style="border-color:#d62728;background:#fecaca"></span> the node whose gradient is passed back
+in this step, with its op and edges &nbsp; <span style="border-color:#f59e0b;background:#fef3c7"></span> the operands
+that receive upstream &times; local derivative</p>
+<div id="controls">
+<button id="prev" type="button">&#9664; Previous</button>
+<span id="counter">step 0 of {last}</span>
+<button id="next" type="button">Next &#9654;</button>
+</div>
+<div id="frames">
+{frames}
+</div>
+<details>
+<summary>The whole backward pass as a table</summary>
+<pre>{table}</pre>
+</details>
+<script>
+{script}
+</script>
+</body>
+</html>
+"""
+
+_SCRIPT = """(function () {
+  var frames = document.querySelectorAll(".frame");
+  var prev = document.getElementById("prev");
+  var next = document.getElementById("next");
+  var counter = document.getElementById("counter");
+  var k = 0;
+  function show(i) {
+    k = Math.max(0, Math.min(frames.length - 1, i));
+    for (var j = 0; j < frames.length; j++) {
+      frames[j].classList.toggle("current", j === k);
+    }
+    counter.textContent = "step " + k + " of " + (frames.length - 1);
+    prev.disabled = k === 0;
+    next.disabled = k === frames.length - 1;
+  }
+  prev.addEventListener("click", function () { show(k - 1); });
+  next.addEventListener("click", function () { show(k + 1); });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowRight") { show(k + 1); }
+    if (e.key === "ArrowLeft") { show(k - 1); }
+  });
+  show(0);
+})();"""

@@ -1,0 +1,265 @@
+"""The step-by-step HTML page in a real headless Chromium: stepping forward and back moves the highlight.
+
+The browser is driven through the Chrome DevTools protocol over ``--remote-debugging-pipe`` (JSON messages ending
+in a NUL byte on file descriptors 3 and 4), with the standard library only. Clicks are real mouse events at the
+buttons' positions; the highlighted node is read from the computed style of the rendered SVG, not from our script.
+"""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import json
+import os
+import queue
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from autograd_mini import Value
+from autograd_mini.trace import trace_backward
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+RED = "rgb(214, 39, 40)"  # trace._CURRENT, #d62728
+ORANGE = "rgb(245, 158, 11)"  # trace._RECEIVER, #f59e0b
+
+
+class Browser:
+    """Headless Chromium with a DevTools session on its pipe: ``send(method, **params)`` -> result."""
+
+    def __init__(self, user_data_dir):
+        to_child_r, self._to_child = os.pipe()
+        self._from_child, from_child_w = os.pipe()
+        # the protocol reads fd 3 and writes fd 4 of the browser; copies at 10+ so the dup2s cannot collide
+        r = fcntl.fcntl(to_child_r, fcntl.F_DUPFD_CLOEXEC, 10)
+        w = fcntl.fcntl(from_child_w, fcntl.F_DUPFD_CLOEXEC, 10)
+        args = [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--hide-scrollbars",
+            "--window-size=1400,900",
+            "--remote-debugging-pipe",
+            f"--user-data-dir={user_data_dir}",
+            "about:blank",
+        ]
+        self.log = Path(user_data_dir).with_suffix(".log")
+        actions = [
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, str(self.log), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+            (os.POSIX_SPAWN_DUP2, 1, 2),
+            (os.POSIX_SPAWN_DUP2, r, 3),
+            (os.POSIX_SPAWN_DUP2, w, 4),
+        ]
+        # Python's own descriptors are close-on-exec (PEP 446), so the browser gets exactly 0-4
+        self.pid = os.posix_spawn(CHROMIUM, args, os.environ, file_actions=actions)
+        for fd in (to_child_r, from_child_w, r, w):
+            os.close(fd)
+        self._next_id = 0
+        self._replies = {}
+        self.events = queue.Queue()
+        self._cond = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.session = None
+
+    def _read(self):
+        buf = b""
+        while True:
+            chunk = os.read(self._from_child, 1 << 16)
+            if not chunk:
+                break
+            buf += chunk
+            while b"\0" in buf:
+                raw, buf = buf.split(b"\0", 1)
+                msg = json.loads(raw)
+                if "id" in msg:
+                    with self._cond:
+                        self._replies[msg["id"]] = msg
+                        self._cond.notify_all()
+                else:
+                    self.events.put(msg)
+
+    def send(self, method, timeout=20.0, session=True, **params):
+        self._next_id += 1
+        msg = {"id": self._next_id, "method": method, "params": params}
+        if session and self.session:
+            msg["sessionId"] = self.session
+        os.write(self._to_child, json.dumps(msg).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._next_id not in self._replies:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"Chromium did not answer {method} within {timeout} s")
+                self._cond.wait(left)
+            reply = self._replies.pop(self._next_id)
+        if "error" in reply:
+            raise RuntimeError(f"Chromium: {method} failed: {reply['error']}")
+        return reply["result"]
+
+    def wait_event(self, method, timeout=20.0):
+        deadline = time.monotonic() + timeout
+        seen = []
+        while time.monotonic() < deadline:
+            try:
+                msg = self.events.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            seen.append(msg)
+            if msg.get("method") == method:
+                return msg, seen
+        raise TimeoutError(f"no {method} event from Chromium within {timeout} s")
+
+    def attach(self):
+        targets = self.send("Target.getTargets", session=False)["targetInfos"]
+        page = next(t for t in targets if t["type"] == "page")
+        self.session = self.send("Target.attachToTarget", session=False, targetId=page["targetId"], flatten=True)[
+            "sessionId"
+        ]
+
+    def evaluate(self, expression):
+        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"JavaScript failed: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def click(self, selector):
+        """A real left click (mouse pressed and released) at the centre of the element."""
+        box = json.loads(
+            self.evaluate(f"JSON.stringify(document.querySelector({json.dumps(selector)}).getBoundingClientRect())")
+        )
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        self.send("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
+        self.send("Input.dispatchMouseEvent", type="mousePressed", x=x, y=y, button="left", clickCount=1)
+        self.send("Input.dispatchMouseEvent", type="mouseReleased", x=x, y=y, button="left", clickCount=1)
+
+    def close(self):
+        try:
+            self.send("Browser.close", session=False, timeout=5)
+        except (TimeoutError, RuntimeError, OSError):
+            pass
+        deadline = time.monotonic() + 10
+        while os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+            if time.monotonic() > deadline:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+                break
+            time.sleep(0.05)
+        os.close(self._to_child)
+        os.close(self._from_child)
+
+
+# What is highlighted in the visible frame, read from the browser's computed styles.
+STATE_JS = """JSON.stringify((() => {
+  const visible = [...document.querySelectorAll('.frame')].filter(s => getComputedStyle(s).display !== 'none');
+  const out = {visible: visible.map(s => s.dataset.step), red: [], orange: [],
+               counter: document.getElementById('counter').textContent};
+  for (const s of visible) {
+    for (const g of s.querySelectorAll('g.node')) {
+      const shape = g.querySelector(':scope > polygon, :scope > ellipse');
+      const stroke = getComputedStyle(shape).stroke;
+      const name = g.querySelector('title').textContent;
+      if (stroke === 'RED') out.red.push(name);
+      if (stroke === 'ORANGE') out.orange.push(name);
+    }
+  }
+  out.red.sort();
+  out.orange.sort();
+  return out;
+})())""".replace("RED", RED).replace("ORANGE", ORANGE)
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium); the browser test needs it")
+    if shutil.which("dot") is None:
+        pytest.skip("the Graphviz program dot is not installed; the page's pictures need it")
+    tmp = tmp_path_factory.mktemp("browser")
+    # L = (a * b + c) * f, Karpathy's worked example: e = a*b = -6, d = e + c = 4, L = d * f = -8
+    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    path = trace_backward(L).write_html(tmp / "backward.html")
+    browser = Browser(tmp / "profile")
+    try:
+        browser.attach()
+        browser.send("Page.enable")
+        browser.send("Network.enable")
+        browser.send("Page.navigate", url=path.as_uri())
+        _, events = browser.wait_event("Page.loadEventFired")
+        yield browser, path, events
+    finally:
+        browser.close()
+
+
+def test_stepping_forward_and_back_moves_the_highlight(page, tmp_path):
+    browser, path, events = page
+    # topological numbering: n0 a, n1 b, n2 e (op n2op), n3 c, n4 d, n5 f, n6 L
+    state = json.loads(browser.evaluate(STATE_JS))
+    assert state == {"visible": ["0"], "red": [], "orange": ["n6"], "counter": "step 0 of 3"}  # the seed at L
+
+    browser.click("#next")
+    state = json.loads(browser.evaluate(STATE_JS))
+    # step 1 passes L's gradient back through L = d * f: d and f receive
+    assert state == {"visible": ["1"], "red": ["n6", "n6op"], "orange": ["n4", "n5"], "counter": "step 1 of 3"}
+
+    browser.click("#next")
+    state = json.loads(browser.evaluate(STATE_JS))
+    # step 2: d = e + c, e and c receive
+    assert state["visible"] == ["2"] and sorted(state["red"]) == ["n4", "n4op"]
+    assert sorted(state["orange"]) == ["n2", "n3"]
+
+    browser.click("#prev")
+    state = json.loads(browser.evaluate(STATE_JS))
+    assert state["visible"] == ["1"] and state["red"] == ["n6", "n6op"]
+
+    # the gradient text of the visible frame after step 3 (keyboard: arrow right twice): a = 6, b = -4
+    for _ in range(2):
+        browser.send("Input.dispatchKeyEvent", type="keyDown", key="ArrowRight", code="ArrowRight")
+        browser.send("Input.dispatchKeyEvent", type="keyUp", key="ArrowRight", code="ArrowRight")
+    state = json.loads(browser.evaluate(STATE_JS))
+    assert state["visible"] == ["3"] and sorted(state["red"]) == ["n2", "n2op"]
+    grads = json.loads(
+        browser.evaluate(
+            "JSON.stringify([...document.querySelectorAll('.frame.current g.node')].map("
+            "g => [g.querySelector('title').textContent, [...g.querySelectorAll('text')].pop().textContent]))"
+        )
+    )
+    grads = dict(grads)
+    # by hand: dL/da = dL/de * b = (-2)(-3) = 6, dL/db = (-2)(2) = -4, dL/dc = -2, dL/df = d = 4
+    assert grads["n0"] == "grad 6" and grads["n1"] == "grad -4" and grads["n3"] == "grad -2"
+    assert grads["n5"] == "grad 4" and grads["n6"] == "grad 1"
+
+    # nothing but the page itself was requested: no network, no external resources
+    browser.send("Runtime.evaluate", expression="0")
+    urls = set()
+    while not browser.events.empty():
+        events.append(browser.events.get())
+    for msg in events:
+        if msg.get("method") == "Network.requestWillBeSent":
+            urls.add(msg["params"]["request"]["url"])
+    assert urls <= {path.as_uri()}, urls
+
+    shot = browser.send("Page.captureScreenshot", format="png")["data"]
+    png = Path(os.environ.get("AUTOGRAD_MINI_SCREENSHOT", tmp_path / "stepper.png"))
+    png.write_bytes(base64.b64decode(shot))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
