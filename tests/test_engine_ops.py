@@ -1,0 +1,275 @@
+"""Every op, value and derivative, against two oracles the engine did not produce: torch in float64 and central
+finite differences of the engine's own forward values.
+
+One table (``CASES``) drives all checks, as minitorch's tests do: each row is written once as a function that
+works on ``Value`` and on a torch tensor alike (``x.tanh()``, ``3 - x``, ``x ** y`` are the same code for both),
+with hypothesis strategies that stay inside the op's domain. The domain edges are tested one by one at the end.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import hypothesis.strategies as st
+import pytest
+import torch
+from hypothesis import given, settings
+
+import autograd_mini as am
+from autograd_mini import Value, no_grad
+
+
+def reals(lo, hi):
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+
+ANY = reals(-10, 10)
+WIDE = reals(-30, 30)  # exp(30) = 1.1e13, sigmoid'(-30) = 9.4e-14: still well inside float64
+NONZERO = st.one_of(reals(0.1, 10), reals(-10, -0.1))  # divisors
+AWAY_FROM_0 = st.one_of(reals(1e-3, 10), reals(-10, -1e-3))  # relu and abs have a kink at 0 (tested at the edge)
+POSITIVE = reals(1e-3, 1e3)  # log, sqrt
+BASE = reals(0.1, 10)  # bases of real powers
+EXPONENT = reals(-3, 3)
+WHOLE_EXPONENT = st.integers(-3, 4)  # a negative base needs a whole-number exponent
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # how the row reads, and its test id
+    op: str  # the name of the op the engine must record at the root (contract: reflected ops start with "r")
+    fn: Callable  # fn(*variables, *constants), for Values and torch tensors alike
+    variables: tuple  # strategies for the inputs we differentiate with respect to (they become Values)
+    constants: tuple = ()  # strategies for plain numbers mixed into the op (they must not become nodes)
+
+
+CASES = [
+    Case("v + w", "add", lambda x, y: x + y, (ANY, ANY)),
+    Case("v + c", "add", lambda x, c: x + c, (ANY,), (ANY,)),
+    Case("c + v", "add", lambda x, c: c + x, (ANY,), (ANY,)),
+    Case("v - w", "sub", lambda x, y: x - y, (ANY, ANY)),
+    Case("v - c", "sub", lambda x, c: x - c, (ANY,), (ANY,)),
+    Case("c - v", "rsub", lambda x, c: c - x, (ANY,), (ANY,)),
+    Case("v * w", "mul", lambda x, y: x * y, (ANY, ANY)),
+    Case("v * c", "mul", lambda x, c: x * c, (ANY,), (ANY,)),
+    Case("c * v", "mul", lambda x, c: c * x, (ANY,), (ANY,)),
+    Case("v / w", "div", lambda x, y: x / y, (ANY, NONZERO)),
+    Case("v / c", "div", lambda x, c: x / c, (ANY,), (NONZERO,)),
+    Case("c / v", "rdiv", lambda x, c: c / x, (NONZERO,), (ANY,)),
+    Case("v ** c", "pow", lambda x, c: x**c, (BASE,), (EXPONENT,)),
+    Case("v ** k (any sign, whole k)", "pow", lambda x, k: x**k, (NONZERO,), (WHOLE_EXPONENT,)),
+    Case("c ** v", "rpow", lambda x, c: c**x, (reals(-5, 5),), (BASE,)),
+    Case("v ** w", "powv", lambda x, y: x**y, (BASE, EXPONENT)),
+    Case("-v", "neg", lambda x: -x, (ANY,)),
+    Case("abs(v)", "abs", lambda x: abs(x), (AWAY_FROM_0,)),
+    Case("v.exp()", "exp", lambda x: x.exp(), (WIDE,)),
+    Case("v.log()", "log", lambda x: x.log(), (POSITIVE,)),
+    Case("v.sqrt()", "sqrt", lambda x: x.sqrt(), (POSITIVE,)),
+    Case("v.tanh()", "tanh", lambda x: x.tanh(), (reals(-20, 20),)),
+    Case("v.sigmoid()", "sigmoid", lambda x: x.sigmoid(), (WIDE,)),
+    Case("v.relu()", "relu", lambda x: x.relu(), (AWAY_FROM_0,)),
+    Case("v.sin()", "sin", lambda x: x.sin(), (ANY,)),
+    Case("v.cos()", "cos", lambda x: x.cos(), (ANY,)),
+]
+CASE_IDS = [c.name for c in CASES]
+
+
+def test_the_table_covers_every_op_of_the_engine():
+    # a new op in ops.OPS without a row here would go untested
+    assert {c.op for c in CASES} == set(am.OPS)
+
+
+# -- the two engines and the finite differences --------------------------------------------------------------
+
+
+def draw_point(data, case):
+    xs = [data.draw(s, label=f"x{i}") for i, s in enumerate(case.variables)]
+    cs = [data.draw(s, label=f"c{i}") for i, s in enumerate(case.constants)]
+    return xs, cs
+
+
+def engine(case, xs, cs):
+    """(value, [d out / d x_i] by backward(), the root node, the leaves)."""
+    leaves = [Value(x) for x in xs]
+    out = case.fn(*leaves, *cs)
+    out.backward()
+    return out.data, [v.grad for v in leaves], out, leaves
+
+
+def oracle(case, xs, cs):
+    """torch float64: (value, [d out / d x_i])."""
+    ts = [torch.tensor(float(x), dtype=torch.float64, requires_grad=True) for x in xs]
+    out = case.fn(*ts, *cs)
+    return out.item(), [g.item() for g in torch.autograd.grad(out, ts)]
+
+
+def central_difference(case, xs, cs, i):
+    """(f(x + h e_i) - f(x - h e_i)) / (2h) on the engine's forward values alone (no derivative rule involved)."""
+    h = 1e-6 * max(1.0, abs(xs[i]))
+    up, down = list(xs), list(xs)
+    up[i] += h
+    down[i] -= h
+    with no_grad():
+        f_up = case.fn(*[Value(x) for x in up], *cs).data
+        f_down = case.fn(*[Value(x) for x in down], *cs).data
+    return (f_up - f_down) / (up[i] - down[i])  # the step actually taken, after rounding
+
+
+def close(a, b, scale=0.0, rel=1e-12):
+    """Equal up to a few float64 roundings of the numbers involved.
+
+    torch and Python evaluate the same formulas with their own libm, which may differ in the last bit. Where a
+    formula cancels (tanh'(7) = 1 - tanh(7)^2 = 3.3e-6 from tanh(7) = 0.9999983), one ulp of its inputs is a
+    large relative change of the result; ``scale`` is the size of those inputs, and 1e-15 * scale (a few ulps of
+    them) is allowed on top of the relative tolerance.
+    """
+    return a == b or math.isclose(a, b, rel_tol=rel, abs_tol=1e-15 * scale)
+
+
+def size(xs, cs, value):
+    """The size of the numbers a derivative formula is computed from, for close(): inputs, constants, result."""
+    return 1.0 + sum(abs(x) for x in xs) + sum(abs(c) for c in cs) + abs(value)
+
+
+# -- the properties ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+@given(data=st.data())
+def test_value_and_derivative_match_torch_float64(case, data):
+    # three ways to the derivative, each against torch: backward() into .grad; grad(), which evaluates the same
+    # rules on floats and leaves .grad alone; grad(create_graph=True), which evaluates them on Values
+    xs, cs = draw_point(data, case)
+    value, grads, out, _ = engine(case, xs, cs)
+    t_value, t_grads = oracle(case, xs, cs)
+    scale = size(xs, cs, t_value)
+    assert type(value) is float
+    assert close(value, t_value, scale), f"{case.name} at {xs}, {cs}: value {value!r}, torch {t_value!r}"
+    for i, (g, tg) in enumerate(zip(grads, t_grads)):
+        assert close(g, tg, scale), f"{case.name} at {xs}, {cs}: backward() d/dx{i} {g!r}, torch {tg!r}"
+
+    leaves = [Value(x) for x in xs]
+    out = case.fn(*leaves, *cs)
+    plain = am.grad(out, leaves)
+    graph = am.grad(out, leaves, create_graph=True)
+    for i, tg in enumerate(t_grads):
+        g, gg = plain[i].data, graph[i].data
+        assert close(g, tg, scale), f"{case.name} at {xs}, {cs}: grad() d/dx{i} {g!r}, torch {tg!r}"
+        assert close(gg, tg, scale), f"{case.name} at {xs}, {cs}: grad(create_graph) d/dx{i} {gg!r}, torch {tg!r}"
+    assert all(v.grad == 0.0 for v in leaves) and out.grad == 0.0
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+@given(data=st.data())
+def test_derivative_matches_central_finite_differences(case, data):
+    xs, cs = draw_point(data, case)
+    value, grads, _, _ = engine(case, xs, cs)
+    for i, g in enumerate(grads):
+        numeric = central_difference(case, xs, cs, i)
+        # error of the central difference: truncation h^2 |f'''| / 6 plus rounding ~ 1e-16 |f| / h, with
+        # h = 1e-6 max(1, |x|); both are far below this bound for the ranges the strategies draw from
+        tolerance = 1e-6 * (abs(numeric) + abs(value)) + 1e-9
+        assert abs(g - numeric) <= tolerance, f"{case.name} at {xs}, {cs}: d/dx{i} {g!r}, numeric {numeric!r}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+@settings(max_examples=15)  # the structure does not depend on the numbers; a few points suffice
+@given(data=st.data())
+def test_one_node_per_op_numbers_stay_numbers_and_local_grads_are_the_partials(case, data):
+    xs, cs = draw_point(data, case)
+    t_value, t_grads = oracle(case, xs, cs)
+    _, _, out, leaves = engine(case, xs, cs)
+    assert out.op is am.OPS[case.op] and out.op.name == case.op
+    # the Values first (in the order written for commutative ops, the Value first for reflected ones), then the
+    # numbers, stored as Python floats inside the op rather than as nodes of their own
+    assert out.operands[: len(leaves)] == tuple(leaves) or case.variables == ()
+    assert out.children == tuple(leaves)
+    numbers = out.operands[len(leaves) :]
+    assert [type(n) for n in numbers] == [float] * len(cs)
+    assert list(numbers) == [float(c) for c in cs]
+    assert am.topological_order(out) == [*leaves, out]
+    assert all(v.is_leaf for v in leaves) and not out.is_leaf
+    # for a single op, the local derivative d out / d x_i is the whole derivative: torch's
+    local = out.local_grads()
+    for i, tg in enumerate(t_grads):
+        assert close(local[i], tg, size(xs, cs, t_value)), f"{case.name}: local_grads()[{i}] {local[i]!r}, torch {tg!r}"
+
+
+# -- the domain edges, one by one --------------------------------------------------------------------------------
+
+
+def torch_grad(fn, *xs):
+    ts = [torch.tensor(float(x), dtype=torch.float64, requires_grad=True) for x in xs]
+    out = fn(*ts)
+    return out.item(), [g.item() for g in torch.autograd.grad(out, ts)]
+
+
+def engine_grad(fn, *xs):
+    vs = [Value(x) for x in xs]
+    out = fn(*vs)
+    out.backward()
+    return out.data, [v.grad for v in vs]
+
+
+@pytest.mark.parametrize(
+    "name, fn, xs",
+    [
+        # kinks and flat points: torch's subgradient choices, which the engine follows
+        ("relu at 0", lambda x: x.relu(), [0.0]),
+        ("abs at 0", lambda x: abs(x), [0.0]),
+        ("x ** 0 at 0 (constant 1)", lambda x: x**0, [0.0]),
+        ("0 ** y at y = 0", lambda y: 0.0**y, [0.0]),
+        ("x ** y at x = y = 0", lambda x, y: x**y, [0.0, 0.0]),
+        ("x ** 2 at 0", lambda x: x**2, [0.0]),
+        ("x ** y at x = 0, y = 2", lambda x, y: x**y, [0.0, 2.0]),
+        ("0 ** y at y = 3", lambda y: 0.0**y, [3.0]),
+        # whole exponents of negative bases
+        ("(-2) ** 3", lambda x: x**3, [-2.0]),
+        ("(-2) ** -1", lambda x: x**-1, [-2.0]),
+        # the ends of the float range
+        ("log of the smallest subnormal", lambda x: x.log(), [5e-324]),  # d/dx = 1/5e-324 overflows to inf
+        ("log at 1", lambda x: x.log(), [1.0]),
+        ("exp at 709.78 (largest finite)", lambda x: x.exp(), [709.78]),
+        ("exp at -745 (underflow to 0)", lambda x: x.exp(), [-746.0]),
+        ("sigmoid at 1e308", lambda x: x.sigmoid(), [1e308]),
+        ("sigmoid at -1e308", lambda x: x.sigmoid(), [-1e308]),
+        ("tanh at 1e308", lambda x: x.tanh(), [1e308]),
+        ("tanh at -1e308", lambda x: x.tanh(), [-1e308]),
+        ("sigmoid at -800 (e^800 would overflow)", lambda x: x.sigmoid(), [-800.0]),
+        ("1 / tiny", lambda x: 1 / x, [1e-300]),
+        ("sqrt of the smallest subnormal", lambda x: x.sqrt(), [5e-324]),
+    ],
+)
+def test_domain_edges_match_torch(name, fn, xs):
+    value, grads = engine_grad(fn, *xs)
+    t_value, t_grads = torch_grad(fn, *xs)
+    assert close(value, t_value), f"{name}: value {value!r}, torch {t_value!r}"
+    for g, tg in zip(grads, t_grads):
+        assert close(g, tg), f"{name}: grad {g!r}, torch {tg!r}"
+
+
+def test_sigmoid_and_tanh_stay_in_range_at_the_float_limits():
+    for x in (1e308, -1e308, 710.0, -710.0, 5e-324, -5e-324):
+        s, t = Value(x).sigmoid().data, Value(x).tanh().data
+        assert 0.0 <= s <= 1.0 and -1.0 <= t <= 1.0, (x, s, t)
+    # sigma(x) = 1 / (1 + e^-x): at +-1e308 exactly 1 and 0, tanh exactly +-1
+    assert (Value(1e308).sigmoid().data, Value(-1e308).sigmoid().data) == (1.0, 0.0)
+    assert (Value(1e308).tanh().data, Value(-1e308).tanh().data) == (1.0, -1.0)
+
+
+@pytest.mark.parametrize(
+    "fn, op",
+    [(lambda x: x.sqrt(), "sqrt"), (lambda x: x**0.5, "pow"), (lambda x: x**0.25, "pow")],
+    ids=["sqrt", "x ** 0.5", "x ** 0.25"],
+)
+def test_an_infinite_slope_at_0_raises_in_backward_naming_the_op(fn, op):
+    # d/dx sqrt(x) = 1 / (2 sqrt x) is infinite at 0 (torch returns inf). The forward value 0 is fine; backward
+    # refuses with a message naming the op and the point rather than passing an inf on
+    x = Value(0.0)
+    y = fn(x)
+    assert y.data == 0.0
+    with pytest.raises(ZeroDivisionError) as info:
+        y.backward()
+    message = str(info.value)
+    assert op in message and "0.0" in message and "not finite" in message
