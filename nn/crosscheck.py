@@ -1,0 +1,799 @@
+"""The delta equations of the lecture notes, in numpy, checked against the engine's autodiff number by number.
+
+A learner derives backpropagation by hand (the documents in ``seeds/`` do exactly that) and wants to know whether
+the equations are right. This module computes every gradient of an MLP twice more, independently of the engine:
+
+* the closed form, in numpy float64, written from the documents (sigma, sigma', the deltas), never calling the
+  engine's op rules;
+* a central finite difference of the loss, (E(w + eps) - E(w - eps)) / (2 eps), evaluated with the engine's
+  forward pass only (no derivatives involved);
+
+and lays them next to autodiff in one table::
+
+    from nn import MLP
+    from nn.crosscheck import crosscheck
+    report = crosscheck(MLP(3, [4, 2], activation="sigmoid"), x=[0.5, -1.0, 2.0], y=[1.0, 0.0])
+    print(report)            # one row per parameter: autodiff, closed form, finite difference, difference
+    report.ok, report.max_abs_error, report.max_rel_error
+
+The equations, per sample (document 001 sections 2.4-2.5, in vector form; W^l has one row per neuron of layer l
+and one column per neuron of layer l-1, the convention of document 001 section 1.3):
+
+    z^l = W^l a^{l-1} + b^l,   a^l = sigma(z^l),   a^0 = x
+    delta^L = dE/da^L (.) sigma'(z^L)
+    delta^l = (W^{l+1})^T delta^{l+1} (.) sigma'(z^l)
+    dE/dW^l = delta^l (a^{l-1})^T,   dE/db^l = delta^l
+
+and for a batch (document 001 sections 2.6-2.7: one column per sample, E = sum_k E^k)
+
+    A^l = sigma(W^l A^{l-1} + b^l)
+    [delta^L] = dE/dA^L (.) sigma'(Z^L),   [delta^l] = (W^{l+1})^T [delta^{l+1}] (.) sigma'(Z^l)
+    dE/dW^l = [delta^l] (A^{l-1})^T,   dE/db^l = [delta^l] 1   (the bias gradient is summed over the batch)
+
+Checking your own formula: pass ``formula=`` a function of the network's quantities (``q.z``, ``q.a``, ``q.W``,
+``q.b``, ``q.delta``, ``q.dsigma``, ...; see ``Quantities``) that returns gradients, and the table compares your
+numbers with autodiff and points at the entries that disagree. The printed formulas of the five documents are
+checked the same way in ``nn.crosscheck_documents`` (``documents_report()``).
+"""
+
+# ruff: noqa: E741  (l is the layer index, as in every document)
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = [
+    "ACTIVATIONS",
+    "LOSSES",
+    "CrosscheckReport",
+    "Quantities",
+    "Row",
+    "add_arguments",
+    "autodiff_gradients",
+    "backward",
+    "batch_backward",
+    "batch_forward",
+    "batch_gradients",
+    "closed_form_gradients",
+    "crosscheck",
+    "crosscheck_batch",
+    "finite_difference_gradients",
+    "forward",
+    "network_arrays",
+    "run",
+]
+
+# ---------------------------------------------------------------------------------------------------------------
+# Activations and their derivatives, written out here (not taken from the engine's op table).
+
+
+def sigmoid(x):
+    """sigma(x) = 1 / (1 + e^{-x})  (document 001, section 1.2), evaluated without overflow for large |x|."""
+    x = np.asarray(x, dtype=np.float64)
+    e = np.exp(-np.abs(x))  # e^{-|x|} <= 1 never overflows
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_prime(x):
+    """sigma'(x) = sigma(x) * (1 - sigma(x))  (document 001, section 2.3)."""
+    s = sigmoid(x)
+    return s * (1.0 - s)
+
+
+def tanh_prime(x):
+    """tanh'(x) = 1 - tanh(x)^2."""
+    t = np.tanh(x)
+    return 1.0 - t * t
+
+
+def relu(x):
+    """ReLU(x) = max(0, x)  (document 004, page 2: "Rectified Linear")."""
+    return np.maximum(x, 0.0)
+
+
+def relu_prime(x):
+    """ReLU'(x) = 1 for x > 0, else 0 (at the kink x = 0 the value 0, as the engine and torch take it)."""
+    return (np.asarray(x) > 0).astype(np.float64)
+
+
+def linear(x):
+    return np.asarray(x, dtype=np.float64)
+
+
+def linear_prime(x):
+    return np.ones_like(np.asarray(x, dtype=np.float64))
+
+
+# name -> (sigma, sigma'), the activations the nn package offers
+ACTIVATIONS = {
+    "sigmoid": (sigmoid, sigmoid_prime),
+    "tanh": (np.tanh, tanh_prime),
+    "relu": (relu, relu_prime),
+    "linear": (linear, linear_prime),
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# The squared-error losses of the documents: the value E(a, y) and dE/da for one sample (vectors a, y), or for a
+# batch (matrices, one column per sample, E summed over the columns).
+
+
+def _half_sse(a, y):
+    # E = 1/2 sum_j (y_j - a_j^L)^2  (document 001, section 2.1)
+    return 0.5 * float(np.sum((y - a) ** 2))
+
+
+def _half_sse_grad(a, y):
+    # dE_j/da_j^L = (a_j^L - y_j)  (document 001, section 2.1)
+    return a - y
+
+
+def _sse(a, y):
+    # C_0 = sum_j (a_j^(L) - y_j)^2  (document 000, Grant Sanderson); ||f(x) - y||^2 (002); ||z - z_bar||^2 (004)
+    return float(np.sum((a - y) ** 2))
+
+
+def _sse_grad(a, y):
+    # dC_0/da_j^(L) = 2 (a_j^(L) - y_j)
+    return 2.0 * (a - y)
+
+
+def _mse(a, y):
+    # E = 1/n sum_j (a_j - y_j)^2, n = number of outputs (per sample; a batch sums the samples' E)
+    return float(np.sum((a - y) ** 2)) / a.shape[0]
+
+
+def _mse_grad(a, y):
+    return 2.0 * (a - y) / a.shape[0]
+
+
+# name -> (E(a, y), dE/da(a, y)); the names of nn.losses.LOSSES
+LOSSES = {
+    "half_sse": (_half_sse, _half_sse_grad),
+    "sse": (_sse, _sse_grad),
+    "mse": (_mse, _mse_grad),
+}
+
+
+def _activation(name, where):
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"{where}: activation {name!r} has no closed form here; use one of {sorted(ACTIVATIONS)}"
+        ) from None
+
+
+def _loss(name, where):
+    try:
+        return LOSSES[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"{where}: loss {name!r} is not one of the squared-error losses the delta equations are written for; "
+            f"use one of {sorted(LOSSES)}"
+        ) from None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading a network: W^l, b^l and the activation of each layer, as numpy arrays.
+
+
+class NetworkArrays:
+    """W[l] (n_l x n_{l-1}), b[l] (n_l,) and activation[l] for l = 1..L; index 0 is the input layer (None)."""
+
+    __slots__ = ("W", "b", "activation", "names", "values")
+
+    def __init__(self, W, b, activation, names=None, values=None):
+        self.W = W
+        self.b = b
+        self.activation = activation
+        self.names = names  # names[l] = (weight names n_l x n_{l-1} as nested lists, bias names) or None
+        self.values = values  # the model's Value objects in the same layout, or None
+
+    @property
+    def L(self):
+        return len(self.W) - 1
+
+    @property
+    def sizes(self):
+        return [self.W[1].shape[1]] + [self.W[l].shape[0] for l in range(1, self.L + 1)]
+
+
+def network_arrays(model):
+    """The model's parameters as numpy arrays, in the documents' convention.
+
+    ``W[l][j, i] = model.layers[l-1].neurons[j].w[i].data`` (row j = neuron j of layer l, column i = neuron i of
+    layer l-1; document 001 section 1.3), ``b[l][j] = ...neurons[j].b.data``, ``activation[l]`` the layer's
+    activation name. Layer 0 is the input, as in the lecture notes, so ``W[0]`` is None.
+    """
+    if isinstance(model, NetworkArrays):
+        return model
+    layers = getattr(model, "layers", None)
+    if not layers:
+        raise TypeError(
+            f"network_arrays(): expected an nn.MLP (something with .layers[l].neurons[j].w, .b, .activation), "
+            f"got {type(model).__name__}"
+        )
+    label_of = {}
+    if hasattr(model, "named_parameters"):
+        label_of = {id(p): name for name, p in model.named_parameters()}
+    W, b, acts, names, values = [None], [None], [None], [None], [None]
+    for l, layer in enumerate(layers, start=1):
+        neurons = layer.neurons
+        act_names = {n.activation for n in neurons}
+        if len(act_names) != 1:
+            raise ValueError(
+                f"network_arrays(): layer {l} mixes activations {sorted(act_names)}; the delta equations take one "
+                f"sigma per layer"
+            )
+        act = act_names.pop()
+        _activation(act, f"network_arrays() layer {l}")
+        nin = len(neurons[0].w)
+        if any(len(n.w) != nin for n in neurons):
+            raise ValueError(f"network_arrays(): the neurons of layer {l} have different numbers of inputs")
+        if l > 1 and nin != W[l - 1].shape[0]:
+            raise ValueError(
+                f"network_arrays(): layer {l} takes {nin} inputs but layer {l - 1} has {W[l - 1].shape[0]} neurons"
+            )
+        W.append(np.array([[w.data for w in n.w] for n in neurons], dtype=np.float64))
+        b.append(np.array([n.b.data for n in neurons], dtype=np.float64))
+        acts.append(act)
+        values.append(([list(n.w) for n in neurons], [n.b for n in neurons]))
+        wn = [[label_of.get(id(w)) or f"L{l}.N{j}.w{i}" for i, w in enumerate(n.w)] for j, n in enumerate(neurons)]
+        bn = [label_of.get(id(n.b)) or f"L{l}.N{j}.b" for j, n in enumerate(neurons)]
+        names.append((wn, bn))
+    return NetworkArrays(W, b, acts, names, values)
+
+
+def _parameter_names(net):
+    """Parameter names in named_parameters() order: per layer, per neuron, w0..w{n-1} then b."""
+    out = []
+    for l in range(1, net.L + 1):
+        wn, bn = net.names[l]
+        for j in range(len(bn)):
+            out.extend(wn[j])
+            out.append(bn[j])
+    return out
+
+
+def _as_vector(v, n, what, where):
+    from autograd_mini import Value
+
+    items = [v] if isinstance(v, Value) or np.ndim(v) == 0 else list(v)
+    try:
+        arr = np.array([x.data if isinstance(x, Value) else x for x in items], dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: {what} must be numbers (or a list of numbers), got {v!r}") from None
+    if arr.shape != (n,):
+        raise ValueError(f"{where}: {what} has {arr.size} entries, the network needs {n}")
+    return arr
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Per sample, vector form (document 001, sections 1.3, 2.4, 2.5).
+
+
+def forward(net, x):
+    """z[l], a[l] for l = 0..L; z^l = W^l a^{l-1} + b^l, a^l = sigma(z^l), a^0 = x (z[0] is None)."""
+    z, a = [None], [np.asarray(x, dtype=np.float64)]
+    for l in range(1, net.L + 1):
+        sigma, _ = ACTIVATIONS[net.activation[l]]
+        z.append(net.W[l] @ a[l - 1] + net.b[l])  # z^l = W^l a^{l-1} + b^l
+        a.append(sigma(z[l]))  # a^l = sigma(z^l)
+    return z, a
+
+
+def backward(net, z, a, y, loss="half_sse"):
+    """delta[l], dW[l], db[l] for l = 1..L (index 0 None), from the forward quantities of one sample."""
+    _, dE_da = _loss(loss, "backward()")
+    L = net.L
+    delta = [None] * (L + 1)
+    _, dsigma = ACTIVATIONS[net.activation[L]]
+    delta[L] = dE_da(a[L], y) * dsigma(z[L])  # delta^L = dE/da^L (.) sigma'(z^L)
+    for l in range(L - 1, 0, -1):
+        _, dsigma = ACTIVATIONS[net.activation[l]]
+        delta[l] = (net.W[l + 1].T @ delta[l + 1]) * dsigma(z[l])  # delta^l = (W^{l+1})^T delta^{l+1} (.) sigma'(z^l)
+    dW = [None] + [np.outer(delta[l], a[l - 1]) for l in range(1, L + 1)]  # dE/dW^l = delta^l (a^{l-1})^T
+    db = [None] + [delta[l].copy() for l in range(1, L + 1)]  # dE/db^l = delta^l
+    return delta, dW, db
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Batch, matrix form (document 001, sections 2.6, 2.7): one column per sample.
+
+
+def batch_forward(net, X):
+    """Z[l], A[l] (n_l x N) for l = 0..L; A^l = sigma(W^l A^{l-1} + b^l), A^0 = X (one column per sample)."""
+    Z, A = [None], [np.asarray(X, dtype=np.float64)]
+    for l in range(1, net.L + 1):
+        sigma, _ = ACTIVATIONS[net.activation[l]]
+        Z.append(net.W[l] @ A[l - 1] + net.b[l][:, None])  # "Matrix + Vektor": b^l added to every column
+        A.append(sigma(Z[l]))
+    return Z, A
+
+
+def batch_backward(net, Z, A, Y, loss="half_sse"):
+    """[delta^l], dE/dW^l, dE/db^l for E = sum_k E^k over the columns (document 001, section 2.7)."""
+    _, dE_da = _loss(loss, "batch_backward()")
+    L = net.L
+    D = [None] * (L + 1)
+    _, dsigma = ACTIVATIONS[net.activation[L]]
+    D[L] = dE_da(A[L], Y) * dsigma(Z[L])  # [delta^L] = dE/dA^L (.) sigma'(Z^L)
+    for l in range(L - 1, 0, -1):
+        _, dsigma = ACTIVATIONS[net.activation[l]]
+        D[l] = (net.W[l + 1].T @ D[l + 1]) * dsigma(Z[l])  # [delta^l] = (W^{l+1})^T [delta^{l+1}] (.) sigma'(Z^l)
+    dW = [None] + [D[l] @ A[l - 1].T for l in range(1, L + 1)]  # dE/dW^l = [delta^l] (A^{l-1})^T
+    db = [None] + [D[l].sum(axis=1) for l in range(1, L + 1)]  # dE/db^l = sum_k delta^{l,k}
+    return D, dW, db
+
+
+def batch_gradients(net, X, Y, loss="half_sse"):
+    """The fast path: (dW, db) lists of the summed batch gradient. X, Y: one column per sample (n x N)."""
+    net = network_arrays(net)
+    Z, A = batch_forward(net, X)
+    _, dW, db = batch_backward(net, Z, A, Y, loss)
+    return dW, db
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The three ways of computing the gradient, as {parameter name: float}.
+
+
+def _flatten(net, dW, db):
+    out = {}
+    for l in range(1, net.L + 1):
+        wn, bn = net.names[l]
+        for j in range(len(bn)):
+            for i in range(len(wn[j])):
+                out[wn[j][i]] = float(dW[l][j, i])
+            out[bn[j]] = float(db[l][j])
+    return out
+
+
+def _samples(net, X, Y, where):
+    """X (N samples of n_0 numbers), Y (N targets, numbers or lists of n_L) -> matrices n x N, one column each."""
+    if np.ndim(X) == 1 and net.sizes[0] != 1:
+        raise ValueError(
+            f"{where}: X must be a list of samples (each a list of {net.sizes[0]} numbers); for one sample use "
+            f"crosscheck(model, x, y)"
+        )
+    Xs = [_as_vector(x, net.sizes[0], f"sample {k}'s x", where) for k, x in enumerate(X)]
+    Ys = [_as_vector(y, net.sizes[-1], f"sample {k}'s y", where) for k, y in enumerate(Y)]
+    if len(Xs) != len(Ys):
+        raise ValueError(f"{where}: {len(Xs)} inputs but {len(Ys)} targets; give one target per input")
+    if not Xs:
+        raise ValueError(f"{where}: the batch is empty; give at least one (x, y) pair")
+    return np.stack(Xs, axis=1), np.stack(Ys, axis=1)
+
+
+def closed_form_gradients(model, x, y, loss="half_sse"):
+    """{name: dE/dparameter} from the per-sample delta equations (numpy, independent of the engine)."""
+    net = network_arrays(model)
+    x = _as_vector(x, net.sizes[0], "x", "closed_form_gradients()")
+    y = _as_vector(y, net.sizes[-1], "y", "closed_form_gradients()")
+    z, a = forward(net, x)
+    _, dW, db = backward(net, z, a, y, loss)
+    return _flatten(net, dW, db)
+
+
+def _engine_loss(model, x, y, loss):
+    """The loss of one sample as the engine computes it: model(x), then nn.losses (or the documents' sum)."""
+    out = model(list(x))
+    outs = out if isinstance(out, (list, tuple)) else [out]
+    ys = [float(v) for v in y]
+    fn = None
+    try:
+        from nn import losses as nn_losses
+
+        fn = nn_losses.LOSSES.get(loss)
+    except ImportError:  # the nn package without its losses module: the documents' definitions, written here
+        fn = None
+    if fn is not None:
+        return fn(outs if len(outs) > 1 else outs[0], ys if len(ys) > 1 else ys[0])
+    terms = [(a - t) ** 2 for a, t in zip(outs, ys, strict=True)]
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    return {"half_sse": 0.5 * total, "sse": total, "mse": total / len(terms)}[loss]
+
+
+def _parameters(net):
+    out = []
+    for l in range(1, net.L + 1):
+        ws, bs = net.values[l]
+        for j in range(len(bs)):
+            out.extend(ws[j])
+            out.append(bs[j])
+    return out
+
+
+def autodiff_gradients(model, X, Y, loss="half_sse"):
+    """{name: dE/dparameter} from the engine's backward, E = sum over the samples (X, Y lists of samples)."""
+    net = network_arrays(model)
+    _loss(loss, "autodiff_gradients()")
+    params = _parameters(net)
+    saved = [p.grad for p in params]
+    for p in params:
+        p.grad = 0.0
+    total = None
+    for x, y in zip(X, Y, strict=True):
+        e = _engine_loss(model, x, y, loss)
+        total = e if total is None else total + e
+    total.backward()
+    grads = {name: p.grad for name, p in zip(_parameter_names(net), params, strict=True)}
+    for p, g in zip(params, saved, strict=True):
+        p.grad = g
+    return grads
+
+
+def finite_difference_gradients(model, X, Y, loss="half_sse", eps=1e-6):
+    """{name: (E(p + eps) - E(p - eps)) / (2 eps)}, E evaluated by the engine's forward pass, summed over samples."""
+    from autograd_mini import no_grad
+
+    net = network_arrays(model)
+    _loss(loss, "finite_difference_gradients()")
+
+    def E():
+        with no_grad():
+            return math.fsum(_engine_loss(model, x, y, loss).data for x, y in zip(X, Y, strict=True))
+
+    out = {}
+    for name, p in zip(_parameter_names(net), _parameters(net), strict=True):
+        p0 = p.data
+        p.data = p0 + eps
+        up = E()
+        p.data = p0 - eps
+        down = E()
+        p.data = p0
+        out[name] = (up - down) / (2.0 * eps)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A user's own formula: the quantities it may use.
+
+
+class Quantities:
+    """What a formula may use, for one sample (vectors) or a batch (matrices, one column per sample).
+
+    Index l runs over layers, 0 = input, L = output (``q.L``); lists have a None where a quantity does not exist.
+
+    ``x``, ``y``: input and target (``X``, ``Y`` for a batch: the same arrays)
+    ``W[l]`` (n_l x n_{l-1}), ``b[l]``: the parameters, document 001's convention (row = neuron of layer l)
+    ``z[l]``, ``a[l]``: raw input and activation; ``a[0] = x``; in a batch also ``Z``, ``A``
+    ``sigma[l]``, ``dsigma[l]``: the layer's activation and its derivative, numpy functions
+    ``dE_da``: dE/da^L at the output (for the loss in use)
+    ``delta[l]``: dE/dz^l from the closed form above (a correct reference; recompute it yourself to check yours)
+    ``loss``: the loss name; ``batch``: True for a batch
+    """
+
+    def __init__(self, net, x, y, loss, batch):
+        self.batch = batch
+        self.loss = loss
+        self.L = net.L
+        self.W = net.W
+        self.b = net.b
+        self.sigma = [None] + [ACTIVATIONS[net.activation[l]][0] for l in range(1, net.L + 1)]
+        self.dsigma = [None] + [ACTIVATIONS[net.activation[l]][1] for l in range(1, net.L + 1)]
+        self.x = self.X = x
+        self.y = self.Y = y
+        if batch:
+            self.z, self.a = batch_forward(net, x)
+            self.delta, _, _ = batch_backward(net, self.z, self.a, y, loss)
+        else:
+            self.z, self.a = forward(net, x)
+            self.delta, _, _ = backward(net, self.z, self.a, y, loss)
+        self.Z, self.A = self.z, self.a
+        self.dE_da = LOSSES[loss][1](self.a[net.L], y)
+
+
+def _formula_gradients(net, formula, q, where):
+    """Call the user's formula and turn its answer into {name: float} (only the entries it gives)."""
+    try:
+        got = formula(q)
+    except Exception as err:
+        raise RuntimeError(f"{where}: your formula raised {type(err).__name__}: {err}") from err
+    if not isinstance(got, dict):
+        raise TypeError(
+            f"{where}: your formula must return a dict such as {{'W2': matrix, 'b2': vector}} or "
+            f"{{'L1.N0.w2': number}}, got {type(got).__name__}"
+        )
+    out = {}
+    for key, val in got.items():
+        key = str(key)
+        if key[:1] in "Wb" and key[1:].isdigit():
+            l = int(key[1:])
+            if not 1 <= l <= net.L:
+                raise ValueError(f"{where}: your formula returned {key!r}, but the layers are 1..{net.L}")
+            wn, bn = net.names[l]
+            arr = np.asarray(val, dtype=np.float64)
+            want = (len(bn), len(wn[0])) if key[0] == "W" else (len(bn),)
+            if key[0] == "b" and arr.ndim == 2 and arr.shape[0] == len(bn) and arr.shape[1] == 1:
+                arr = arr[:, 0]
+            if arr.shape != want:
+                raise ValueError(
+                    f"{where}: your formula's {key} has shape {arr.shape}; dE/d{key} has shape {want} "
+                    f"(rows = neurons of layer {l}"
+                    + (", columns = neurons of layer {l - 1})" if key[0] == "W" else ")")
+                )
+            if key[0] == "W":
+                for j in range(want[0]):
+                    for i in range(want[1]):
+                        out[wn[j][i]] = float(arr[j, i])
+            else:
+                for j in range(want[0]):
+                    out[bn[j]] = float(arr[j])
+        else:
+            if key not in set(_parameter_names(net)):
+                raise ValueError(
+                    f"{where}: your formula returned {key!r}, which is neither a parameter name such as "
+                    f"{_parameter_names(net)[0]!r} nor 'W<l>'/'b<l>'"
+                )
+            out[key] = float(val)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The report.
+
+
+class Row:
+    """One parameter: autodiff, closed form (or your formula), central finite difference, and their difference."""
+
+    __slots__ = ("name", "autodiff", "closed_form", "finite_difference", "difference", "ok")
+
+    def __init__(self, name, autodiff, closed_form, finite_difference, ok):
+        self.name = name
+        self.autodiff = autodiff
+        self.closed_form = closed_form
+        self.finite_difference = finite_difference
+        self.difference = None if closed_form is None else closed_form - autodiff
+        self.ok = ok
+
+    def __repr__(self):
+        return (
+            f"Row({self.name!r}, autodiff={self.autodiff!r}, closed_form={self.closed_form!r}, "
+            f"finite_difference={self.finite_difference!r}, ok={self.ok})"
+        )
+
+
+class CrosscheckReport:
+    """The table of a cross-check. ``ok`` is True when every closed-form entry agrees with autodiff within
+    ``atol + rtol * |autodiff|``; ``disagreeing`` names the entries that do not; ``fd_ok`` says whether the
+    central finite differences agree with autodiff within their own, looser tolerance (a check on the engine)."""
+
+    def __init__(self, title, rows, atol, rtol, fd_tol, eps, label="closed form"):
+        self.title = title
+        self.label = label
+        self.rows = rows
+        self.atol, self.rtol, self.fd_tol, self.eps = atol, rtol, fd_tol, eps
+        checked = [r for r in rows if r.closed_form is not None]
+        self.max_abs_error = max((abs(r.difference) for r in checked), default=0.0)
+        self.max_rel_error = max(
+            (abs(r.difference) / max(abs(r.autodiff), abs(r.closed_form), 1e-300) for r in checked), default=0.0
+        )
+        self.disagreeing = [r.name for r in checked if not r.ok]
+        self.ok = not self.disagreeing
+        fds = [r for r in rows if r.finite_difference is not None]
+        self.max_fd_error = max((abs(r.finite_difference - r.autodiff) for r in fds), default=None)
+        self.fd_ok = None if not fds else all(abs(r.finite_difference - r.autodiff) <= fd_tol for r in fds)
+
+    def row(self, name):
+        for r in self.rows:
+            if r.name == name:
+                return r
+        raise KeyError(f"CrosscheckReport.row(): no parameter named {name!r}; the rows are {self.names()}")
+
+    def names(self):
+        return [r.name for r in self.rows]
+
+    def as_dict(self):
+        return {
+            "title": self.title,
+            "ok": self.ok,
+            "max_abs_error": self.max_abs_error,
+            "max_rel_error": self.max_rel_error,
+            "disagreeing": list(self.disagreeing),
+            "fd_ok": self.fd_ok,
+            "max_fd_error": self.max_fd_error,
+            "rows": [
+                {
+                    "name": r.name,
+                    "autodiff": r.autodiff,
+                    "closed_form": r.closed_form,
+                    "finite_difference": r.finite_difference,
+                    "difference": r.difference,
+                    "ok": r.ok,
+                }
+                for r in self.rows
+            ],
+        }
+
+    def summary(self):
+        """The title and the verdict lines, without the table."""
+        lines = str(self).splitlines()
+        n_tail = 2 if self.fd_ok is not None else 1
+        return "\n".join([self.title] + lines[-n_tail:])
+
+    def __str__(self):
+        def num(v):
+            return "" if v is None else f"{v: .12e}"
+
+        shown = [r for r in self.rows if r.closed_form is not None]
+        left_out = len(self.rows) - len(shown)
+        w = max([len("parameter")] + [len(r.name) for r in shown])
+        head = f"{'parameter':<{w}}  {'autodiff':>19}  {self.label:>19}  {'central FD':>19}  {'difference':>10}  "
+        lines = [self.title, head, "-" * len(head)]
+        for r in shown:
+            diff = f"{r.difference: .1e}"
+            mark = "" if r.ok else "<-- disagrees"
+            lines.append(
+                f"{r.name:<{w}}  {num(r.autodiff):>19}  {num(r.closed_form):>19}  "
+                f"{num(r.finite_difference):>19}  {diff:>10}  {mark}"
+            )
+        lines.append("-" * len(head))
+        if left_out:
+            lines.append(f"({left_out} parameters not given by your formula are left out)")
+        verdict = (
+            "ok: every entry agrees with autodiff"
+            if self.ok
+            else f"NOT ok: {len(self.disagreeing)} entr{'y' if len(self.disagreeing) == 1 else 'ies'} disagree "
+            f"({', '.join(self.disagreeing[:8])}{', ...' if len(self.disagreeing) > 8 else ''})"
+        )
+        lines.append(
+            f"{verdict}; max abs error {self.max_abs_error:.3e}, max rel error {self.max_rel_error:.3e} "
+            f"(tolerance {self.atol:g} + {self.rtol:g}*|autodiff|)"
+        )
+        if self.fd_ok is not None:
+            lines.append(
+                f"central finite differences (eps {self.eps:g}) vs autodiff: max abs {self.max_fd_error:.3e} "
+                + ("(agree)" if self.fd_ok else f"(DISAGREE beyond {self.fd_tol:g}: check the engine)")
+            )
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return (
+            f"CrosscheckReport(ok={self.ok}, max_abs_error={self.max_abs_error:.3e}, "
+            f"max_rel_error={self.max_rel_error:.3e}, rows={len(self.rows)})"
+        )
+
+
+def _build_report(title, net, auto, mine, fd, atol, rtol, fd_tol, eps, label):
+    rows = []
+    for name in _parameter_names(net):
+        ad = auto[name]
+        cf = mine.get(name)
+        ok = True if cf is None else (math.isfinite(cf) and abs(cf - ad) <= atol + rtol * abs(ad))
+        rows.append(Row(name, ad, cf, None if fd is None else fd[name], ok))
+    return CrosscheckReport(title, rows, atol, rtol, fd_tol, eps, label)
+
+
+def crosscheck(model, x, y, loss="half_sse", formula=None, eps=1e-6, atol=1e-10, rtol=1e-8, fd=True, fd_tol=None):
+    """Closed-form delta equations (or your ``formula``) against autodiff for one sample (x, y).
+
+    ``loss``: "half_sse" (E = 1/2 sum (y - a)^2, document 001), "sse" (sum (a - y)^2, documents 000, 002, 004)
+    or "mse" (mean over the outputs). ``formula(q)`` (optional) gets a ``Quantities`` and returns a dict of
+    gradients, by layer (``{"W2": ..., "b2": ...}``) or by parameter name (``{"L2.N0.w1": ...}``).
+    ``fd``: also compute central finite differences with step ``eps`` (2 forward passes per parameter).
+    """
+    net = network_arrays(model)
+    _loss(loss, "crosscheck()")
+    xv = _as_vector(x, net.sizes[0], "x", "crosscheck()")
+    yv = _as_vector(y, net.sizes[-1], "y", "crosscheck()")
+    auto = autodiff_gradients(model, [xv], [yv], loss)
+    if formula is None:
+        mine = closed_form_gradients(net, xv, yv, loss)
+        title = f"crosscheck: delta equations vs autodiff, one sample, loss {loss}, sizes {net.sizes}"
+    else:
+        mine = _formula_gradients(net, formula, Quantities(net, xv, yv, loss, False), "crosscheck(formula=...)")
+        title = f"crosscheck: your formula vs autodiff, one sample, loss {loss}, sizes {net.sizes}"
+    fdg = finite_difference_gradients(model, [xv], [yv], loss, eps) if fd else None
+    fd_tol = (1e-5 * max(1.0, max(abs(v) for v in auto.values()))) if fd_tol is None else fd_tol
+    label = "closed form" if formula is None else "your formula"
+    return _build_report(title, net, auto, mine, fdg, atol, rtol, fd_tol, eps, label)
+
+
+def crosscheck_batch(model, X, Y, loss="half_sse", formula=None, eps=1e-6, atol=1e-10, rtol=1e-8, fd=True, fd_tol=None):
+    """The batch matrix form (document 001, sections 2.6-2.7) against autodiff of E = sum_k E^k.
+
+    ``X``: a list of N inputs, ``Y``: a list of N targets (numbers or lists). Your ``formula(q)`` gets matrices
+    with one column per sample (``q.A[l]``, ``q.Z[l]``, ``q.delta[l]``, ``q.X``, ``q.Y``).
+    """
+    net = network_arrays(model)
+    _loss(loss, "crosscheck_batch()")
+    Xm, Ym = _samples(net, X, Y, "crosscheck_batch()")
+    cols_x, cols_y = list(Xm.T), list(Ym.T)
+    auto = autodiff_gradients(model, cols_x, cols_y, loss)
+    if formula is None:
+        dW, db = batch_gradients(net, Xm, Ym, loss)
+        mine = _flatten(net, dW, db)
+        title = (
+            f"crosscheck_batch: matrix form vs autodiff, {Xm.shape[1]} samples (E summed), loss {loss}, "
+            f"sizes {net.sizes}"
+        )
+    else:
+        q = Quantities(net, Xm, Ym, loss, True)
+        mine = _formula_gradients(net, formula, q, "crosscheck_batch(formula=...)")
+        title = f"crosscheck_batch: your formula vs autodiff, {Xm.shape[1]} samples (E summed), loss {loss}"
+    fdg = finite_difference_gradients(model, cols_x, cols_y, loss, eps) if fd else None
+    fd_tol = (1e-5 * max(1.0, max(abs(v) for v in auto.values()))) if fd_tol is None else fd_tol
+    label = "closed form" if formula is None else "your formula"
+    return _build_report(title, net, auto, mine, fdg, atol, rtol, fd_tol, eps, label)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Command line: autograd-mini crosscheck (nn/cli.py calls add_arguments and run).
+
+
+def _sizes(text):
+    try:
+        sizes = [int(s) for s in text.replace("-", ",").split(",") if s.strip()]
+    except ValueError:
+        raise ValueError(f"--sizes {text!r}: give whole numbers, e.g. 3,4,4,2 (inputs, hidden..., outputs)") from None
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ValueError(f"--sizes {text!r}: need at least an input and an output size, each >= 1, e.g. 3,4,2")
+    return sizes
+
+
+def add_arguments(parser):
+    """The options of ``autograd-mini crosscheck``."""
+    import argparse
+
+    parser.add_argument("--sizes", default="3,4,4,2", help="layer sizes, inputs first (default 3,4,4,2)")
+    parser.add_argument("--activation", default="sigmoid", choices=sorted(ACTIVATIONS), help="hidden layers")
+    parser.add_argument(
+        "--output-activation", default="sigmoid", choices=sorted(ACTIVATIONS), help="output layer (default sigmoid)"
+    )
+    parser.add_argument("--loss", default="half_sse", choices=sorted(LOSSES), help="squared-error scaling")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the weights and the data (default 0)")
+    parser.add_argument("--batch", type=int, default=4, help="samples of the batch check (0: skip it; default 4)")
+    parser.add_argument("--eps", type=float, default=1e-6, help="step of the central finite differences")
+    parser.add_argument(
+        "--documents",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="print the report on the formulas the documents print (default on; --no-documents to skip)",
+    )
+    return parser
+
+
+def run(args):
+    """Build an MLP from the options, cross-check one sample and a batch, print the documents' report.
+
+    Returns 0 when the closed form agrees with autodiff, 1 when it does not, 2 on bad options."""
+    import sys
+
+    from nn import MLP
+
+    try:
+        sizes = _sizes(args.sizes)
+        if args.batch < 0:
+            raise ValueError(f"--batch {args.batch}: give 0 (skip the batch check) or a positive number of samples")
+    except ValueError as err:
+        print(f"autograd-mini crosscheck: {err}", file=sys.stderr)
+        return 2
+    model = MLP(
+        sizes[0], sizes[1:], activation=args.activation, output_activation=args.output_activation, seed=args.seed
+    )
+    rng = np.random.default_rng(args.seed)
+    for p in model.parameters():  # biases start at 0 in nn; random ones exercise the bias rows of the check
+        if p.label.endswith(".b"):
+            p.data = float(rng.normal(0.0, 0.5))
+    x = rng.normal(0.0, 1.0, sizes[0])
+    y = rng.uniform(0.0, 1.0, sizes[-1])
+    report = crosscheck(model, x, y, loss=args.loss, eps=args.eps)
+    print(report)
+    ok = report.ok
+    if args.batch:
+        X = rng.normal(0.0, 1.0, (args.batch, sizes[0]))
+        Y = rng.uniform(0.0, 1.0, (args.batch, sizes[-1]))
+        batch = crosscheck_batch(model, X, Y, loss=args.loss, eps=args.eps)
+        print()
+        print(batch.summary())
+        ok = ok and batch.ok
+    if args.documents:
+        from nn.crosscheck_documents import documents_report
+
+        print()
+        print(documents_report())
+    return 0 if ok else 1
