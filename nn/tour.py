@@ -1,0 +1,383 @@
+"""``autograd-mini tour``: backpropagation in five steps, every picture written to one folder.
+
+1. One neuron, ``o = tanh(x1*w1 + x2*w2 + b)`` (micrograd's example), its graph drawn, its gradients worked out by
+   hand with the chain rule and compared with ``backward()``.
+2. The backward pass step by step: the table a learner follows with pencil and paper, a drawing with every local
+   derivative on its edge, and a page with Previous/Next buttons (one picture per step).
+3. The documents' delta equations (``seeds/``) against autodiff: a sigmoid network in document 001's notation,
+   parameter by parameter, then the report on every formula the five documents print.
+4. Finite differences: a central-difference check of the neuron, and the error of central and forward differences
+   as eps shrinks (truncation, then round-off), as a plot.
+5. Training: micrograd's moons demo (MLP(2, [16, 16, 1]), hinge loss + L2, SGD) with a progress bar; the loss and
+   accuracy curves, the decision boundary, the model as JSON.
+
+Everything goes into one folder, named at the end, with ``summary.md`` linking the pictures. No network is used.
+``run_tour(out, fast=True)`` trains for fewer epochs (the tests use it).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograd_mini import Value, gradcheck
+
+__all__ = ["TourResult", "run_tour"]
+
+# micrograd's neuron (Karpathy, "The spelled-out intro to neural networks and backpropagation"): the bias is chosen
+# so that n = 0.8814 and o = tanh(n) = 0.7071, which makes do/dn = 1 - o^2 = 0.5 a round number.
+NEURON = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
+
+MOONS = {"n": 100, "noise": 0.1, "seed": 1, "sizes": [16, 16, 1], "epochs": 100, "fast_epochs": 25}
+
+
+@dataclass
+class TourResult:
+    """What the tour did: the folder, the files it wrote (relative to it), timings and the numbers it found."""
+
+    out: Path
+    files: list = field(default_factory=list)
+    seconds: dict = field(default_factory=dict)
+    facts: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+    @property
+    def total_seconds(self):
+        return sum(self.seconds.values())
+
+
+class _Tour:
+    def __init__(self, out, fast, progress, stream):
+        self.out = Path(out)
+        self.fast = fast
+        self.progress = progress
+        self.stream = stream
+        self.result = TourResult(self.out)
+        self.has_dot = shutil.which("dot") is not None
+        self.has_matplotlib = importlib.util.find_spec("matplotlib") is not None
+        self.has_tqdm = importlib.util.find_spec("tqdm") is not None
+
+    # -- output helpers ----------------------------------------------------------------------------------------
+
+    def say(self, text=""):
+        print(text, file=self.stream, flush=True)
+
+    def heading(self, number, title):
+        self.say()
+        self.say(f"== {number}/5  {title} " + "=" * max(0, 100 - len(title)))
+
+    def wrote(self, path, what):
+        path = Path(path)
+        rel = path.relative_to(self.out)
+        self.result.files.append(rel.as_posix())
+        self.say(f"   wrote {rel.as_posix()}  ({what})")
+
+    def note(self, text):
+        self.result.notes.append(text)
+        self.say(f"   note: {text}")
+
+    def draw(self, dot, stem, what):
+        """Write a drawing as SVG and PNG, or as DOT source (and how to install Graphviz) without ``dot``."""
+        if not self.has_dot:
+            path = self.out / f"{stem}.gv"
+            path.write_text(dot.source, encoding="utf-8")
+            self.wrote(path, f"{what}, DOT source")
+            return
+        for fmt in ("svg", "png"):
+            path = self.out / f"{stem}.{fmt}"
+            path.write_bytes(dot.pipe(format=fmt))
+            self.wrote(path, what)
+
+    def write_text(self, name, text, what):
+        path = self.out / name
+        path.write_text(text + "\n", encoding="utf-8")
+        self.wrote(path, what)
+
+    # -- the five steps ----------------------------------------------------------------------------------------
+
+    def neuron(self):
+        from autograd_mini.draw import draw_dot
+
+        self.heading(1, "One neuron: o = tanh(x1*w1 + x2*w2 + b), its graph and its gradients")
+        v = {name: Value(value, label=name) for name, value in NEURON.items()}
+        x1w1 = v["x1"] * v["w1"]
+        x1w1.label = "x1*w1"
+        x2w2 = v["x2"] * v["w2"]
+        x2w2.label = "x2*w2"
+        s = x1w1 + x2w2
+        s.label = "x1*w1 + x2*w2"
+        n = s + v["b"]
+        n.label = "n"
+        o = n.tanh()
+        o.label = "o"
+        o.backward()
+        self.say(f"   forward:  n = x1*w1 + x2*w2 + b = {n.data:.6f},  o = tanh(n) = {o.data:.6f}")
+        # By hand, with the chain rule (no engine involved): do/dn = 1 - tanh(n)^2, dn/dw1 = x1, dn/dx1 = w1, ...
+        do_dn = 1.0 - math.tanh(NEURON["x1"] * NEURON["w1"] + NEURON["x2"] * NEURON["w2"] + NEURON["b"]) ** 2
+        by_hand = {
+            "x1": ("(1 - o^2) * w1", do_dn * NEURON["w1"]),
+            "w1": ("(1 - o^2) * x1", do_dn * NEURON["x1"]),
+            "x2": ("(1 - o^2) * w2", do_dn * NEURON["w2"]),
+            "w2": ("(1 - o^2) * x2", do_dn * NEURON["x2"]),
+            "b": ("(1 - o^2) * 1", do_dn),
+        }
+        self.say("   backward, by hand with the chain rule vs o.backward():")
+        self.say(f"     {'':4} {'by hand':>24} {'':>10}   {'autodiff':>10}")
+        worst = 0.0
+        for name, (formula, value) in by_hand.items():
+            auto = v[name].grad
+            worst = max(worst, abs(auto - value))
+            self.say(f"     do/d{name:<3} = {formula:<16} = {value:>10.6f}   {auto:>10.6f}")
+        self.say(f"   largest difference: {worst:.1e}")
+        self.result.facts["neuron"] = {"o": o.data, "grads": {k: v[k].grad for k in NEURON}, "max_diff": worst}
+        self.draw(draw_dot(o, title="one neuron: o = tanh(x1*w1 + x2*w2 + b)"), "01_neuron", "the neuron's graph")
+        self.root = o
+        self.leaves = v
+
+    def backward_steps(self):
+        from autograd_mini.draw import draw_dot
+        from autograd_mini.trace import trace_backward
+
+        self.heading(2, "The backward pass, step by step")
+        trace = trace_backward(self.root)
+        table = trace.table()
+        for line in table.splitlines():
+            self.say("   " + line)
+        self.write_text("02_backward_steps.txt", table, "the table above")
+        self.draw(
+            draw_dot(
+                self.root,
+                edge_labels=True,
+                highlight=self.leaves["w1"],
+                title="local derivatives on the edges; do/dw1 is the product along the red path",
+            ),
+            "02_local_derivatives",
+            "every edge labelled with its local derivative",
+        )
+        if self.has_dot:
+            page = trace.write_html(self.out / "02_backward_steps.html", title="The backward pass through one neuron")
+            self.wrote(page, "open in a browser: Previous/Next steps through the backward pass")
+            frames = trace.write_frames(self.out / "02_backward_steps")
+            self.result.files += [p.relative_to(self.out).as_posix() for p in frames]
+            self.say(f"   wrote 02_backward_steps/step_*.svg  ({len(frames)} frames, one per step)")
+        else:
+            self.note("the step-by-step page needs the Graphviz program `dot` (pictures are laid out by it)")
+        self.result.facts["steps"] = len(trace.steps)
+
+    def documents(self):
+        from nn import MLP
+        from nn.crosscheck import crosscheck
+
+        self.heading(3, "The documents' delta equations against autodiff")
+        # Document 001's network: sigmoid everywhere, E = 1/2 sum_j (y_j - a_j^L)^2, one sample.
+        model = MLP(2, [3, 2], activation="sigmoid", output_activation="sigmoid", seed=0)
+        x, y = [0.5, -1.0], [1.0, 0.0]
+        self.say(f"   {model!r}, x = {x}, y = {y}, E = 1/2 sum_j (y_j - a_j^L)^2 (document 001, section 2.1)")
+        report = crosscheck(model, x, y, loss="half_sse")
+        text = str(report)
+        for line in text.splitlines():
+            self.say("   " + line)
+        self.result.facts["crosscheck"] = {"ok": report.ok, "max_abs_error": report.max_abs_error}
+        self.write_text("03_crosscheck.txt", text, "the table above")
+        self._documents_report()
+
+    def _documents_report(self):
+        from nn.crosscheck_documents import documents_report
+
+        report = documents_report()
+        wrong = report.wrong()
+        self.say()
+        self.say(
+            f"   Every gradient formula the five documents print, evaluated on random networks against autodiff: "
+            f"{len(report.results) - len(wrong)} agree, {len(wrong)} do not:"
+        )
+        width = max(len(r.id) for r in report.results)
+        for r in report.results:
+            if r.agrees:
+                verdict = f"agrees (max diff {r.max_abs_diff:.0e})"
+            else:
+                verdict = f"DOES NOT AGREE (max diff {r.max_abs_diff:.2g})"
+                if r.entry.corrected is not None:
+                    verdict += "; corrected form agrees" if r.corrected_agrees else "; corrected form does NOT agree"
+            self.say(f"     {r.id:<{width}}  {verdict}")
+        self.say("   (the printed formulas, the wrong entries and the corrected forms: 03_documents.txt)")
+        self.result.facts["documents"] = {
+            "formulas": len(report.results),
+            "wrong": [r.id for r in wrong],
+            "corrected_agree": [r.id for r in wrong if r.corrected_agrees],
+        }
+        self.write_text("03_documents.txt", str(report), "the documents' formulas, one verdict each")
+        return report
+
+    def finite_differences(self):
+        self.heading(4, "Finite differences against autodiff")
+
+        def neuron(x1, w1, x2, w2, b):
+            return (x1 * w1 + x2 * w2 + b).tanh()
+
+        point = [NEURON[k] for k in ("x1", "w1", "x2", "w2", "b")]
+        gradcheck(neuron, point, eps=1e-6, atol=1e-8, rtol=1e-6)  # raises GradcheckError with a table if not
+        self.say("   gradcheck: central differences (f(p + eps) - f(p - eps)) / 2 eps, eps = 1e-6, agree with")
+        self.say("   autodiff on every input of the neuron to 1e-8 (autograd_mini.gradcheck)")
+        self._fd_study()
+
+    def _fd_study(self):
+        from nn import fd_study
+
+        study = fd_study.study()
+        for line in str(study).splitlines():
+            self.say("   " + line)
+        if self.has_matplotlib:
+            path = fd_study.plot(study, self.out / "04_fd_error.png")
+            self.wrote(path, "error of finite differences as eps shrinks")
+        else:
+            self.note("the plots need matplotlib: pip install 'autograd-mini[plot]'")
+
+    def train(self):
+        from nn import MLP, accuracy, fit
+        from nn.data import make_moons
+        from nn.io import save
+        from nn.optim import SGD
+
+        epochs = MOONS["fast_epochs"] if self.fast else MOONS["epochs"]
+        self.heading(5, f"Training MLP(2, {MOONS['sizes']}) on two moons (micrograd's demo), {epochs} epochs")
+        X, y = make_moons(MOONS["n"], noise=MOONS["noise"], seed=MOONS["seed"])
+        model = MLP(2, MOONS["sizes"], seed=MOONS["seed"])
+        self.say(f"   {model!r}: {len(model.parameters())} parameters, {len(X)} points, hinge loss + 1e-4 * sum p^2")
+        optimizer = SGD(model.parameters(), lr=1.0)
+        # micrograd's demo: learning rate 1.0 - 0.9 * k / 100 in step k, the whole data set in every step
+        history = fit(
+            model,
+            X,
+            y,
+            loss="hinge",
+            optimizer=optimizer,
+            epochs=epochs,
+            l2=1e-4,
+            seed=MOONS["seed"],
+            lr_schedule=lambda k: 1.0 - 0.9 * k / MOONS["epochs"],
+            progress=bool(self.progress and self.has_tqdm),
+        )
+        acc = accuracy(model, X, y, loss="hinge")
+        self.say(f"   after {epochs} epochs: loss {history.loss[-1]:.4f}, training accuracy {acc:.0%}")
+        self.result.facts["train"] = {"epochs": epochs, "loss": history.loss[-1], "accuracy": acc}
+        path = self.out / "05_model.json"
+        save(model, path)
+        self.wrote(path, "the trained model, nn.io.load() reads it back")
+        if self.has_matplotlib:
+            from nn.plots import plot_decision_boundary, plot_history
+
+            self.wrote(
+                plot_history(history, self.out / "05_loss_curve.png", title="moons: hinge loss + L2"),
+                "loss and accuracy per epoch",
+            )
+            self.wrote(
+                plot_decision_boundary(model, X, y, self.out / "05_decision_boundary.png", loss="hinge"),
+                "the decision boundary",
+            )
+        else:
+            self.note("the plots need matplotlib: pip install 'autograd-mini[plot]'")
+
+    # -- the summary -------------------------------------------------------------------------------------------
+
+    def summary(self):
+        facts = self.result.facts
+        lines = ["# autograd-mini tour", ""]
+        lines += [
+            f"Run {time.strftime('%Y-%m-%d %H:%M:%S')}, {'fast mode, ' if self.fast else ''}"
+            f"{self.result.total_seconds:.1f} s.",
+            "",
+        ]
+        nf = facts.get("neuron")
+        if nf:
+            g = nf["grads"]
+            lines += [
+                "## 1. One neuron",
+                "",
+                f"o = tanh(x1*w1 + x2*w2 + b) = {nf['o']:.4f}; do/dx1 = {g['x1']:.4f}, do/dw1 = {g['w1']:.4f}, "
+                f"do/dx2 = {g['x2']:.4f}, do/dw2 = {g['w2']:.4f}, do/db = {g['b']:.4f} "
+                f"(by hand and by autodiff, largest difference {nf['max_diff']:.1e}).",
+                "",
+            ]
+            lines += self._pictures("01_")
+        if "steps" in facts:
+            lines += [
+                "## 2. The backward pass, step by step",
+                "",
+                f"{facts['steps']} steps; the table is in `02_backward_steps.txt`, the pictures in "
+                "`02_backward_steps.html` (open it in a browser).",
+                "",
+            ]
+            lines += self._pictures("02_local")
+        if "crosscheck" in facts:
+            c = facts["crosscheck"]
+            lines += [
+                "## 3. The documents' delta equations",
+                "",
+                f"Document 001's sigmoid network: closed form vs autodiff {'agree' if c['ok'] else 'DISAGREE'} "
+                f"(max abs error {c['max_abs_error']:.1e}). Full tables and the report on each printed "
+                "formula: `03_crosscheck.txt`.",
+                "",
+            ]
+        if any(f.startswith("04_") for f in self.result.files):
+            lines += ["## 4. Finite differences", ""] + self._pictures("04_")
+        if "train" in facts:
+            t = facts["train"]
+            lines += [
+                "## 5. Training on two moons",
+                "",
+                f"{t['epochs']} epochs: loss {t['loss']:.4f}, training accuracy {t['accuracy']:.0%}. "
+                "Model: `05_model.json`.",
+                "",
+            ]
+            lines += self._pictures("05_")
+        if self.result.notes:
+            lines += ["## Notes", ""] + [f"- {n}" for n in self.result.notes] + [""]
+        lines += ["## Files", ""] + [f"- `{f}`" for f in self.result.files if "/" not in f] + [""]
+        path = self.out / "summary.md"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        self.result.files.append("summary.md")
+        return path
+
+    def _pictures(self, prefix):
+        return [f"![{f}]({f})" for f in self.result.files if f.startswith(prefix) and f.endswith(".png")] + [""]
+
+
+def run_tour(out="autograd-mini-tour", fast=False, progress=True, stream=None):
+    """Run the tour, writing into the folder ``out``; returns a ``TourResult``. ``stream``: where to print."""
+    stream = sys.stdout if stream is None else stream
+    tour = _Tour(out, fast, progress, stream)
+    tour.out.mkdir(parents=True, exist_ok=True)
+    tour.say(
+        f"autograd-mini tour: backpropagation in five steps{' (fast mode)' if fast else ''}; pictures go to {tour.out}/"
+    )
+    if not tour.has_dot:
+        from autograd_mini.draw import INSTALL_GRAPHVIZ
+
+        tour.note(
+            "the Graphviz program `dot` is not installed: the graphs are written as DOT source (.gv). "
+            + INSTALL_GRAPHVIZ
+        )
+    if not tour.has_matplotlib:
+        tour.note("matplotlib is not installed, so there will be no plots: pip install 'autograd-mini[plot]'")
+    for name, step in (
+        ("neuron", tour.neuron),
+        ("backward", tour.backward_steps),
+        ("documents", tour.documents),
+        ("finite differences", tour.finite_differences),
+        ("training", tour.train),
+    ):
+        start = time.perf_counter()
+        step()
+        tour.result.seconds[name] = time.perf_counter() - start
+    path = tour.summary()
+    tour.say()
+    timing = ", ".join(f"{k} {v:.1f} s" for k, v in tour.result.seconds.items())
+    tour.say(f"Done in {tour.result.total_seconds:.1f} s ({timing}).")
+    tour.say(f"Everything is in {tour.out.resolve()}/ ; start with {path.resolve()}")
+    return tour.result
