@@ -1,0 +1,245 @@
+"""trace_backward: the recorded steps against numbers worked out by hand, against root.backward() and torch, and
+the table, SVG frames and HTML page built from them."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd_mini import Value
+from autograd_mini.trace import trace_backward
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="the Graphviz program dot is not installed")
+
+
+def karpathy():
+    """e = a * b = 2 * -3 = -6,  d = e + c = -6 + 10 = 4,  L = d * f = 4 * -2 = -8 (Karpathy's worked example)."""
+    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return L, dict(a=a, b=b, c=c, d=d, e=e, f=f, L=L)
+
+
+def test_steps_against_hand_computed_numbers():
+    L, v = karpathy()
+    t = trace_backward(L)
+    rows = [
+        (s.name, s.formula, s.upstream, [(c.name, c.local, c.product, c.before, c.after) for c in s.contributions])
+        for s in t.steps
+    ]
+    assert rows == [
+        # step 1: L = d * f, upstream dL/dL = 1; dL/dd = 1 * f = -2, dL/df = 1 * d = 4
+        ("L", "d * f", 1.0, [("d", -2.0, -2.0, 0.0, -2.0), ("f", 4.0, 4.0, 0.0, 4.0)]),
+        # step 2: d = e + c, upstream -2; local derivatives 1 and 1, so e and c get -2 each
+        ("d", "e + c", -2.0, [("e", 1.0, -2.0, 0.0, -2.0), ("c", 1.0, -2.0, 0.0, -2.0)]),
+        # step 3: e = a * b, upstream -2; dL/da = -2 * b = -2 * -3 = 6, dL/db = -2 * a = -2 * 2 = -4
+        ("e", "a * b", -2.0, [("a", -3.0, 6.0, 0.0, 6.0), ("b", 2.0, -4.0, 0.0, -4.0)]),
+    ]
+    assert {name: t.grad(node) for name, node in v.items()} == {
+        "a": 6.0, "b": -4.0, "c": -2.0, "d": -2.0, "e": -2.0, "f": 4.0, "L": 1.0
+    }  # fmt: skip
+    assert all(node.grad == 0.0 for node in v.values())  # the trace touches no .grad
+
+
+def test_fan_out_accumulates_visibly():
+    # y = (x + x) * x at x = 3: y = 2 x^2 = 18, dy/dx = 4 x = 12, collected in three contributions:
+    # step 1 (y = s * x, upstream 1): s gets 1 * x = 3; x gets 1 * s = 6          -> x: 0 + 6 = 6
+    # step 2 (s = x + x, upstream 3): x gets 3 * 1 = 3 through each of the two edges -> 6 + 3 = 9, 9 + 3 = 12
+    x = Value(3.0, label="x")
+    s = x + x
+    s.label = "s"
+    y = s * x
+    y.label = "y"
+    t = trace_backward(y)
+    got = [(s_.name, c.name, c.product, c.before, c.after, c.accumulates) for s_ in t.steps for c in s_.contributions]
+    assert got == [
+        ("y", "s", 3.0, 0.0, 3.0, False),
+        ("y", "x", 6.0, 0.0, 6.0, False),
+        ("s", "x", 3.0, 6.0, 9.0, True),
+        ("s", "x", 3.0, 9.0, 12.0, True),
+    ]
+    assert t.grad(x) == 12.0
+
+
+def test_table_for_pencil_and_paper():
+    L, _ = karpathy()
+    table = trace_backward(L).table()
+    lines = table.splitlines()
+    assert lines[0] == "Backward pass from L = -8, seeded with dL/dL = 1."
+    body = [re.sub(r"\s+", " ", line).strip() for line in lines[6:12]]
+    assert body == [
+        "1 L = d * f 1 | d -2 1 * -2 = -2 0 + -2 = -2",
+        "| f 4 1 * 4 = 4 0 + 4 = 4",
+        "2 d = e + c -2 | e 1 -2 * 1 = -2 0 + -2 = -2",
+        "| c 1 -2 * 1 = -2 0 + -2 = -2",
+        "3 e = a * b -2 | a -3 -2 * -3 = 6 0 + 6 = 6",
+        "| b 2 -2 * 2 = -4 0 + -4 = -4",
+    ]
+    assert lines[-1] == "gradients dL/d(leaf): a = 6, b = -4, c = -2, f = 4"
+    assert str(trace_backward(L)) == table
+
+
+def test_table_names_unlabelled_nodes_and_numbers_in_ops():
+    # y = 3 - 2 x at x = 1.5 (unlabelled result): dy/dx = -2
+    x = Value(1.5, label="x")
+    y = 3 - x * 2
+    table = trace_backward(y).table()
+    assert re.search(r"1\s+n2\s+= 3 - n1\s+1 \| n1\s+-1\s+1 \* -1 = -1\s+0 \+ -1 = -1", table)
+    assert re.search(r"2\s+n1\s+= x \* 2\s+-1 \| x\s+2\s+-1 \* 2 = -2\s+0 \+ -2 = -2", table)
+    unary = trace_backward((-x).exp()).table()  # d/dx exp(-x) = -exp(-1.5) = -0.22313016...
+    assert "= exp(n1)" in unary and "= -x" in unary and "x = -0.22313" in unary
+
+
+OPS = [
+    lambda a, b, c: a + b,
+    lambda a, b, c: a * b,
+    lambda a, b, c: a - c,
+    lambda a, b, c: (a * c).tanh(),
+    lambda a, b, c: a.sigmoid() * b,
+    lambda a, b, c: c - a,
+    lambda a, b, c: a * a,
+]
+
+
+def _random_expression(ops, xs):
+    nodes = list(xs)
+    for kind, i, j, c in ops:
+        nodes.append(OPS[kind](nodes[i % len(nodes)], nodes[j % len(nodes)], c))
+    return nodes[-1]
+
+
+@given(
+    st.lists(st.floats(-2, 2, allow_nan=False), min_size=1, max_size=3),
+    st.lists(
+        st.tuples(st.integers(0, 6), st.integers(0, 50), st.integers(0, 50), st.floats(-2, 2, allow_nan=False)),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_trace_agrees_with_backward_exactly(values, ops):
+    xs = [Value(v, label=f"x{i}") for i, v in enumerate(values)]
+    y = _random_expression(ops, xs)
+    if y.is_leaf:
+        return
+    t = trace_backward(y)
+    y.backward()
+    # the same rules in the same order with the same float operations: equal to the last bit
+    for node in t.order:
+        assert t.grad(node) == node.grad
+
+
+def test_trace_agrees_with_torch_float64():
+    torch = pytest.importorskip("torch")
+    # a neuron with a squared error: L = (tanh(w1 x1 + w2 x2 + b) - 0.5)^2
+    vals = {"x1": 0.7, "x2": -1.3, "w1": 0.4, "w2": -0.9, "b": 0.05}
+    v = {k: Value(x, label=k) for k, x in vals.items()}
+    L = ((v["w1"] * v["x1"] + v["w2"] * v["x2"] + v["b"]).tanh() - 0.5) ** 2
+    t = trace_backward(L)
+    tv = {k: torch.tensor(x, dtype=torch.float64, requires_grad=True) for k, x in vals.items()}
+    Lt = (torch.tanh(tv["w1"] * tv["x1"] + tv["w2"] * tv["x2"] + tv["b"]) - 0.5) ** 2
+    Lt.backward()
+    for k in vals:
+        assert t.grad(v[k]) == pytest.approx(tv[k].grad.item(), rel=1e-12, abs=1e-15)
+
+
+def test_bad_input():
+    with pytest.raises(TypeError, match=r"trace_backward\(\) takes a Value"):
+        trace_backward(2.0)
+    with pytest.raises(ValueError, match=r"trace_backward\(grad=nan\)"):
+        trace_backward(Value(1.0) * 2, grad=math.nan)
+    leaf = Value(1.0, label="x")
+    t = trace_backward(leaf)  # nothing to pass back: no steps, d x / d x = 1
+    assert len(t) == 0 and t.grad(leaf) == 1.0
+
+
+# -- frames and the page ---------------------------------------------------------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _groups(svg):
+    """{dot node name: (shape points, last text)} of one frame, parsed as XML."""
+    root = ET.fromstring(svg.encode())
+    out = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") != "node":
+            continue
+        name = g.find(f"{SVG}title").text
+        shape = g.find(f"{SVG}polygon")
+        if shape is None:
+            shape = g.find(f"{SVG}ellipse")
+        texts = [t.text for t in g.iter(f"{SVG}text")]
+        out[name] = (tuple(sorted(shape.attrib.items())), texts[-1])
+    return out
+
+
+@needs_dot
+def test_frames_one_per_step_with_running_gradients(tmp_path):
+    x = Value(3.0, label="x")
+    s = x + x
+    s.label = "s"
+    y = s * x
+    y.label = "y"
+    t = trace_backward(y)
+    paths = t.write_frames(tmp_path / "frames")
+    assert [p.name for p in paths] == ["step_000.svg", "step_001.svg", "step_002.svg"]
+    frames = [p.read_text(encoding="utf-8") for p in paths]
+    groups = [_groups(f) for f in frames]  # each frame is well-formed XML
+    # n0 x, n1 s, n2 y. The gradients as they stand after each frame (by hand, as in test_fan_out_...):
+    grads = [{n: g[1] for n, g in frame.items() if not n.endswith("op")} for frame in groups]
+    assert grads == [
+        {"n0": "grad ?", "n1": "grad ?", "n2": "grad 1"},  # the seed
+        {"n0": "grad 6", "n1": "grad 3", "n2": "grad 1"},  # y = s * x passed back
+        {"n0": "grad 12", "n1": "grad 3", "n2": "grad 1"},  # s = x + x passed back, twice into x
+    ]
+    # laid out once: every box and op node is at the same place in every frame
+    for frame in groups[1:]:
+        assert {n: g[0] for n, g in frame.items()} == {n: g[0] for n, g in groups[0].items()}
+    # frame k highlights the node of step k (red) and its operands (orange); frame 0 the root receiving the seed
+    assert "#s0_n2 > polygon { stroke: #f59e0b" in frames[0] and "#d62728; stroke-width: 3px" not in frames[0]
+    assert "#s1_n2 > polygon, #s1_n2op > ellipse { stroke: #d62728" in frames[1]
+    assert "#s1_n0 > polygon { stroke: #f59e0b" in frames[1] and "#s1_n1 > polygon { stroke: #f59e0b" in frames[1]
+    assert "#s2_n1 > polygon, #s2_n1op > ellipse { stroke: #d62728" in frames[2]
+    assert "#s2_e1_0 path" in frames[2] and "#s2_e1_1 path" in frames[2]  # both edges of x + x
+    # the caption explains the step in numbers
+    assert "grad x = 6 + 3 = 9 (fan-out" in frames[2] and "grad x = 9 + 3 = 12 (fan-out" in frames[2]
+
+
+@needs_dot
+def test_html_page_is_self_contained(tmp_path):
+    L, _ = karpathy()
+    path = trace_backward(L).write_html(tmp_path / "page.html")
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count('<section class="frame') == 4 and page.count("<svg") == 4  # seed + 3 steps
+    assert 'id="prev"' in page and 'id="next"' in page and "<script>" in page
+    # no external resources: no src/href attributes, no stylesheets, no url(...), no imports
+    for needle in (" src=", "href=", "<link", "url(", "@import", "<iframe", "fetch(", "XMLHttpRequest"):
+        assert needle not in page, needle
+    # the only http(s) strings are XML namespace names, which are never fetched
+    assert set(re.findall(r"https?://[^\s\"']+", page)) <= {
+        "http://www.w3.org/2000/svg",
+        "http://www.w3.org/1999/xlink",
+    }
+    # ids are unique across the inline frames
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+
+
+@needs_dot
+def test_too_many_frames_is_refused_with_the_option():
+    y = Value(1.0, label="x")
+    for _ in range(30):
+        y = y * 1.0
+    with pytest.raises(ValueError, match=r"31 frames.*max_frames=10.*max_frames=31"):
+        trace_backward(y).frames(max_frames=10)
