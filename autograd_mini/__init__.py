@@ -12,6 +12,7 @@ from autograd_mini.engine import (
 )
 from autograd_mini.gradcheck import GradcheckError, gradcheck
 from autograd_mini.ops import OPS, Op
+from autograd_mini.trace import trace_backward as trace_backward
 
 __version__ = "0.1.0"
 
