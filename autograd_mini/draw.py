@@ -299,7 +299,14 @@ def draw_dot(
 
 
 def _path_to_root(highlight, order, roots):
-    """The nodes on some path from the leaf ``highlight`` to a root: the leaf and everything computed from it."""
+    """The nodes on some path from the leaf ``highlight`` to a root: the leaf and everything computed from it.
+
+    Document 000 (section "Simples Netzwerk") follows exactly such a chain: by the chain rule the derivative of the
+    error with respect to a weight is the product of the local derivatives along the inputs' order, weight ->
+    weighted input -> activation -> error (in Grant Sanderson's notation dC/dw = dz/dw * da/dz * dC/da). With
+    ``edge_labels=True`` those local derivatives stand on the red edges; where several paths lead from the leaf to
+    the root, d root / d leaf is the sum over the paths of these products.
+    """
     if isinstance(highlight, str):
         matches = [node for node in order if node.label == highlight]
         if len(matches) != 1:

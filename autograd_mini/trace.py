@@ -358,7 +358,7 @@ class BackwardTrace:
             self.root,
             number_format=number_format,
             rankdir=rankdir,
-            max_nodes=max(DEFAULT_MAX_NODES, len(self.order)),
+            max_nodes=draw_options.pop("max_nodes", DEFAULT_MAX_NODES),
             _grad_text=lambda node: widest[node],  # every box as wide as its widest gradient text
             _names=self.names,  # the names the captions use, n{i} for unlabelled nodes
             **draw_options,
