@@ -95,9 +95,21 @@ def times_log(out, base):
 
 
 def power_rule(a, b):
-    """d/da a**b = b * a**(b - 1); 0 at a = b = 0 (where a**-1 is undefined; a**0 = 1 is flat, torch gives 0)."""
+    """d/da a**b = b * a**(b - 1); 0 at a = b = 0 (where a**-1 is undefined; a**0 = 1 is flat, torch gives 0).
+
+    On floats a**(b - 1) can overflow where a**b did not (x**-1 at x = 1e-300). Python's ** raises there where
+    * and / give inf, so the derivative is taken as inf with its sign: what 1/x's rule gives at the same point,
+    and torch. (b = 0 gives 0: the flat x**0, not 0 * inf.)
+    """
     if _data(a) == 0.0 and _data(b) == 0.0:
         return 0.0
+    if type(a) is float:
+        if b == 0.0:
+            return 0.0
+        try:
+            return b * a ** (b - 1)
+        except OverflowError:  # |a| ** (b - 1) > 1.8e308; a < 0 only with a whole b, so (b - 1) % 2 is 0 or 1
+            return b * (-math.inf if a < 0 and (b - 1) % 2 == 1 else math.inf)
     return b * a ** (b - 1)
 
 
