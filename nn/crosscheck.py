@@ -32,8 +32,10 @@ and for a batch (document 001 sections 2.6-2.7: one column per sample, E = sum_k
 
 Checking your own formula: pass ``formula=`` a function of the network's quantities (``q.z``, ``q.a``, ``q.W``,
 ``q.b``, ``q.delta``, ``q.dsigma``, ...; see ``Quantities``) that returns gradients, and the table compares your
-numbers with autodiff and points at the entries that disagree. The printed formulas of the five documents are
-checked the same way in ``nn.crosscheck_documents`` (``documents_report()``).
+numbers with autodiff and points at the entries that disagree. ``crosscheck_batch(model, X, Y)`` does the same for
+the batch matrix form. The printed formulas of the five documents are checked the same way in
+``nn.crosscheck_documents`` (``documents_report()``, also importable from here); ``nn.fd_study`` measures how far
+finite differences can be trusted.
 """
 
 # ruff: noqa: E741  (l is the layer index, as in every document)
@@ -58,6 +60,7 @@ __all__ = [
     "closed_form_gradients",
     "crosscheck",
     "crosscheck_batch",
+    "documents_report",
     "finite_difference_gradients",
     "forward",
     "network_arrays",
@@ -377,24 +380,12 @@ def closed_form_gradients(model, x, y, loss="half_sse"):
 
 
 def _engine_loss(model, x, y, loss):
-    """The loss of one sample as the engine computes it: model(x), then nn.losses (or the documents' sum)."""
-    out = model(list(x))
-    outs = out if isinstance(out, (list, tuple)) else [out]
-    ys = [float(v) for v in y]
-    fn = None
-    try:
-        from nn import losses as nn_losses
+    """The loss of one sample as the library computes it: ``model(x)``, then ``nn.losses`` (a graph of Values)."""
+    from nn.losses import LOSSES as NN_LOSSES
 
-        fn = nn_losses.LOSSES.get(loss)
-    except ImportError:  # the nn package without its losses module: the documents' definitions, written here
-        fn = None
-    if fn is not None:
-        return fn(outs if len(outs) > 1 else outs[0], ys if len(ys) > 1 else ys[0])
-    terms = [(a - t) ** 2 for a, t in zip(outs, ys, strict=True)]
-    total = terms[0]
-    for t in terms[1:]:
-        total = total + t
-    return {"half_sse": 0.5 * total, "sse": total, "mse": total / len(terms)}[loss]
+    out = model([float(v) for v in x])
+    ys = [float(v) for v in y]
+    return NN_LOSSES[loss](out, ys if len(ys) > 1 else ys[0])
 
 
 def _parameters(net):
@@ -797,3 +788,10 @@ def run(args):
         print()
         print(documents_report())
     return 0 if ok else 1
+
+
+def documents_report(**kwargs):
+    """Every gradient formula the five documents print, checked against autodiff (``nn.crosscheck_documents``)."""
+    from nn.crosscheck_documents import documents_report as report
+
+    return report(**kwargs)

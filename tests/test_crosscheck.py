@@ -13,6 +13,8 @@ import math
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nn import MLP
 from nn.crosscheck import (
@@ -233,3 +235,31 @@ def test_command_line(capsys):
     assert "L2.N1.b" in out and "ok: every entry agrees" in out and "crosscheck_batch" in out
     assert run(parser.parse_args(["--sizes", "3"])) == 2
     assert "--sizes '3'" in capsys.readouterr().err
+
+
+@settings(max_examples=25)
+@given(
+    sizes=st.lists(st.integers(1, 5), min_size=2, max_size=5),
+    act=st.sampled_from(["sigmoid", "tanh", "relu", "linear"]),
+    out_act=st.sampled_from(["sigmoid", "tanh", "relu", "linear"]),
+    loss=st.sampled_from(["half_sse", "sse", "mse"]),
+    seed=st.integers(0, 2**16),
+)
+def test_random_networks_against_torch(sizes, act, out_act, loss, seed):
+    model = _model(sizes, act, out_act, seed)
+    rng = np.random.default_rng(seed)
+    X, Y = rng.normal(0, 1, (3, sizes[0])), rng.normal(0, 1, (3, sizes[-1]))
+    ref = _torch_grads(model, X, Y, loss)
+    report = crosscheck_batch(model, X, Y, loss=loss, fd=False)
+    assert report.ok
+    scale = max(1.0, max(abs(v) for v in ref.values()))
+    assert max(abs(r.closed_form - ref[r.name]) for r in report.rows) < 1e-12 * scale
+    one = crosscheck(model, X[0], Y[0], loss=loss, fd=False)
+    assert one.ok
+
+
+def test_documents_report_is_importable_from_crosscheck():
+    from nn.crosscheck import documents_report
+
+    r = documents_report(docs=["002"])
+    assert [x.agrees for x in r.results] == [True, True, False]
