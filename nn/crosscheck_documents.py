@@ -1381,6 +1381,13 @@ REMARKS = [
     ),
     (
         "004",
+        "page 10, [1]-[4]: delta_k and gamma_j carry no data index, so the page works with one input; they are "
+        "checked with K for one data point. For K summed over the data (page 5) each right-hand side of [3] and [4] "
+        "is summed over the data points (the corrected [4] (w) entry checks that sum too, and lecture_gradients() "
+        "computes all four that way).",
+    ),
+    (
+        "004",
         "page 5, ⑤: K = sum_i ||zhat^(i) - zbar^(i)||^2 is written with the hat, while page 10 defines "
         "z = sigma(zhat) as the output and [1] differentiates K through z; the checks take K on the output z.",
     ),
