@@ -442,3 +442,11 @@ def test_unlabelled_parameters_get_their_names_from_params():
     assert {"{ w0", "{ w1", "{ b"} <= first_fields
     with pytest.raises(TypeError, match=r"draw_dot\(params=...\)"):
         draw_dot(y, params=[1.0, 2.0])
+
+
+def test_title_and_without_grad_field():
+    x = Value(2.0, label="x")
+    source = draw_dot(x.exp(), title='e^x at "x = 2"', show_grad=False).source
+    # exp(2) = 7.389056...; the title's quotes escaped for DOT, no grad field in any box
+    assert 'graph [label="e^x at \\"x = 2\\"" labelloc=t rankdir=LR]' in source
+    assert 'label="{ x | data 2 }"' in source and 'label="{ data 7.389 }"' in source and "| grad" not in source
