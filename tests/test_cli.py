@@ -1,0 +1,260 @@
+"""The `autograd-mini` command line: help and examples, exit code 2 on bad options, `graph` against published and
+hand-worked gradients, `train` against an independent numpy forward pass of the model it saves, `crosscheck`'s
+dispatch, the entry points. The tour has its own file (test_cli_tour.py: it runs once)."""
+
+import json
+import math
+import os
+import re
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tomllib
+
+from nn.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(argv, capsys):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def png_size(path):
+    data = Path(path).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def svg_root(path):
+    root = ET.parse(path).getroot()
+    assert root.tag.endswith("svg"), f"{path} is not an SVG"
+    return root
+
+
+# -- help and bad options -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv, example",
+    [
+        (["--help"], 'autograd-mini graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88'),
+        (["tour", "--help"], "autograd-mini tour --out /tmp/tour --fast"),
+        (["graph", "--help"], 'autograd-mini graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88'),
+        (["crosscheck", "--help"], "autograd-mini crosscheck --sizes 3,4,2"),
+        (["train", "--help"], "autograd-mini train --data xor"),
+    ],
+)
+def test_help_has_examples(argv, example, capsys):
+    code, out, _ = run(argv, capsys)
+    assert code == 0
+    assert "examples:" in out and example in out
+    assert out.startswith("usage: autograd-mini")
+
+
+def test_version(capsys):
+    from autograd_mini import __version__
+
+    code, out, _ = run(["--version"], capsys)
+    assert (code, out.strip()) == (0, f"autograd-mini {__version__}")
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        ([], "required: COMMAND"),
+        (["fly"], "invalid choice: 'fly'"),
+        (["tour", "--bogus"], "unrecognized arguments: --bogus"),
+        (["train", "--epochs", "many"], "--epochs: invalid int value: 'many'"),
+        (["train", "--data", "mnist"], "invalid choice: 'mnist'"),
+        (["crosscheck", "--loss", "l1"], "invalid choice: 'l1'"),
+        (["graph"], "required: formula"),
+        (["graph", "x*w", "--x", "2"], "no value for the variable w: give --w VALUE"),
+        (["graph", "x*w", "--x", "2", "--w", "three"], "--w expects a number, got 'three'"),
+        (["graph", "x*w", "--x", "2", "--w", "nan"], "--w expects a finite number"),
+        (["graph", "x*w", "--x", "2", "--w"], "--w needs a value"),
+        (["graph", "x", "--x", "1", "--y", "2"], "'y', which the formula does not use"),
+        (["graph", "x", "--x", "1", "--x", "2"], "the variable x is given twice"),
+        (["graph", "x", "--var", "x2"], "--var takes NAME=VALUE"),
+        (["graph", "x", "--x", "1", "--highlight", "q"], "--highlight q: not a variable"),
+        (["graph", "x", "--x-y", "1"], "'x-y' is not a variable name"),
+        (["graph", "x", "--x", "1", "--rankdir", "XY"], "invalid choice: 'XY'"),
+    ],
+)
+def test_bad_options_exit_2_with_a_message(argv, words, capsys):
+    code, out, err = run(argv, capsys)
+    assert code == 2
+    assert words in err, err
+    assert "autograd-mini" in err
+
+
+# -- graph ---------------------------------------------------------------------------------------------------------
+
+
+def test_graph_micrograd_neuron(tmp_path, capsys):
+    # Karpathy's micrograd lecture: o = tanh(x1*w1 + x2*w2 + b), x1=2, x2=0, w1=-3, w2=1, b=6.8813735870195432
+    # gives o = 0.7071 and x1.grad = -1.5, w1.grad = 1.0, x2.grad = 0.5, w2.grad = 0.0, b.grad = 0.5.
+    stem = tmp_path / "pics" / "neuron"
+    code, out, err = run(
+        [
+            "graph",
+            "tanh(x1*w1 + x2*w2 + b)",
+            "--x1",
+            "2",
+            "--x2=0",
+            "--w1",
+            "-3",
+            "--w2",
+            "1",
+            "--b",
+            "6.8813735870195432",
+            "--out",
+            str(stem),
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    grads = {m[0]: float(m[1]) for m in re.findall(r"^  df/d(\w+)\s*= (\S+)$", out, re.M)}
+    assert grads == pytest.approx({"x1": -1.5, "w1": 1.0, "x2": 0.5, "w2": 0.0, "b": 0.5}, abs=1e-9)
+    value = float(re.search(r"^\s*= (\S+)", out, re.M).group(1))
+    assert value == pytest.approx(math.sqrt(0.5), abs=1e-9)
+    # the drawing, at the path it prints
+    assert f"drawing: {stem}.svg, {stem}.png" in out
+    root = svg_root(f"{stem}.svg")
+    text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+    for label in ("x1", "w1", "x2", "w2", "b", "tanh", "grad -1.5", "grad 0.5"):
+        assert label in text, label
+    width, height = png_size(f"{stem}.png")
+    assert width > 300 and height > 100
+
+
+def test_graph_steps_and_negative_values(tmp_path, capsys):
+    # f = x*y + sin(y) at x = -3, y = 0.5: df/dx = y = 0.5, df/dy = x + cos(y) = -3 + 0.8775825618903728
+    stem = tmp_path / "f.svg"  # an extension is dropped: f.svg, f.png, f-steps.html
+    code, out, err = run(["graph", "x*y + sin(y)", "--x=-3", "--var", "y=0.5", "--out", str(stem), "--steps"], capsys)
+    assert code == 0, err
+    grads = {m[0]: float(m[1]) for m in re.findall(r"^  df/d(\w+)\s*= (\S+)$", out, re.M)}
+    assert grads == pytest.approx({"x": 0.5, "y": -3 + math.cos(0.5)}, abs=1e-9)
+    assert "Backward pass from f" in out  # the step table
+    html = (tmp_path / "f-steps.html").read_text()
+    # f = n_mul + n_sin: three op nodes, so three steps and a seed frame
+    assert len(re.findall(r'<section class="frame', html)) == 4
+    assert (tmp_path / "f.svg").exists() and (tmp_path / "f.png").exists()
+
+
+def test_graph_formula_starting_with_minus_and_name_clash(tmp_path, capsys):
+    # -out**2 at out = 3: value -9, d/dout = -2*out = -6 ("out" is also an option: give it with --var)
+    code, out, err = run(["graph", "--var", "out=3", "--no-draw", "--", "-out**2"], capsys)
+    assert code == 0, err
+    assert re.search(r"^\s*= -9\b", out, re.M)
+    assert re.search(r"df/dout\s*= -6\b", out)
+
+
+@pytest.mark.parametrize(
+    "formula, where",
+    [
+        ("__import__('os').system('touch PWNED')", "^" * 10),
+        ("x.__class__", " ^"),
+        ("open(x)", "^^^^"),
+        ("9**9**9 * x", "^^^^^^^"),
+    ],
+)
+def test_graph_refuses_with_caret_and_runs_nothing(formula, where, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["graph", formula, "--x", "1", "--out", "g"], capsys)
+    assert code in (1, 2)
+    lines = err.rstrip("\n").split("\n")
+    assert lines[-2].strip() == formula  # the formula ...
+    assert lines[-1].rstrip().endswith(where) and lines[-1].strip().startswith("^")  # ... and the caret under it
+    assert list(tmp_path.iterdir()) == []  # nothing written, nothing run
+
+
+def test_graph_without_dot_writes_source_and_says_how_to_install(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no `dot` anywhere
+    code, out, err = run(["graph", "x*w", "--x", "2", "--w", "3", "--out", str(tmp_path / "g")], capsys)
+    assert code == 0, err
+    source = (tmp_path / "g.gv").read_text()
+    assert source.startswith("digraph") and "data 6" in source
+    assert "apt-get install graphviz" in out
+    assert not (tmp_path / "g.svg").exists()
+
+
+# -- train ---------------------------------------------------------------------------------------------------------
+
+
+def _numpy_forward(model_json, X, activation):
+    """An independent forward pass over the saved JSON: a = act(W a + b) per layer, last layer linear."""
+    a = np.asarray(X, dtype=float).T
+    layers = model_json["layers"]
+    act = {"tanh": np.tanh, "relu": lambda t: np.maximum(t, 0.0)}[activation]
+    for k, layer in enumerate(layers):
+        z = np.asarray(layer["W"]) @ a + np.asarray(layer["b"])[:, None]
+        a = z if k == len(layers) - 1 else act(z)
+    return a[0]
+
+
+def test_train_saves_a_model_that_reproduces_the_printed_accuracy(tmp_path, capsys):
+    from nn.data import make_xor
+
+    model, curves, boundary = tmp_path / "xor.json", tmp_path / "loss.png", tmp_path / "boundary.png"
+    argv = ["train", "--data", "xor", "--n", "40", "--hidden", "8", "--activation", "tanh", "--epochs", "100"]
+    argv += ["--optimizer", "adam", "--lr", "0.05", "--seed", "3", "--save", str(model), "--plot", str(curves)]
+    argv += ["--boundary", str(boundary), "--no-progress"]
+    code, out, err = run(argv, capsys)
+    assert code == 0, err
+    printed = float(re.search(r"after training: loss \S+, accuracy (\S+)", out).group(1))
+    saved = json.loads(model.read_text())
+    assert saved["sizes"] == [2, 8, 1] and saved["activation"] == "tanh"
+    X, y = make_xor(40, seed=3, noise=0.1)  # the data the command trained on (--data xor --n 40 --seed 3)
+    scores = _numpy_forward(saved, X, "tanh")
+    assert np.mean((scores > 0) == (np.asarray(y) > 0)) == pytest.approx(printed, abs=1e-12)
+    assert printed >= 0.95  # XOR is learnable by 8 tanh units in 100 Adam steps
+    assert min(png_size(curves)) > 200 and min(png_size(boundary)) > 200
+
+
+# -- crosscheck ----------------------------------------------------------------------------------------------------
+
+
+def test_crosscheck_dispatch(capsys):
+    code, out, err = run(["crosscheck", "--sizes", "2,3,1", "--batch", "0", "--no-documents", "--seed", "1"], capsys)
+    assert code == 0, err
+    # a 2-3-1 network has 3*2 + 3 + 1*3 + 1 = 13 parameters, one table row each
+    rows = re.findall(r"^L\d\.N\d\.(?:w\d|b)\s", out, re.M)
+    assert len(rows) == 13
+    assert "ok: every entry agrees with autodiff" in out
+
+
+# -- entry points --------------------------------------------------------------------------------------------------
+
+
+def test_pyproject_console_script_is_nn_cli_main():
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"autograd-mini": "nn.cli:main"}
+
+
+def test_python_dash_m_and_the_console_script(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    argv = ["graph", "x*x", "--x", "3", "--no-draw"]  # d/dx x^2 = 2x = 6
+    via_m = subprocess.run([sys.executable, "-m", "autograd_mini", *argv], capture_output=True, text=True, env=env,
+                           cwd=tmp_path, timeout=60)  # fmt: skip
+    assert via_m.returncode == 0, via_m.stderr
+    assert re.search(r"df/dx = 6\b", via_m.stdout)
+    script = Path(sys.executable).parent / "autograd-mini"
+    assert script.exists(), "the console script is not installed: pip install -e . (scripts/setup.sh does it)"
+    via_script = subprocess.run([str(script), *argv], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert via_script.returncode == 0, (
+        f"{script} failed (an install older than pyproject's [project.scripts]? pip install -e .): "
+        f"{via_script.stderr[-500:]}"
+    )
+    assert via_script.stdout == via_m.stdout
+    bad = subprocess.run([sys.executable, "-m", "autograd_mini", "graph"], capture_output=True, text=True, env=env,
+                         cwd=tmp_path, timeout=60)  # fmt: skip
+    assert bad.returncode == 2 and "required: formula" in bad.stderr
