@@ -101,7 +101,7 @@ def relu_prime(x):
 
 
 def linear(x):
-    return np.asarray(x, dtype=np.float64)
+    return x
 
 
 def linear_prime(x):
@@ -156,6 +156,16 @@ LOSSES = {
     "sse": (_sse, _sse_grad),
     "mse": (_mse, _mse_grad),
 }
+
+
+def _times_dsigma(g, z, activation):
+    """g (.) sigma'(z) for the layer's activation: sigma' = 1 for linear (nothing to multiply), the step z > 0 for
+    relu (multiplied as a boolean mask, no float array of ones and zeros built), else the derivative above."""
+    if activation == "linear":
+        return g
+    if activation == "relu":
+        return g * (z > 0)
+    return g * ACTIVATIONS[activation][1](z)
 
 
 def _activation(name, where):
@@ -291,11 +301,10 @@ def backward(net, z, a, y, loss="half_sse"):
     _, dE_da = _loss(loss, "backward()")
     L = net.L
     delta = [None] * (L + 1)
-    _, dsigma = ACTIVATIONS[net.activation[L]]
-    delta[L] = dE_da(a[L], y) * dsigma(z[L])  # delta^L = dE/da^L (.) sigma'(z^L)
+    delta[L] = _times_dsigma(dE_da(a[L], y), z[L], net.activation[L])  # delta^L = dE/da^L (.) sigma'(z^L)
     for l in range(L - 1, 0, -1):
-        _, dsigma = ACTIVATIONS[net.activation[l]]
-        delta[l] = (net.W[l + 1].T @ delta[l + 1]) * dsigma(z[l])  # delta^l = (W^{l+1})^T delta^{l+1} (.) sigma'(z^l)
+        # delta^l = (W^{l+1})^T delta^{l+1} (.) sigma'(z^l)
+        delta[l] = _times_dsigma(net.W[l + 1].T @ delta[l + 1], z[l], net.activation[l])
     dW = [None] + [np.outer(delta[l], a[l - 1]) for l in range(1, L + 1)]  # dE/dW^l = delta^l (a^{l-1})^T
     db = [None] + [delta[l].copy() for l in range(1, L + 1)]  # dE/db^l = delta^l
     return delta, dW, db
@@ -320,11 +329,10 @@ def batch_backward(net, Z, A, Y, loss="half_sse"):
     _, dE_da = _loss(loss, "batch_backward()")
     L = net.L
     D = [None] * (L + 1)
-    _, dsigma = ACTIVATIONS[net.activation[L]]
-    D[L] = dE_da(A[L], Y) * dsigma(Z[L])  # [delta^L] = dE/dA^L (.) sigma'(Z^L)
+    D[L] = _times_dsigma(dE_da(A[L], Y), Z[L], net.activation[L])  # [delta^L] = dE/dA^L (.) sigma'(Z^L)
     for l in range(L - 1, 0, -1):
-        _, dsigma = ACTIVATIONS[net.activation[l]]
-        D[l] = (net.W[l + 1].T @ D[l + 1]) * dsigma(Z[l])  # [delta^l] = (W^{l+1})^T [delta^{l+1}] (.) sigma'(Z^l)
+        # [delta^l] = (W^{l+1})^T [delta^{l+1}] (.) sigma'(Z^l)
+        D[l] = _times_dsigma(net.W[l + 1].T @ D[l + 1], Z[l], net.activation[l])
     dW = [None] + [D[l] @ A[l - 1].T for l in range(1, L + 1)]  # dE/dW^l = [delta^l] (A^{l-1})^T
     db = [None] + [D[l].sum(axis=1) for l in range(1, L + 1)]  # dE/db^l = sum_k delta^{l,k}
     return D, dW, db
