@@ -1,0 +1,175 @@
+"""`autograd-mini tour`, run once per test session (``tour_run()`` is cached; test_readme.py uses the same run), and
+checked against published numbers, hand-worked reasons and an independent numpy forward pass of the saved model."""
+
+import atexit
+import functools
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@functools.cache
+def tour_run():
+    """``python -m autograd_mini tour --out DIR --fast`` in a fresh folder: (completed process, DIR)."""
+    base = Path(tempfile.mkdtemp(prefix="autograd-mini-tour-test-"))
+    atexit.register(shutil.rmtree, base, True)
+    out = base / "tour"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograd_mini", "tour", "--out", str(out), "--fast"],
+        capture_output=True,
+        text=True,
+        cwd=base,
+        env=env,
+        timeout=300,
+    )
+    return proc, out
+
+
+@pytest.fixture(scope="module")
+def tour():
+    proc, out = tour_run()
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout, out
+
+
+def png_size(path):
+    data = Path(path).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", f"{path} is not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+EXPECTED = [
+    "summary.md",
+    "01_neuron.svg",
+    "01_neuron.png",
+    "02_backward_steps.txt",
+    "02_local_derivatives.svg",
+    "02_local_derivatives.png",
+    "02_backward_steps.html",
+    "02_backward_steps/step_000.svg",
+    "03_crosscheck.txt",
+    "03_documents.txt",
+    "04_fd_error.png",
+    "05_model.json",
+    "05_loss_curve.png",
+    "05_decision_boundary.png",
+]
+
+
+def test_tour_writes_every_picture_and_names_the_folder(tour):
+    stdout, out = tour
+    for name in EXPECTED:
+        assert (out / name).is_file(), name
+    for png in out.glob("*.png"):
+        width, height = png_size(png)
+        assert width > 300 and height > 200, png
+    for svg in [*out.glob("*.svg"), *out.glob("02_backward_steps/*.svg")]:
+        assert ET.parse(svg).getroot().tag.endswith("svg"), svg
+    # the last lines name the folder and the summary
+    assert f"Everything is in {out.resolve()}/" in stdout
+    assert stdout.rstrip().endswith(f"start with {(out / 'summary.md').resolve()}")
+    # the summary links every PNG, and every link is a file
+    summary = (out / "summary.md").read_text()
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", summary)
+    assert sorted(links) == sorted(p.name for p in out.glob("*.png"))
+
+
+def test_tour_finishes_in_under_a_minute(tour):
+    stdout, _ = tour
+    seconds = float(re.search(r"Done in ([\d.]+) s", stdout).group(1))
+    assert seconds < 60
+
+
+def test_tour_neuron_matches_micrograd(tour):
+    # Karpathy's micrograd lecture: o = tanh(x1*w1 + x2*w2 + b) = 0.7071 with x1=2, x2=0, w1=-3, w2=1,
+    # b=6.8813735870195432: do/dx1 = -1.5, do/dw1 = 1.0, do/dx2 = 0.5, do/dw2 = 0.0, do/db = 0.5.
+    stdout, _ = tour
+    rows = dict(re.findall(r"do/d(\w+)\s+= .*=\s+\S+\s+(\S+)$", stdout, re.M))
+    assert {k: float(v) for k, v in rows.items()} == pytest.approx(
+        {"x1": -1.5, "w1": 1.0, "x2": 0.5, "w2": 0.0, "b": 0.5}, abs=1e-6
+    )
+    assert "o = tanh(n) = 0.707107" in stdout
+
+
+def test_tour_backward_steps(tour):
+    stdout, out = tour
+    # the neuron has five op nodes (two *, two +, tanh): five steps, and the page has the seed frame plus five
+    table = (out / "02_backward_steps.txt").read_text()
+    assert re.findall(r"^\s+(\d) ", table, re.M) == ["1", "2", "3", "4", "5"]
+    html = (out / "02_backward_steps.html").read_text()
+    assert len(re.findall(r'<section class="frame', html)) == 6
+    assert len(list((out / "02_backward_steps").glob("step_*.svg"))) == 6
+
+
+def test_tour_documents_verdicts(tour):
+    stdout, out = tour
+    assert "ok: every entry agrees with autodiff" in stdout  # document 001's delta equations on a sigmoid MLP
+
+    def verdict(entry):
+        line = next(line for line in stdout.splitlines() if line.strip().startswith(entry))
+        return line[len(line) - len(line.lstrip()) + len(entry) :].strip()
+
+    # f(x, y) = (x^2 - sin y) x = x^3 - x sin y, so df/dx = 3x^2 - sin y; document 004 prints 2x - sin y.
+    assert verdict("004 page 6, ⑥ (gradient example)").startswith("DOES NOT AGREE")
+    assert verdict("004 page 6, ⑥ (gradient example)").endswith("corrected form agrees")
+    # z_k = sum_j w_kj y_j + c_k, so dK/dw_kj = delta_k y_j; document 004 prints gamma_j delta_k.
+    assert verdict("004 page 10, [4] (w)").startswith("DOES NOT AGREE")
+    # gamma_j = (W^T delta)_j sigma'(yhat_j) is the chain rule through z = Wy + c, y = sigma(yhat): it holds.
+    assert verdict("004 page 10, [2]").startswith("agrees")
+    # document 001 section 2.5.1 swaps z and a: (z^L - y) sigma'(a^L) instead of (a^L - y) sigma'(z^L).
+    assert verdict("001 §2.5.1 (vector)").startswith("DOES NOT AGREE")
+    assert "DOES NOT AGREE" in (out / "03_documents.txt").read_text()
+
+
+def test_tour_finite_differences(tour):
+    stdout, _ = tour
+    # theory: the best forward step is near sqrt(u) ~ 1e-8, the best central step near u^(1/3) ~ 5e-6
+    best = re.search(r"best step \(float64\): forward h = (\S+) .*central h = (\S+) ", stdout)
+    assert 1e-9 <= float(best.group(1)) <= 1e-7
+    assert 1e-6 <= float(best.group(2)) <= 1e-4
+
+
+def test_tour_model_reproduces_the_printed_accuracy(tour):
+    stdout, out = tour
+    from nn.data import make_moons
+
+    printed = float(re.search(r"training accuracy (\d+)%", stdout).group(1)) / 100
+    saved = json.loads((out / "05_model.json").read_text())
+    assert saved["sizes"] == [2, 16, 16, 1]
+    X, y = make_moons(100, noise=0.1, seed=1)  # the tour's data (nn.tour.MOONS)
+    a = np.asarray(X).T
+    for k, layer in enumerate(saved["layers"]):  # ReLU hidden layers, a linear output, written out independently
+        z = np.asarray(layer["W"]) @ a + np.asarray(layer["b"])[:, None]
+        a = z if k == len(saved["layers"]) - 1 else np.maximum(z, 0.0)
+    accuracy = np.mean((a[0] > 0) == (np.asarray(y) == 1))
+    assert round(accuracy * 100) == round(printed * 100)
+    assert accuracy > 0.85  # even the fast tour's 25 epochs separate the moons mostly
+
+
+def test_tour_without_dot_writes_dot_source(tmp_path, monkeypatch):
+    # the one optional piece: without Graphviz's `dot`, drawings are written as DOT source with install advice
+    import io
+
+    from autograd_mini import Value, draw_dot
+    from nn.tour import _Tour
+
+    tour = _Tour(tmp_path, fast=True, progress=False, stream=io.StringIO())
+    tour.has_dot = False
+    x = Value(2.0, label="x")
+    tour.draw(draw_dot(x * 3), "g", "test")
+    assert (tmp_path / "g.gv").read_text().startswith("digraph")
+    assert not (tmp_path / "g.svg").exists()
+    assert tour.result.files == ["g.gv"]
