@@ -209,13 +209,13 @@ class Value:
                 if b is None:  # unary op
                     (da,) = op.partials(a.data, None, node.data)
                     a.grad += g * da
-                elif type(b) is Value:  # both operands are nodes
+                elif type(b) is float:  # b is a number kept inside the op (_binary stores exactly a float)
+                    da = op.partials(a.data, b, node.data)[0]
+                    a.grad += g * da
+                else:  # both operands are nodes (Values, or instances of a subclass)
                     da, db = op.partials(a.data, b.data, node.data)
                     a.grad += g * da
                     b.grad += g * db
-                else:  # b is a number kept inside the op
-                    da = op.partials(a.data, b, node.data)[0]
-                    a.grad += g * da
                 if anomaly is not None:
                     _check_backward(node, g)
         except FloatingPointError:  # detect_anomaly()'s own report: already says where
@@ -242,7 +242,7 @@ def _binary(op, a, b):
         bd = b
     elif isinstance(b, Value):
         bd = b.data
-    else:
+    else:  # any other number is stored as exactly a float: backward and the traversal rely on that
         b = bd = _as_float(b, f"Value {op.symbol}")
     try:
         data = op.forward(a.data, bd)
@@ -331,7 +331,7 @@ def topological_order(root, zero_interior=False):
         push(node)
         push(mark)
         b = node._b
-        if type(b) is Value and b not in seen:
+        if b is not None and type(b) is not float and b not in seen:  # a Value, not a number kept in the op
             push(b)
         a = node._a
         if a is not None and a not in seen:
