@@ -12,7 +12,7 @@ from autograd_mini.engine import (
 )
 from autograd_mini.gradcheck import GradcheckError, gradcheck
 from autograd_mini.ops import OPS, Op
-from autograd_mini.trace import trace_backward as trace_backward
+from autograd_mini.trace import trace_backward
 
 __version__ = "0.1.0"
 
@@ -30,6 +30,7 @@ __all__ = [
     "is_grad_enabled",
     "no_grad",
     "topological_order",
+    "trace_backward",
 ]
 
 
