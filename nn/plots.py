@@ -125,6 +125,7 @@ def plot_decision_boundary(model, X, y, path, loss=None, resolution=200, title=N
     ax.set_ylim(lo[1], hi[1])
     ax.set_xlabel("x[0]")
     ax.set_ylabel("x[1]")
-    ax.set_title(title or f"decision boundary of {model.sizes} ({model.activation})")
+    acts = "/".join(model.activations)
+    ax.set_title(title or f"decision boundary of MLP {model.sizes} ({acts})")
     ax.legend(loc="upper right", fontsize=8)
     return _save(fig, plt, path)

@@ -39,7 +39,11 @@ _SQUARED = ("half_sse", "sse", "mse")
 
 class History:
     """Per-epoch records of a ``fit`` run: ``loss``, ``accuracy`` (training), ``val_loss``, ``val_accuracy``,
-    ``lr`` and ``seconds``. ``accuracy`` entries are None when the targets are not class labels."""
+    ``lr`` and ``seconds``. ``accuracy`` entries are None when the targets are not class labels.
+
+    ``loss`` is the objective the optimizer saw (mean data loss + the L2 term, averaged over the epoch's batches,
+    each taken before its step); ``val_loss`` is the mean data loss alone, after the epoch, under ``no_grad()``.
+    """
 
     def __init__(self):
         self.loss = []
