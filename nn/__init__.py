@@ -9,6 +9,7 @@ matrices in the documents' convention), ``nn.torch_bridge`` (needs torch), ``nn.
 ``nn.crosscheck`` (the delta equations against autodiff). torch and matplotlib are imported only when used.
 """
 
+from nn import data, io, losses, matrices, optim, plots, torch_bridge, train  # torch, matplotlib: only when used
 from nn.data import load_digits, make_circles, make_moons, make_xor
 from nn.losses import (
     LOSSES,
@@ -35,6 +36,14 @@ __all__ = [
     "Module",
     "Neuron",
     "accuracy",
+    "data",
+    "io",
+    "losses",
+    "matrices",
+    "optim",
+    "plots",
+    "torch_bridge",
+    "train",
     "bce",
     "bce_with_logits",
     "evaluate",
