@@ -59,7 +59,7 @@ print(f"C = (a{L} - y)^2 = {C:.6f}")
 print("dC/dw1 by hand, one factor per link of the chain:")
 for text, value in factors:
     print(f"   {text:<26} = {value: .6f}")
-print(f"   product                    = {by_hand: .10f}")
+print(f"   product                    = {by_hand: .14f}")
 
 # --- 2. the same network with the engine ----------------------------------------------------------------------------
 A = Value(x, label="a0")
@@ -92,8 +92,8 @@ while node is not cost:
     print(f"   {link:<26} = {local: .6f}   ({user.op.name})")
     along_path *= local
     node = user
-print(f"   product                    = {along_path: .10f}")
-print(f"dC/dw1 by backward()          = {W[1].grad: .10f}")
+print(f"   product                    = {along_path: .14f}")
+print(f"dC/dw1 by backward()          = {W[1].grad: .14f}")
 print(
     f"agree: by hand vs backward {abs(by_hand - W[1].grad):.1e}, path product vs backward "
     f"{abs(along_path - W[1].grad):.1e}"
