@@ -376,3 +376,50 @@ def test_ops_reject_what_is_not_a_number_naming_it(bad):
         with pytest.raises(TypeError) as info:
             apply()
         assert type(bad).__name__ in str(info.value)
+
+
+# -- smaller promises ----------------------------------------------------------------------------------------------
+
+
+def test_backward_takes_the_upstream_gradient_as_any_real_number():
+    # y = x^2 at x = 3 with dL/dy = 2 given: dL/dx = 2 * 2x = 12
+    x = Value(3.0)
+    (x * x).backward(np.float64(2.0))
+    assert x.grad == 12.0 and type(x.grad) is float
+    with pytest.raises(TypeError) as info:
+        (x * x).backward("1")
+    assert "backward" in str(info.value) and "str" in str(info.value)
+
+
+def test_grad_walks_a_deep_chain_without_recursion():
+    # y = x + 1 + 1 + ... (100,000 times): dy/dx = 1, also through grad() and its create_graph variant
+    x = Value(0.5)
+    y = x
+    for _ in range(100_000):
+        y = y + 1.0
+    assert am.grad(y, x).data == 1.0
+    g = am.grad(y, x, create_graph=True)
+    assert g.data == 1.0 and am.grad(g, x).data == 0.0
+
+
+def test_detach_cuts_the_graph():
+    x = Value(2.0)
+    y = (x * x).detach() * x  # d/dx of (constant 4) * x = 4
+    y.backward()
+    assert y.data == 8.0 and x.grad == 4.0
+
+
+def test_gc_paused_restores_the_collector_even_after_an_exception():
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with am.gc_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("anything")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with am.gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off before, so it stays off
+    finally:
+        gc.enable()
