@@ -161,3 +161,16 @@ def test_detect_anomaly_is_off_again_after_it_raised():
         with am.detect_anomaly():
             Value(float("inf")) * 0
     assert math.isnan((Value(float("inf")) * 0).data)  # outside, nan is just a value
+
+
+def test_anomaly_mode_covers_the_backward_pass_of_grad_too():
+    # grad() is a backward pass like backward() (gradcheck and hessian use it): the inf of d(1/x)/dx at x = 1e-300
+    # must be reported there as well, naming the op and the line that made its node
+    x = Value(1e-300, label="x")
+    with pytest.raises(FloatingPointError) as info:
+        with am.detect_anomaly():
+            where = line() + 1
+            y = 1 / x
+            am.grad(y, x)
+    message = str(info.value)
+    assert "rdiv" in message and "inf" in message and f"{HERE}:{where}" in message
