@@ -194,7 +194,8 @@ def softmax_cross_entropy(logits, class_index):
 
     Computed as log sum_i e^(z_i - m) - (z_c - m) with m = max_i z_i taken as a constant (its value, no node):
     the largest term is e^0 = 1, so no exp overflows and the sum is at least 1, never log(0). The gradient is
-    softmax(z) - onehot(c), unchanged by the shift.
+    softmax(z) - onehot(c), unchanged by the shift. ``class_index`` may also be a one-hot (or any probability)
+    vector t: then the loss is -sum_i t_i log softmax(z)_i.
     """
     z = _as_list(logits, "softmax_cross_entropy()")
     if len(z) < 2:
@@ -202,20 +203,29 @@ def softmax_cross_entropy(logits, class_index):
             "softmax_cross_entropy(): needs at least 2 logits (one per class); for 2 classes with one "
             "output use bce_with_logits()"
         )
-    if isinstance(class_index, bool) or not isinstance(class_index, numbers.Integral):
+    soft = None
+    if not isinstance(class_index, numbers.Real) and hasattr(class_index, "__len__"):
+        soft = _targets(class_index, len(z), "softmax_cross_entropy()")
+        _check_probabilities(soft, "softmax_cross_entropy()")
+        if abs(sum(soft) - 1.0) > 1e-9:
+            raise ValueError(f"softmax_cross_entropy(): a target vector must sum to 1 (one-hot), got {soft!r}")
+    elif isinstance(class_index, bool) or not isinstance(class_index, numbers.Integral):
         if isinstance(class_index, numbers.Real) and float(class_index).is_integer():
             class_index = int(class_index)
         else:
             raise TypeError(f"softmax_cross_entropy(): the class must be an int index, got {class_index!r}")
+    z = [zi if isinstance(zi, Value) else Value(zi) for zi in z]
+    m = max(zi.data for zi in z)
+    shifted = [zi - m for zi in z]
+    lse = _sum([s.exp() for s in shifted]).log()
+    if soft is not None:  # -sum_i t_i (z_i - m - lse) = lse - sum_i t_i (z_i - m), as sum_i t_i = 1
+        return lse - _sum([s * t for s, t in zip(shifted, soft) if t != 0.0])
     c = int(class_index)
     if not 0 <= c < len(z):
         raise ValueError(
             f"softmax_cross_entropy(): class index {c} is out of range for {len(z)} logits (0..{len(z) - 1})"
         )
-    z = [zi if isinstance(zi, Value) else Value(zi) for zi in z]
-    m = max(zi.data for zi in z)
-    shifted = [zi - m for zi in z]
-    return _sum([s.exp() for s in shifted]).log() - shifted[c]
+    return lse - shifted[c]
 
 
 LOSSES = {

@@ -114,6 +114,12 @@ def test_softmax_cross_entropy_matches_torch_at_large_logits(logits, c):
     _agree(_ours(softmax_cross_entropy, logits, c), theirs)
 
 
+@pytest.mark.parametrize("logits,target", [([1000.0, -1000.0, 0.0], [0.0, 1.0, 0.0]), ([0.3, -2.0], [0.25, 0.75])])
+def test_softmax_cross_entropy_with_target_vectors_matches_torch(logits, target):
+    theirs = _torch(lambda t: F.cross_entropy(t[None, :], torch.tensor([target])), logits)
+    _agree(_ours(softmax_cross_entropy, logits, target), theirs)
+
+
 @given(
     logits=st.lists(st.floats(-50, 50), min_size=2, max_size=6),
     data=st.data(),
