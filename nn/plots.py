@@ -76,17 +76,22 @@ def plot_history(history, path, title=None):
     return _save(fig, plt, path)
 
 
-def _threshold(model, loss):
-    if loss in ("bce",) or (loss is None and model.output_activation == "sigmoid"):
-        return 0.5
-    return 0.0
+def _threshold(model, loss, y):
+    """The output value between the classes, by the rule of ``nn.train.accuracy`` (so the picture agrees with it)."""
+    from nn.train import _decision, _loss_name
+
+    name = _loss_name(loss) if loss is not None else None
+    labels = [float(v) for v in y]
+    decision = _decision(name, labels, model.output_activation)
+    return decision[1] if decision and decision[1] is not None else 0.0
 
 
 def plot_decision_boundary(model, X, y, path, loss=None, resolution=200, title=None):
     """The class regions of a 2-input model over the data's range, the boundary line, and the points (X, y).
 
-    One output: class 1 where the output exceeds the threshold (0.5 for a sigmoid output or ``loss="bce"``,
-    else 0, micrograd's ``score > 0``). Several outputs: the argmax. The grid is evaluated with numpy
+    One output: class 1 where the output exceeds the threshold of ``nn.train.accuracy`` (0 for hinge and
+    bce_logits, micrograd's ``score > 0``; 0.5 for bce; halfway between the labels for squared errors; with
+    ``loss=None`` 0.5 for a sigmoid output, else 0). Several outputs: the argmax. The grid is evaluated with numpy
     (``nn.matrices.forward_numpy``, the same function as the model, without building a graph).
     """
     plt = _pyplot()
@@ -105,7 +110,7 @@ def plot_decision_boundary(model, X, y, path, loss=None, resolution=200, title=N
     out = forward_numpy(model, np.column_stack([gx.ravel(), gy.ravel()]))
     fig, ax = plt.subplots(figsize=(5.5, 4.8))
     if out.shape[1] == 1:
-        t = _threshold(model, loss)
+        t = _threshold(model, loss, y.tolist())
         score = out[:, 0].reshape(gx.shape)
         ax.contourf(
             gx, gy, (score > t).astype(float), levels=[-0.5, 0.5, 1.5], colors=["#9ecae1", "#fdae6b"], alpha=0.55
