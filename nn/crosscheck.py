@@ -418,10 +418,12 @@ def autodiff_gradients(model, X, Y, loss="half_sse"):
     for x, y in zip(X, Y, strict=True):
         e = _engine_loss(model, x, y, loss)
         total = e if total is None else total + e
-    total.backward()
-    grads = {name: p.grad for name, p in zip(_parameter_names(net), params, strict=True)}
-    for p, g in zip(params, saved, strict=True):
-        p.grad = g
+    try:
+        total.backward()
+        grads = {name: p.grad for name, p in zip(_parameter_names(net), params, strict=True)}
+    finally:
+        for p, g in zip(params, saved, strict=True):
+            p.grad = g  # the caller's gradients are left as they were
     return grads
 
 
@@ -439,11 +441,13 @@ def finite_difference_gradients(model, X, Y, loss="half_sse", eps=1e-6):
     out = {}
     for name, p in zip(_parameter_names(net), _parameters(net), strict=True):
         p0 = p.data
-        p.data = p0 + eps
-        up = E()
-        p.data = p0 - eps
-        down = E()
-        p.data = p0
+        try:
+            p.data = p0 + eps
+            up = E()
+            p.data = p0 - eps
+            down = E()
+        finally:
+            p.data = p0  # the model is left exactly as it was, even if a forward pass fails
         out[name] = (up - down) / (2.0 * eps)
     return out
 
