@@ -113,6 +113,26 @@ def test_fit_equals_torch_minibatch_sgd(batch_size, l2):
     np.testing.assert_allclose(weight_matrix(model, 2), seq[2].weight.detach().numpy(), rtol=1e-12, atol=1e-14)
 
 
+def test_class_indices_become_one_hot_targets_for_squared_error():
+    # the lecture notes' setting: sigmoid outputs y_j, E = 1/2 sum_j (y_j - a_j^L)^2, the class as a one-hot y
+    model = MLP(2, [3, 2], activation="sigmoid", output_activation="sigmoid", seed=2)
+    seq = to_torch(model)
+    X = [[0.5, -1.0], [1.5, 0.2], [-0.4, 0.9]]
+    y = [1, 0, 1]
+    h = fit(model, X, y, loss="half_sse", optimizer=SGD(model.parameters(), lr=2.0), epochs=1)
+    onehot = torch.tensor([[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]], dtype=torch.float64)
+    out = seq(torch.tensor(X, dtype=torch.float64))
+    loss = (0.5 * ((onehot - out) ** 2).sum(dim=1)).mean()
+    loss.backward()
+    with torch.no_grad():
+        for p in seq.parameters():
+            p -= 2.0 * p.grad
+    assert h.loss[0] == pytest.approx(loss.item(), rel=1e-13)
+    np.testing.assert_allclose(weight_matrix(model, 2), seq[2].weight.detach().numpy(), rtol=1e-12, atol=1e-14)
+    predicted = out.argmax(dim=1).tolist()  # accuracy = argmax of the outputs against the class, before the step
+    assert h.accuracy[0] == pytest.approx(np.mean([p == t for p, t in zip(predicted, y)]))
+
+
 def test_shuffling_is_seeded_and_touches_no_global_state():
     X, y = make_moons(40, 0.1, seed=2)
     random.seed(99)
