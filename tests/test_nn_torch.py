@@ -151,3 +151,11 @@ def _compare_optimizer(make_ours, make_theirs):
         topt.step()
         np.testing.assert_allclose(weight_matrix(model, 1), seq[0].weight.detach().numpy(), rtol=1e-12, atol=1e-13)
         np.testing.assert_allclose(weight_matrix(model, 2), seq[2].weight.detach().numpy(), rtol=1e-12, atol=1e-13)
+
+
+def test_without_torch_the_error_says_how_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "torch", None)
+    with pytest.raises(ImportError, match=r"nn.torch_bridge needs PyTorch, which is not installed: pip install torch"):
+        to_torch(MLP(2, [1], seed=0))
