@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from autograd_mini import Value
 from nn.losses import LOSSES, bce, bce_with_logits, half_sse, hinge, mse, softmax_cross_entropy, sse
 
-torch.set_default_dtype(torch.float64)
+D = torch.float64  # every tensor here is float64 (the global default dtype is left alone)
 
 
 def _ours(fn, values, target):
@@ -72,7 +72,7 @@ LOGITS = [-1000.0, -745.0, -40.0, -1.5, 0.0, 1e-9, 0.7, 40.0, 745.0, 1000.0]
 @pytest.mark.parametrize("z", LOGITS)
 @pytest.mark.parametrize("y", [0.0, 1.0, 0.3])
 def test_bce_with_logits_matches_torch_at_any_logit(z, y):
-    theirs = _torch(lambda t: F.binary_cross_entropy_with_logits(t, torch.tensor([y])), [z])
+    theirs = _torch(lambda t: F.binary_cross_entropy_with_logits(t, torch.tensor([y], dtype=D)), [z])
     _agree(_ours(bce_with_logits, [z], y), theirs)
 
 
@@ -81,13 +81,13 @@ def test_bce_with_logits_matches_torch_at_any_logit(z, y):
 def test_bce_of_a_sigmoid_is_stable(z, y):
     # sigma(+-1000) rounds to 1.0 / 0.0; a naive -log(1 - p) would be log(0). bce() of a sigmoid node goes through
     # the logit, so it equals torch's BCEWithLogits of z (the same function, computed stably).
-    theirs = _torch(lambda t: F.binary_cross_entropy_with_logits(t, torch.tensor([y])), [z])
+    theirs = _torch(lambda t: F.binary_cross_entropy_with_logits(t, torch.tensor([y], dtype=D)), [z])
     _agree(_ours(lambda x, t: bce(x.sigmoid(), t), [z], y), theirs)
 
 
 @given(p=st.floats(1e-6, 1 - 1e-6), y=st.floats(0.0, 1.0))
 def test_bce_on_probabilities_matches_torch(p, y):
-    theirs = _torch(lambda t: F.binary_cross_entropy(t, torch.tensor([y])), [p])
+    theirs = _torch(lambda t: F.binary_cross_entropy(t, torch.tensor([y], dtype=D)), [p])
     _agree(_ours(bce, [p], y), theirs, tol=1e-10)
 
 
@@ -95,7 +95,7 @@ def test_bce_at_exact_zero_and_one_is_finite_like_torch():
     # torch clamps log at -100: BCE(p=0, y=1) = 100, BCE(p=1, y=0) = 100, BCE(0, 0) = 0
     for p, y, expected in [(0.0, 1.0, 100.0), (1.0, 0.0, 100.0), (0.0, 0.0, 0.0), (1.0, 1.0, 0.0)]:
         assert bce(Value(p), y).data == expected
-        assert F.binary_cross_entropy(torch.tensor(p), torch.tensor(y)).item() == expected
+        assert F.binary_cross_entropy(torch.tensor(p, dtype=D), torch.tensor(y, dtype=D)).item() == expected
 
 
 SOFTMAX_CASES = [
@@ -116,7 +116,7 @@ def test_softmax_cross_entropy_matches_torch_at_large_logits(logits, c):
 
 @pytest.mark.parametrize("logits,target", [([1000.0, -1000.0, 0.0], [0.0, 1.0, 0.0]), ([0.3, -2.0], [0.25, 0.75])])
 def test_softmax_cross_entropy_with_target_vectors_matches_torch(logits, target):
-    theirs = _torch(lambda t: F.cross_entropy(t[None, :], torch.tensor([target])), logits)
+    theirs = _torch(lambda t: F.cross_entropy(t[None, :], torch.tensor([target], dtype=D)), logits)
     _agree(_ours(softmax_cross_entropy, logits, target), theirs)
 
 
@@ -136,7 +136,7 @@ def test_softmax_cross_entropy_property(logits, data):
 )
 def test_squared_errors_match_torch(a, data):
     y = data.draw(st.lists(st.floats(-10, 10), min_size=len(a), max_size=len(a)))
-    yt = torch.tensor(y)
+    yt = torch.tensor(y, dtype=D)
     _agree(_ours(half_sse, a, y), _torch(lambda t: 0.5 * ((yt - t) ** 2).sum(), a), tol=1e-10)
     _agree(_ours(sse, a, y), _torch(lambda t: ((t - yt) ** 2).sum(), a), tol=1e-10)
     _agree(_ours(mse, a, y), _torch(lambda t: F.mse_loss(t, yt), a), tol=1e-10)

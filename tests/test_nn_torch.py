@@ -12,23 +12,24 @@ from nn.losses import LOSSES
 from nn.matrices import weight_matrix
 from nn.torch_bridge import from_torch, to_torch
 
+D = torch.float64  # every tensor here is float64 (the global default dtype is left alone)
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "linear"]
 
 
 def _torch_loss(name, out, target):
     """The loss of one sample, written with torch's own functions (not ours)."""
     if name == "half_sse":
-        return 0.5 * ((torch.tensor(target) - out) ** 2).sum()
+        return 0.5 * ((torch.tensor(target, dtype=D) - out) ** 2).sum()
     if name == "sse":
-        return ((out - torch.tensor(target)) ** 2).sum()
+        return ((out - torch.tensor(target, dtype=D)) ** 2).sum()
     if name == "mse":
-        return F.mse_loss(out, torch.tensor(target))
+        return F.mse_loss(out, torch.tensor(target, dtype=D))
     if name == "hinge":
         return torch.clamp(1 - target * out[0], min=0)
     if name == "bce_logits":
-        return F.binary_cross_entropy_with_logits(out, torch.tensor(target), reduction="sum")
+        return F.binary_cross_entropy_with_logits(out, torch.tensor(target, dtype=D), reduction="sum")
     if name == "bce":
-        return F.binary_cross_entropy(out, torch.tensor(target), reduction="sum")
+        return F.binary_cross_entropy(out, torch.tensor(target, dtype=D), reduction="sum")
     if name == "softmax_ce":
         return F.cross_entropy(out[None, :], torch.tensor([target]))
     raise AssertionError(name)
@@ -91,7 +92,7 @@ def test_to_torch_same_function(activation, output_activation):
     np.testing.assert_array_equal(seq[0].weight.detach().numpy(), weight_matrix(model, 1))
     for x in ([0.3, -1.2], [2.0, 0.5], [-0.7, -0.1]):
         ours = [v.data for v in model(x)]
-        theirs = seq(torch.tensor(x)).tolist()
+        theirs = seq(torch.tensor(x, dtype=D)).tolist()
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
 
 
