@@ -20,8 +20,6 @@ syntax, format, version, sizes, activations, the shape of every matrix, finite n
 or changed, and reports what is wrong as a ``ValueError`` that names the file.
 """
 
-# ruff: noqa: E741  (l is the layer index, as in the documents: W^l, b^l, layer l)
-
 from __future__ import annotations
 
 import json

@@ -8,8 +8,6 @@ layer l (the target) and one COLUMN per neuron i of layer l-1 (the source). So
 and the shape is (n_l, n_{l-1}). Layer numbers l start at 1 (layer 0 is the input), as in the documents.
 """
 
-# ruff: noqa: E741  (l is the layer index, as in the documents: W^l, b^l, layer l)
-
 from __future__ import annotations
 
 import math

@@ -24,8 +24,6 @@ Randomness comes only from the ``rng`` (a ``random.Random`` or an int seed) or `
 changes Python's global random state, so one seed reproduces a run. ``None`` means a fresh, unseeded generator.
 """
 
-# ruff: noqa: E741  (l is the layer index, as in the documents: W^l, b^l, layer l)
-
 from __future__ import annotations
 
 import math

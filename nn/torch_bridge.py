@@ -6,8 +6,6 @@ the documents' W^l (row = target neuron, column = source neuron), so the weights
 ``from_torch(seq)`` reads such a Sequential back into an MLP. torch is imported only when these are called.
 """
 
-# ruff: noqa: E741  (l is the layer index, as in the documents: W^l, b^l, layer l)
-
 from __future__ import annotations
 
 from nn.module import MLP
