@@ -2,13 +2,17 @@
 compared with torch float64, published values, Taylor's theorem and independent forward passes; files checked as
 real PNG/SVG. The six scripts run concurrently (one module fixture) to keep the suite quick."""
 
+import atexit
+import functools
 import json
 import math
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -20,10 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMOS = sorted((ROOT / "demos").glob("0[1-6]_*.py"))
 
 
-@pytest.fixture(scope="module")
-def demos(tmp_path_factory):
-    """Run every demo as a learner would (python demos/NN_name.py), all at once; {stem: (stdout, output folder)}."""
-    base = tmp_path_factory.mktemp("demos")
+@functools.cache
+def demo_runs():
+    """Run every demo as a learner would (python demos/NN_name.py), all at once, in fast mode, once per session
+    (test_readme.py uses the same runs): {stem: (exit code, stdout, stderr, output folder)}."""
+    base = Path(tempfile.mkdtemp(prefix="autograd-mini-demos-"))
+    atexit.register(shutil.rmtree, base, True)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "AUTOGRAD_MINI_FAST": "1", "AUTOGRAD_MINI_OUT": str(base),
            "MPLBACKEND": "Agg"}  # fmt: skip
     procs = {
@@ -37,6 +43,11 @@ def demos(tmp_path_factory):
         stdout, stderr = proc.communicate(timeout=300)
         results[stem] = (proc.returncode, stdout, stderr, base / stem)
     return results
+
+
+@pytest.fixture(scope="module")
+def demos():
+    return demo_runs()
 
 
 def get(demos, stem):
