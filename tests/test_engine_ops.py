@@ -183,7 +183,7 @@ def test_one_node_per_op_numbers_stay_numbers_and_local_grads_are_the_partials(c
     assert out.op is am.OPS[case.op] and out.op.name == case.op
     # the Values first (in the order written for commutative ops, the Value first for reflected ones), then the
     # numbers, stored as Python floats inside the op rather than as nodes of their own
-    assert out.operands[: len(leaves)] == tuple(leaves) or case.variables == ()
+    assert out.operands[: len(leaves)] == tuple(leaves)
     assert out.children == tuple(leaves)
     numbers = out.operands[len(leaves) :]
     assert [type(n) for n in numbers] == [float] * len(cs)
