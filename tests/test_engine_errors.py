@@ -174,3 +174,21 @@ def test_anomaly_mode_covers_the_backward_pass_of_grad_too():
             am.grad(y, x)
     message = str(info.value)
     assert "rdiv" in message and "inf" in message and f"{HERE}:{where}" in message
+
+
+def test_anomaly_names_the_creation_site_of_a_script_in_a_folder_called_autograd_mini(tmp_path):
+    # A learner's checkout or notebook folder may well be called autograd_mini. Frames of the engine are the
+    # package's own files; a script that merely lives under some other autograd_mini/ folder is the learner's code.
+    import runpy
+
+    script = tmp_path / "autograd_mini" / "learner.py"
+    script.parent.mkdir()
+    script.write_text(
+        "import autograd_mini as am\n"
+        "from autograd_mini import Value\n"
+        "with am.detect_anomaly():\n"
+        "    y = Value(float('inf')) * 0\n"
+    )
+    with pytest.raises(FloatingPointError) as info:
+        runpy.run_path(str(script))
+    assert "learner.py:4" in str(info.value), str(info.value)
