@@ -423,3 +423,13 @@ def test_gc_paused_restores_the_collector_even_after_an_exception():
         assert not gc.isenabled()  # it was off before, so it stays off
     finally:
         gc.enable()
+
+
+def test_value_of_a_value_either_copies_it_or_says_what_it_takes():
+    # Value(Value(2.0)): taking the number is as fine as refusing, but a refusal must not claim to take a Value
+    try:
+        v = Value(Value(2.0))
+    except TypeError as err:
+        assert "Value()" in str(err) and "or a Value" not in str(err), str(err)
+    else:
+        assert type(v.data) is float and v.data == 2.0 and v.is_leaf
