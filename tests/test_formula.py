@@ -232,7 +232,7 @@ _alphabet = st.sampled_from(
 _noise = st.lists(_alphabet, max_size=40).map("".join) | st.text(max_size=40)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_noise)
 def test_arbitrary_strings_raise_only_formula_error(text):
     try:
@@ -262,7 +262,7 @@ def _formulas(depth=3):
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_formulas(), st.sampled_from([-1.25, -0.5, 0.75, 1.5, 2.0]), st.sampled_from([-2.0, 0.3, 1.1]))
 def test_grammar_formulas_match_torch(text, x, y):
     text = f"x * y * w + {text}"  # every variable present, so the formula is never a constant
