@@ -16,17 +16,23 @@ class GradcheckError(AssertionError):
 
 
 def numeric_gradient(f, point, eps=1e-6):
-    """Central differences (f(x + eps e_i) - f(x - eps e_i)) / (2 eps) for each coordinate i, on plain values."""
+    """Central differences (f(x + h e_i) - f(x - h e_i)) / (2 h) for each coordinate i, on plain values.
+
+    The step is h = eps * max(1, |x_i|), and the division is by the step actually taken after rounding: with a
+    fixed h, x +- 1e-6 is x itself once |x| passes ~1e10 (and off by whole ulps well before), so a correct
+    gradient of 2x at x = 1e12 would be "numerically" 0.
+    """
     point = [float(p) for p in point]
     result = []
     with no_grad():
         for i in range(len(point)):
+            h = eps * max(1.0, abs(point[i]))
             up, down = list(point), list(point)
-            up[i] += eps
-            down[i] -= eps
+            up[i] += h
+            down[i] -= h
             f_up = _scalar(f(*[Value(v) for v in up]))
             f_down = _scalar(f(*[Value(v) for v in down]))
-            result.append((f_up - f_down) / (2 * eps))
+            result.append((f_up - f_down) / (up[i] - down[i]))
     return result
 
 
@@ -39,7 +45,8 @@ def _scalar(y):
 def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
     """Compare autodiff's gradient of ``f(*inputs)`` with central finite differences.
 
-    ``inputs``: numbers or Values (their ``data`` is used). Passes when, for every input,
+    ``inputs``: numbers or Values (their ``data`` is used). ``eps``: the step of the central differences, times
+    max(1, |x|) for each input (see ``numeric_gradient``). Passes when, for every input,
     ``|analytic - numeric| <= atol + rtol * |numeric|``; returns True. Otherwise raises ``GradcheckError`` whose
     message shows, per input, the analytic and the numeric value and their difference.
     """

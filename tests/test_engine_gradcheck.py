@@ -112,3 +112,18 @@ def test_gradcheck_wants_a_value_back():
     with pytest.raises(TypeError) as info:
         gradcheck(lambda x: 3.0, [1.0])
     assert "gradcheck" in str(info.value) and "float" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "f, x, slope",
+    [
+        (lambda v: v * 2, 1e9, 2.0),  # with a fixed step of 1e-6, the numeric slope came out 1.907
+        (lambda v: v * 2, 1e12, 2.0),  # ... and 0: 1e12 + 1e-6 == 1e12 in float64
+        (lambda v: v * v, 1e6, 2e6),  # d/dx x^2 = 2x
+        (lambda v: v.exp(), 700.0, 1.0142320547350045e304),  # d/dx e^x = e^700
+    ],
+    ids=["2x at 1e9", "2x at 1e12", "x^2 at 1e6", "exp at 700"],
+)
+def test_gradcheck_passes_on_correct_functions_at_large_inputs(f, x, slope):
+    assert gradcheck(f, [x]) is True
+    assert numeric_gradient(f, [x]) == pytest.approx([slope], rel=1e-6)
