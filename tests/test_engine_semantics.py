@@ -410,19 +410,20 @@ def test_detach_cuts_the_graph():
 
 
 def test_gc_paused_restores_the_collector_even_after_an_exception():
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError):
-        with am.gc_paused():
-            assert not gc.isenabled()
-            raise RuntimeError("anything")
-    assert gc.isenabled()
-    gc.disable()
+    was_enabled = gc.isenabled()  # whatever the tests before left, put it back afterwards
     try:
+        gc.enable()
+        with pytest.raises(RuntimeError):
+            with am.gc_paused():
+                assert not gc.isenabled()
+                raise RuntimeError("anything")
+        assert gc.isenabled()
+        gc.disable()
         with am.gc_paused():
             pass
         assert not gc.isenabled()  # it was off before, so it stays off
     finally:
-        gc.enable()
+        (gc.enable if was_enabled else gc.disable)()
 
 
 def test_value_of_a_value_either_copies_it_or_says_what_it_takes():
