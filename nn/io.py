@@ -70,6 +70,7 @@ def save(model, path):
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=directory)
     try:
+        os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; the model file gets the mode any new file would
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.write("\n")
@@ -82,6 +83,16 @@ def save(model, path):
         except OSError:
             pass
         raise
+
+
+def _file_mode(path):
+    """The mode of the file being replaced, or what a new file gets under this process's umask."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fail(path, what):

@@ -382,6 +382,9 @@ def run(args):
     except ValueError:
         print(f"autograd-mini train: --hidden must be sizes like 16,16, got {args.hidden!r}", file=sys.stderr)
         return 2
+    if args.boundary and args.data == "digits":  # said before training, not after
+        print("autograd-mini train: --boundary needs 2-D data (moons, circles, xor), not digits", file=sys.stderr)
+        return 2
     if args.data == "digits":
         X, y = datasets.load_digits()
         n_out, default_loss = 10, "softmax_ce"
@@ -432,9 +435,6 @@ def run(args):
         plots.plot_history(history, args.plot)
         print(f"saved the training curves to {args.plot}")
     if args.boundary:
-        if len(X[0]) != 2:
-            print("autograd-mini train: --boundary needs 2-D data (not digits)", file=sys.stderr)
-            return 2
         from nn import plots
 
         plots.plot_decision_boundary(model, X, y, args.boundary, loss=loss)

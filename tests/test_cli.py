@@ -258,3 +258,16 @@ def test_python_dash_m_and_the_console_script(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "autograd_mini", "graph"], capture_output=True, text=True, env=env,
                          cwd=tmp_path, timeout=60)  # fmt: skip
     assert bad.returncode == 2 and "required: formula" in bad.stderr
+
+
+def test_train_refuses_a_boundary_for_digits_before_training(capsys):
+    # the digits are 64-dimensional: no 2-D decision boundary. Said at once (exit 2), not after the epochs.
+    import time
+
+    from nn.cli import main
+
+    t0 = time.perf_counter()
+    assert main(["train", "--data", "digits", "--boundary", "b.png", "--epochs", "50", "--no-progress"]) == 2
+    assert time.perf_counter() - t0 < 2.0
+    err = capsys.readouterr().err
+    assert "--boundary needs 2-D data" in err and "digits" in err

@@ -133,3 +133,20 @@ def test_loading_into_a_model_of_another_shape_changes_nothing(tmp_path):
                                              r"relu/linear, the model to load into is MLP\(2 -> "):  # fmt: skip
             io.load(path, into=other)
         assert other.state_dict() == before
+
+
+def test_saved_model_file_gets_the_mode_of_a_new_file_not_mkstemps_0600(tmp_path):
+    # A file written by open() gets 0o666 minus the umask; the model file should be no different (mkstemp's
+    # private 0600 would hide a shared model from the group); replacing keeps the old file's mode.
+    import os
+
+    from nn import MLP, io
+
+    reference = tmp_path / "plain.txt"
+    reference.write_text("x")
+    target = tmp_path / "model.json"
+    io.save(MLP(2, [3, 1], seed=0), target)
+    assert os.stat(target).st_mode & 0o777 == os.stat(reference).st_mode & 0o777
+    os.chmod(target, 0o640)
+    io.save(MLP(2, [3, 1], seed=1), target)
+    assert os.stat(target).st_mode & 0o777 == 0o640
