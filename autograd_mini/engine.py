@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import math
 import numbers
+import os
 import traceback
 from contextlib import contextmanager
 
@@ -52,6 +53,11 @@ _new = object.__new__
 
 def _as_float(x, where):
     """A real number as a float, or a TypeError that names where it was used and what it was."""
+    if where == "Value()" and isinstance(x, Value):
+        raise TypeError(
+            f"Value() takes a real number (int, float, numpy scalar), got the Value {x!r}: use it as it is to stay "
+            f"in its graph, or x.detach() for a new leaf with the same value"
+        )
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(
             f"{where} takes a real number (int, float, numpy scalar) or a Value, got {type(x).__name__} {x!r}"
@@ -164,11 +170,18 @@ class Value:
         return tuple(v for v in self.operands if isinstance(v, Value))
 
     def local_grads(self):
-        """d self / d operand for each operand, as floats (the op's rule in ops.py, evaluated here)."""
+        """d self / d child for each child (each Value operand, in operand order), as floats.
+
+        The op's rule in ops.py, evaluated at this node: the same numbers backward() multiplies by. A number mixed
+        into the op is no child and gets no entry, so the tuple lines up with ``children``, and with ``operands``
+        for every Value in it (a number is always the last operand).
+        """
         if self._op is None:
             return ()
         a, b = self._a, self._b
-        return self._op.partials(a.data, b.data if isinstance(b, Value) else b, self.data)
+        if isinstance(b, Value):
+            return tuple(self._op.partials(a.data, b.data, self.data))
+        return tuple(self._op.partials(a.data, b, self.data)[:1])
 
     def detach(self):
         """A new leaf with the same value: the graph behind this node stops here."""
@@ -192,7 +205,7 @@ class Value:
         Leaves (inputs, parameters) accumulate, as in every framework, so gradients of several outputs or
         samples add up until you zero them. Interior nodes are recomputed on each call, never counted twice.
         """
-        if not isinstance(grad, float):
+        if type(grad) is not float:  # np.float64 is a float subclass, but would spread numpy scalars into grads
             grad = _as_float(grad, "backward(grad=...)")
         order = topological_order(self, zero_interior=True)
         self.grad += grad
@@ -415,6 +428,8 @@ def grad(output, inputs, create_graph=False):
                 if isinstance(child, Value):
                     contribution = g * d
                     grads[child] = grads[child] + contribution if child in grads else contribution
+                    if _anomaly is not None and not math.isfinite(_data(grads[child])):
+                        raise _backward_anomaly(node, _data(g), _data(grads[child]))
     finally:
         _grad_enabled = before
     result = [_as_value(grads.get(x, 0.0)) for x in inputs]
@@ -427,7 +442,7 @@ def _as_value(g):
 
 def hessian(output_fn, point):
     """The matrix of second derivatives d2f / dx_i dx_j of ``output_fn(*xs)`` at ``point`` (a list of numbers)."""
-    xs = [Value(p, label=f"x{i}") for i, p in enumerate(point)]
+    xs = [Value(_data(p), label=f"x{i}") for i, p in enumerate(point)]  # numbers, or Values taken by their data
     first = grad(output_fn(*xs), xs, create_graph=True)
     return [[g.data for g in grad(d, xs)] for d in first]
 
@@ -450,10 +465,13 @@ def detect_anomaly():
         _anomaly = before
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
 def _creation_site():
-    """The innermost line outside this package that is running now."""
+    """The innermost line outside this package (this very folder, not any folder of the same name) running now."""
     for frame in reversed(traceback.extract_stack()):
-        if "/autograd_mini/" not in frame.filename.replace("\\", "/") or frame.name.startswith("test"):
+        if not os.path.abspath(frame.filename).startswith(_PACKAGE_DIR):
             return f"{frame.filename}:{frame.lineno} in {frame.name}: {frame.line}"
     return "unknown"
 
@@ -468,10 +486,14 @@ def _check_forward(out, op, a, b):
 def _check_backward(node, g):
     for child in (node._a, node._b):
         if isinstance(child, Value) and not math.isfinite(child.grad):
-            where = _anomaly.get(id(node), (None, "outside detect_anomaly()"))[1]
-            raise FloatingPointError(
-                f"anomaly in backward: the gradient passed from {node._op.name} "
-                f"({node._op.describe(node._a.data, _data(node._b))} = {node.data!r}, upstream grad {g!r}, "
-                f"local derivatives {node.local_grads()!r}) to its operand is {child.grad!r}; "
-                f"the {node._op.name} node was created at {where}"
-            )
+            raise _backward_anomaly(node, g, child.grad)
+
+
+def _backward_anomaly(node, g, child_grad):
+    where = _anomaly.get(id(node), (None, "outside detect_anomaly()"))[1]
+    return FloatingPointError(
+        f"anomaly in backward: the gradient passed from {node._op.name} "
+        f"({node._op.describe(node._a.data, _data(node._b))} = {node.data!r}, upstream grad {g!r}, "
+        f"local derivatives {node.local_grads()!r}) to its operand is {child_grad!r}; "
+        f"the {node._op.name} node was created at {where}"
+    )
