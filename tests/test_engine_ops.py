@@ -192,6 +192,7 @@ def test_one_node_per_op_numbers_stay_numbers_and_local_grads_are_the_partials(c
     assert all(v.is_leaf for v in leaves) and not out.is_leaf
     # for a single op, the local derivative d out / d x_i is the whole derivative: torch's
     local = out.local_grads()
+    assert len(local) == len(out.children)  # one entry per Value operand, in operand order; a number gets none
     for i, tg in enumerate(t_grads):
         assert close(local[i], tg, size(xs, cs, t_value)), f"{case.name}: local_grads()[{i}] {local[i]!r}, torch {tg!r}"
 
