@@ -12,8 +12,10 @@ What is measured (issue 2):
   CPython floor: creating as many minimal __slots__ nodes as micrograd's graph has and one multiply-add pair per
   node backward. Rounds alternate the engines, each running a few consecutive steps; the median per
   engine is reported.
-- the cyclic garbage collector: every figure is taken twice, with the collector on (Python's default) and off,
-  because a process that has imported torch holds ~200,000 objects that every full collection walks.
+- the cyclic garbage collector: on, as Python starts. autograd-mini's graphs have no reference cycles, so
+  nn.train.fit pauses the collector for each step (autograd_mini.gc_paused); its step is timed both that way and
+  with the collector left on, and so is the floor. micrograd's graphs are cycles: only the collector frees them, so
+  it runs as shipped. (A process that has imported torch holds ~170,000 objects that every full collection walks.)
 - bytes per node: tracemalloc's count of memory allocated while the forward graph is built, divided by the number
   of nodes in that graph, for autograd-mini and micrograd.
 - the deep chain: 1,000,000 ops in a chain, built and backpropagated: microseconds per op.
@@ -22,6 +24,7 @@ What is measured (issue 2):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import random
 import statistics
@@ -36,7 +39,7 @@ import micrograd.engine as mg_engine  # noqa: E402
 import micrograd.nn as mg_nn  # noqa: E402
 import torch  # noqa: E402
 
-from autograd_mini import Value, topological_order  # noqa: E402
+from autograd_mini import Value, gc_paused, topological_order  # noqa: E402
 from nn.module import MLP  # noqa: E402
 
 ALPHA = 1e-4
@@ -226,25 +229,33 @@ def initial_weights(seed=1337):
 # -- measurements ---------------------------------------------------------------------------------------------
 
 
-def time_steps(engines, rounds, gc_on, block=3):
+class Paused:
+    """An engine's step with the cyclic collector paused for the step (autograd_mini.gc_paused), as nn.train.fit runs
+    its steps. Only sound for an engine whose graphs have no cycles: micrograd's would pile up uncollected."""
+
+    def __init__(self, engine, name):
+        self.engine, self.name = engine, name
+
+    def step(self, k):
+        with gc_paused():
+            return self.engine.step(k)
+
+
+def time_steps(engines, rounds, block=3):
     """Median seconds per step for each engine: every round runs ``block`` consecutive steps of each engine in turn.
 
-    Consecutive steps, so that each engine pays for collecting its own garbage of the step before (micrograd's
-    graphs are reference cycles: only the collector frees them), as it would in a training loop; a collection
-    between blocks, untimed, so that no engine pays for another's.
+    The collector is on, as Python starts. Consecutive steps, so that each engine pays for collecting its own
+    garbage of the step before (micrograd's graphs are reference cycles: only the collector frees them), as it would
+    in a training loop; a collection between blocks, untimed, so that no engine pays for another's.
     """
     times = {e.name: [] for e in engines}
-    (gc.enable if gc_on else gc.disable)()
-    try:
-        for r in range(rounds):
-            for e in engines:
-                gc.collect()
-                t0 = time.perf_counter()
-                for k in range(block):
-                    e.step(r * block + k)
-                times[e.name].append((time.perf_counter() - t0) / block)
-    finally:
-        gc.enable()
+    for r in range(rounds):
+        for e in engines:
+            gc.collect()
+            t0 = time.perf_counter()
+            for k in range(block):
+                e.step(r * block + k)
+            times[e.name].append((time.perf_counter() - t0) / block)
     return {name: statistics.median(ts) for name, ts in times.items()}
 
 
@@ -258,7 +269,7 @@ def bytes_per_node(engine):
 
 
 def deep_chain(n=1_000_000):
-    """Seconds per op to build and backpropagate an n-deep chain x -> x*1.000001 + 0.5 -> ... (alternating ops)."""
+    """Seconds per op to build and backpropagate an n-deep chain x -> x*0.999999 -> +1e-6 -> ... (alternating ops)."""
     gc.collect()
     t0 = time.perf_counter()
     x = Value(0.5, label="x")
@@ -279,7 +290,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds")
     args = parser.parse_args(argv)
-    rounds_fast, rounds_slow = (3, 1) if args.quick else (9, 3)
+    rounds = 2 if args.quick else 5
 
     X, y = moons()
     weights = initial_weights()
@@ -294,33 +305,40 @@ def main(argv=None):
     print(f"graph nodes per step: micrograd {n_mg}, autograd-mini {n_ours} (numbers mixed into ops are not nodes)")
     print(f"python {sys.version.split()[0]}, torch {torch.__version__}, objects tracked by gc: {len(gc.get_objects())}")
 
-    for gc_on in (True, False):
-        fast = time_steps([ours, floor], rounds_fast, gc_on)
-        slow = time_steps([ours, mg, th, floor], rounds_slow, gc_on)
-        t_ours, t_floor = fast["autograd-mini"], fast["CPython floor"]
-        print(f"\ncyclic gc {'on (default)' if gc_on else 'off'}: median seconds per training step")
-        print(f"  autograd-mini    {t_ours:8.4f}")
-        print(f"  CPython floor    {t_floor:8.4f}   autograd-mini / floor = {t_ours / t_floor:5.2f}x")
-        print(
-            f"  micrograd 0.1.0  {slow['micrograd 0.1.0']:8.4f}   "
-            f"micrograd / autograd-mini = {slow['micrograd 0.1.0'] / t_ours:5.1f}x"
-        )
-        print(
-            f"  torch scalars    {slow['torch scalars']:8.4f}   "
-            f"torch / autograd-mini = {slow['torch scalars'] / t_ours:5.1f}x"
-        )
+    fit_like = Paused(ours, "autograd-mini, collector paused per step (as nn.train.fit)")
+    floor_paused = Paused(floor, "CPython floor, collector paused per step")
+    floor.name = "CPython floor, collector on"
+    ours.name = "autograd-mini, collector on"
+    engines = [fit_like, ours, mg, th, floor, floor_paused]
+    t = time_steps(engines, rounds)
+    base = t[fit_like.name]
+    print("\nmedian seconds per training step (Python's default: the cyclic collector on)")
+    for e in engines:
+        note = "" if e is fit_like else f"   {t[e.name] / base:5.2f}x the first row"
+        print(f"  {e.name:<62} {t[e.name]:8.4f}{note}")
+    print(
+        f"\nmicrograd / autograd-mini: {t[mg.name] / base:.1f}x (collector paused per step), "
+        f"{t[mg.name] / t[ours.name]:.1f}x (collector on)"
+    )
+    print(f"torch scalars / autograd-mini: {t[th.name] / base:.1f}x, {t[th.name] / t[ours.name]:.1f}x")
+    print(
+        f"autograd-mini / CPython floor: {base / t[floor_paused.name]:.2f}x (both paused), "
+        f"{t[ours.name] / t[floor.name]:.2f}x (both with the collector on)"
+    )
 
     b_ours, _ = bytes_per_node(ours)
     b_mg, _ = bytes_per_node(mg)
     print(f"\nbytes per node (tracemalloc, forward graph): autograd-mini {b_ours:.0f}, micrograd {b_mg:.0f}")
 
-    build, back, free, grad = deep_chain()
     expected = 0.999999**500_000
-    print(
-        f"1,000,000-deep chain: build {build * 1e6:.2f} us/op + backward {back * 1e6:.2f} us/op "
-        f"= {(build + back) * 1e6:.2f} us/op; freed by refcount in {free:.2f} s; "
-        f"dx = {grad:.9f} (0.999999**500000 = {expected:.9f})"
-    )
+    for label, context in (("collector on", contextlib.nullcontext), ("collector paused", gc_paused)):
+        with context():
+            build, back, free, grad = deep_chain()
+        print(
+            f"1,000,000-deep chain, {label}: build {build * 1e6:.2f} us/op + backward {back * 1e6:.2f} us/op "
+            f"= {(build + back) * 1e6:.2f} us/op; freed by refcount in {free:.2f} s; "
+            f"dx = {grad:.9f} (0.999999**500000 = {expected:.9f})"
+        )
 
 
 if __name__ == "__main__":
