@@ -28,7 +28,7 @@ from test_cli_tour import tour_run
 from test_demos import demo_runs
 
 ROOT = Path(__file__).resolve().parents[1]
-# AUTOGRAD_MINI_README=docs/README-draft.md checks a draft the same way (its picture paths are relative to the root)
+# AUTOGRAD_MINI_README=path/to/draft.md checks a draft the same way (its picture paths are relative to the root)
 README = ROOT / os.environ.get("AUTOGRAD_MINI_README", "README.md")
 
 
