@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 import pytest
+from examples import karpathy
 
-from autograd_mini import Value
 from autograd_mini.trace import trace_backward
 
 pytestmark = pytest.mark.browser
@@ -190,14 +190,7 @@ def page(tmp_path_factory):
     if shutil.which("dot") is None:
         pytest.skip("the Graphviz program dot is not installed; the page's pictures need it")
     tmp = tmp_path_factory.mktemp("browser")
-    # L = (a * b + c) * f, Karpathy's worked example: e = a*b = -6, d = e + c = 4, L = d * f = -8
-    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
+    L, _ = karpathy()  # L = (a * b + c) * f: e = a*b = -6, d = e + c = 4, L = d * f = -8
     path = trace_backward(L).write_html(tmp / "backward.html")
     browser = Browser(tmp / "profile")
     try:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import graphviz
 import pytest
+from examples import karpathy
 
 from autograd_mini import Value, draw_dot
 from autograd_mini.draw import ROLE_COLORS, GraphTooLargeError, GraphvizNotFoundError
@@ -51,19 +52,6 @@ def parse(source):
         if m and m.group(1) not in ("graph", "node", "edge"):
             nodes[m.group(1)] = _attrs(m.group(2))
     return nodes, edges
-
-
-def karpathy():
-    """The worked example of Karpathy's 'spelled-out intro to backpropagation':
-    e = a * b = 2 * -3 = -6,  d = e + c = -6 + 10 = 4,  L = d * f = 4 * -2 = -8."""
-    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return L, dict(a=a, b=b, c=c, d=d, e=e, f=f, L=L)
 
 
 def records(nodes):

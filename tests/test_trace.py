@@ -9,6 +9,7 @@ import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
+from examples import karpathy
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,18 +17,6 @@ from autograd_mini import Value
 from autograd_mini.trace import trace_backward
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="the Graphviz program dot is not installed")
-
-
-def karpathy():
-    """e = a * b = 2 * -3 = -6,  d = e + c = -6 + 10 = 4,  L = d * f = 4 * -2 = -8 (Karpathy's worked example)."""
-    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return L, dict(a=a, b=b, c=c, d=d, e=e, f=f, L=L)
 
 
 def test_steps_against_hand_computed_numbers():

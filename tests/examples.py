@@ -1,0 +1,17 @@
+"""Worked examples shared by several test files (imported as ``from examples import ...``)."""
+
+from autograd_mini import Value
+
+
+def karpathy():
+    """The worked example of Karpathy's 'spelled-out intro to backpropagation', L = (a * b + c) * f:
+    e = a * b = 2 * -3 = -6,  d = e + c = -6 + 10 = 4,  L = d * f = 4 * -2 = -8.
+    Returns L and the dict of every node by its label."""
+    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return L, dict(a=a, b=b, c=c, d=d, e=e, f=f, L=L)
