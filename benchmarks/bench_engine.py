@@ -66,7 +66,20 @@ def moons(n=100, noise=0.1, seed=1):
 # -- the three engines' versions of the same step ---------------------------------------------------------------
 
 
-class Ours:
+class DemoStep:
+    """The demo's training step, the same for the engines whose Values have .data and .grad (forward() differs)."""
+
+    def step(self, k):
+        total, acc = self.forward()
+        self.model.zero_grad()
+        total.backward()
+        lr = 1.0 - 0.9 * k / 100
+        for p in self.params:
+            p.data -= lr * p.grad
+        return total.data
+
+
+class Ours(DemoStep):
     name = "autograd-mini"
 
     def __init__(self, weights, X, y):
@@ -83,20 +96,11 @@ class Ours:
         accuracy = sum((yi > 0) == (s.data > 0) for yi, s in zip(self.y, scores)) / len(self.y)
         return data_loss + reg_loss, accuracy
 
-    def step(self, k):
-        total, acc = self.forward()
-        self.model.zero_grad()
-        total.backward()
-        lr = 1.0 - 0.9 * k / 100
-        for p in self.params:
-            p.data -= lr * p.grad
-        return total.data
-
     def nodes(self, total):
         return len(topological_order(total))
 
 
-class Micrograd:
+class Micrograd(DemoStep):
     name = "micrograd 0.1.0"
 
     def __init__(self, weights, X, y):
@@ -113,15 +117,6 @@ class Micrograd:
         reg_loss = ALPHA * sum(p * p for p in self.params)
         accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(self.y, scores)]
         return data_loss + reg_loss, sum(accuracy) / len(accuracy)
-
-    def step(self, k):
-        total, acc = self.forward()
-        self.model.zero_grad()
-        total.backward()
-        lr = 1.0 - 0.9 * k / 100
-        for p in self.params:
-            p.data -= lr * p.grad
-        return total.data
 
     def nodes(self, total):
         seen, stack = {id(total)}, [total]

@@ -258,15 +258,20 @@ def network_arrays(model):
     return NetworkArrays(W, b, acts, names, values)
 
 
-def _parameter_names(net):
-    """Parameter names in named_parameters() order: per layer, per neuron, w0..w{n-1} then b."""
+def _in_parameter_order(per_layer, L):
+    """Flatten per-layer (weights per neuron, bias per neuron) tables in named_parameters() order: per layer, per
+    neuron, w0..w{n-1} then b. Serves the names (net.names) and the Values (net.values) alike."""
     out = []
-    for l in range(1, net.L + 1):
-        wn, bn = net.names[l]
-        for j in range(len(bn)):
-            out.extend(wn[j])
-            out.append(bn[j])
+    for l in range(1, L + 1):
+        ws, bs = per_layer[l]
+        for j in range(len(bs)):
+            out.extend(ws[j])
+            out.append(bs[j])
     return out
+
+
+def _parameter_names(net):
+    return _in_parameter_order(net.names, net.L)
 
 
 def _as_vector(v, n, what, where):
@@ -397,13 +402,7 @@ def _engine_loss(model, x, y, loss):
 
 
 def _parameters(net):
-    out = []
-    for l in range(1, net.L + 1):
-        ws, bs = net.values[l]
-        for j in range(len(bs)):
-            out.extend(ws[j])
-            out.append(bs[j])
-    return out
+    return _in_parameter_order(net.values, net.L)
 
 
 def autodiff_gradients(model, X, Y, loss="half_sse"):
