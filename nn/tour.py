@@ -222,7 +222,7 @@ class _Tour:
 
         point = [NEURON[k] for k in ("x1", "w1", "x2", "w2", "b")]
         gradcheck(neuron, point, eps=1e-6, atol=1e-8, rtol=1e-6)  # raises GradcheckError with a table if not
-        self.say("   gradcheck: central differences (f(p + eps) - f(p - eps)) / 2 eps, eps = 1e-6, agree with")
+        self.say("   gradcheck: central differences (f(p + h) - f(p - h)) / 2h, h = 1e-6 * max(1, |p|), agree with")
         self.say("   autodiff on every input of the neuron to 1e-8 (autograd_mini.gradcheck)")
         self._fd_study()
 
