@@ -59,9 +59,8 @@ def _as_float(x, where):
             f"in its graph, or x.detach() for a new leaf with the same value"
         )
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(
-            f"{where} takes a real number (int, float, numpy scalar) or a Value, got {type(x).__name__} {x!r}"
-        )
+        takes = "a real number (int, float, numpy scalar)" + ("" if where == "Value()" else " or a Value")
+        raise TypeError(f"{where} takes {takes}, got {type(x).__name__} {x!r}")
     return float(x)
 
 
