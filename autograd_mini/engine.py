@@ -64,6 +64,87 @@ def _as_float(x, where):
     return float(x)
 
 
+# -- applying an op ----------------------------------------------------------------------------------------------
+#
+# Each Value method below (``__add__``, ``tanh`` ...) is made here, once per op, when the class is defined: the op is
+# fixed in the method, so ``x + y`` runs one Python function, not a method that then calls a general helper. These
+# closures belong to ops (about twenty of them), not to nodes: a node holds no function, only its op and operands.
+
+
+def _binary_method(op):
+    """The Value method ``self <op> other``: out = op(self, other) for a Value or a number ``other``."""
+    forward = op.forward  # looked up once, here, rather than on every call
+
+    def method(self, other):
+        if type(other) is Value:
+            bd = other.data
+        elif type(other) is float:
+            bd = other
+        elif isinstance(other, Value):
+            bd = other.data
+        else:  # any other number is stored as exactly a float: backward and the traversal rely on that
+            other = bd = _as_float(other, f"Value {op.symbol}")
+        try:
+            data = forward(self.data, bd)
+        except (ArithmeticError, ValueError) as err:
+            raise _op_error(op, self.data, bd, err) from None
+        out = _new(Value)
+        out.data = data
+        out.grad = 0.0
+        out.label = ""
+        if _grad_enabled:
+            out._op = op
+            out._a = self
+            out._b = other
+        else:
+            out._op = out._a = out._b = None
+        if _anomaly is not None:
+            _check_forward(out, op, self.data, bd)
+        return out
+
+    return method
+
+
+def _unary_method(op):
+    """The Value method ``self.<op>()``: out = op(self)."""
+    forward = op.forward
+
+    def method(self):
+        try:
+            data = forward(self.data)
+        except (ArithmeticError, ValueError) as err:
+            raise _op_error(op, self.data, None, err) from None
+        out = _new(Value)
+        out.data = data
+        out.grad = 0.0
+        out.label = ""
+        if _grad_enabled:
+            out._op = op
+            out._a = self
+        else:
+            out._op = out._a = None
+        out._b = None
+        if _anomaly is not None:
+            _check_forward(out, op, self.data, None)
+        return out
+
+    return method
+
+
+def _binary(op, a, b):
+    """out = op(a, b) for a Value a and a Value or number b: any op, including one defined outside ops.py."""
+    return _binary_method(op)(a, b)
+
+
+def _unary(op, a):
+    """out = op(a) for a Value a."""
+    return _unary_method(op)(a)
+
+
+_pow_number = _binary_method(POW)  # x ** 2.0
+_pow_value = _binary_method(POWV)  # x ** y, y a Value
+
+
 class Value:
     """A scalar in a computation graph: its value ``data`` and, after ``backward()``, ``grad`` = d output / d self."""
 
@@ -84,66 +165,31 @@ class Value:
 
     # -- the ops: each line names its rule in ops.py ----------------------------------------------------------
 
-    def __add__(self, other):
-        return _binary(ADD, self, other)
-
-    __radd__ = __add__  # x + y = y + x
-
-    def __sub__(self, other):
-        return _binary(SUB, self, other)
-
-    def __rsub__(self, other):  # other - self, other a number
-        return _binary(RSUB, self, other)
-
-    def __mul__(self, other):
-        return _binary(MUL, self, other)
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, other):
-        return _binary(DIV, self, other)
-
-    def __rtruediv__(self, other):  # other / self, other a number
-        return _binary(RDIV, self, other)
+    __add__ = __radd__ = _binary_method(ADD)  # x + y = y + x
+    __sub__ = _binary_method(SUB)
+    __rsub__ = _binary_method(RSUB)  # other - self, other a number
+    __mul__ = __rmul__ = _binary_method(MUL)
+    __truediv__ = _binary_method(DIV)
+    __rtruediv__ = _binary_method(RDIV)  # other / self, other a number
+    __rpow__ = _binary_method(RPOW)  # other ** self, other a number
 
     def __pow__(self, other):
-        return _binary(POWV if isinstance(other, Value) else POW, self, other)
+        return _pow_value(self, other) if isinstance(other, Value) else _pow_number(self, other)
 
-    def __rpow__(self, other):  # other ** self, other a number
-        return _binary(RPOW, self, other)
-
-    def __neg__(self):
-        return _unary(NEG, self)
+    __neg__ = _unary_method(NEG)
 
     def __pos__(self):
         return self
 
-    def __abs__(self):
-        return _unary(ABS, self)
-
-    def exp(self):
-        return _unary(EXP, self)
-
-    def log(self):
-        return _unary(LOG, self)
-
-    def sqrt(self):
-        return _unary(SQRT, self)
-
-    def tanh(self):
-        return _unary(TANH, self)
-
-    def sigmoid(self):
-        return _unary(SIGMOID, self)
-
-    def relu(self):
-        return _unary(RELU, self)
-
-    def sin(self):
-        return _unary(SIN, self)
-
-    def cos(self):
-        return _unary(COS, self)
+    __abs__ = _unary_method(ABS)
+    exp = _unary_method(EXP)
+    log = _unary_method(LOG)
+    sqrt = _unary_method(SQRT)
+    tanh = _unary_method(TANH)
+    sigmoid = _unary_method(SIGMOID)
+    relu = _unary_method(RELU)
+    sin = _unary_method(SIN)
+    cos = _unary_method(COS)
 
     # -- the graph -------------------------------------------------------------------------------------------
 
@@ -206,15 +252,13 @@ class Value:
         """
         if type(grad) is not float:  # np.float64 is a float subclass, but would spread numpy scalars into grads
             grad = _as_float(grad, "backward(grad=...)")
-        order = topological_order(self, zero_interior=True)
+        order = _interior_order(self)  # every node that passes a gradient on, grads zeroed
         self.grad += grad
         anomaly = _anomaly
         node = None
         try:
             for node in reversed(order):
                 op = node._op
-                if op is None:
-                    continue
                 g = node.grad
                 a = node._a
                 b = node._b
@@ -241,59 +285,6 @@ class Value:
 
 def _data(x):
     return x.data if isinstance(x, Value) else x
-
-
-# -- applying an op ----------------------------------------------------------------------------------------------
-
-
-def _binary(op, a, b):
-    """out = op(a, b) for a Value a and a Value or number b."""
-    if type(b) is Value:
-        bd = b.data
-    elif type(b) is float:
-        bd = b
-    elif isinstance(b, Value):
-        bd = b.data
-    else:  # any other number is stored as exactly a float: backward and the traversal rely on that
-        b = bd = _as_float(b, f"Value {op.symbol}")
-    try:
-        data = op.forward(a.data, bd)
-    except (ArithmeticError, ValueError) as err:
-        raise _op_error(op, a.data, bd, err) from None
-    out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    if _grad_enabled:
-        out._op = op
-        out._a = a
-        out._b = b
-    else:
-        out._op = out._a = out._b = None
-    if _anomaly is not None:
-        _check_forward(out, op, a.data, bd)
-    return out
-
-
-def _unary(op, a):
-    """out = op(a) for a Value a."""
-    try:
-        data = op.forward(a.data)
-    except (ArithmeticError, ValueError) as err:
-        raise _op_error(op, a.data, None, err) from None
-    out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    if _grad_enabled:
-        out._op = op
-        out._a = a
-    else:
-        out._op = out._a = None
-    out._b = None
-    if _anomaly is not None:
-        _check_forward(out, op, a.data, None)
-    return out
 
 
 def _op_error(op, a, b, err):
@@ -352,6 +343,45 @@ def topological_order(root, zero_interior=False):
 
 
 _PLACE = object()
+
+
+def _interior_order(root):
+    """The non-leaf nodes behind ``root``, each after its children, with their grads set to 0: backward's order.
+
+    Leaves are left out: they pass no gradient on, and backward must not reset what they have accumulated. The
+    same stack and marker as ``topological_order``, and one shortcut, because most nodes of a network hang on a
+    long chain of first operands (z = ((b + w0 x0) + w1 x1) + ...): the walk steps straight down to the first
+    operand instead of pushing it on the stack and popping it again.
+    """
+    if root._op is None:
+        return []
+    order = []
+    seen = set()
+    stack = [root]
+    push = stack.append
+    pop = stack.pop
+    place = order.append
+    mark = _PLACE
+    while stack:
+        node = pop()
+        if node is mark:  # all of the node's children are placed
+            node = pop()
+            node.grad = 0.0
+            place(node)
+            continue
+        if node in seen:
+            continue
+        while True:  # go down the chain of first operands, leaving each node and its second operand to come back to
+            seen.add(node)
+            push(node)
+            push(mark)
+            b = node._b
+            if b is not None and type(b) is not float and b._op is not None and b not in seen:
+                push(b)
+            node = node._a
+            if node._op is None or node in seen:  # a leaf, or reached another way before
+                break
+    return order
 
 
 # -- no_grad ---------------------------------------------------------------------------------------------------
