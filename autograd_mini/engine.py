@@ -102,7 +102,7 @@ def _binary_method(op):
             _check_forward(out, op, self.data, bd)
         return out
 
-    return method
+    return _named(method, op, f"self {op.symbol} other" if not op.name.startswith("r") else f"other {op.symbol} self")
 
 
 def _unary_method(op):
@@ -128,6 +128,13 @@ def _unary_method(op):
             _check_forward(out, op, self.data, None)
         return out
 
+    return _named(method, op, f"{op.symbol}(self)")
+
+
+def _named(method, op, written):
+    """Give a made method its op's name and a docstring, for help(), tracebacks and the profiler."""
+    method.__name__ = method.__qualname__ = op.name
+    method.__doc__ = f"{written}: a new node whose op is {op.name!r} (forward and local derivatives in ops.py)."
     return method
 
 
