@@ -15,3 +15,14 @@ def karpathy():
     L = d * f
     L.label = "L"
     return L, dict(a=a, b=b, c=c, d=d, e=e, f=f, L=L)
+
+
+def fan_out():
+    """y = (x + x) * x at x = 3, with s = x + x: x reaches y by three edges, so its gradient collects three
+    contributions: dy/dx = 4 x = 12. Returns y, s, x."""
+    x = Value(3.0, label="x")
+    s = x + x
+    s.label = "s"
+    y = s * x
+    y.label = "y"
+    return y, s, x

@@ -9,7 +9,7 @@ import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
-from examples import karpathy
+from examples import fan_out, karpathy
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -44,11 +44,7 @@ def test_fan_out_accumulates_visibly():
     # y = (x + x) * x at x = 3: y = 2 x^2 = 18, dy/dx = 4 x = 12, collected in three contributions:
     # step 1 (y = s * x, upstream 1): s gets 1 * x = 3; x gets 1 * s = 6          -> x: 0 + 6 = 6
     # step 2 (s = x + x, upstream 3): x gets 3 * 1 = 3 through each of the two edges -> 6 + 3 = 9, 9 + 3 = 12
-    x = Value(3.0, label="x")
-    s = x + x
-    s.label = "s"
-    y = s * x
-    y.label = "y"
+    y, s, x = fan_out()
     t = trace_backward(y)
     got = [(s_.name, c.name, c.product, c.before, c.after, c.accumulates) for s_ in t.steps for c in s_.contributions]
     assert got == [
@@ -174,11 +170,7 @@ def _groups(svg):
 
 @needs_dot
 def test_frames_one_per_step_with_running_gradients(tmp_path):
-    x = Value(3.0, label="x")
-    s = x + x
-    s.label = "s"
-    y = s * x
-    y.label = "y"
+    y, s, x = fan_out()
     t = trace_backward(y)
     paths = t.write_frames(tmp_path / "frames")
     assert [p.name for p in paths] == ["step_000.svg", "step_001.svg", "step_002.svg"]
