@@ -53,11 +53,6 @@ _new = object.__new__
 
 def _as_float(x, where):
     """A real number as a float, or a TypeError that names where it was used and what it was."""
-    if where == "Value()" and isinstance(x, Value):
-        raise TypeError(
-            f"Value() takes a real number (int, float, numpy scalar), got the Value {x!r}: use it as it is to stay "
-            f"in its graph, or x.detach() for a new leaf with the same value"
-        )
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         takes = "a real number (int, float, numpy scalar)" + ("" if where == "Value()" else " or a Value")
         raise TypeError(f"{where} takes {takes}, got {type(x).__name__} {x!r}")
@@ -102,7 +97,7 @@ def _binary_method(op):
             _check_forward(out, op, self.data, bd)
         return out
 
-    return _named(method, op, f"self {op.symbol} other" if not op.name.startswith("r") else f"other {op.symbol} self")
+    return _named(method, op, op.write("self", "other"))
 
 
 def _unary_method(op):
@@ -128,7 +123,7 @@ def _unary_method(op):
             _check_forward(out, op, self.data, None)
         return out
 
-    return _named(method, op, f"{op.symbol}(self)")
+    return _named(method, op, op.write("self"))
 
 
 def _named(method, op, written):
@@ -160,6 +155,11 @@ class Value:
 
     def __init__(self, data, label=""):
         if type(data) is not float:
+            if isinstance(data, Value):
+                raise TypeError(
+                    f"Value() takes a real number (int, float, numpy scalar), got the Value {data!r}: use it as it "
+                    f"is to stay in its graph, or .detach() for a new leaf with the same value"
+                )
             data = _as_float(data, "Value()")
         if not isinstance(label, str):
             raise TypeError(f"Value() label must be a str, got {type(label).__name__} {label!r}")
@@ -232,8 +232,8 @@ class Value:
             return ()
         a, b = self._a, self._b
         if isinstance(b, Value):
-            return tuple(self._op.partials(a.data, b.data, self.data))
-        return tuple(self._op.partials(a.data, b, self.data)[:1])
+            return self._op.partials(a.data, b.data, self.data)
+        return self._op.partials(a.data, b, self.data)[:1]
 
     def detach(self):
         """A new leaf with the same value: the graph behind this node stops here."""
@@ -284,10 +284,7 @@ class Value:
         except FloatingPointError:  # detect_anomaly()'s own report: already says where
             raise
         except (ArithmeticError, ValueError) as err:
-            raise type(err)(
-                f"backward through {node._op.describe(node._a.data, _data(node._b))} "
-                f"(d/d operand of {node._op.name}) failed: {err}. The derivative is not finite at this point."
-            ) from None
+            raise _backward_failure(node, err) from None
 
 
 def _data(x):
@@ -304,21 +301,29 @@ def _op_error(op, a, b, err):
             f"{what} overflows a float (Value.{op.name}): the result is larger than 1.8e308; "
             f"scale the input down or use a numerically stable formulation"
         )
-    reason = str(err) if str(err) != "math domain error" else op.domain
-    if op.name == "log":
-        return ValueError(f"log of {a!r} in Value.log(): the argument must be positive")
+    reason = op.domain or str(err)  # the table's words, not Python's ("math domain error")
+    if op.arity == 1:
+        return ValueError(f"{op.name} of {a!r} in Value.{op.name}(): {reason}")
     return ValueError(f"{what} is undefined (Value.{op.name}): {reason}")
+
+
+def _backward_failure(node, err):
+    """A local derivative that could not be taken (sqrt at 0, say): which op, at which values. backward and grad."""
+    return type(err)(
+        f"backward through {node._op.describe(node._a.data, _data(node._b))} "
+        f"(d/d operand of {node._op.name}) failed: {err}. The derivative is not finite at this point."
+    )
 
 
 # -- graph traversal -------------------------------------------------------------------------------------------
 
 
-def topological_order(root, zero_interior=False):
+def topological_order(root):
     """Every node behind ``root``, each after all of its children (inputs first, root last).
 
     An explicit stack instead of recursion, so a chain a million nodes deep is fine. Each node is pushed with a
     marker below its children; when the marker comes back up, all of the node's children are placed, so the node
-    can be placed too. With ``zero_interior`` the grads of non-leaf nodes are reset on the way (backward needs that).
+    can be placed too. (backward() walks its own variant, ``_interior_order``, without the leaves.)
     """
     order = []
     seen = set()
@@ -330,10 +335,7 @@ def topological_order(root, zero_interior=False):
     while stack:
         node = pop()
         if node is mark:
-            node = pop()
-            if zero_interior and node._op is not None:
-                node.grad = 0.0
-            place(node)
+            place(pop())
             continue
         if node in seen:
             continue
@@ -459,7 +461,12 @@ def grad(output, inputs, create_graph=False):
             if g is None or node._op is None:
                 continue
             a, b = node._a, node._b
-            partials = node._op.partials(value(a), value(b) if isinstance(b, Value) else b, value(node))
+            try:
+                partials = node._op.partials(value(a), value(b), value(node))  # value(number) is the number
+            except FloatingPointError:
+                raise
+            except (ArithmeticError, ValueError) as err:
+                raise _backward_failure(node, err) from None
             for child, d in zip((a, b), partials):
                 if isinstance(child, Value):
                     contribution = g * d

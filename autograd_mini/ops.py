@@ -24,27 +24,37 @@ import operator
 class Op:
     """One primitive: a name, how it is written, its forward value and its local partial derivatives."""
 
-    __slots__ = ("name", "symbol", "forward", "partials", "arity", "domain")
+    __slots__ = ("name", "symbol", "forward", "partials", "arity", "domain", "reflected", "commutative")
 
-    def __init__(self, name, symbol, arity, forward, partials, domain=""):
-        self.name = name  # method name, e.g. "tanh" or "__mul__"-free short name "mul"
-        self.symbol = symbol  # how the op is drawn: "*", "tanh", "**" ...
+    def __init__(self, name, symbol, arity, forward, partials, domain="", *, reflected=False, commutative=False):
+        self.name = name  # short name, also the Value method's: "mul", "tanh", "rsub"
+        self.symbol = symbol  # how the op is written and drawn: "*", "tanh", "**" ...
         self.arity = arity  # 1 (unary) or 2 (binary: the second operand a Value or a number)
         self.forward = forward  # (a, b) -> float or (a) -> float, on floats
         self.partials = partials  # (a, b, out) -> tuple of local derivatives, on floats or Values
-        self.domain = domain  # what the operands must satisfy, for error messages
+        self.domain = domain  # what the operand must satisfy, for error messages ("" if any number will do)
+        self.reflected = reflected  # the number b stands on the left: b - a, b / a, b ** a
+        self.commutative = commutative  # a op b == b op a, so the drawing need not tell the operands apart
 
     def __repr__(self):
         return f"Op({self.name!r})"
 
-    def describe(self, a, b):
-        """The op written out with its operands, for messages: ``log(0.0)``, ``2.0 ** 0.5``."""
+    def write(self, a, b=None):
+        """The op written with its operands' texts: ``a * b``, ``3 - a`` (reflected), ``tanh(a)``.
+
+        An operand given as "" is left out: ``write("", "3")`` is ``* 3``, an op node's label with its number inside.
+        Messages, method docstrings, the drawing and the step-by-step trace all write ops through here.
+        """
         if self.arity == 1:
-            return f"{self.symbol}({a!r})"
-        a, b = _operand(a), _operand(b)
-        if self.name.startswith("r"):  # reflected: the number stands on the left
-            return f"{b} {self.symbol} {a}"
-        return f"{a} {self.symbol} {b}"
+            return f"{self.symbol}({a})"
+        left, right = (b, a) if self.reflected else (a, b)
+        return " ".join(text for text in (left, self.symbol, right) if text)
+
+    def describe(self, a, b):
+        """The op written out with its operands' values, for messages: ``log(0.0)``, ``(-8.0) ** 0.5``."""
+        if self.arity == 1:
+            return self.write(repr(a))
+        return self.write(_operand(a), _operand(b))
 
 
 def _operand(x):
@@ -114,8 +124,8 @@ def power_rule(a, b):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Forward functions with a domain to respect. They raise; engine._apply turns the error into a message naming
-# the op and its operands.
+# Forward functions with a domain to respect. They raise; engine._op_error turns the error into a message naming
+# the op, its operands and the op's domain.
 
 
 def _sigmoid(a):
@@ -145,47 +155,37 @@ def _exp_base(a, b):  # b ** a: the number b raised to the Value a
     return b**a
 
 
-def _log(a):
-    if a <= 0:
-        raise ValueError("the argument must be positive")
-    return math.log(a)
-
-
-def _sqrt(a):
-    if a < 0:
-        raise ValueError("the argument must not be negative")
-    return math.sqrt(a)
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # The table. forward on floats; partials(a, b, out) on floats or Values.
 
-ADD = Op("add", "+", 2, operator.add, lambda a, b, out: (1.0, 1.0))
+ADD = Op("add", "+", 2, operator.add, lambda a, b, out: (1.0, 1.0), commutative=True)
 SUB = Op("sub", "-", 2, operator.sub, lambda a, b, out: (1.0, -1.0))
-RSUB = Op("rsub", "-", 2, lambda a, b: b - a, lambda a, b, out: (-1.0,))  # b - a, b a number
-MUL = Op("mul", "*", 2, operator.mul, lambda a, b, out: (b, a))
+RSUB = Op("rsub", "-", 2, lambda a, b: b - a, lambda a, b, out: (-1.0,), reflected=True)  # b - a, b a number
+MUL = Op("mul", "*", 2, operator.mul, lambda a, b, out: (b, a), commutative=True)
 # a / b: d/da = 1/b, d/db = -a/b^2 = -out/b
 DIV = Op("div", "/", 2, operator.truediv, lambda a, b, out: (1.0 / b, -out / b), "the divisor must not be 0")
 # b / a, b a number: d/da = -b/a^2 = -out/a
-RDIV = Op("rdiv", "/", 2, lambda a, b: b / a, lambda a, b, out: (-out / a,), "the divisor must not be 0")
+RDIV = Op(
+    "rdiv", "/", 2, lambda a, b: b / a, lambda a, b, out: (-out / a,), "the divisor must not be 0", reflected=True
+)
 # a ** b, b a number: d/da = b * a^(b-1)
 POW = Op("pow", "**", 2, _power, lambda a, b, out: (power_rule(a, b),))
 # a ** b, both Values: d/da = b * a^(b-1), d/db = a^b * log a
 POWV = Op("powv", "**", 2, _power_of_values, lambda a, b, out: (power_rule(a, b), times_log(out, a)))
 # b ** a, b a number: d/da = b^a * log b
-RPOW = Op("rpow", "**", 2, _exp_base, lambda a, b, out: (times_log(out, b),))
+RPOW = Op("rpow", "**", 2, _exp_base, lambda a, b, out: (times_log(out, b),), reflected=True)
 NEG = Op("neg", "-", 1, operator.neg, lambda a, b, out: (-1.0,))
-EXP = Op("exp", "exp", 1, math.exp, lambda a, b, out: (out,), "the result must fit in a float")
-LOG = Op("log", "log", 1, _log, lambda a, b, out: (1.0 / a,), "the argument must be positive")
-SQRT = Op("sqrt", "sqrt", 1, _sqrt, lambda a, b, out: (0.5 / out,), "the argument must be >= 0")
+EXP = Op("exp", "exp", 1, math.exp, lambda a, b, out: (out,))  # overflow: engine._op_error says so
+LOG = Op("log", "log", 1, math.log, lambda a, b, out: (1.0 / a,), "the argument must be positive")
+SQRT = Op("sqrt", "sqrt", 1, math.sqrt, lambda a, b, out: (0.5 / out,), "the argument must not be negative")
 # tanh'(x) = 1 - tanh(x)^2
 TANH = Op("tanh", "tanh", 1, math.tanh, lambda a, b, out: (1.0 - out * out,))
 # sigma'(x) = sigma(x) * (1 - sigma(x))  (document 001, section 2.3)
 SIGMOID = Op("sigmoid", "sigmoid", 1, _sigmoid, lambda a, b, out: (out * (1.0 - out),))
 RELU = Op("relu", "ReLU", 1, lambda a: a if a > 0 else 0.0, lambda a, b, out: (step(a),))
 ABS = Op("abs", "abs", 1, abs, lambda a, b, out: (sign(a),))
-SIN = Op("sin", "sin", 1, math.sin, lambda a, b, out: (cos(a),))
-COS = Op("cos", "cos", 1, math.cos, lambda a, b, out: (-sin(a),))
+SIN = Op("sin", "sin", 1, math.sin, lambda a, b, out: (cos(a),), "the argument must be finite")
+COS = Op("cos", "cos", 1, math.cos, lambda a, b, out: (-sin(a),), "the argument must be finite")
 
 OPS = {
     op.name: op
