@@ -145,6 +145,7 @@ class Neuron(Module):
         rng = make_rng(rng, "Neuron(rng=...)")
         r = init_bound(nin, activation, init)
         self.nin = nin
+        self.prefix = prefix  # "L1.N0." in an MLP: the parameters' names, and their labels to start with
         self.w = [Value(rng.uniform(-r, r), label=f"{prefix}w{i}") for i in range(nin)]
         self.b = Value(0.0, label=f"{prefix}b")
         self._act = ACTIVATIONS[activation]
@@ -161,7 +162,9 @@ class Neuron(Module):
         return z if act is None else act(z)
 
     def named_parameters(self):
-        return [(p.label, p) for p in self.w] + [(self.b.label, self.b)]
+        # names from the neuron's place, not from the Values' labels: relabelling a Value for a drawing must not
+        # rename its parameter in state_dict() or in a saved model
+        return [(f"{self.prefix}w{i}", p) for i, p in enumerate(self.w)] + [(f"{self.prefix}b", self.b)]
 
     def __repr__(self):
         return f"Neuron(nin={self.nin}, activation={self.activation!r})"

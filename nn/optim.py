@@ -42,7 +42,16 @@ class Optimizer:
             if not isinstance(p, Value):
                 raise TypeError(f"{where}: parameter {k} is a {type(p).__name__}, not a Value; pass model.parameters()")
         self.params = params
-        self.lr = _positive(lr, "lr (the learning rate eta)", where)
+        self.lr = lr
+
+    @property
+    def lr(self):
+        """The learning rate eta; checked wherever it is set (a constructor, a schedule, by hand)."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value):
+        self._lr = _positive(value, "lr (the learning rate eta)", f"{type(self).__name__}.lr")
 
     def zero_grad(self):
         for p in self.params:

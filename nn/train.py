@@ -118,11 +118,16 @@ def _prepare_targets(y, loss_name, n_out, where):
     return y
 
 
+def _is_distribution(t):
+    """A target vector that names a class: entries >= 0 that sum to 1 (one-hot, or probabilities)."""
+    return all(isinstance(v, numbers.Real) and v >= 0 for v in t) and abs(sum(t) - 1.0) < 1e-9
+
+
 def _decision(loss_name, targets, output_activation):
     """How an output becomes a class: returns (kind, threshold, truth) for accuracy, or None (not a classifier)."""
     first = targets[0]
     if isinstance(first, (list, tuple)):  # one-hot or probability vectors: argmax against argmax
-        return ("argmax_vector", None)
+        return ("argmax_vector", None) if all(_is_distribution(t) for t in targets) else None  # else regression
     if not all(_is_label(t) for t in targets):
         return None
     if loss_name == "softmax_ce":
@@ -306,10 +311,11 @@ def fit(
         for epoch in range(epochs):
             start = time.perf_counter()
             if lr_schedule is not None:
-                lr = float(lr_schedule(epoch))
-                if not lr > 0 or math.isinf(lr):
-                    raise ValueError(f"fit(): lr_schedule({epoch}) gave {lr!r}; a learning rate must be > 0")
-                optimizer.lr = lr
+                lr = lr_schedule(epoch)
+                try:
+                    optimizer.lr = lr  # the optimizer checks it
+                except ValueError as err:
+                    raise ValueError(f"fit(): lr_schedule({epoch}) gave {lr!r}: {err}") from None
             if shuffle:
                 rng.shuffle(order)
             epoch_loss = 0.0

@@ -283,3 +283,17 @@ def test_forward_numpy_matches_the_value_graph(activation):
     X = rng.normal(size=(7, 3))
     expected = [[v.data for v in model(list(x))] for x in X]
     np.testing.assert_allclose(forward_numpy(model, X), expected, rtol=1e-13, atol=1e-15)
+
+
+def test_relabelling_a_value_for_a_drawing_does_not_rename_its_parameter():
+    # a learner labels a weight "w" to draw it; its parameter is still L1.N0.w0 (its place in the network), so
+    # state_dict() keeps its keys and a saved model loads back into the same architecture
+    from nn import MLP
+
+    model = MLP(2, [3, 1], seed=0)
+    keys = list(model.state_dict())
+    model.layers[0].neurons[0].w[0].label = "w"
+    assert list(model.state_dict()) == keys and keys[0] == "L1.N0.w0"
+    other = MLP(2, [3, 1], seed=1)
+    other.load_state_dict(model.state_dict())
+    assert other.layers[0].neurons[0].w[0].data == model.layers[0].neurons[0].w[0].data

@@ -179,3 +179,35 @@ def test_train_subcommand(tmp_path, capsys):
     assert plot_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert model.sizes == [2, 8, 1]
     assert not math.isnan(printed)
+
+
+def test_regression_targets_get_no_accuracy():
+    # vector targets that are not one-hot or probabilities ([0.3, 5.0]) are a regression: History.accuracy is None
+    # per epoch, as its docstring says, not the fraction of argmax matches
+    from nn import MLP
+    from nn.optim import SGD
+    from nn.train import fit
+
+    model = MLP(2, [3, 2], seed=0)
+    X = [[0.1, 0.2], [0.5, -0.3], [-0.4, 0.9]]
+    y = [[0.3, 5.0], [1.0, -2.0], [0.0, 0.7]]
+    history = fit(model, X, y, loss="mse", optimizer=SGD(model.parameters(), lr=0.01), epochs=2, progress=False)
+    assert history.accuracy == [None, None]
+    onehot = [[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]]
+    history = fit(model, X, onehot, loss="mse", optimizer=SGD(model.parameters(), lr=0.01), epochs=1, progress=False)
+    assert history.accuracy[0] is not None
+
+
+def test_a_learning_rate_is_checked_wherever_it_is_set():
+    # by hand (optimizer.lr = -1) and by a schedule that returns junk: both say what was wrong, by name
+    from nn import MLP
+    from nn.optim import SGD
+    from nn.train import fit
+
+    model = MLP(2, [1], seed=0)
+    opt = SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match=r"SGD.lr: lr \(the learning rate eta\) must be > 0, got -1.0"):
+        opt.lr = -1
+    assert opt.lr == 0.1  # unchanged
+    with pytest.raises(ValueError, match=r"lr_schedule\(0\) gave '0.1x'.*must be a finite number"):
+        fit(model, [[0.0, 1.0]], [1], loss="hinge", optimizer=opt, lr_schedule=lambda e: "0.1x", progress=False)
