@@ -28,7 +28,8 @@ import sys
 import time
 
 from autograd_mini import Value, gc_paused, no_grad
-from nn.losses import LOSSES, get_loss
+from nn.losses import LOSSES, _sum, get_loss
+from nn.module import ACTIVATIONS
 from nn.optim import SGD, Adam, Optimizer
 
 __all__ = ["History", "accuracy", "add_arguments", "evaluate", "fit", "predict", "run"]
@@ -218,13 +219,6 @@ def _data(v):
     return v.data if isinstance(v, Value) else v
 
 
-def _sum(terms):
-    total = terms[0]
-    for t in terms[1:]:
-        total = total + t
-    return total
-
-
 def _progress_bar(progress, epochs, work):
     """A tqdm bar over the epochs, or None. progress=None: on when stderr is a terminal and the run is long."""
     if progress is None:
@@ -361,7 +355,7 @@ def add_arguments(parser):
     parser.add_argument("--n", type=int, default=100, help="number of points of moons/xor/circles (default: 100)")
     parser.add_argument("--noise", type=float, default=0.1, help="noise of moons/circles/xor (default: 0.1)")
     parser.add_argument("--hidden", default="16,16", help="hidden layer sizes, comma separated (default: 16,16)")
-    parser.add_argument("--activation", default="relu", choices=["relu", "tanh", "sigmoid", "linear"])
+    parser.add_argument("--activation", default="relu", choices=sorted(ACTIVATIONS))
     parser.add_argument(
         "--loss", default=None, choices=sorted(LOSSES), help="loss (default: hinge, softmax_ce for digits)"
     )
@@ -385,8 +379,10 @@ def run(args):
 
     try:
         hidden = [int(h) for h in str(args.hidden).split(",") if h.strip()]
+        if not hidden or min(hidden) < 1:
+            raise ValueError
     except ValueError:
-        print(f"autograd-mini train: --hidden must be sizes like 16,16, got {args.hidden!r}", file=sys.stderr)
+        print(f"autograd-mini train: --hidden must be sizes >= 1 like 16,16, got {args.hidden!r}", file=sys.stderr)
         return 2
     if args.boundary and args.data == "digits":  # said before training, not after
         print("autograd-mini train: --boundary needs 2-D data (moons, circles, xor), not digits", file=sys.stderr)
@@ -396,12 +392,23 @@ def run(args):
         n_out, default_loss = 10, "softmax_ce"
     else:
         maker = {"moons": datasets.make_moons, "circles": datasets.make_circles, "xor": datasets.make_xor}[args.data]
-        if args.data == "xor":
-            X, y = maker(args.n, seed=args.seed, noise=args.noise)
-        else:
-            X, y = maker(args.n, noise=args.noise, seed=args.seed)
+        X, y = maker(args.n, noise=args.noise, seed=args.seed)
         n_out, default_loss = 1, "hinge"
     loss = args.loss or default_loss
+    if n_out == 1 and loss == "softmax_ce":
+        print(
+            f"autograd-mini train: --loss softmax_ce needs one output per class; {args.data} has two classes and one "
+            f"output: use hinge, bce, bce_logits or a squared error (half_sse, sse, mse)",
+            file=sys.stderr,
+        )
+        return 2
+    if n_out > 1 and loss in ("hinge", "bce", "bce_logits"):
+        print(
+            f"autograd-mini train: --loss {loss} is for two classes and one output; digits has {n_out} classes: use "
+            f"softmax_ce or a squared error (half_sse, sse, mse)",
+            file=sys.stderr,
+        )
+        return 2
     output_activation = "sigmoid" if loss == "bce" else "linear"
     model = MLP(
         len(X[0]), hidden + [n_out], activation=args.activation, output_activation=output_activation, seed=args.seed

@@ -271,3 +271,20 @@ def test_train_refuses_a_boundary_for_digits_before_training(capsys):
     assert time.perf_counter() - t0 < 2.0
     err = capsys.readouterr().err
     assert "--boundary needs 2-D data" in err and "digits" in err
+
+
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        (["--hidden", "0"], "--hidden must be sizes >= 1"),
+        (["--hidden=-3"], "--hidden must be sizes >= 1"),
+        (["--loss", "softmax_ce"], "needs one output per class"),
+        (["--data", "digits", "--loss", "hinge"], "digits has 10 classes"),
+    ],
+)
+def test_train_refuses_options_that_do_not_fit_with_exit_2(argv, says, capsys):
+    # these used to end in a traceback from MLP() or fit(); now a usage message and exit status 2, before training
+    from nn.cli import main
+
+    assert main(["train", *argv, "--epochs", "1", "--no-progress"]) == 2
+    assert says in capsys.readouterr().err
