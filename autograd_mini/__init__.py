@@ -12,7 +12,6 @@ from autograd_mini.engine import (
 )
 from autograd_mini.gradcheck import GradcheckError, gradcheck
 from autograd_mini.ops import OPS, Op
-from autograd_mini.trace import trace_backward
 
 __version__ = "0.1.0"
 
@@ -35,9 +34,14 @@ __all__ = [
 
 
 def __getattr__(name):
-    # draw_dot imports graphviz; loaded on first use so the engine itself imports nothing but the standard library
+    # draw_dot (which imports graphviz) and trace_backward are loaded on first use, so importing the engine costs
+    # only the engine
     if name == "draw_dot":
         from autograd_mini.draw import draw_dot
 
         return draw_dot
+    if name == "trace_backward":
+        from autograd_mini.trace import trace_backward
+
+        return trace_backward
     raise AttributeError(f"module 'autograd_mini' has no attribute {name!r}")

@@ -32,10 +32,11 @@ import keyword
 import math
 import re
 
-from autograd_mini.engine import Value
+from autograd_mini.engine import Value, topological_order
+from autograd_mini.ops import OPS
 
-FUNCTIONS = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos")
-"""The functions a formula may call: the engine's unary ops, each one argument."""
+FUNCTIONS = tuple(name for name, op in OPS.items() if op.arity == 1 and name != "neg")
+"""The functions a formula may call: the engine's unary ops (from the op table; -x is written with a sign)."""
 
 MAX_DEPTH = 40
 """Deepest nesting of parentheses, function calls, unary signs and powers a formula may have."""
@@ -515,8 +516,6 @@ def differentiate(text, values, allow_unused=False):
 
 
 def _backward_error(out, spans, text, err, bad=None):
-    from autograd_mini.engine import topological_order
-
     for node in reversed(topological_order(out)):
         if node.is_leaf:
             continue
