@@ -70,8 +70,10 @@ def save(model, path):
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=directory)
     try:
-        os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; the model file gets the mode any new file would
         with os.fdopen(fd, "w", encoding="utf-8") as f:
+            # mkstemp makes 0600; the model file gets the mode any new file would. Inside the with, so that the
+            # descriptor is closed even if this fails (os.chmod by path: os.fchmod is POSIX-only before 3.13)
+            os.chmod(tmp, _file_mode(path))
             f.write(text)
             f.write("\n")
             f.flush()

@@ -150,3 +150,29 @@ def test_saved_model_file_gets_the_mode_of_a_new_file_not_mkstemps_0600(tmp_path
     os.chmod(target, 0o640)
     io.save(MLP(2, [3, 1], seed=1), target)
     assert os.stat(target).st_mode & 0o777 == 0o640
+
+
+def test_a_failing_chmod_closes_the_temporary_file_and_removes_it(tmp_path, monkeypatch):
+    # The descriptor mkstemp returns must be closed on every path out of save(), also when setting the mode fails.
+    import tempfile
+
+    opened = []
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp(*args, **kwargs):
+        fd, name = real_mkstemp(*args, **kwargs)
+        opened.append(fd)
+        return fd, name
+
+    def chmod(*args, **kwargs):
+        raise PermissionError("chmod refused")
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(os, "chmod", chmod)
+    with pytest.raises(PermissionError, match="chmod refused"):
+        io.save(MLP(2, [3, 1], seed=0), tmp_path / "model.json")
+    monkeypatch.undo()
+    (fd,) = opened
+    with pytest.raises(OSError):
+        os.fstat(fd)  # closed (EBADF), not leaked
+    assert list(tmp_path.iterdir()) == []
