@@ -28,6 +28,7 @@ import numbers
 import os
 import tempfile
 
+from nn.matrices import bias_vector, set_all_weights, weight_matrix
 from nn.module import ACTIVATIONS, MLP
 
 __all__ = ["FORMAT", "VERSION", "load", "save", "to_dict"]
@@ -40,18 +41,14 @@ def to_dict(model):
     """The JSON-ready description of an MLP (see the module docstring)."""
     if not isinstance(model, MLP):
         raise TypeError(f"nn.io.save() saves an nn.MLP, got {type(model).__name__}")
-    layers = []
-    for l, layer in enumerate(model.layers, start=1):
-        W = [[w.data for w in n.w] for n in layer.neurons]
-        b = [n.b.data for n in layer.neurons]
-        for j, n in enumerate(layer.neurons):
-            for p in n.w + [n.b]:
-                if not math.isfinite(p.data):
-                    raise ValueError(
-                        f"nn.io.save(): parameter {p.label or f'L{l}.N{j}'} is {p.data!r}; a model with NaN or "
-                        f"infinite weights is not saved (JSON has no such numbers, and the model is broken)"
-                    )
-        layers.append({"W": W, "b": b})
+    for name, p in model.named_parameters():
+        if not math.isfinite(p.data):
+            raise ValueError(
+                f"nn.io.save(): parameter {name} is {p.data!r}; a model with NaN or infinite weights is not saved "
+                f"(JSON has no such numbers, and the model is broken)"
+            )
+    L = len(model.layers)
+    layers = [{"W": weight_matrix(model, l).tolist(), "b": bias_vector(model, l).tolist()} for l in range(1, L + 1)]
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -204,11 +201,6 @@ def load(path, into=None):
                 f"{activation}/{output_activation}, the model to load into is {model!r}; nothing "
                 f"was changed",
             )
-    state = {}
-    for l, layer in enumerate(layers, start=1):
-        for j in range(sizes[l]):
-            for i in range(sizes[l - 1]):
-                state[f"L{l}.N{j}.w{i}"] = layer["W"][j][i]
-            state[f"L{l}.N{j}.b"] = layer["b"][j]
-    model.load_state_dict(state)
+    # everything was validated above, so this sets every parameter or (on a bug) none: all or nothing
+    set_all_weights(model, [layer["W"] for layer in layers], [layer["b"] for layer in layers], f"nn.io.load({path!r})")
     return model

@@ -20,6 +20,7 @@ __all__ = [
     "bias_grad_vector",
     "bias_vector",
     "forward_numpy",
+    "set_all_weights",
     "set_bias_vector",
     "set_weight_matrix",
     "weight_grad_matrix",
@@ -79,17 +80,26 @@ def _checked(values, shape, what, where):
     if arr.shape != shape:
         raise ValueError(f"{where}: {what} must have shape {shape} for this layer, got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{where}: {what} contains a NaN or infinity")
+        at = tuple(int(k) for k in np.argwhere(~np.isfinite(arr))[0])
+        raise ValueError(f"{where}: {what} contains a NaN or infinity ({what}{list(at)} is {float(arr[at])!r})")
     return arr
+
+
+def _assign_weights(layer, W):
+    for j, n in enumerate(layer.neurons):
+        for i, w in enumerate(n.w):
+            w.data = float(W[j, i])
+
+
+def _assign_biases(layer, b):
+    for j, n in enumerate(layer.neurons):
+        n.b.data = float(b[j])
 
 
 def set_weight_matrix(model, l, W):
     """Set W^l (shape (n_l, n_{l-1}), row = target neuron) into the model's Values; checked before any change."""
     layer = _layer(model, l, "set_weight_matrix()")
-    W = _checked(W, (layer.nout, layer.nin), f"W^{l}", "set_weight_matrix()")
-    for j, n in enumerate(layer.neurons):
-        for i, w in enumerate(n.w):
-            w.data = float(W[j, i])
+    _assign_weights(layer, _checked(W, (layer.nout, layer.nin), f"W^{l}", "set_weight_matrix()"))
 
 
 def set_bias_vector(model, l, b):
@@ -99,9 +109,28 @@ def set_bias_vector(model, l, b):
         if not math.isfinite(float(b)):
             raise ValueError(f"set_bias_vector(): b^{l} is {b!r}; it must be finite")
         b = [float(b)] * layer.nout
-    b = _checked(b, (layer.nout,), f"b^{l}", "set_bias_vector()")
-    for j, n in enumerate(layer.neurons):
-        n.b.data = float(b[j])
+    _assign_biases(layer, _checked(b, (layer.nout,), f"b^{l}", "set_bias_vector()"))
+
+
+def set_all_weights(model, Ws, bs, where="set_all_weights()"):
+    """Set every layer at once: ``Ws[l-1]`` is W^l and ``bs[l-1]`` is b^l for l = 1..L. All or nothing: every
+    shape and number is checked (errors name ``where``) before any parameter changes."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"{where} takes an nn.MLP, got {type(model).__name__}")
+    Ws, bs = list(Ws), list(bs)
+    L = len(model.layers)
+    if len(Ws) != L or len(bs) != L:
+        raise ValueError(f"{where}: the model has {L} layers of weights, got {len(Ws)} W's and {len(bs)} b's")
+    checked = [
+        (
+            _checked(W, (layer.nout, layer.nin), f"W^{l}", where),
+            _checked(b, (layer.nout,), f"b^{l}", where),
+        )
+        for l, (layer, W, b) in enumerate(zip(model.layers, Ws, bs), start=1)
+    ]
+    for layer, (W, b) in zip(model.layers, checked):
+        _assign_weights(layer, W)
+        _assign_biases(layer, b)
 
 
 def forward_numpy(model, X):

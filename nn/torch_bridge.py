@@ -8,6 +8,7 @@ the documents' W^l (row = target neuron, column = source neuron), so the weights
 
 from __future__ import annotations
 
+from nn.matrices import bias_vector, set_all_weights, weight_matrix
 from nn.module import MLP
 
 __all__ = ["from_torch", "to_torch"]
@@ -33,11 +34,11 @@ def to_torch(model):
     if not isinstance(model, MLP):
         raise TypeError(f"to_torch() takes an nn.MLP, got {type(model).__name__}")
     modules = []
-    for layer in model.layers:
+    for l, layer in enumerate(model.layers, start=1):
         linear = torch.nn.Linear(layer.nin, layer.nout, dtype=torch.float64)
         with torch.no_grad():
-            linear.weight.copy_(torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64))
-            linear.bias.copy_(torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64))
+            linear.weight.copy_(torch.tensor(weight_matrix(model, l), dtype=torch.float64))
+            linear.bias.copy_(torch.tensor(bias_vector(model, l), dtype=torch.float64))
         modules.append(linear)
         if layer.activation != "linear":
             modules.append(_modules(torch)[layer.activation]())
@@ -84,13 +85,10 @@ def from_torch(seq):
     activation = hidden.pop() if hidden else "relu"
     sizes = [linears[0].in_features] + [m.out_features for m in linears]
     model = MLP(sizes[0], sizes[1:], activation=activation, output_activation=activations[-1], seed=0)
-    state = {}
-    for l, m in enumerate(linears, start=1):
-        W = m.weight.detach().to(torch.float64).tolist()
-        b = m.bias.detach().to(torch.float64).tolist()
-        for j in range(m.out_features):
-            for i in range(m.in_features):
-                state[f"L{l}.N{j}.w{i}"] = W[j][i]
-            state[f"L{l}.N{j}.b"] = b[j]
-    model.load_state_dict(state)
+    set_all_weights(  # every layer checked (shapes, finite numbers) before any is set
+        model,
+        [m.weight.detach().to(torch.float64).cpu().numpy() for m in linears],
+        [m.bias.detach().to(torch.float64).cpu().numpy() for m in linears],
+        "from_torch()",
+    )
     return model

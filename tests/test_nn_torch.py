@@ -123,6 +123,11 @@ def test_from_torch_rejects_what_an_mlp_cannot_be():
         from_torch(torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(3, 1)))
     with pytest.raises(ValueError, match=r"module 0 \(ReLU\) must directly follow a Linear"):
         from_torch(torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Linear(2, 1)))
+    broken = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1))
+    with torch.no_grad():
+        broken[2].weight[0, 1] = float("nan")  # W^2, row 0 (neuron 0 of layer 2), column 1
+    with pytest.raises(ValueError, match=r"from_torch\(\): W\^2 contains a NaN or infinity \(W\^2\[0, 1\] is nan\)"):
+        from_torch(broken)
 
 
 @pytest.mark.parametrize("momentum", [0.0, 0.9])
