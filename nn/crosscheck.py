@@ -45,6 +45,9 @@ import math
 
 import numpy as np
 
+from nn.matrices import bias_vector, weight_matrix
+from nn.module import MLP
+
 __all__ = [
     "ACTIVATIONS",
     "LOSSES",
@@ -217,21 +220,16 @@ def network_arrays(model):
 
     ``W[l][j, i] = model.layers[l-1].neurons[j].w[i].data`` (row j = neuron j of layer l, column i = neuron i of
     layer l-1; document 001 section 1.3), ``b[l][j] = ...neurons[j].b.data``, ``activation[l]`` the layer's
-    activation name. Layer 0 is the input, as in the lecture notes, so ``W[0]`` is None.
+    activation name (read with ``nn.matrices``). Layer 0 is the input, as in the lecture notes, so ``W[0]`` is
+    None. The parameter names are those of ``model.named_parameters()``.
     """
     if isinstance(model, NetworkArrays):
         return model
-    layers = getattr(model, "layers", None)
-    if not layers:
-        raise TypeError(
-            f"network_arrays(): expected an nn.MLP (something with .layers[l].neurons[j].w, .b, .activation), "
-            f"got {type(model).__name__}"
-        )
-    label_of = {}
-    if hasattr(model, "named_parameters"):
-        label_of = {id(p): name for name, p in model.named_parameters()}
+    if not isinstance(model, MLP):
+        raise TypeError(f"network_arrays(): expected an nn.MLP, got {type(model).__name__}")
+    name_of = {id(p): name for name, p in model.named_parameters()}
     W, b, acts, names, values = [None], [None], [None], [None], [None]
-    for l, layer in enumerate(layers, start=1):
+    for l, layer in enumerate(model.layers, start=1):
         neurons = layer.neurons
         act_names = {n.activation for n in neurons}
         if len(act_names) != 1:
@@ -241,20 +239,11 @@ def network_arrays(model):
             )
         act = act_names.pop()
         _activation(act, f"network_arrays() layer {l}")
-        nin = len(neurons[0].w)
-        if any(len(n.w) != nin for n in neurons):
-            raise ValueError(f"network_arrays(): the neurons of layer {l} have different numbers of inputs")
-        if l > 1 and nin != W[l - 1].shape[0]:
-            raise ValueError(
-                f"network_arrays(): layer {l} takes {nin} inputs but layer {l - 1} has {W[l - 1].shape[0]} neurons"
-            )
-        W.append(np.array([[w.data for w in n.w] for n in neurons], dtype=np.float64))
-        b.append(np.array([n.b.data for n in neurons], dtype=np.float64))
+        W.append(weight_matrix(model, l))
+        b.append(bias_vector(model, l))
         acts.append(act)
         values.append(([list(n.w) for n in neurons], [n.b for n in neurons]))
-        wn = [[label_of.get(id(w)) or f"L{l}.N{j}.w{i}" for i, w in enumerate(n.w)] for j, n in enumerate(neurons)]
-        bn = [label_of.get(id(n.b)) or f"L{l}.N{j}.b" for j, n in enumerate(neurons)]
-        names.append((wn, bn))
+        names.append(([[name_of[id(w)] for w in n.w] for n in neurons], [name_of[id(n.b)] for n in neurons]))
     return NetworkArrays(W, b, acts, names, values)
 
 
@@ -778,8 +767,8 @@ def run(args):
         sizes[0], sizes[1:], activation=args.activation, output_activation=args.output_activation, seed=args.seed
     )
     rng = np.random.default_rng(args.seed)
-    for p in model.parameters():  # biases start at 0 in nn; random ones exercise the bias rows of the check
-        if p.label.endswith(".b"):
+    for name, p in model.named_parameters():  # biases start at 0 in nn; random ones exercise the bias rows
+        if name.endswith(".b"):
             p.data = float(rng.normal(0.0, 0.5))
     x = rng.normal(0.0, 1.0, sizes[0])
     y = rng.uniform(0.0, 1.0, sizes[-1])

@@ -54,8 +54,8 @@ def test_gradients_of_random_mlps_agree_with_torch(activation, loss):
     rng = random.Random(f"{activation}-{loss}")
     n_out, out_act, _ = _case(loss, rng)
     model = MLP(3, [4, 3, n_out], activation=activation, output_activation=out_act, seed=rng.randrange(10**6))
-    for p in model.parameters():  # nonzero biases too, so every parameter is exercised
-        if p.label.endswith(".b"):
+    for name, p in model.named_parameters():  # nonzero biases too, so every parameter is exercised
+        if name.endswith(".b"):
             p.data = rng.uniform(-0.5, 0.5)
     seq = to_torch(model)
     batch = []
