@@ -74,9 +74,15 @@ __all__ = [
 # Activations and their derivatives, written out here (not taken from the engine's op table).
 
 
+def _floats(x):
+    """x as a numpy array of floats: float64, or the float type it already has (nn.fd_study computes in float32)."""
+    x = np.asarray(x)
+    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
+
+
 def sigmoid(x):
     """sigma(x) = 1 / (1 + e^{-x})  (document 001, section 1.2), evaluated without overflow for large |x|."""
-    x = np.asarray(x, dtype=np.float64)
+    x = _floats(x)
     e = np.exp(-np.abs(x))  # e^{-|x|} <= 1 never overflows
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -145,8 +151,9 @@ def _sse_grad(a, y):
 
 
 def _mse(a, y):
-    # E = 1/n sum_j (a_j - y_j)^2, n = number of outputs (per sample; a batch sums the samples' E)
-    return float(np.sum((a - y) ** 2)) / a.shape[0]
+    # E = 1/n sum_j (a_j - y_j)^2, n = number of outputs (per sample; a batch sums the samples' E); divided in the
+    # precision of a (float32 in nn.fd_study), like the sums above
+    return float(np.sum((a - y) ** 2) / a.shape[0])
 
 
 def _mse_grad(a, y):
@@ -309,8 +316,11 @@ def backward(net, z, a, y, loss="half_sse"):
 
 
 def batch_forward(net, X):
-    """Z[l], A[l] (n_l x N) for l = 0..L; A^l = sigma(W^l A^{l-1} + b^l), A^0 = X (one column per sample)."""
-    Z, A = [None], [np.asarray(X, dtype=np.float64)]
+    """Z[l], A[l] (n_l x N) for l = 0..L; A^l = sigma(W^l A^{l-1} + b^l), A^0 = X (one column per sample).
+
+    Computed in float64, or in float32 when X, W and b are float32 (nn.fd_study). Also the numpy forward pass of
+    the nn package (``nn.matrices.forward_numpy``, the plots)."""
+    Z, A = [None], [_floats(X)]
     for l in range(1, net.L + 1):
         sigma, _ = ACTIVATIONS[net.activation[l]]
         Z.append(net.W[l] @ A[l - 1] + net.b[l][:, None])  # "Matrix + Vektor": b^l added to every column

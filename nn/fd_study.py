@@ -52,35 +52,26 @@ def differences(f, p, h):
     return fwd, cen
 
 
-def _sigmoid(x):
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
-
-
-_ACT = {
-    "sigmoid": _sigmoid,
-    "tanh": np.tanh,
-    "relu": lambda x: np.maximum(x, x.dtype.type(0)),
-    "linear": lambda x: x,
-}
-
-
 def _loss_function(net, X, Y, loss, dtype):
-    """E(theta) for the flattened parameter vector theta, computed entirely in ``dtype`` (float64 or float32)."""
+    """E(theta) for the flattened parameter vector theta, computed entirely in ``dtype`` (float64 or float32):
+    the forward pass and the loss of ``nn.crosscheck`` (batch_forward, LOSSES) on the weights read from theta."""
+    from nn.crosscheck import LOSSES, NetworkArrays, batch_forward
+
     shapes = [net.W[l].shape for l in range(1, net.L + 1)]
     X = np.asarray(X, dtype=dtype)
     Y = np.asarray(Y, dtype=dtype)
-    half, n_out = dtype(0.5), dtype(Y.shape[0])
+    loss_value = LOSSES[loss][0]
 
     def E(theta):
-        A, k = X, 0
-        for l, (rows, n_in) in enumerate(shapes, start=1):
+        W, b, k = [None], [None], 0
+        for rows, n_in in shapes:
             # per neuron its weights then its bias, the order of named_parameters()
             M = theta[k : k + rows * (n_in + 1)].reshape(rows, n_in + 1)
             k += rows * (n_in + 1)
-            A = _ACT[net.activation[l]](M[:, :n_in] @ A + M[:, n_in:])
-        sq = np.sum((A - Y) ** 2, dtype=dtype)
-        return {"half_sse": half * sq, "sse": sq, "mse": sq / n_out}[loss]
+            W.append(M[:, :n_in])
+            b.append(M[:, n_in])
+        _, A = batch_forward(NetworkArrays(W, b, net.activation), X)
+        return loss_value(A[-1], Y)
 
     return E
 

@@ -3,7 +3,7 @@
 Document 001, section 1.3 writes a layer as  a^l = sigma(W^l a^{l-1} + b^l)  with one ROW of W^l per neuron j of
 layer l (the target) and one COLUMN per neuron i of layer l-1 (the source). So
 
-    weight_matrix(model, l)[j, i] = model.layers[l-1].neurons[j].w[i]      (the parameter labelled L{l}.N{j}.w{i})
+    weight_matrix(model, l)[j, i] = model.layers[l-1].neurons[j].w[i]      (the parameter named L{l}.N{j}.w{i})
 
 and the shape is (n_l, n_{l-1}). Layer numbers l start at 1 (layer 0 is the input), as in the documents.
 """
@@ -26,14 +26,6 @@ __all__ = [
     "weight_grad_matrix",
     "weight_matrix",
 ]
-
-_NUMPY_ACTIVATIONS = {
-    "relu": lambda z: np.maximum(z, 0.0),
-    "tanh": np.tanh,
-    # sigma(z) = 1 / (1 + e^-z)  (document 001, section 1.2), as 1/2 (1 + tanh(z/2)) so that no e^(+-z) overflows
-    "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),
-    "linear": lambda z: z,
-}
 
 
 def _layer(model, l, where):
@@ -137,16 +129,15 @@ def forward_numpy(model, X):
     """The model's outputs for many samples at once with numpy (no graph): A^l = f(W^l A^{l-1} + b^l).
 
     Document 001, section 2.6 stacks the samples as the columns of A^l; here ``X`` has one sample per row (the
-    usual data layout), so the result has shape (samples, n_L). Used for plots over a grid of points.
+    usual data layout), so the result has shape (samples, n_L). Used for plots over a grid of points. The forward
+    pass and its activations are those of ``nn.crosscheck.batch_forward`` (one numpy table in the package).
     """
+    from nn.crosscheck import batch_forward, network_arrays  # nn.crosscheck imports this module
+
     A = np.asarray(X, dtype=float)
     if A.ndim == 1:
         A = A[None, :]
     if A.ndim != 2 or A.shape[1] != model.sizes[0]:
         raise ValueError(f"forward_numpy(): X must have shape (samples, {model.sizes[0]}), got {A.shape}")
-    A = A.T  # columns = samples, as in document 001, section 2.6
-    for l, layer in enumerate(model.layers, start=1):
-        W = weight_matrix(model, l)
-        b = bias_vector(model, l)
-        A = _NUMPY_ACTIVATIONS[layer.activation](W @ A + b[:, None])
-    return A.T
+    _, As = batch_forward(network_arrays(model), A.T)  # columns = samples, as in document 001, section 2.6
+    return As[-1].T
