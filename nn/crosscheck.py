@@ -404,9 +404,10 @@ def _parameters(net):
     return _in_parameter_order(net.values, net.L)
 
 
-def autodiff_gradients(model, X, Y, loss="half_sse"):
-    """{name: dE/dparameter} from the engine's backward, E = sum over the samples (X, Y lists of samples)."""
-    net = network_arrays(model)
+def autodiff_gradients(model, X, Y, loss="half_sse", net=None):
+    """{name: dE/dparameter} from the engine's backward, E = sum over the samples (X, Y lists of samples).
+    ``net``: ``network_arrays(model)`` if the caller has it already (it is read from the model otherwise)."""
+    net = network_arrays(model) if net is None else net
     _loss(loss, "autodiff_gradients()")
     params = _parameters(net)
     saved = [p.grad for p in params]
@@ -425,11 +426,12 @@ def autodiff_gradients(model, X, Y, loss="half_sse"):
     return grads
 
 
-def finite_difference_gradients(model, X, Y, loss="half_sse", eps=1e-6):
-    """{name: (E(p + eps) - E(p - eps)) / (2 eps)}, E evaluated by the engine's forward pass, summed over samples."""
+def finite_difference_gradients(model, X, Y, loss="half_sse", eps=1e-6, net=None):
+    """{name: (E(p + eps) - E(p - eps)) / (2 eps)}, E evaluated by the engine's forward pass, summed over samples.
+    ``net``: ``network_arrays(model)`` if the caller has it already (it is read from the model otherwise)."""
     from autograd_mini import no_grad
 
-    net = network_arrays(model)
+    net = network_arrays(model) if net is None else net
     _loss(loss, "finite_difference_gradients()")
 
     def E():
@@ -659,7 +661,9 @@ class CrosscheckReport:
         )
 
 
-def _build_report(title, net, auto, mine, fd, atol, rtol, fd_tol, eps, label):
+def _build_report(title, net, auto, mine, fd, atol, rtol, fd_tol, eps, formula):
+    fd_tol = (1e-5 * max(1.0, max(abs(v) for v in auto.values()))) if fd_tol is None else fd_tol
+    label = "closed form" if formula is None else "your formula"
     rows = []
     for name in _parameter_names(net):
         ad = auto[name]
@@ -681,17 +685,15 @@ def crosscheck(model, x, y, loss="half_sse", formula=None, eps=1e-6, atol=1e-10,
     _loss(loss, "crosscheck()")
     xv = _as_vector(x, net.sizes[0], "x", "crosscheck()")
     yv = _as_vector(y, net.sizes[-1], "y", "crosscheck()")
-    auto = autodiff_gradients(model, [xv], [yv], loss)
+    auto = autodiff_gradients(model, [xv], [yv], loss, net=net)
     if formula is None:
         mine = closed_form_gradients(net, xv, yv, loss)
         title = f"crosscheck: delta equations vs autodiff, one sample, loss {loss}, sizes {net.sizes}"
     else:
         mine = _formula_gradients(net, formula, Quantities(net, xv, yv, loss, False), "crosscheck(formula=...)")
         title = f"crosscheck: your formula vs autodiff, one sample, loss {loss}, sizes {net.sizes}"
-    fdg = finite_difference_gradients(model, [xv], [yv], loss, eps) if fd else None
-    fd_tol = (1e-5 * max(1.0, max(abs(v) for v in auto.values()))) if fd_tol is None else fd_tol
-    label = "closed form" if formula is None else "your formula"
-    return _build_report(title, net, auto, mine, fdg, atol, rtol, fd_tol, eps, label)
+    fdg = finite_difference_gradients(model, [xv], [yv], loss, eps, net=net) if fd else None
+    return _build_report(title, net, auto, mine, fdg, atol, rtol, fd_tol, eps, formula)
 
 
 def crosscheck_batch(model, X, Y, loss="half_sse", formula=None, eps=1e-6, atol=1e-10, rtol=1e-8, fd=True, fd_tol=None):
@@ -704,7 +706,7 @@ def crosscheck_batch(model, X, Y, loss="half_sse", formula=None, eps=1e-6, atol=
     _loss(loss, "crosscheck_batch()")
     Xm, Ym = _samples(net, X, Y, "crosscheck_batch()")
     cols_x, cols_y = list(Xm.T), list(Ym.T)
-    auto = autodiff_gradients(model, cols_x, cols_y, loss)
+    auto = autodiff_gradients(model, cols_x, cols_y, loss, net=net)
     if formula is None:
         dW, db = batch_gradients(net, Xm, Ym, loss)
         mine = _flatten(net, dW, db)
@@ -716,10 +718,8 @@ def crosscheck_batch(model, X, Y, loss="half_sse", formula=None, eps=1e-6, atol=
         q = Quantities(net, Xm, Ym, loss, True)
         mine = _formula_gradients(net, formula, q, "crosscheck_batch(formula=...)")
         title = f"crosscheck_batch: your formula vs autodiff, {Xm.shape[1]} samples (E summed), loss {loss}"
-    fdg = finite_difference_gradients(model, cols_x, cols_y, loss, eps) if fd else None
-    fd_tol = (1e-5 * max(1.0, max(abs(v) for v in auto.values()))) if fd_tol is None else fd_tol
-    label = "closed form" if formula is None else "your formula"
-    return _build_report(title, net, auto, mine, fdg, atol, rtol, fd_tol, eps, label)
+    fdg = finite_difference_gradients(model, cols_x, cols_y, loss, eps, net=net) if fd else None
+    return _build_report(title, net, auto, mine, fdg, atol, rtol, fd_tol, eps, formula)
 
 
 # ---------------------------------------------------------------------------------------------------------------
