@@ -196,7 +196,7 @@ def fd_study(model=None, X=None, Y=None, loss="half_sse", eps_values=EPS_VALUES,
     X, Y: lists of samples (rows). Returns an FDStudy.
     """
     from nn import MLP
-    from nn.crosscheck import _loss, autodiff_gradients, network_arrays
+    from nn.crosscheck import _loss, _parameter_names, autodiff_gradients, network_arrays
 
     _loss(loss, "fd_study()")
     rng = np.random.default_rng(seed)
@@ -209,9 +209,7 @@ def fd_study(model=None, X=None, Y=None, loss="half_sse", eps_values=EPS_VALUES,
         X = rng.normal(0.0, 1.0, (4, net.sizes[0]))
         Y = rng.uniform(0.0, 1.0, (4, net.sizes[-1]))
     X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
-    auto = autodiff_gradients(model, list(X), list(Y), loss)
-    from nn.crosscheck import _parameter_names
-
+    auto = autodiff_gradients(model, list(X), list(Y), loss, net=net)
     g = np.array([auto[name] for name in _parameter_names(net)])
     theta = _flat(net)
     E64 = _loss_function(net, X.T, Y.T, loss, np.float64)
