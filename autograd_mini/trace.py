@@ -364,11 +364,16 @@ class BackwardTrace:
             **draw_options,
         ).pipe(format="svg", encoding="utf-8")
         captions = self.captions(number_format)
+        # every node's grad text sits at the same place in every frame: cut base there once, then each frame is
+        # one join of the fixed pieces and that frame's texts (not a search and copy of the SVG per node and frame)
+        nodes, pieces = _grad_slots(base, self.order, index)
         frames = []
         for k, t in enumerate(texts):
-            svg = base
-            for node in self.order:
-                svg = _set_grad_text(svg, f"n{index[node]}", t.get(node, unknown))
+            parts = [pieces[0]]
+            for node, piece in zip(nodes, pieces[1:]):
+                parts.append(html.escape(t.get(node, unknown), quote=False))
+                parts.append(piece)
+            svg = "".join(parts)
             if k == 0:  # the seed: the root receives d root / d root, nothing is passed back yet
                 current, receivers, edges = None, [index[self.root]], []
             else:
@@ -425,17 +430,29 @@ class BackwardTrace:
 # -- SVG surgery on dot's output -------------------------------------------------------------------------------
 
 
-def _set_grad_text(svg, node_id, text):
-    """Replace the last text of node ``node_id``'s group (the record's grad field) by ``text``."""
-    start = svg.find(f'<g id="{node_id}" class="node">')
-    if start < 0:
-        raise ValueError(f"trace frames: node {node_id} not found in dot's SVG output")
-    end = svg.find("</g>", start)
-    group = svg[start:end]
-    cut = group.rfind("<text")
-    close = group.find(">", cut) + 1
-    stop = group.find("</text>", close)
-    return svg[: start + close] + html.escape(text, quote=False) + svg[start + stop :]
+def _grad_slots(svg, order, index):
+    """Where each node's grad text stands in ``svg``: the last text of its group ``n{i}`` (the record's grad field).
+
+    Returns the nodes in the order their slots appear and the pieces of ``svg`` around the slots (one more piece
+    than nodes), so that ``pieces[0] + text_0 + pieces[1] + ... + text_last + pieces[-1]`` is ``svg`` with the grad
+    texts replaced by ``text_0 ...`` (escaped by the caller).
+    """
+    slots = []
+    for node in order:
+        node_id = f"n{index[node]}"
+        start = svg.find(f'<g id="{node_id}" class="node">')
+        if start < 0:
+            raise ValueError(f"trace frames: node {node_id} not found in dot's SVG output")
+        end = svg.find("</g>", start)
+        cut = svg.rfind("<text", start, end)
+        slots.append((svg.find(">", cut) + 1, svg.find("</text>", cut, end), node))
+    slots.sort(key=lambda slot: slot[0])
+    pieces, last = [], 0
+    for begin, stop, _ in slots:
+        pieces.append(svg[last:begin])
+        last = stop
+    pieces.append(svg[last:])
+    return [node for _, _, node in slots], pieces
 
 
 _SVG_HEAD = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox="([\d.\s-]+)"')
