@@ -99,7 +99,13 @@ def _fail(path, what):
 
 
 def _number(v):
-    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+    """A finite real number that fits a float (JSON integers can be as long as you like: 10**400 does not fit)."""
+    if not isinstance(v, numbers.Real) or isinstance(v, bool):
+        return False
+    try:
+        return math.isfinite(float(v))
+    except OverflowError:
+        return False
 
 
 def _validate(d, path):

@@ -176,3 +176,24 @@ def test_a_failing_chmod_closes_the_temporary_file_and_removes_it(tmp_path, monk
     with pytest.raises(OSError):
         os.fstat(fd)  # closed (EBADF), not leaked
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_number_too_large_for_a_float_is_a_named_error_not_an_overflow(tmp_path):
+    # JSON integers have no size limit: 10**400 parses, but no float holds it. load() must say which file and what,
+    # like any other bad value, and change nothing
+    import json
+
+    import pytest
+
+    from nn import MLP, io
+
+    path = tmp_path / "model.json"
+    io.save(MLP(2, [1], seed=0), path)
+    d = json.loads(path.read_text())
+    d["layers"][0]["W"][0][0] = 10**400
+    path.write_text(json.dumps(d))
+    model = MLP(2, [1], seed=1)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"nn\.io\.load\(.*model\.json"):
+        io.load(path, into=model)
+    assert model.state_dict() == before
