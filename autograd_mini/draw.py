@@ -51,7 +51,6 @@ ROLE_COLORS = {
 }
 _OP_FILL = "#ffffff"
 _HIGHLIGHT = "#d62728"
-_NON_COMMUTATIVE = {"sub", "div", "powv"}  # ops of two Values whose operands must be told apart: a - b, a / b
 
 INSTALL_GRAPHVIZ = (
     "Install the Graphviz program (the Python package `graphviz` alone is not enough): "
@@ -143,9 +142,7 @@ def op_label(node, fmt, hide_constants=True):
     op = node._op
     b = node._b
     if hide_constants and b is not None and not isinstance(b, Value):
-        if op.name.startswith("r"):  # the number stands on the left: 3 - x, 3 / x, 2 ** x
-            return f"{fmt(b)} {op.symbol}"
-        return f"{op.symbol} {fmt(b)}"
+        return op.write("", fmt(b))  # the Value's place left empty: "* 3", and for a reflected op "3 -"
     return op.symbol
 
 
@@ -276,7 +273,8 @@ def draw_dot(
         dot.edge(oid, nid, **out_attrs)
 
         locals_ = node.local_grads() if edge_labels else ()
-        two_values = node._op.name in _NON_COMMUTATIVE and isinstance(node._b, Value)
+        # a - b, a / b, a ** b of two Values: the edges say which operand is which
+        two_values = not node._op.commutative and isinstance(node._b, Value)
         for k, operand in enumerate(node.operands):
             eid = f"e{i}_{k}"
             tags = []

@@ -117,11 +117,8 @@ def _formula(node, label):
     a = label[node._a]
     b = node._b
     if b is None:
-        return f"-{a}" if op.name == "neg" else f"{op.symbol}({a})"
-    b = label[b] if isinstance(b, Value) else _short(b)
-    if op.name.startswith("r"):  # the number stands on the left
-        return f"{b} {op.symbol} {a}"
-    return f"{a} {op.symbol} {b}"
+        return f"-{a}" if op.name == "neg" else op.write(a)  # "-x", as a learner writes it, rather than "-(x)"
+    return op.write(a, label[b] if isinstance(b, Value) else _short(b))
 
 
 def _short(x):
