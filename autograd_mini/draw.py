@@ -18,7 +18,9 @@ source on every run. Building the ``Digraph`` needs only the ``graphviz`` Python
 from __future__ import annotations
 
 import re
+import shutil
 from collections import Counter
+from pathlib import Path
 
 import graphviz
 
@@ -32,9 +34,11 @@ __all__ = [
     "GraphvizNotFoundError",
     "PARAMETER_LABEL",
     "ROLE_COLORS",
+    "dot_installed",
     "draw_dot",
     "graph_roles",
     "node_names",
+    "write_drawing",
 ]
 
 DEFAULT_MAX_NODES = 2000  # Values; the dot graph has about twice as many nodes (one op node per non-leaf)
@@ -96,6 +100,32 @@ class Drawing(graphviz.Digraph):
             if isinstance(err, GraphvizNotFoundError):
                 raise
             raise GraphvizNotFoundError("Rendering the drawing (Digraph.render)") from err
+
+
+def dot_installed():
+    """True when the Graphviz program ``dot`` is on PATH: rendering needs it, building a drawing does not."""
+    return shutil.which("dot") is not None
+
+
+def write_drawing(dot, stem, *, render=None):
+    """Write the drawing ``dot`` as ``{stem}.svg`` and ``{stem}.png``; returns the paths written.
+
+    Without the Graphviz program ``dot`` the pictures cannot be made: then the DOT source is written as
+    ``{stem}.gv`` (one path returned, ending in ``.gv``; ``INSTALL_GRAPHVIZ`` says how to get ``dot``, and
+    ``dot -Tsvg {stem}.gv -o {stem}.svg`` renders it afterwards). ``render``: True or False to decide instead of
+    looking for ``dot`` on PATH.
+    """
+    stem = str(stem)
+    if not (dot_installed() if render is None else render):
+        path = Path(f"{stem}.gv")
+        path.write_text(dot.source, encoding="utf-8")
+        return [path]
+    paths = []
+    for fmt in ("svg", "png"):
+        path = Path(f"{stem}.{fmt}")
+        path.write_bytes(dot.pipe(format=fmt))
+        paths.append(path)
+    return paths
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------

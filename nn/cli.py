@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import math
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -297,7 +296,7 @@ def _num(x):
 
 
 def _write_drawing(out, args):
-    from autograd_mini.draw import GraphvizNotFoundError, draw_dot
+    from autograd_mini.draw import INSTALL_GRAPHVIZ, GraphvizNotFoundError, draw_dot, write_drawing
 
     stem = Path(args.out)
     if stem.suffix.lower() in (".svg", ".png", ".gv", ".dot", ".pdf"):
@@ -306,30 +305,23 @@ def _write_drawing(out, args):
     dot = draw_dot(
         out, rankdir=args.rankdir, edge_labels=args.edge_labels, highlight=args.highlight, title=args.formula
     )
-    written = []
-    if shutil.which("dot") is None:
-        source = stem.with_suffix(".gv")
-        source.write_text(dot.source, encoding="utf-8")
-        print(f"drawing: {source} (DOT source; the Graphviz program `dot` is not installed, so no SVG/PNG)")
-        from autograd_mini.draw import INSTALL_GRAPHVIZ
-
-        print(f"  {INSTALL_GRAPHVIZ}")
-        print(f"  Then: dot -Tsvg {source} -o {stem}.svg")
-        return 0
     try:
-        for fmt in ("svg", "png"):
-            path = stem.with_suffix(f".{fmt}")
-            path.write_bytes(dot.pipe(format=fmt))
-            written.append(str(path))
+        written = write_drawing(dot, stem)
+        if written[0].suffix == ".gv":
+            source = written[0]
+            print(f"drawing: {source} (DOT source; the Graphviz program `dot` is not installed, so no SVG/PNG)")
+            print(f"  {INSTALL_GRAPHVIZ}")
+            print(f"  Then: dot -Tsvg {source} -o {stem}.svg")
+            return 0
         if args.steps:
             from autograd_mini.trace import trace_backward
 
             html = trace_backward(out).write_html(Path(f"{stem}-steps.html"), title=f"Backward pass: {args.formula}")
-            written.append(str(html))
+            written.append(html)
     except GraphvizNotFoundError as err:  # dot vanished between the check and the call
         print(f"{PROG} graph: {err}", file=sys.stderr)
         return 1
-    print("drawing: " + ", ".join(written))
+    print("drawing: " + ", ".join(map(str, written)))
     return 0
 
 

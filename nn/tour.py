@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -53,12 +52,14 @@ class TourResult:
 
 class _Tour:
     def __init__(self, out, fast, progress, stream):
+        from autograd_mini.draw import dot_installed  # graphviz, only when the tour runs
+
         self.out = Path(out)
         self.fast = fast
         self.progress = progress
         self.stream = stream
         self.result = TourResult(self.out)
-        self.has_dot = shutil.which("dot") is not None
+        self.has_dot = dot_installed()
         self.has_matplotlib = importlib.util.find_spec("matplotlib") is not None
         self.has_tqdm = importlib.util.find_spec("tqdm") is not None
 
@@ -82,16 +83,11 @@ class _Tour:
         self.say(f"   note: {text}")
 
     def draw(self, dot, stem, what):
-        """Write a drawing as SVG and PNG, or as DOT source (and how to install Graphviz) without ``dot``."""
-        if not self.has_dot:
-            path = self.out / f"{stem}.gv"
-            path.write_text(dot.source, encoding="utf-8")
-            self.wrote(path, f"{what}, DOT source")
-            return
-        for fmt in ("svg", "png"):
-            path = self.out / f"{stem}.{fmt}"
-            path.write_bytes(dot.pipe(format=fmt))
-            self.wrote(path, what)
+        """Write a drawing as SVG and PNG, or as DOT source without ``dot`` (the run's notes say how to install it)."""
+        from autograd_mini.draw import write_drawing
+
+        for path in write_drawing(dot, self.out / stem, render=self.has_dot):
+            self.wrote(path, f"{what}, DOT source" if path.suffix == ".gv" else what)
 
     def write_text(self, name, text, what):
         path = self.out / name
