@@ -86,20 +86,20 @@ class Drawing(graphviz.Digraph):
     """
 
     def pipe(self, *args, **kwargs):
-        try:
-            return super().pipe(*args, **kwargs)
-        except graphviz.ExecutableNotFound as err:
-            if isinstance(err, GraphvizNotFoundError):
-                raise
-            raise GraphvizNotFoundError("Rendering the drawing (Digraph.pipe)") from err
+        return _saying_how_to_install(super().pipe, "Digraph.pipe", args, kwargs)
 
     def render(self, *args, **kwargs):
-        try:
-            return super().render(*args, **kwargs)
-        except graphviz.ExecutableNotFound as err:
-            if isinstance(err, GraphvizNotFoundError):
-                raise
-            raise GraphvizNotFoundError("Rendering the drawing (Digraph.render)") from err
+        return _saying_how_to_install(super().render, "Digraph.render", args, kwargs)
+
+
+def _saying_how_to_install(method, name, args, kwargs):
+    """Call graphviz's ``method``; when ``dot`` is missing, raise ``GraphvizNotFoundError`` (how to install it)."""
+    try:
+        return method(*args, **kwargs)
+    except graphviz.ExecutableNotFound as err:
+        if isinstance(err, GraphvizNotFoundError):
+            raise
+        raise GraphvizNotFoundError(f"Rendering the drawing ({name})") from err
 
 
 def dot_installed():
@@ -183,7 +183,7 @@ def _depth(order):
     return max(depth.values())
 
 
-def _summary(order, roots, roles, fmt, rankdir, max_nodes, title):
+def _summary(order, roots, roles, fmt, rankdir, title):
     """One box of counts instead of the graph: what is in it, by role and by op, and the output's value."""
     ops = Counter(node._op.name for node in order if node._op is not None)
     by_role = Counter(roles.values())
@@ -247,7 +247,7 @@ def draw_dot(
     names = _param_names(params)
     order = _order(roots)
     if summary:
-        return _summary(order, roots, graph_roles(order, roots, names), fmt, rankdir, max_nodes, title)
+        return _summary(order, roots, graph_roles(order, roots, names), fmt, rankdir, title)
     if len(order) > max_nodes:
         raise GraphTooLargeError(
             f"draw_dot: the graph behind this Value has {len(order)} nodes (Values), more than "
