@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from nn.crosscheck import NetworkArrays, batch_gradients  # noqa: E402
+from nn.crosscheck.delta import NetworkArrays, batch_gradients  # noqa: E402
 
 
 def make(sizes, n, seed=0):

@@ -21,7 +21,7 @@ import numpy as np
 
 from nn import MLP
 from nn.crosscheck import crosscheck, crosscheck_batch
-from nn.crosscheck_documents import documents_report
+from nn.crosscheck.documents import documents_report
 
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "03_crosscheck"
 OUT.mkdir(parents=True, exist_ok=True)

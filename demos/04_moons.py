@@ -19,10 +19,10 @@ import sys
 from pathlib import Path
 
 from nn import MLP, accuracy, fit
+from nn.app.plots import plot_decision_boundary, plot_history
 from nn.data import make_moons
 from nn.io import load, save
 from nn.optim import SGD
-from nn.plots import plot_decision_boundary, plot_history
 
 FAST = "--fast" in sys.argv or os.environ.get("AUTOGRAD_MINI_FAST") == "1"
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "04_moons"

@@ -23,9 +23,9 @@ matplotlib.use("Agg")  # files only, no window
 import matplotlib.pyplot as plt  # noqa: E402
 
 from nn import MLP, fit  # noqa: E402
+from nn.app.plots import plot_history  # noqa: E402
 from nn.data import load_digits  # noqa: E402
 from nn.optim import Adam  # noqa: E402
-from nn.plots import plot_history  # noqa: E402
 from nn.train import predict  # noqa: E402
 
 FAST = "--fast" in sys.argv or os.environ.get("AUTOGRAD_MINI_FAST") == "1"

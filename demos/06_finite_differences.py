@@ -23,7 +23,7 @@ matplotlib.use("Agg")  # files only, no window
 import matplotlib.pyplot as plt  # noqa: E402
 
 from autograd_mini import Value, no_grad  # noqa: E402
-from nn.fd_study import fd_study  # noqa: E402
+from nn.crosscheck.fd_study import fd_study  # noqa: E402
 
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "06_finite_differences"
 OUT.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nn.tour import run_tour  # noqa: E402
+from nn.app.tour import run_tour  # noqa: E402
 
 DOCS = ROOT / "docs"
 PICTURES = {  # tour file -> docs file

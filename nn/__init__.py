@@ -5,11 +5,12 @@
     model = MLP(2, [2, 2], activation="sigmoid", output_activation="sigmoid")   # the lecture notes' networks
 
 Submodules: ``nn.losses``, ``nn.optim``, ``nn.data``, ``nn.train``, ``nn.io``, ``nn.matrices`` (weights as
-matrices in the documents' convention), ``nn.torch_bridge`` (needs torch), ``nn.plots`` (needs matplotlib) and
-``nn.crosscheck`` (the delta equations against autodiff). torch and matplotlib are imported only when used.
+matrices in the documents' convention), ``nn.torch_bridge``
+(needs torch, imported only when used). Above this library sit ``nn.crosscheck`` (the delta equations against
+autodiff) and ``nn.app`` (the command line, the tour and the plots).
 """
 
-from nn import data, io, losses, matrices, optim, plots, torch_bridge, train  # torch, matplotlib: only when used
+from nn import data, io, losses, matrices, optim, torch_bridge, train  # torch: only when used
 from nn.data import load_digits, make_circles, make_moons, make_xor
 from nn.losses import (
     LOSSES,
@@ -41,7 +42,6 @@ __all__ = [
     "losses",
     "matrices",
     "optim",
-    "plots",
     "torch_bridge",
     "train",
     "bce",

@@ -132,7 +132,7 @@ def forward_numpy(model, X):
     usual data layout), so the result has shape (samples, n_L). Used for plots over a grid of points. The forward
     pass and its activations are those of ``nn.crosscheck.batch_forward`` (one numpy table in the package).
     """
-    from nn.crosscheck import batch_forward, network_arrays  # nn.crosscheck imports this module
+    from nn.crosscheck.delta import batch_forward, network_arrays  # nn.crosscheck imports this module
 
     A = np.asarray(X, dtype=float)
     if A.ndim == 1:

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import tomllib
 
-from nn.cli import main
+from nn.app.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -237,13 +237,13 @@ def test_crosscheck_dispatch(capsys):
 
 def test_pyproject_console_script_is_nn_cli_main():
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts == {"autograd-mini": "nn.cli:main"}
+    assert scripts == {"autograd-mini": "nn.app.cli:main"}
 
 
 def test_python_dash_m_and_the_console_script(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     argv = ["graph", "x*x", "--x", "3", "--no-draw"]  # d/dx x^2 = 2x = 6
-    via_m = subprocess.run([sys.executable, "-m", "autograd_mini", *argv], capture_output=True, text=True, env=env,
+    via_m = subprocess.run([sys.executable, "-m", "nn.app", *argv], capture_output=True, text=True, env=env,
                            cwd=tmp_path, timeout=60)  # fmt: skip
     assert via_m.returncode == 0, via_m.stderr
     assert re.search(r"df/dx = 6\b", via_m.stdout)
@@ -255,7 +255,7 @@ def test_python_dash_m_and_the_console_script(tmp_path):
         f"{via_script.stderr[-500:]}"
     )
     assert via_script.stdout == via_m.stdout
-    bad = subprocess.run([sys.executable, "-m", "autograd_mini", "graph"], capture_output=True, text=True, env=env,
+    bad = subprocess.run([sys.executable, "-m", "nn.app", "graph"], capture_output=True, text=True, env=env,
                          cwd=tmp_path, timeout=60)  # fmt: skip
     assert bad.returncode == 2 and "required: formula" in bad.stderr
 
@@ -264,7 +264,7 @@ def test_train_refuses_a_boundary_for_digits_before_training(capsys):
     # the digits are 64-dimensional: no 2-D decision boundary. Said at once (exit 2), not after the epochs.
     import time
 
-    from nn.cli import main
+    from nn.app.cli import main
 
     t0 = time.perf_counter()
     assert main(["train", "--data", "digits", "--boundary", "b.png", "--epochs", "50", "--no-progress"]) == 2
@@ -284,7 +284,7 @@ def test_train_refuses_a_boundary_for_digits_before_training(capsys):
 )
 def test_train_refuses_options_that_do_not_fit_with_exit_2(argv, says, capsys):
     # these used to end in a traceback from MLP() or fit(); now a usage message and exit status 2, before training
-    from nn.cli import main
+    from nn.app.cli import main
 
     assert main(["train", *argv, "--epochs", "1", "--no-progress"]) == 2
     assert says in capsys.readouterr().err

@@ -22,13 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @functools.cache
 def tour_run():
-    """``python -m autograd_mini tour --out DIR --fast`` in a fresh folder: (completed process, DIR)."""
+    """``python -m nn.app tour --out DIR --fast`` in a fresh folder: (completed process, DIR)."""
     base = Path(tempfile.mkdtemp(prefix="autograd-mini-tour-test-"))
     atexit.register(shutil.rmtree, base, True)
     out = base / "tour"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
     proc = subprocess.run(
-        [sys.executable, "-m", "autograd_mini", "tour", "--out", str(out), "--fast"],
+        [sys.executable, "-m", "nn.app", "tour", "--out", str(out), "--fast"],
         capture_output=True,
         text=True,
         cwd=base,
@@ -149,7 +149,7 @@ def test_tour_model_reproduces_the_printed_accuracy(tour):
     printed = float(re.search(r"training accuracy (\d+)%", stdout).group(1)) / 100
     saved = json.loads((out / "05_model.json").read_text())
     assert saved["sizes"] == [2, 16, 16, 1]
-    X, y = make_moons(100, noise=0.1, seed=1)  # the tour's data (nn.tour.MOONS)
+    X, y = make_moons(100, noise=0.1, seed=1)  # the tour's data (nn.app.tour.MOONS)
     a = np.asarray(X).T
     for k, layer in enumerate(saved["layers"]):  # ReLU hidden layers, a linear output, written out independently
         z = np.asarray(layer["W"]) @ a + np.asarray(layer["b"])[:, None]
@@ -164,7 +164,7 @@ def test_tour_without_dot_writes_dot_source(tmp_path, monkeypatch):
     import io
 
     from autograd_mini import Value, draw_dot
-    from nn.tour import _Tour
+    from nn.app.tour import _Tour
 
     tour = _Tour(tmp_path, fast=True, progress=False, stream=io.StringIO())
     tour.has_dot = False

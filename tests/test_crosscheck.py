@@ -17,15 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nn import MLP
+from nn.app.crosscheck_command import add_arguments, run
 from nn.crosscheck import (
-    add_arguments,
     autodiff_gradients,
     batch_gradients,
     closed_form_gradients,
     crosscheck,
     crosscheck_batch,
     network_arrays,
-    run,
 )
 
 torch.set_default_dtype(torch.float64)

@@ -1,4 +1,4 @@
-"""nn.crosscheck_documents: every printed formula's verdict, each with a reason that does not come from the module.
+"""nn.crosscheck.documents: every printed formula's verdict, each with a reason that does not come from the module.
 
 The module decides its verdicts by comparing each transcription with the engine's autodiff. Here every verdict
 is asserted, and every "does not agree" is backed by an independent computation in this file: central finite
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from nn import crosscheck_documents as cd
+from nn.crosscheck import documents as cd
 
 torch.set_default_dtype(torch.float64)
 

@@ -1,4 +1,4 @@
-"""nn.fd_study: the measured errors follow Taylor's theorem and the rounding of the working precision.
+"""nn.crosscheck.fd_study: the measured errors follow Taylor's theorem and the rounding of the working precision.
 
 Oracles: functions whose derivatives are known in closed form (exp, a cubic), worked out in the comments, and the
 theory of the module docstring: forward error h/2 f'' + O(h^2), central error h^2/6 f''' + O(h^4), round-off
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from nn import MLP
-from nn.fd_study import differences, fd_study
+from nn.crosscheck.fd_study import differences, fd_study
 
 
 def test_truncation_error_of_exp_matches_taylor():

@@ -1,4 +1,4 @@
-"""nn.data (geometry and determinism of the toy sets, the digits) and nn.plots (PNG files with the right content)."""
+"""nn.data (geometry and determinism of the toy sets, the digits) and nn.app.plots (PNG files, right content)."""
 
 import math
 import random
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from nn import MLP, SGD, fit, load_digits, make_circles, make_moons, make_xor
+from nn.app.plots import plot_decision_boundary, plot_history
 from nn.matrices import set_bias_vector, set_weight_matrix
-from nn.plots import plot_decision_boundary, plot_history
 
 
 def test_moons_lie_on_their_half_circles():

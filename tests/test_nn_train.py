@@ -10,9 +10,9 @@ import torch
 
 import autograd_mini
 from nn import MLP, SGD, accuracy, evaluate, fit, make_moons
+from nn.app.train_command import add_arguments, run
 from nn.matrices import set_bias_vector, set_weight_matrix, weight_matrix
 from nn.torch_bridge import to_torch
-from nn.train import add_arguments, run
 
 # -- fit against torch: batches, shuffling, the mean over the batch, L2 ---------------------------------------------
 

@@ -8,7 +8,7 @@ How each kind of command is exercised (anything else fails with "no handler", so
   pytest (the suite itself is this run); ``make bench``: ``make -n bench`` must reach benchmarks/run.py, and every
   benchmark script must answer ``--help`` (running them takes minutes); any other ``make X``: ``make -n X``.
 - ``source .venv/bin/activate``: later commands run with .venv/bin first on PATH.
-- ``autograd-mini ...``: run as ``python -m autograd_mini ...`` (the same ``main``; the installed console script
+- ``autograd-mini ...``: run as ``python -m nn.app ...`` (the same ``main``; the installed console script
   itself is tested in test_cli.py), in a scratch folder that mirrors the repository; ``autograd-mini tour ...`` is
   the session's tour run.
 - ``python demos/NN_*.py``: the demo's fast-mode run of test_demos.demo_runs (the same script, checked there).
@@ -105,7 +105,7 @@ def test_readme_command(line, argv, scratch):
             proc, out = tour_run()
             assert proc.returncode == 0, proc.stderr[-3000:]
             return
-        proc = _run([sys.executable, "-m", "autograd_mini", *args], scratch, env)
+        proc = _run([sys.executable, "-m", "nn.app", *args], scratch, env)
         assert proc.returncode == 0, f"{line}\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
         assert proc.stdout.strip(), f"{line} printed nothing"
         return
@@ -144,11 +144,11 @@ def test_readme_pictures_exist_and_are_small():
 
 
 def test_readme_documents_figures_match_the_code():
-    # "36 of 49 printed formulas agree" in the README must be what nn.crosscheck_documents finds
+    # "36 of 49 printed formulas agree" in the README must be what nn.crosscheck.documents finds
     m = re.search(r"(\d+) of (\d+) printed formulas agree", README.read_text(encoding="utf-8"))
     if m is None:
         pytest.skip("the README quotes no count of printed formulas")
-    from nn.crosscheck_documents import documents_report
+    from nn.crosscheck.documents import documents_report
 
     report = documents_report()
     assert (int(m.group(1)), int(m.group(2))) == (len(report.results) - len(report.wrong()), len(report.results))

@@ -183,7 +183,7 @@ class _Tour:
         self._documents_report()
 
     def _documents_report(self):
-        from nn.crosscheck_documents import documents_report
+        from nn.crosscheck.documents import documents_report
 
         report = documents_report()
         wrong = report.wrong()
@@ -223,7 +223,7 @@ class _Tour:
         self._fd_study()
 
     def _fd_study(self):
-        from nn.fd_study import fd_study
+        from nn.crosscheck.fd_study import fd_study
 
         self.say()
         study = fd_study()
@@ -273,7 +273,7 @@ class _Tour:
         save(model, path)
         self.wrote(path, "the trained model, nn.io.load() reads it back")
         if self.has_matplotlib:
-            from nn.plots import plot_decision_boundary, plot_history
+            from nn.app.plots import plot_decision_boundary, plot_history
 
             self.wrote(
                 plot_history(history, self.out / "05_loss_curve.png", title="moons: hinge loss + L2"),

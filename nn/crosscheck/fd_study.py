@@ -12,12 +12,10 @@ two meet, near h ~ sqrt(u) ~ 1e-8 (forward) and h ~ u^(1/3) ~ 5e-6 (central) in 
 sides: at h = 1e-12 a forward difference in float64 keeps only about 4 correct digits, and in float32 (the
 precision of most GPU training) a step below ~1e-4 gives numbers that are mostly rounding noise: "random values".
 
-    from nn.fd_study import fd_study
+    from nn.crosscheck.fd_study import fd_study
     study = fd_study()               # a sigmoid MLP 3-4-4-2, every parameter, h = 1e-1 ... 1e-12
     print(study)                     # the table of errors
     study.plot("fd_study.png")       # log-log plot, matplotlib Agg
-
-or ``python -m nn.fd_study --out fd_study.png``.
 """
 
 # ruff: noqa: E741  (l is the layer index, as in the documents)
@@ -27,7 +25,7 @@ import math
 
 import numpy as np
 
-__all__ = ["FDStudy", "differences", "fd_study", "main"]
+__all__ = ["FDStudy", "differences", "fd_study"]
 
 EPS_VALUES = tuple(10.0**-k for k in range(1, 13))  # 1e-1 ... 1e-12
 
@@ -55,7 +53,7 @@ def differences(f, p, h):
 def _loss_function(net, X, Y, loss, dtype):
     """E(theta) for the flattened parameter vector theta, computed entirely in ``dtype`` (float64 or float32):
     the forward pass and the loss of ``nn.crosscheck`` (batch_forward, LOSSES) on the weights read from theta."""
-    from nn.crosscheck import LOSSES, NetworkArrays, batch_forward
+    from nn.crosscheck.delta import LOSSES, NetworkArrays, batch_forward
 
     shapes = [net.W[l].shape for l in range(1, net.L + 1)]
     X = np.asarray(X, dtype=dtype)
@@ -196,7 +194,7 @@ def fd_study(model=None, X=None, Y=None, loss="half_sse", eps_values=EPS_VALUES,
     X, Y: lists of samples (rows). Returns an FDStudy.
     """
     from nn import MLP
-    from nn.crosscheck import _loss, _parameter_names, autodiff_gradients, network_arrays
+    from nn.crosscheck.delta import _loss, _parameter_names, autodiff_gradients, network_arrays
 
     _loss(loss, "fd_study()")
     rng = np.random.default_rng(seed)
@@ -224,21 +222,3 @@ def fd_study(model=None, X=None, Y=None, loss="half_sse", eps_values=EPS_VALUES,
         ce32.append(float(np.max(np.abs(c32 - g))))
     desc = f"MLP {net.sizes} ({', '.join(net.activation[1:])}), {len(X)} samples, loss {loss}"
     return FDStudy(eps_values, fw, ce, fw32, ce32, float(np.max(np.abs(g))), g.size, desc)
-
-
-def main(argv=None):
-    """python -m nn.fd_study [--out PATH] [--seed N]: print the table and write the plot."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m nn.fd_study", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", default="fd_study.png", help="where to write the plot (PNG)")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    study = fd_study(seed=args.seed)
-    print(study)
-    print(f"plot: {study.plot(args.out)}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,14 +1,14 @@
 """The ``autograd-mini`` command: ``tour``, ``graph``, ``crosscheck`` and ``train``.
 
-Installed as a console script (``autograd-mini = "nn.cli:main"``) and also run by ``python -m autograd_mini``.
+Installed as a console script (``autograd-mini = "nn.app.cli:main"``) and also run by ``python -m nn.app``.
 This module only reads the command line and dispatches; the work is done where it belongs:
 
-- ``tour``: ``nn.tour`` (one neuron drawn, the backward pass step by step, the documents' delta equations
+- ``tour``: ``nn.app.tour`` (one neuron drawn, the backward pass step by step, the documents' delta equations
   checked, finite differences, a small MLP trained on two moons; every picture written to a folder);
 - ``graph``: ``autograd_mini.formula`` (the strict formula parser), the engine's ``backward()`` and
   ``autograd_mini.draw``;
-- ``crosscheck``: ``nn.crosscheck.add_arguments`` / ``run``;
-- ``train``: ``nn.train.add_arguments`` / ``run``.
+- ``crosscheck``: ``nn.app.crosscheck_command``;
+- ``train``: ``nn.app.train_command``.
 
 ``main(argv)`` returns the exit status instead of exiting: 0 when all went well, 1 when the work failed (a formula
 that cannot be computed, say), 2 for a bad command line (argparse's convention), so tests can call it directly.
@@ -86,7 +86,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser():
     """The whole command line: ``autograd-mini {tour,graph,crosscheck,train} ...``."""
-    from nn import crosscheck, train
+    from nn.app import crosscheck_command as crosscheck
+    from nn.app import train_command as train
 
     formatter = argparse.RawDescriptionHelpFormatter
     parser = _Parser(
@@ -329,11 +330,11 @@ def _write_drawing(out, args):
 
 
 def _run_tour(args):
-    from nn.tour import run_tour
+    from nn.app.tour import run_tour
 
     run_tour(args.out, fast=args.fast, progress=not args.no_progress)
     return 0
 
 
-if __name__ == "__main__":  # python nn/cli.py ... (the installed command and python -m autograd_mini call main)
+if __name__ == "__main__":  # python nn/app/cli.py ... (the installed command and python -m nn.app call main)
     raise SystemExit(main())

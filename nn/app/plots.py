@@ -19,7 +19,7 @@ def _pyplot():
     try:
         import matplotlib
     except ImportError:
-        raise ImportError("nn.plots needs matplotlib: pip install matplotlib (or autograd-mini[plot])") from None
+        raise ImportError("nn.app.plots needs matplotlib: pip install matplotlib (or autograd-mini[plot])") from None
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 

@@ -34,8 +34,8 @@ Checking your own formula: pass ``formula=`` a function of the network's quantit
 ``q.b``, ``q.delta``, ``q.dsigma``, ...; see ``Quantities``) that returns gradients, and the table compares your
 numbers with autodiff and points at the entries that disagree. ``crosscheck_batch(model, X, Y)`` does the same for
 the batch matrix form. The printed formulas of the five documents are checked the same way in
-``nn.crosscheck_documents`` (``documents_report()``, also importable from here); ``nn.fd_study`` measures how far
-finite differences can be trusted.
+``nn.crosscheck.documents`` (``documents_report()``, also importable from here); ``nn.crosscheck.fd_study``
+measures how far finite differences can be trusted.
 """
 
 # ruff: noqa: E741  (l is the layer index, as in every document)
@@ -54,7 +54,6 @@ __all__ = [
     "CrosscheckReport",
     "Quantities",
     "Row",
-    "add_arguments",
     "autodiff_gradients",
     "backward",
     "batch_backward",
@@ -67,7 +66,6 @@ __all__ = [
     "finite_difference_gradients",
     "forward",
     "network_arrays",
-    "run",
 ]
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -75,7 +73,7 @@ __all__ = [
 
 
 def _floats(x):
-    """x as a numpy array of floats: float64, or the float type it already has (nn.fd_study computes in float32)."""
+    """x as a numpy array of floats: float64, or the float type it already has (fd_study computes in float32)."""
     x = np.asarray(x)
     return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
 
@@ -152,7 +150,7 @@ def _sse_grad(a, y):
 
 def _mse(a, y):
     # E = 1/n sum_j (a_j - y_j)^2, n = number of outputs (per sample; a batch sums the samples' E); divided in the
-    # precision of a (float32 in nn.fd_study), like the sums above
+    # precision of a (float32 in nn.crosscheck.fd_study), like the sums above
     return float(np.sum((a - y) ** 2) / a.shape[0])
 
 
@@ -318,8 +316,8 @@ def backward(net, z, a, y, loss="half_sse"):
 def batch_forward(net, X):
     """Z[l], A[l] (n_l x N) for l = 0..L; A^l = sigma(W^l A^{l-1} + b^l), A^0 = X (one column per sample).
 
-    Computed in float64, or in float32 when X, W and b are float32 (nn.fd_study). Also the numpy forward pass of
-    the nn package (``nn.matrices.forward_numpy``, the plots)."""
+    Computed in float64, or in float32 when X, W and b are float32 (fd_study). Also the numpy forward pass of the nn
+    package (``nn.matrices.forward_numpy``, the plots)."""
     Z, A = [None], [_floats(X)]
     for l in range(1, net.L + 1):
         sigma, _ = ACTIVATIONS[net.activation[l]]
@@ -722,86 +720,8 @@ def crosscheck_batch(model, X, Y, loss="half_sse", formula=None, eps=1e-6, atol=
     return _build_report(title, net, auto, mine, fdg, atol, rtol, fd_tol, eps, formula)
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Command line: autograd-mini crosscheck (nn/cli.py calls add_arguments and run).
-
-
-def _sizes(text):
-    try:
-        sizes = [int(s) for s in text.replace("-", ",").split(",") if s.strip()]
-    except ValueError:
-        raise ValueError(f"--sizes {text!r}: give whole numbers, e.g. 3,4,4,2 (inputs, hidden..., outputs)") from None
-    if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(f"--sizes {text!r}: need at least an input and an output size, each >= 1, e.g. 3,4,2")
-    return sizes
-
-
-def add_arguments(parser):
-    """The options of ``autograd-mini crosscheck``."""
-    import argparse
-
-    parser.add_argument("--sizes", default="3,4,4,2", help="layer sizes, inputs first (default 3,4,4,2)")
-    parser.add_argument("--activation", default="sigmoid", choices=sorted(ACTIVATIONS), help="hidden layers")
-    parser.add_argument(
-        "--output-activation", default="sigmoid", choices=sorted(ACTIVATIONS), help="output layer (default sigmoid)"
-    )
-    parser.add_argument("--loss", default="half_sse", choices=sorted(LOSSES), help="squared-error scaling")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the weights and the data (default 0)")
-    parser.add_argument("--batch", type=int, default=4, help="samples of the batch check (0: skip it; default 4)")
-    parser.add_argument("--eps", type=float, default=1e-6, help="step of the central finite differences")
-    parser.add_argument(
-        "--documents",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="print the report on the formulas the documents print (default on; --no-documents to skip)",
-    )
-    return parser
-
-
-def run(args):
-    """Build an MLP from the options, cross-check one sample and a batch, print the documents' report.
-
-    Returns 0 when the closed form agrees with autodiff, 1 when it does not, 2 on bad options."""
-    import sys
-
-    from nn import MLP
-
-    try:
-        sizes = _sizes(args.sizes)
-        if args.batch < 0:
-            raise ValueError(f"--batch {args.batch}: give 0 (skip the batch check) or a positive number of samples")
-    except ValueError as err:
-        print(f"autograd-mini crosscheck: {err}", file=sys.stderr)
-        return 2
-    model = MLP(
-        sizes[0], sizes[1:], activation=args.activation, output_activation=args.output_activation, seed=args.seed
-    )
-    rng = np.random.default_rng(args.seed)
-    for name, p in model.named_parameters():  # biases start at 0 in nn; random ones exercise the bias rows
-        if name.endswith(".b"):
-            p.data = float(rng.normal(0.0, 0.5))
-    x = rng.normal(0.0, 1.0, sizes[0])
-    y = rng.uniform(0.0, 1.0, sizes[-1])
-    report = crosscheck(model, x, y, loss=args.loss, eps=args.eps)
-    print(report)
-    ok = report.ok
-    if args.batch:
-        X = rng.normal(0.0, 1.0, (args.batch, sizes[0]))
-        Y = rng.uniform(0.0, 1.0, (args.batch, sizes[-1]))
-        batch = crosscheck_batch(model, X, Y, loss=args.loss, eps=args.eps)
-        print()
-        print(batch.summary())
-        ok = ok and batch.ok
-    if args.documents:
-        from nn.crosscheck_documents import documents_report
-
-        print()
-        print(documents_report())
-    return 0 if ok else 1
-
-
 def documents_report(**kwargs):
-    """Every gradient formula the five documents print, checked against autodiff (``nn.crosscheck_documents``)."""
-    from nn.crosscheck_documents import documents_report as report
+    """Every gradient formula the five documents print, checked against autodiff (``nn.crosscheck.documents``)."""
+    from nn.crosscheck.documents import documents_report as report
 
     return report(**kwargs)

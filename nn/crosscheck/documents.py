@@ -1394,7 +1394,7 @@ REMARKS = [
     (
         "004",
         "page 9, ⑨: the forward difference (K(A + h) - K(A)) / h 'produces random values in practice': "
-        "nn.fd_study measures it (truncation error ~ h, round-off ~ 1e-16 / h; central differences do better).",
+        "nn.crosscheck.fd_study measures it (truncation error ~ h, round-off ~ 1e-16 / h; central differences do better).",
     ),
 ]
 
