@@ -13,12 +13,16 @@ The drawing is deterministic: node names come from the topological numbering of 
 input, the root has the largest number), never from ``id()``, so the same expression gives byte-identical DOT
 source on every run. Building the ``Digraph`` needs only the ``graphviz`` Python package; rendering it (``.pipe()``,
 ``.render()``, Jupyter's inline display) needs the Graphviz program ``dot``, and says how to install it if missing.
+``.pipe()`` stops ``dot`` after ``DOT_TIME_LIMIT`` seconds (``dot_time_limit(seconds)`` changes it for a block), and
+``dot`` ends with the Python process that waits for it (on Ctrl-C, or any exception raised while it runs).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -29,12 +33,15 @@ from autograd_mini.trace import _formatter, _order, _param_names, _roots, node_n
 
 __all__ = [
     "DEFAULT_MAX_NODES",
+    "DOT_TIME_LIMIT",
     "Drawing",
     "GraphTooLargeError",
     "GraphvizNotFoundError",
+    "GraphvizTimeoutError",
     "PARAMETER_LABEL",
     "ROLE_COLORS",
     "dot_installed",
+    "dot_time_limit",
     "draw_dot",
     "graph_roles",
     "node_names",
@@ -42,6 +49,8 @@ __all__ = [
 ]
 
 DEFAULT_MAX_NODES = 2000  # Values; the dot graph has about twice as many nodes (one op node per non-leaf)
+DOT_TIME_LIMIT = 20.0  # seconds dot may take to lay out one drawing; then it is stopped (dot_time_limit changes it)
+MAX_LEAF_USES = 8  # a leaf used more often is drawn again at each further use: dot slows badly on wide fan-out
 
 # A leaf whose label (its last dotted part) looks like a weight or a bias is a parameter: w, w2, w_12, W, b, b1,
 # weight, bias, theta, and the nn package's names L1.N0.w2, L1.N0.b.
@@ -78,15 +87,40 @@ class GraphTooLargeError(ValueError):
     """The graph has more nodes than ``max_nodes``: dot would run for minutes and draw an unreadable picture."""
 
 
-class Drawing(graphviz.Digraph):
-    """A ``graphviz.Digraph`` whose rendering errors say how to install Graphviz when ``dot`` is missing.
+class GraphvizTimeoutError(RuntimeError):
+    """``dot`` took longer than the time limit (``DOT_TIME_LIMIT``, ``dot_time_limit``) and was stopped."""
 
-    Everything else is graphviz's: ``.source``, ``.pipe(format="svg")``, ``.render(...)``, and inline display in
-    Jupyter (``_repr_mimebundle_``, which goes through ``.pipe``).
+
+_time_limit = [DOT_TIME_LIMIT]
+
+
+@contextlib.contextmanager
+def dot_time_limit(seconds):
+    """Within the block, ``Drawing.pipe`` stops ``dot`` after ``seconds`` (None: no limit)."""
+    if seconds is not None and not seconds > 0:
+        raise ValueError(f"dot_time_limit({seconds!r}): give a number of seconds > 0, or None for no limit")
+    saved = _time_limit[0]
+    _time_limit[0] = seconds
+    try:
+        yield
+    finally:
+        _time_limit[0] = saved
+
+
+class Drawing(graphviz.Digraph):
+    """A ``graphviz.Digraph`` whose rendering errors say how to install Graphviz when ``dot`` is missing, and whose
+    ``.pipe(format=...)`` stops ``dot`` after the time limit (``GraphvizTimeoutError``).
+
+    Everything else is graphviz's: ``.source``, ``.render(...)``, and inline display in Jupyter
+    (``_repr_mimebundle_``, which goes through ``.pipe``).
     """
 
-    def pipe(self, *args, **kwargs):
-        return _saying_how_to_install(super().pipe, "Digraph.pipe", args, kwargs)
+    def pipe(self, format=None, *args, encoding=None, quiet=False, **kwargs):
+        if args or kwargs:  # a renderer, a formatter ...: graphviz's own pipe, without a time limit
+            kwargs.update(encoding=encoding, quiet=quiet)
+            return _saying_how_to_install(super().pipe, "Digraph.pipe", (format, *args), kwargs)
+        out = _run_dot([self.engine, f"-T{format or self.format}"], self.source.encode(self.encoding))
+        return out if encoding is None else out.decode(encoding)
 
     def render(self, *args, **kwargs):
         return _saying_how_to_install(super().render, "Digraph.render", args, kwargs)
@@ -100,6 +134,24 @@ def _saying_how_to_install(method, name, args, kwargs):
         if isinstance(err, GraphvizNotFoundError):
             raise
         raise GraphvizNotFoundError(f"Rendering the drawing ({name})") from err
+
+
+def _run_dot(cmd, source):
+    """Run ``dot`` on ``source`` within the time limit; its output (bytes). ``subprocess.run`` kills ``dot`` when
+    the limit passes or anything interrupts the wait (Ctrl-C, a signal handler's exception), so none is left."""
+    limit = _time_limit[0]
+    try:
+        done = subprocess.run(cmd, input=source, capture_output=True, timeout=limit)
+    except FileNotFoundError:
+        raise GraphvizNotFoundError("Rendering the drawing (Digraph.pipe)") from None
+    except subprocess.TimeoutExpired:
+        raise GraphvizTimeoutError(
+            f"dot did not finish laying out the drawing within {limit:g} s and was stopped; draw fewer nodes "
+            f"(draw_dot(..., summary=True) draws one box of counts) or allow more time with dot_time_limit(seconds)"
+        ) from None
+    if done.returncode != 0:
+        raise graphviz.CalledProcessError(done.returncode, cmd, output=done.stdout, stderr=done.stderr)
+    return done.stdout
 
 
 def dot_installed():
@@ -120,12 +172,10 @@ def write_drawing(dot, stem, *, render=None):
         path = Path(f"{stem}.gv")
         path.write_text(dot.source, encoding="utf-8")
         return [path]
-    paths = []
-    for fmt in ("svg", "png"):
-        path = Path(f"{stem}.{fmt}")
-        path.write_bytes(dot.pipe(format=fmt))
-        paths.append(path)
-    return paths
+    pictures = {Path(f"{stem}.{fmt}"): dot.pipe(format=fmt) for fmt in ("svg", "png")}  # both, or none written
+    for path, data in pictures.items():
+        path.write_bytes(data)
+    return list(pictures)
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
@@ -236,6 +286,8 @@ def draw_dot(
       named by these names where the Value has no label.
     - ``max_nodes``: graphs with more Values are refused (``GraphTooLargeError``) unless ``summary=True``.
     - ``summary``: draw one box of counts (values, ops by kind, depth, output) instead of every node.
+      A leaf used more than ``MAX_LEAF_USES`` times is drawn again (dashed) at each further use: ``x+x+...+x``
+      with one box and hundreds of edges would take dot minutes.
     - ``title``: a caption above the graph. ``show_grad``: include the grad field.
     """
     roots = _roots(root)
@@ -271,6 +323,8 @@ def draw_dot(
         edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7"},
     )
     horizontal = rankdir in ("LR", "RL")
+    boxes = {}  # node -> its box's attributes, for the copies of a leaf used more than MAX_LEAF_USES times
+    uses = Counter()
     for i, node in enumerate(order):
         nid = f"n{i}"
         fields = []
@@ -288,6 +342,7 @@ def draw_dot(
         if node in path:
             attrs.update(color=_HIGHLIGHT, penwidth="2.5")
         dot.node(nid, **attrs)
+        boxes[node] = attrs
 
         if node._op is None:
             continue
@@ -318,7 +373,15 @@ def draw_dot(
                     attrs["label"] = escape_text(": ".join(tags))
                 if node in path and operand in path:
                     attrs.update(color=_HIGHLIGHT, penwidth="2.5", fontcolor=_HIGHLIGHT)
-                dot.edge(f"n{index[operand]}", oid, **attrs)
+                source = f"n{index[operand]}"
+                uses[operand] += 1
+                if operand._op is None and uses[operand] > MAX_LEAF_USES:
+                    # the same leaf once more, dashed: one box with hundreds of edges takes dot minutes to lay out
+                    copy = f"{source}_{uses[operand]}"
+                    style = "filled,dashed" if color_roles else "dashed"
+                    dot.node(copy, **{**boxes[operand], "id": copy, "style": style})
+                    source = copy
+                dot.edge(source, oid, **attrs)
             elif not hide_constants:  # a number mixed into the op, drawn as its own small box
                 cid = f"n{i}c"
                 dot.node(cid, id=cid, label=escape_text(fmt(operand)), shape="box", style="dashed", fontsize="10")
