@@ -61,7 +61,7 @@ examples:
   autograd-mini graph "sigmoid(w*x)" --var x=1.5 --var w=-0.3 --edge-labels --highlight w
 
 Variables are given as --NAME VALUE (or --NAME=VALUE, or --var NAME=VALUE for names that clash with the
-options below). A formula that starts with '-' goes last, after --:  graph --x 3 -- "-x**2".
+options below). A formula may start with '-':  graph "-x**2" --x 3.
 The formula may use numbers, variables, + - * / ** (right-associative), unary minus, parentheses and the
 functions exp log sqrt tanh sigmoid relu abs sin cos; nothing else is accepted and no Python code is ever run.
 The drawing is written as PATH.svg and PATH.png (or PATH.gv, the DOT source, when the Graphviz program `dot`
@@ -73,13 +73,13 @@ examples:
   autograd-mini crosscheck
   autograd-mini crosscheck --sizes 3,4,2 --activation sigmoid --loss half_sse --seed 1
 
-Prints the table of gradients (autodiff, the closed-form delta equations, central finite differences) and the
-report on the formulas printed in the lecture notes.
+Prints the table of gradients (autodiff, the closed-form delta equations, central finite differences) and one line
+per lecture-notes document with how many of its printed formulas agree (--documents full: every formula).
 """
 
 _TRAIN_EPILOG = """\
 examples:
-  autograd-mini train                                    micrograd's moons demo: MLP(2, [16, 16, 1]), hinge loss
+  autograd-mini train                                    micrograd's moons demo: MLP(2, [16, 16, 1]), 100% accuracy
   autograd-mini train --data xor --hidden 8 --activation tanh --epochs 200 --save xor.json
   autograd-mini train --data moons --optimizer adam --lr 0.05 --plot loss.png --boundary boundary.png
   autograd-mini train --data digits --hidden 32 --epochs 10 --batch-size 32 --save digits.json
