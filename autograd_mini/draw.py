@@ -15,8 +15,6 @@ source on every run. Building the ``Digraph`` needs only the ``graphviz`` Python
 ``.render()``, Jupyter's inline display) needs the Graphviz program ``dot``, and says how to install it if missing.
 """
 
-from __future__ import annotations
-
 import re
 import shutil
 from collections import Counter
@@ -25,7 +23,7 @@ from pathlib import Path
 import graphviz
 
 from autograd_mini.engine import Value
-from autograd_mini.trace import _formatter, _order, _param_names, _roots, node_names
+from autograd_mini.naming import as_roots, graph_order, node_names, number_formatter, param_names
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -238,14 +236,14 @@ def draw_dot(
     - ``summary``: draw one box of counts (values, ops by kind, depth, output) instead of every node.
     - ``title``: a caption above the graph. ``show_grad``: include the grad field.
     """
-    roots = _roots(root)
+    roots = as_roots(root)
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"draw_dot(rankdir={rankdir!r}): use 'LR' (left to right) or 'TB' (top to bottom)")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw_dot(max_nodes={max_nodes!r}) must be a positive whole number")
-    fmt = _formatter(number_format)
-    names = _param_names(params)
-    order = _order(roots)
+    fmt = number_formatter(number_format)
+    names = param_names(params)
+    order = graph_order(roots)
     if summary:
         return _summary(order, roots, graph_roles(order, roots, names), fmt, rankdir, title)
     if len(order) > max_nodes:

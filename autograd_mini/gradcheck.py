@@ -1,10 +1,11 @@
 """Central finite differences against autodiff: the check every hand-derived or hand-coded gradient deserves."""
 
-from __future__ import annotations
-
 import math
 
-from autograd_mini.engine import Value, _as_float, grad, no_grad
+from autograd_mini.engine import Value
+from autograd_mini.errors import as_float
+from autograd_mini.higher_order import grad
+from autograd_mini.modes import no_grad
 
 
 class GradcheckError(AssertionError):
@@ -39,7 +40,7 @@ def numeric_gradient(f, point, eps=1e-6):
 def _scalar(y):
     if isinstance(y, Value):
         return y.data
-    return _as_float(y, "gradcheck: the function's result")
+    return as_float(y, "gradcheck: the function's result")
 
 
 def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
@@ -50,7 +51,7 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
     ``|analytic - numeric| <= atol + rtol * |numeric|``; returns True. Otherwise raises ``GradcheckError`` whose
     message shows, per input, the analytic and the numeric value and their difference.
     """
-    point = [x.data if isinstance(x, Value) else _as_float(x, "gradcheck() input") for x in inputs]
+    point = [x.data if isinstance(x, Value) else as_float(x, "gradcheck() input") for x in inputs]
     for name, v in (("eps", eps), ("atol", atol), ("rtol", rtol)):
         if not (isinstance(v, (int, float)) and v >= 0 and math.isfinite(v)) or (name == "eps" and v == 0):
             raise ValueError(f"gradcheck(): {name} must be a finite number > 0 (>= 0 for tolerances), got {v!r}")
