@@ -83,8 +83,9 @@ def cos(x):
 
 
 def step(x):
-    """Heaviside step of x's value: 1.0 where x > 0, else 0.0. A constant, so its own derivative is 0."""
-    return 1.0 if _data(x) > 0 else 0.0
+    """Heaviside step of x's value: 0.0 where x <= 0, else 1.0 (also at NaN, as torch's relu passes the gradient
+    on there). A constant, so its own derivative is 0."""
+    return 0.0 if _data(x) <= 0 else 1.0
 
 
 def sign(x):
@@ -99,6 +100,8 @@ def times_log(out, base):
     base 0 passes the forward only with y >= 0: for y > 0 out is 0 (the limit of 0**y * log 0 is 0); at y = 0 the
     derivative does not exist and we take 0, as torch does (log 0 would raise a bare "math domain error").
     """
+    if math.isnan(_data(out)):  # a NaN stays NaN (log 0 would raise), as in torch
+        return math.nan
     if _data(out) == 0.0 or _data(base) == 0.0:
         return 0.0
     return out * log(base)
@@ -137,8 +140,8 @@ def _sigmoid(a):
 
 
 def _power(a, b):
-    # inf is allowed ((-2.0) ** inf = inf is real); nan is not a whole number (int(nan) would raise a confusing error)
-    if a < 0 and not (math.isinf(b) or b.is_integer()):
+    # inf is allowed ((-2.0) ** inf = inf is real); a NaN exponent gives NaN, as in torch
+    if a < 0 and not (math.isinf(b) or math.isnan(b) or b.is_integer()):
         raise ValueError("a negative base needs a whole-number exponent (the result would be complex)")
     return a**b
 
@@ -182,7 +185,7 @@ SQRT = Op("sqrt", "sqrt", 1, math.sqrt, lambda a, b, out: (0.5 / out,), "the arg
 TANH = Op("tanh", "tanh", 1, math.tanh, lambda a, b, out: (1.0 - out * out,))
 # sigma'(x) = sigma(x) * (1 - sigma(x))  (document 001, section 2.3)
 SIGMOID = Op("sigmoid", "sigmoid", 1, _sigmoid, lambda a, b, out: (out * (1.0 - out),))
-RELU = Op("relu", "ReLU", 1, lambda a: a if a > 0 else 0.0, lambda a, b, out: (step(a),))
+RELU = Op("relu", "ReLU", 1, lambda a: 0.0 if a <= 0 else a, lambda a, b, out: (step(a),))
 ABS = Op("abs", "abs", 1, abs, lambda a, b, out: (sign(a),))
 SIN = Op("sin", "sin", 1, math.sin, lambda a, b, out: (cos(a),), "the argument must be finite")
 COS = Op("cos", "cos", 1, math.cos, lambda a, b, out: (-sin(a),), "the argument must be finite")
