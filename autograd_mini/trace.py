@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograd_mini.engine import Value, topological_order
+from autograd_mini.text import printable
 
 __all__ = ["BackwardTrace", "Contribution", "Step", "trace_backward"]
 
@@ -368,7 +369,7 @@ class BackwardTrace:
         for k, t in enumerate(texts):
             parts = [pieces[0]]
             for node, piece in zip(nodes, pieces[1:]):
-                parts.append(html.escape(t.get(node, unknown), quote=False))
+                parts.append(html.escape(printable(t.get(node, unknown)), quote=False))
                 parts.append(piece)
             svg = "".join(parts)
             if k == 0:  # the seed: the root receives d root / d root, nothing is passed back yet
@@ -489,7 +490,7 @@ def _frame(svg, k, current, receivers, edges, caption):
         weight = ' font-weight="bold"' if j == 0 else ""
         texts.append(
             f'<text class="caption" x="{pad:.2f}" y="{y:.2f}" font-family="monospace" font-size="12"{weight} '
-            f'xml:space="preserve">{html.escape(line, quote=False)}</text>'
+            f'xml:space="preserve">{html.escape(printable(line), quote=False)}</text>'
         )
     open_end = svg.find(">", m.end()) + 1
     svg = svg[: m.start()] + head + svg[m.end() : open_end] + "\n" + style + band[0] + svg[open_end:]
