@@ -8,6 +8,7 @@ before that step).
 """
 
 import math
+import os
 
 import numpy as np
 import pytest
@@ -153,3 +154,12 @@ def test_the_command_line_reports_divergence_in_one_line(tmp_path, capsys):
     assert err.count("\n") == 1 and err.startswith("autograd-mini train: fit(): the loss is nan at epoch ")
     assert "Traceback" not in err and "lr=1e+150" in err
     assert "after training" not in out and not saved.exists()  # nothing reported as trained, nothing saved
+
+
+def test_the_command_line_refuses_a_fifo_as_save_path_in_one_line(tmp_path, capsys):
+    fifo = tmp_path / "model.json"
+    os.mkfifo(fifo)
+    code = main(["train", "--epochs", "1", "--n", "20", "--no-progress", "--save", str(fifo)])
+    out, err = capsys.readouterr()
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"autograd-mini train: --save: nn.io.save({str(fifo)!r}): the path is a FIFO (named pipe)")
