@@ -7,7 +7,7 @@ import sys
 from nn.losses import LOSSES
 from nn.module import ACTIVATIONS
 from nn.optim import SGD, Adam
-from nn.train import evaluate, fit
+from nn.train import TrainingDivergedError, evaluate, fit
 
 _DATASETS = ("moons", "xor", "circles", "digits")
 
@@ -82,18 +82,22 @@ def run(args):
     else:
         optimizer = Adam(model.parameters(), lr=lr)
     print(f"{model} on {args.data} ({len(X)} samples), loss {loss}, {optimizer}")
-    history = fit(
-        model,
-        X,
-        y,
-        loss=loss,
-        optimizer=optimizer,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        seed=args.seed,
-        l2=args.l2,
-        progress=False if args.no_progress else None,
-    )
+    try:
+        history = fit(
+            model,
+            X,
+            y,
+            loss=loss,
+            optimizer=optimizer,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            seed=args.seed,
+            l2=args.l2,
+            progress=False if args.no_progress else None,
+        )
+    except TrainingDivergedError as err:  # the work failed: one line, nothing saved or plotted
+        print(f"autograd-mini train: {err}", file=sys.stderr)
+        return 1
     step = max(1, args.epochs // 10)
     for k in range(0, history.epochs, step):
         acc = history.accuracy[k]
@@ -103,7 +107,11 @@ def run(args):
     if args.save:
         from nn import io
 
-        io.save(model, args.save)
+        try:
+            io.save(model, args.save)
+        except (ValueError, OSError) as err:  # the message names the path and what is wrong with it
+            print(f"autograd-mini train: --save: {err}", file=sys.stderr)
+            return 2
         print(f"saved the model to {args.save}")
     if args.plot:
         from nn.app import plots
