@@ -37,6 +37,7 @@ __all__ = [
     "mse",
     "softmax_cross_entropy",
     "sse",
+    "sum_values",
 ]
 
 
@@ -77,7 +78,7 @@ def _targets(y, n, where):
     return result
 
 
-def _sum(terms):
+def sum_values(terms):
     """t_0 + t_1 + ... without a leading ``0 +`` node."""
     total = terms[0]
     for t in terms[1:]:
@@ -89,21 +90,21 @@ def half_sse(out, y):
     """E = 1/2 sum_j (y_j - a_j^L)^2   (document 001, section 2.1)."""
     a = _as_list(out, "half_sse()")
     y = _targets(y, len(a), "half_sse()")
-    return 0.5 * _sum([(aj - yj) ** 2 for aj, yj in zip(a, y)])
+    return 0.5 * sum_values([(aj - yj) ** 2 for aj, yj in zip(a, y)])
 
 
 def sse(out, y):
     """E = sum_j (a_j - y_j)^2, the squared Euclidean distance ||a - y||_2^2 (documents 000, 002, 004)."""
     a = _as_list(out, "sse()")
     y = _targets(y, len(a), "sse()")
-    return _sum([(aj - yj) ** 2 for aj, yj in zip(a, y)])
+    return sum_values([(aj - yj) ** 2 for aj, yj in zip(a, y)])
 
 
 def mse(out, y):
     """E = 1/n sum_j (a_j - y_j)^2, the mean over the n output neurons."""
     a = _as_list(out, "mse()")
     y = _targets(y, len(a), "mse()")
-    return _sum([(aj - yj) ** 2 for aj, yj in zip(a, y)]) * (1.0 / len(a))
+    return sum_values([(aj - yj) ** 2 for aj, yj in zip(a, y)]) * (1.0 / len(a))
 
 
 def hinge(score, label):
@@ -138,7 +139,7 @@ def bce_with_logits(logit, y):
     z = _as_list(logit, "bce_with_logits()")
     y = _targets(y, len(z), "bce_with_logits()")
     _check_probabilities(y, "bce_with_logits()")
-    return _sum([_bce_logit(zj, yj) for zj, yj in zip(z, y)])
+    return sum_values([_bce_logit(zj, yj) for zj, yj in zip(z, y)])
 
 
 _LOG_FLOOR = -100.0  # torch's BCELoss clamps log(p) at -100 in the same way
@@ -180,7 +181,7 @@ def bce(prob, y):
             t = _log_clamped(1.0 - pj) * (yj - 1.0)
             term = t if term is None else term + t
         terms.append(term)
-    return _sum(terms)
+    return sum_values(terms)
 
 
 def _check_probabilities(y, where):
@@ -217,9 +218,9 @@ def softmax_cross_entropy(logits, class_index):
     z = [zi if isinstance(zi, Value) else Value(zi) for zi in z]
     m = max(zi.data for zi in z)
     shifted = [zi - m for zi in z]
-    lse = _sum([s.exp() for s in shifted]).log()
+    lse = sum_values([s.exp() for s in shifted]).log()
     if soft is not None:  # -sum_i t_i (z_i - m - lse) = lse - sum_i t_i (z_i - m), as sum_i t_i = 1
-        return lse - _sum([s * t for s, t in zip(shifted, soft) if t != 0.0])
+        return lse - sum_values([s * t for s, t in zip(shifted, soft) if t != 0.0])
     c = int(class_index)
     if not 0 <= c < len(z):
         raise ValueError(

@@ -28,10 +28,10 @@ import sys
 import time
 
 from autograd_mini import Value, gc_paused, no_grad
-from nn.losses import LOSSES, _sum, get_loss
+from nn.losses import LOSSES, get_loss, sum_values
 from nn.optim import SGD, Optimizer
 
-__all__ = ["History", "accuracy", "evaluate", "fit", "predict"]
+__all__ = ["History", "accuracy", "decision_threshold", "evaluate", "fit", "predict"]
 
 _SQUARED = ("half_sse", "sse", "mse")
 
@@ -172,9 +172,15 @@ def predict(model, x, loss=None):
     if isinstance(out, list):
         data = [o.data for o in out]
         return max(range(len(data)), key=data.__getitem__)
+    return int(out.data > decision_threshold(model, [0, 1], loss))
+
+
+def decision_threshold(model, y, loss=None):
+    """The output value at which a one-output model's answer turns from class 0 to class 1, for labels ``y``, by
+    the rule of ``accuracy`` (so a picture of the decision boundary agrees with it); 0.0 if y are not labels."""
     name = _loss_name(loss) if loss is not None else None
-    _, threshold = _decision(name, [0, 1], getattr(model, "output_activation", "linear"))
-    return int(out.data > threshold)
+    decision = _decision(name, [float(v) for v in y], getattr(model, "output_activation", "linear"))
+    return decision[1] if decision and decision[1] is not None else 0.0
 
 
 def evaluate(model, X, y, loss="hinge"):
@@ -238,9 +244,9 @@ def _train_step(model, X, targets, batch, loss_fn, params, l2, optimizer, decisi
     outs = [model(X[k]) for k in batch]
     # E = 1/N sum_k E^k over the batch of N (document 001, section 2.2: the eta/N sum_k of the update), so that
     # after backward p.grad = 1/N sum_k dE^k/dp and SGD's p <- p - eta * p.grad is the notes' update.
-    total = _sum([loss_fn(out, targets[k]) for out, k in zip(outs, batch)]) * (1.0 / len(batch))
+    total = sum_values([loss_fn(out, targets[k]) for out, k in zip(outs, batch)]) * (1.0 / len(batch))
     if l2:
-        total = total + l2 * _sum([p * p for p in params])
+        total = total + l2 * sum_values([p * p for p in params])
     optimizer.zero_grad()
     total.backward()
     optimizer.step()
