@@ -20,13 +20,12 @@ syntax, format, version, sizes, activations, the shape of every matrix, finite n
 or changed, and reports what is wrong as a ``ValueError`` that names the file.
 """
 
-from __future__ import annotations
-
 import json
 import math
 import numbers
 import os
 import tempfile
+from typing import Any
 
 from nn.matrices import bias_vector, set_all_weights, weight_matrix
 from nn.module import ACTIVATIONS, MLP
@@ -37,7 +36,7 @@ FORMAT = "autograd-mini-mlp"
 VERSION = 1
 
 
-def to_dict(model):
+def to_dict(model: MLP) -> dict[str, Any]:
     """The JSON-ready description of an MLP (see the module docstring)."""
     if not isinstance(model, MLP):
         raise TypeError(f"nn.io.save() saves an nn.MLP, got {type(model).__name__}")
@@ -60,7 +59,7 @@ def to_dict(model):
     }
 
 
-def save(model, path):
+def save(model: MLP, path: str | os.PathLike[str]) -> None:
     """Write ``model`` to ``path`` as JSON, atomically (temporary file in the same directory + ``os.replace``)."""
     text = json.dumps(to_dict(model), indent=1, allow_nan=False)
     path = os.fspath(path)
@@ -171,7 +170,7 @@ def _shape(x):
     return type(x).__name__
 
 
-def load(path, into=None):
+def load(path: str | os.PathLike[str], into: MLP | None = None) -> MLP:
     """Read a model saved by ``save``: a new MLP, or, with ``into=model``, the weights loaded into that model.
 
     Any problem (not JSON, truncated, another format or version, sizes or activations that do not match ``into``,

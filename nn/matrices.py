@@ -269,7 +269,7 @@ def _in_parameter_order(per_layer: list[Any] | None, L: int) -> list[Any]:
     return out
 
 
-def network_arrays(model: "MLP | NetworkArrays") -> NetworkArrays:
+def network_arrays(model: MLP | NetworkArrays) -> NetworkArrays:
     """The model's parameters as numpy arrays, in the documents' convention.
 
     ``W[l][j, i] = model.layers[l-1].neurons[j].w[i].data`` (row j = neuron j of layer l, column i = neuron i of

@@ -19,16 +19,17 @@ measured after the epoch under ``no_grad()`` (no graph is built). ``evaluate`` a
 ``no_grad()``.
 """
 
-from __future__ import annotations
-
 import math
 import numbers
 import random
 import sys
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from autograd_mini import Value, gc_paused, no_grad
-from nn.losses import LOSSES, get_loss, sum_values
+from nn.losses import LOSSES, Loss, get_loss, sum_values
 from nn.optim import SGD, Optimizer
 
 __all__ = ["History", "accuracy", "decision_threshold", "evaluate", "fit", "predict"]
@@ -36,6 +37,15 @@ __all__ = ["History", "accuracy", "decision_threshold", "evaluate", "fit", "pred
 _SQUARED = ("half_sse", "sse", "mse")
 
 
+class Model(Protocol):
+    """What ``fit`` trains: called on one sample, it gives a Value (or a list of Values); it has parameters."""
+
+    def __call__(self, x: Sequence[Any]) -> Any: ...
+
+    def parameters(self) -> list[Value]: ...
+
+
+@dataclass(repr=False)
 class History:
     """Per-epoch records of a ``fit`` run: ``loss``, ``accuracy`` (training), ``val_loss``, ``val_accuracy``,
     ``lr`` and ``seconds``. ``accuracy`` entries are None when the targets are not class labels.
@@ -44,19 +54,18 @@ class History:
     each taken before its step); ``val_loss`` is the mean data loss alone, after the epoch, under ``no_grad()``.
     """
 
-    def __init__(self):
-        self.loss = []
-        self.accuracy = []
-        self.val_loss = []
-        self.val_accuracy = []
-        self.lr = []
-        self.seconds = []
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float | None] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float | None] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
 
     @property
-    def epochs(self):
+    def epochs(self) -> int:
         return len(self.loss)
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, list[Any]]:
         return {
             "epoch": list(range(1, self.epochs + 1)),
             "loss": list(self.loss),
@@ -67,18 +76,18 @@ class History:
             "seconds": list(self.seconds),
         }
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if not self.loss:
             return "History(epochs=0)"
-        acc = self.accuracy[-1]
-        acc = "n/a" if acc is None else f"{acc:.3f}"
+        last = self.accuracy[-1]
+        acc = "n/a" if last is None else f"{last:.3f}"
         return f"History(epochs={self.epochs}, loss={self.loss[-1]:.6g}, accuracy={acc})"
 
 
 # -- targets and decisions ---------------------------------------------------------------------------------------
 
 
-def _loss_name(loss):
+def _loss_name(loss: str | Loss) -> str | None:
     if isinstance(loss, str):
         get_loss(loss)  # raises for an unknown name
         return loss
@@ -165,7 +174,7 @@ def _check_data(X, y, where):
     return X, y
 
 
-def predict(model, x, loss=None):
+def predict(model: Model, x: Sequence[Any], loss: str | Loss | None = None) -> int:
     """The class a model gives sample x: argmax for several outputs, else 0/1 by the threshold of ``loss``."""
     with no_grad():
         out = model(x)
@@ -175,7 +184,7 @@ def predict(model, x, loss=None):
     return int(out.data > decision_threshold(model, [0, 1], loss))
 
 
-def decision_threshold(model, y, loss=None):
+def decision_threshold(model: Model, y: Sequence[Any], loss: str | Loss | None = None) -> float:
     """The output value at which a one-output model's answer turns from class 0 to class 1, for labels ``y``, by
     the rule of ``accuracy`` (so a picture of the decision boundary agrees with it); 0.0 if y are not labels."""
     name = _loss_name(loss) if loss is not None else None
@@ -183,7 +192,9 @@ def decision_threshold(model, y, loss=None):
     return decision[1] if decision and decision[1] is not None else 0.0
 
 
-def evaluate(model, X, y, loss="hinge"):
+def evaluate(
+    model: Model, X: Sequence[Sequence[Any]], y: Sequence[Any], loss: str | Loss = "hinge"
+) -> tuple[float, float | None]:
     """(mean loss, accuracy) over a data set, under ``no_grad()``. accuracy is None if y are not class labels."""
     X, y = _check_data(X, y, "evaluate()")
     name = _loss_name(loss)
@@ -201,7 +212,7 @@ def evaluate(model, X, y, loss="hinge"):
     return total / len(X), (correct / len(X) if decision else None)
 
 
-def accuracy(model, X, y, loss=None):
+def accuracy(model: Model, X: Sequence[Sequence[Any]], y: Sequence[Any], loss: str | Loss | None = None) -> float:
     """The fraction of samples classified right, under ``no_grad()``.
 
     Several outputs: the argmax is the class (y: class indices or one-hot vectors). One output: positive when the
@@ -255,21 +266,21 @@ def _train_step(model, X, targets, batch, loss_fn, params, l2, optimizer, decisi
 
 
 def fit(
-    model,
-    X,
-    y,
-    loss="hinge",
-    optimizer=None,
-    epochs=100,
-    batch_size=None,
-    seed=0,
-    l2=0.0,
-    progress=None,
+    model: Model,
+    X: Sequence[Sequence[Any]],
+    y: Sequence[Any],
+    loss: str | Loss = "hinge",
+    optimizer: Optimizer | None = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    seed: int = 0,
+    l2: float = 0.0,
+    progress: bool | None = None,
     *,
-    lr_schedule=None,
-    validation=None,
-    shuffle=True,
-):
+    lr_schedule: Callable[[int], float] | None = None,
+    validation: tuple[Sequence[Sequence[Any]], Sequence[Any]] | None = None,
+    shuffle: bool = True,
+) -> History:
     """Train ``model`` on (X, y) and return a ``History``.
 
     loss: a name in ``nn.losses.LOSSES`` or a function (out, target) -> Value. optimizer: an ``nn.optim``

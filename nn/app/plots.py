@@ -4,8 +4,6 @@
 path)``: the regions a 2-D classifier assigns to each class, with the data points on top.
 """
 
-from __future__ import annotations
-
 import os
 
 import numpy as np

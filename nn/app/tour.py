@@ -15,8 +15,6 @@ Everything goes into one folder, named at the end, with ``summary.md`` linking t
 ``run_tour(out, fast=True)`` trains for fewer epochs (the tests use it).
 """
 
-from __future__ import annotations
-
 import importlib.util
 import math
 import sys

@@ -1,7 +1,5 @@
 """``autograd-mini train``: train an MLP on a toy data set or the digits, print the curve, save the model and plots."""
 
-from __future__ import annotations
-
 import sys
 
 from nn.losses import LOSSES

@@ -48,6 +48,7 @@ from numpy.typing import ArrayLike
 
 from autograd_mini import Value, no_grad
 from nn.losses import LOSSES as NN_LOSSES
+from nn.losses import sum_values
 from nn.matrices import NUMPY_ACTIVATIONS as ACTIVATIONS
 from nn.matrices import NetworkArrays, batch_forward, network_arrays
 from nn.module import MLP
@@ -266,10 +267,7 @@ def autodiff_gradients(
     saved = [p.grad for p in params]
     for p in params:
         p.grad = 0.0
-    total = None
-    for x, y in zip(X, Y, strict=True):
-        e = _engine_loss(model, x, y, loss)
-        total = e if total is None else total + e
+    total = sum_values([_engine_loss(model, x, y, loss) for x, y in zip(X, Y, strict=True)])
     try:
         total.backward()
         grads = {name: p.grad for name, p in zip(net.parameter_names(), params, strict=True)}
@@ -439,16 +437,16 @@ class CrosscheckReport:
         self.label = label
         self.rows = rows
         self.atol, self.rtol, self.fd_tol, self.eps = atol, rtol, fd_tol, eps
-        checked = [r for r in rows if r.closed_form is not None]
-        self.max_abs_error = max((abs(r.difference) for r in checked), default=0.0)
+        checked = [(r, r.closed_form) for r in rows if r.closed_form is not None]
+        self.max_abs_error = max((abs(cf - r.autodiff) for r, cf in checked), default=0.0)
         self.max_rel_error = max(
-            (abs(r.difference) / max(abs(r.autodiff), abs(r.closed_form), 1e-300) for r in checked), default=0.0
+            (abs(cf - r.autodiff) / max(abs(r.autodiff), abs(cf), 1e-300) for r, cf in checked), default=0.0
         )
-        self.disagreeing = [r.name for r in checked if not r.ok]
+        self.disagreeing = [r.name for r, _ in checked if not r.ok]
         self.ok = not self.disagreeing
-        fds = [r for r in rows if r.finite_difference is not None]
-        self.max_fd_error = max((abs(r.finite_difference - r.autodiff) for r in fds), default=None)
-        self.fd_ok = None if not fds else all(abs(r.finite_difference - r.autodiff) <= fd_tol for r in fds)
+        fd_errors = [abs(r.finite_difference - r.autodiff) for r in rows if r.finite_difference is not None]
+        self.max_fd_error = max(fd_errors, default=None)
+        self.fd_ok = None if not fd_errors else all(e <= fd_tol for e in fd_errors)
 
     def row(self, name: str) -> Row:
         for r in self.rows:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nn.crosscheck.entries import Array, Entry, Reference, engine_reference
+from nn.crosscheck.entries import Array, Entry, PerLayer, Reference, engine_reference
 from nn.matrices import sigmoid as sigma
 from nn.matrices import sigmoid_prime as sigma_prime
 
@@ -47,12 +47,14 @@ def sanderson_chain_gradients(w: list[Any], b: list[Any], x: float, y: float) ->
         dC0/da^(l-1) = w^(l) sigma'(z^(l)) dC0/da^(l)      (the "Iteration" for L-1, L-2, ...)
     """
     L = len(w) - 1
-    a, z = [float(x)] + [0.0] * L, [None] + [0.0] * L
+    a: PerLayer = [float(x)] + [0.0] * L
+    z: PerLayer = [None] + [0.0] * L
     for l in range(1, L + 1):
         z[l] = w[l] * a[l - 1] + b[l]
         a[l] = float(sigma(z[l]))
     dC_da = 2.0 * (a[L] - y)
-    dw, db = [None] * (L + 1), [None] * (L + 1)
+    dw: PerLayer = [None] * (L + 1)
+    db: PerLayer = [None] * (L + 1)
     for l in range(L, 0, -1):
         sp = float(sigma_prime(z[l]))
         dw[l] = a[l - 1] * sp * dC_da
@@ -69,12 +71,14 @@ def sanderson_general_gradients(W: list[Any], b: list[Any], x: ArrayLike, y: Arr
     ``W[l][j, k] = w_jk^(l)``. Returns (dW, db) lists by layer.
     """
     L = len(W) - 1
-    a, z = [np.asarray(x, dtype=np.float64)], [None]
+    a: PerLayer = [np.asarray(x, dtype=np.float64)]
+    z: PerLayer = [None]
     for l in range(1, L + 1):
         z.append(W[l] @ a[l - 1] + b[l])
         a.append(sigma(z[l]))
     dC_da = 2.0 * (a[L] - np.asarray(y, dtype=np.float64))
-    dW, db = [None] * (L + 1), [None] * (L + 1)
+    dW: PerLayer = [None] * (L + 1)
+    db: PerLayer = [None] * (L + 1)
     for l in range(L, 0, -1):
         s = sigma_prime(z[l]) * dC_da  # sigma'(z_j^(l)) dC0/da_j^(l), one number per j
         dW[l] = np.outer(s, a[l - 1])  # [j, k] = a_k^(l-1) sigma'(z_j^(l)) dC0/da_j^(l)

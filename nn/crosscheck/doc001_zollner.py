@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from autograd_mini import Value
-from nn.crosscheck.entries import Array, Entry, Reference, d_dx, engine_reference, sigmoid_written_out
+from nn.crosscheck.entries import Array, Entry, PerLayer, Reference, d_dx, engine_reference, sigmoid_written_out
 from nn.matrices import sigmoid as sigma
 from nn.matrices import sigmoid_prime as sigma_prime
 
@@ -39,12 +39,13 @@ def zollner_gradients(W: list[Any], b: list[Any], x: ArrayLike, y: ArrayLike) ->
     Returns (dE/dw as lists indexed [l][j][i] in the document's order, dE/db[l][j]).
     """
     L = len(W) - 1
-    a, z = [np.asarray(x, dtype=np.float64)], [None]
+    a: PerLayer = [np.asarray(x, dtype=np.float64)]
+    z: PerLayer = [None]
     for l in range(1, L + 1):
         z.append(W[l] @ a[l - 1] + b[l])  # z^l = W^l a^{l-1} + b^l (section 1.3, with z and a in their places)
         a.append(sigma(z[l]))
-    delta = [None] * (L + 1)
-    delta[L] = (a[L] - y) * sigma_prime(z[L])
+    delta: PerLayer = [None] * (L + 1)
+    delta[L] = (a[L] - np.asarray(y, dtype=np.float64)) * sigma_prime(z[L])
     for l in range(L - 1, 0, -1):
         n_next = W[l + 1].shape[0]
         delta[l] = np.array(
@@ -70,12 +71,13 @@ def zollner_batch_gradients(W: list[Any], b: list[Any], X: ArrayLike, Y: ArrayLi
     dE/dW^l = [delta^l] (A^{l-1})^T,   dE/db^l = [delta^l] 1   (printed: dE/dB^l = [delta^l])
     """
     L = len(W) - 1
-    A, Z = [np.asarray(X, dtype=np.float64)], [None]
+    A: PerLayer = [np.asarray(X, dtype=np.float64)]
+    Z: PerLayer = [None]
     for l in range(1, L + 1):
         Z.append(W[l] @ A[l - 1] + b[l][:, None])
         A.append(sigma(Z[l]))
-    D = [None] * (L + 1)
-    D[L] = (A[L] - Y) * sigma_prime(Z[L])
+    D: PerLayer = [None] * (L + 1)
+    D[L] = (A[L] - np.asarray(Y, dtype=np.float64)) * sigma_prime(Z[L])
     for l in range(L - 1, 0, -1):
         D[l] = (W[l + 1].T @ D[l + 1]) * sigma_prime(Z[l])
     return [None] + [D[l] @ A[l - 1].T for l in range(1, L + 1)], [None] + [D[l].sum(axis=1) for l in range(1, L + 1)]

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nn.crosscheck.entries import Array, Entry, Reference, engine_reference
+from nn.crosscheck.entries import Array, Entry, PerLayer, Reference, engine_reference
 from nn.matrices import numpy_activation, tanh_prime
 
 __all__ = ["DOC", "ENTRIES", "REMARKS", "Case", "make_case", "tensor_form_gradients"]
@@ -46,13 +46,15 @@ def tensor_form_gradients(
     """
     fn, fprime = numpy_activation(f, "tensor_form_gradients()")
     K = len(W)
-    a, z = [np.asarray(x, dtype=np.float64)], [None]
+    a: PerLayer = [np.asarray(x, dtype=np.float64)]
+    z: PerLayer = [None]
     for k in range(K):
         z.append(W[k] @ a[k] + b[k])
         a.append(fn(z[k + 1]))
-    grad_a = [None] * (K + 1)
+    grad_a: PerLayer = [None] * (K + 1)
     grad_a[K] = np.asarray(grad_a_out, dtype=np.float64)
-    gW, gb = [None] * K, [None] * K
+    gW: PerLayer = [None] * K
+    gb: PerLayer = [None] * K
     for k in range(K - 1, -1, -1):
         gz = grad_a[k + 1] * fprime(z[k + 1])
         gW[k] = np.outer(gz, a[k])
@@ -196,4 +198,4 @@ ENTRIES = [
 ]
 
 # Printed things that are not a formula to evaluate, or whose reading the numbers cannot decide.
-REMARKS = []
+REMARKS: list[str] = []

@@ -18,9 +18,21 @@ from autograd_mini import Value
 from nn.losses import sum_values
 from nn.module import ACTIVATIONS
 
-__all__ = ["Array", "Check", "Comparison", "Entry", "Reference", "d_dx", "engine_reference", "sigmoid_written_out"]
+__all__ = [
+    "Array",
+    "Check",
+    "PerLayer",
+    "Comparison",
+    "Entry",
+    "Reference",
+    "d_dx",
+    "engine_reference",
+    "sigmoid_written_out",
+]
 
 Array = NDArray[np.float64]
+# a list indexed by the layer l, as the documents index; None where a layer has no such quantity (the input layer)
+PerLayer = list[Any]
 
 # (label, printed value(s), autodiff value(s)); arrays are compared element by element
 Comparison = tuple[str, ArrayLike, ArrayLike]
@@ -82,9 +94,9 @@ def engine_reference(W: list[Any], b: list[Any] | None, act: str, X: ArrayLike, 
     L = len(W) - 1
     X, Y = np.atleast_2d(X), np.atleast_2d(Y)
     N = X.shape[1]
-    Wv = [None] + [[[Value(float(W[l][j, i])) for i in range(W[l].shape[1])] for j in range(W[l].shape[0])]
-                   for l in range(1, L + 1)]  # fmt: skip
-    bv = [None] + [None if b is None else [Value(float(v)) for v in b[l]] for l in range(1, L + 1)]
+    Wv: list[Any] = [None] + [[[Value(float(W[l][j, i])) for i in range(W[l].shape[1])] for j in range(W[l].shape[0])]
+                              for l in range(1, L + 1)]  # fmt: skip
+    bv: list[Any] = [None] + [None if b is None else [Value(float(v)) for v in b[l]] for l in range(1, L + 1)]
     f = ACTIVATIONS[act]
     zs: list[list[Any]] = [[None] * N for _ in range(L + 1)]
     As: list[list[Any]] = [[None] * N for _ in range(L + 1)]
