@@ -15,9 +15,9 @@ DataSet = tuple[list[list[float]], list[int]]  # (X, y): samples as lists of flo
 
 
 def _check(n, noise, where):
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or int(n) < 2:
         raise ValueError(f"{where}: n (the number of points) must be a whole number >= 2, got {n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0 or math.isinf(noise):
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not float(noise) >= 0 or math.isinf(noise):
         raise ValueError(f"{where}: noise (the standard deviation of the Gaussian jitter) must be >= 0, got {noise!r}")
 
 

@@ -163,7 +163,7 @@ def _validate(d, path):
 
 def _shape(x):
     if isinstance(x, list):
-        inner = {len(r) if isinstance(r, list) else None for r in x}
+        inner: set[Any] = {len(r) if isinstance(r, list) else None for r in x}
         if inner and None not in inner:
             return f"{len(x)} rows of {'/'.join(str(n) for n in sorted(inner))} numbers"
         return f"a list of {len(x)}"

@@ -27,6 +27,7 @@ from nn.module import MLP
 __all__ = [
     "NUMPY_ACTIVATIONS",
     "NetworkArrays",
+    "PerLayer",
     "batch_forward",
     "bias_grad_vector",
     "bias_vector",
@@ -48,6 +49,8 @@ __all__ = [
 ]
 
 Array = NDArray[np.floating[Any]]
+# a list indexed by the layer l as the documents index it; None where a layer has no such quantity (the input layer)
+PerLayer = list[Any]
 
 
 def _layer(model: MLP, l: int, where: str) -> Any:
@@ -232,11 +235,11 @@ class NetworkArrays:
     layout, when the arrays were read from a model (``network_arrays``); None otherwise.
     """
 
-    W: list[Any]
-    b: list[Any]
-    activation: list[Any]
-    names: list[Any] | None = None
-    values: list[Any] | None = None
+    W: PerLayer
+    b: PerLayer
+    activation: PerLayer
+    names: PerLayer | None = None
+    values: PerLayer | None = None
 
     @property
     def L(self) -> int:
@@ -255,7 +258,7 @@ class NetworkArrays:
         return _in_parameter_order(self.values, self.L)
 
 
-def _in_parameter_order(per_layer: list[Any] | None, L: int) -> list[Any]:
+def _in_parameter_order(per_layer: PerLayer | None, L: int) -> list[Any]:
     """Flatten per-layer (weights per neuron, bias per neuron) tables in named_parameters() order: per layer, per
     neuron, w0..w{n-1} then b. Serves the names (net.names) and the Values (net.values) alike."""
     if per_layer is None:
@@ -282,11 +285,11 @@ def network_arrays(model: MLP | NetworkArrays) -> NetworkArrays:
     if not isinstance(model, MLP):
         raise TypeError(f"network_arrays(): expected an nn.MLP, got {type(model).__name__}")
     name_of = {id(p): name for name, p in model.named_parameters()}
-    W: list[Any] = [None]
-    b: list[Any] = [None]
-    acts: list[Any] = [None]
-    names: list[Any] = [None]
-    values: list[Any] = [None]
+    W: PerLayer = [None]
+    b: PerLayer = [None]
+    acts: PerLayer = [None]
+    names: PerLayer = [None]
+    values: PerLayer = [None]
     for l, layer in enumerate(model.layers, start=1):
         neurons = layer.neurons
         act_names = {n.activation for n in neurons}
@@ -305,12 +308,12 @@ def network_arrays(model: MLP | NetworkArrays) -> NetworkArrays:
     return NetworkArrays(W, b, acts, names, values)
 
 
-def batch_forward(net: NetworkArrays, X: ArrayLike) -> tuple[list[Any], list[Any]]:
+def batch_forward(net: NetworkArrays, X: ArrayLike) -> tuple[PerLayer, PerLayer]:
     """Z[l], A[l] (n_l x N) for l = 0..L; A^l = sigma(W^l A^{l-1} + b^l), A^0 = X (one column per sample).
 
     Computed in float64, or in float32 when X, W and b are float32 (``nn.crosscheck.fd_study``)."""
-    Z: list[Any] = [None]
-    A: list[Any] = [_floats(X)]
+    Z: PerLayer = [None]
+    A: PerLayer = [_floats(X)]
     for l in range(1, net.L + 1):
         sigma, _ = NUMPY_ACTIVATIONS[net.activation[l]]
         Z.append(net.W[l] @ A[l - 1] + net.b[l][:, None])  # "Matrix + Vektor": b^l added to every column

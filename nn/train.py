@@ -129,7 +129,7 @@ def _prepare_targets(y, loss_name, n_out, where):
 
 def _is_distribution(t):
     """A target vector that names a class: entries >= 0 that sum to 1 (one-hot, or probabilities)."""
-    return all(isinstance(v, numbers.Real) and v >= 0 for v in t) and abs(sum(t) - 1.0) < 1e-9
+    return all(isinstance(v, numbers.Real) and float(v) >= 0 for v in t) and abs(sum(t) - 1.0) < 1e-9
 
 
 def _decision(loss_name, targets, output_activation):

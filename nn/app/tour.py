@@ -20,6 +20,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from autograd_mini import gradcheck
 from nn.app.examples import NEURON, neuron, neuron_by_hand, train_moons
@@ -27,7 +28,7 @@ from nn.app.examples import NEURON, neuron, neuron_by_hand, train_moons
 __all__ = ["TourResult", "run_tour"]
 
 # micrograd's moons demo (nn.app.examples.train_moons) on 100 points; the fast tour (the tests) takes 25 steps
-MOONS = {"n": 100, "noise": 0.1, "seed": 1, "epochs": 100, "fast_epochs": 25}
+MOONS: dict[str, Any] = {"n": 100, "noise": 0.1, "seed": 1, "epochs": 100, "fast_epochs": 25}
 
 
 @dataclass

@@ -50,7 +50,7 @@ from autograd_mini import Value, no_grad
 from nn.losses import LOSSES as NN_LOSSES
 from nn.losses import sum_values
 from nn.matrices import NUMPY_ACTIVATIONS as ACTIVATIONS
-from nn.matrices import NetworkArrays, batch_forward, network_arrays
+from nn.matrices import NetworkArrays, PerLayer, batch_forward, network_arrays
 from nn.module import MLP
 
 # sigma and sigma' come from nn.matrices' numpy table, written from the documents and independent of the engine's op
@@ -158,7 +158,8 @@ def _as_vector(v, n, what, where):
 
 def forward(net, x):
     """z[l], a[l] for l = 0..L; z^l = W^l a^{l-1} + b^l, a^l = sigma(z^l), a^0 = x (z[0] is None)."""
-    z, a = [None], [np.asarray(x, dtype=np.float64)]
+    z: PerLayer = [None]
+    a: PerLayer = [np.asarray(x, dtype=np.float64)]
     for l in range(1, net.L + 1):
         sigma, _ = ACTIVATIONS[net.activation[l]]
         z.append(net.W[l] @ a[l - 1] + net.b[l])  # z^l = W^l a^{l-1} + b^l
@@ -170,7 +171,7 @@ def backward(net, z, a, y, loss="half_sse"):
     """delta[l], dW[l], db[l] for l = 1..L (index 0 None), from the forward quantities of one sample."""
     _, dE_da = closed_form_loss(loss, "backward()")
     L = net.L
-    delta = [None] * (L + 1)
+    delta: PerLayer = [None] * (L + 1)
     delta[L] = _times_dsigma(dE_da(a[L], y), z[L], net.activation[L])  # delta^L = dE/da^L (.) sigma'(z^L)
     for l in range(L - 1, 0, -1):
         # delta^l = (W^{l+1})^T delta^{l+1} (.) sigma'(z^l)
@@ -188,7 +189,7 @@ def batch_backward(net, Z, A, Y, loss="half_sse"):
     """[delta^l], dE/dW^l, dE/db^l for E = sum_k E^k over the columns (document 001, section 2.7)."""
     _, dE_da = closed_form_loss(loss, "batch_backward()")
     L = net.L
-    D = [None] * (L + 1)
+    D: PerLayer = [None] * (L + 1)
     D[L] = _times_dsigma(dE_da(A[L], Y), Z[L], net.activation[L])  # [delta^L] = dE/dA^L (.) sigma'(Z^L)
     for l in range(L - 1, 0, -1):
         # [delta^l] = (W^{l+1})^T [delta^{l+1}] (.) sigma'(Z^l)
@@ -366,7 +367,7 @@ def _formula_gradients(net, formula, q, where):
                 raise ValueError(f"{where}: your formula returned {key!r}, but the layers are 1..{net.L}")
             wn, bn = net.names[l]
             arr = np.asarray(val, dtype=np.float64)
-            want = (len(bn), len(wn[0])) if key[0] == "W" else (len(bn),)
+            want: tuple[int, ...] = (len(bn), len(wn[0])) if key[0] == "W" else (len(bn),)
             if key[0] == "b" and arr.ndim == 2 and arr.shape[0] == len(bn) and arr.shape[1] == 1:
                 arr = arr[:, 0]
             if arr.shape != want:
@@ -579,8 +580,8 @@ def crosscheck(
 
 def crosscheck_batch(
     model: MLP,
-    X: Sequence[ArrayLike],
-    Y: Sequence[ArrayLike],
+    X: ArrayLike,
+    Y: ArrayLike,
     loss: str = "half_sse",
     formula: Formula | None = None,
     eps: float = 1e-6,

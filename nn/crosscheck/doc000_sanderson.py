@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nn.crosscheck.entries import Array, Entry, PerLayer, Reference, engine_reference
+from nn.crosscheck.entries import Array, Entry, Reference, engine_reference
+from nn.matrices import PerLayer
 from nn.matrices import sigmoid as sigma
 from nn.matrices import sigmoid_prime as sigma_prime
 

@@ -16,7 +16,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from autograd_mini import Value
-from nn.crosscheck.entries import Array, Entry, PerLayer, Reference, d_dx, engine_reference, sigmoid_written_out
+from nn.crosscheck.entries import Array, Entry, Reference, d_dx, engine_reference, sigmoid_written_out
+from nn.matrices import PerLayer
 from nn.matrices import sigmoid as sigma
 from nn.matrices import sigmoid_prime as sigma_prime
 

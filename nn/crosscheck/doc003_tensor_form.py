@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nn.crosscheck.entries import Array, Entry, PerLayer, Reference, engine_reference
-from nn.matrices import numpy_activation, tanh_prime
+from nn.crosscheck.entries import Array, Entry, Reference, engine_reference
+from nn.matrices import PerLayer, numpy_activation, tanh_prime
 
 __all__ = ["DOC", "ENTRIES", "REMARKS", "Case", "make_case", "tensor_form_gradients"]
 

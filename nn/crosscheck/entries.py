@@ -16,6 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from autograd_mini import Value
 from nn.losses import sum_values
+from nn.matrices import PerLayer
 from nn.module import ACTIVATIONS
 
 __all__ = [
@@ -31,8 +32,6 @@ __all__ = [
 ]
 
 Array = NDArray[np.float64]
-# a list indexed by the layer l, as the documents index; None where a layer has no such quantity (the input layer)
-PerLayer = list[Any]
 
 # (label, printed value(s), autodiff value(s)); arrays are compared element by element
 Comparison = tuple[str, ArrayLike, ArrayLike]
