@@ -26,8 +26,6 @@ matrix, finite numbers) before a model is built or changed. What is wrong is rep
 names the file and the field.
 """
 
-from __future__ import annotations
-
 import json
 import math
 import numbers
@@ -35,6 +33,7 @@ import os
 import re
 import stat
 import tempfile
+from typing import Any
 
 from nn.matrices import bias_vector, set_all_weights, weight_matrix
 from nn.module import ACTIVATIONS, MLP
@@ -48,7 +47,7 @@ _MAX_DEPTH = 16  # a model file nests 5 deep: the object, layers, a layer, W, a 
 _MAX_DIGITS = 400  # an integer with more digits does not fit a float (and Python refuses ints of 4300 digits)
 
 
-def to_dict(model):
+def to_dict(model: MLP) -> dict[str, Any]:
     """The JSON-ready description of an MLP (see the module docstring)."""
     if not isinstance(model, MLP):
         raise TypeError(f"nn.io.save() saves an nn.MLP, got {type(model).__name__}")
@@ -71,7 +70,7 @@ def to_dict(model):
     }
 
 
-def save(model, path):
+def save(model: MLP, path: str | os.PathLike[str]) -> None:
     """Write ``model`` to ``path`` as JSON, atomically (temporary file in the same directory + ``os.replace``).
 
     Refuses (``ValueError``) a path that holds anything but a regular file, and (``PermissionError``) a read-only
@@ -331,14 +330,14 @@ def _read_text(path):
 
 def _shape(x):
     if isinstance(x, list):
-        inner = {len(r) if isinstance(r, list) else None for r in x}
+        inner: set[Any] = {len(r) if isinstance(r, list) else None for r in x}
         if inner and None not in inner:
             return f"{len(x)} rows of {'/'.join(str(n) for n in sorted(inner))} numbers"
         return f"a list of {len(x)}"
     return type(x).__name__
 
 
-def load(path, into=None):
+def load(path: str | os.PathLike[str], into: MLP | None = None) -> MLP:
     """Read a model saved by ``save``: a new MLP, or, with ``into=model``, the weights loaded into that model.
 
     Any problem (not JSON, truncated, another format or version, sizes or activations that do not match ``into``,

@@ -24,23 +24,33 @@ infinite loss stops training with a ``TrainingDivergedError`` that names the epo
 model keeps its last finite parameters.
 """
 
-from __future__ import annotations
-
 import math
 import numbers
 import random
 import sys
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from autograd_mini import Value, gc_paused, no_grad
-from nn.losses import LOSSES, _sum, get_loss
+from nn.losses import LOSSES, Loss, get_loss, sum_values
 from nn.optim import SGD, Optimizer
 
-__all__ = ["History", "TrainingDivergedError", "accuracy", "evaluate", "fit", "predict"]
+__all__ = ["History", "TrainingDivergedError", "accuracy", "decision_threshold", "evaluate", "fit", "predict"]
 
 _SQUARED = ("half_sse", "sse", "mse")
 
 
+class Model(Protocol):
+    """What ``fit`` trains: called on one sample, it gives a Value (or a list of Values); it has parameters."""
+
+    def __call__(self, x: Sequence[Any]) -> Any: ...
+
+    def parameters(self) -> list[Value]: ...
+
+
+@dataclass(repr=False)
 class History:
     """Per-epoch records of a ``fit`` run: ``loss``, ``accuracy`` (training), ``val_loss``, ``val_accuracy``,
     ``lr`` and ``seconds``. ``accuracy`` entries are None when the targets are not class labels.
@@ -49,19 +59,18 @@ class History:
     each taken before its step); ``val_loss`` is the mean data loss alone, after the epoch, under ``no_grad()``.
     """
 
-    def __init__(self):
-        self.loss = []
-        self.accuracy = []
-        self.val_loss = []
-        self.val_accuracy = []
-        self.lr = []
-        self.seconds = []
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float | None] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float | None] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
 
     @property
-    def epochs(self):
+    def epochs(self) -> int:
         return len(self.loss)
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, list[Any]]:
         return {
             "epoch": list(range(1, self.epochs + 1)),
             "loss": list(self.loss),
@@ -72,18 +81,18 @@ class History:
             "seconds": list(self.seconds),
         }
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if not self.loss:
             return "History(epochs=0)"
-        acc = self.accuracy[-1]
-        acc = "n/a" if acc is None else f"{acc:.3f}"
+        last = self.accuracy[-1]
+        acc = "n/a" if last is None else f"{last:.3f}"
         return f"History(epochs={self.epochs}, loss={self.loss[-1]:.6g}, accuracy={acc})"
 
 
 # -- targets and decisions ---------------------------------------------------------------------------------------
 
 
-def _loss_name(loss):
+def _loss_name(loss: str | Loss) -> str | None:
     if isinstance(loss, str):
         get_loss(loss)  # raises for an unknown name
         return loss
@@ -125,7 +134,7 @@ def _prepare_targets(y, loss_name, n_out, where):
 
 def _is_distribution(t):
     """A target vector that names a class: entries >= 0 that sum to 1 (one-hot, or probabilities)."""
-    return all(isinstance(v, numbers.Real) and v >= 0 for v in t) and abs(sum(t) - 1.0) < 1e-9
+    return all(isinstance(v, numbers.Real) and float(v) >= 0 for v in t) and abs(sum(t) - 1.0) < 1e-9
 
 
 def _decision(loss_name, targets, output_activation):
@@ -199,7 +208,7 @@ def _check_finite(item, name, where):
             _check_finite(part, f"{name}[{k}]", where)
 
 
-def predict(model, x, loss=None):
+def predict(model: Model, x: Sequence[Any], loss: str | Loss | None = None) -> int:
     """The class a model gives sample x: argmax for several outputs, else 0/1 by the threshold of ``loss``."""
     _check_finite(x, "x", "predict()")
     with no_grad():
@@ -207,12 +216,20 @@ def predict(model, x, loss=None):
     if isinstance(out, list):
         data = [o.data for o in out]
         return max(range(len(data)), key=data.__getitem__)
+    return int(out.data > decision_threshold(model, [0, 1], loss))
+
+
+def decision_threshold(model: Model, y: Sequence[Any], loss: str | Loss | None = None) -> float:
+    """The output value at which a one-output model's answer turns from class 0 to class 1, for labels ``y``, by
+    the rule of ``accuracy`` (so a picture of the decision boundary agrees with it); 0.0 if y are not labels."""
     name = _loss_name(loss) if loss is not None else None
-    _, threshold = _decision(name, [0, 1], getattr(model, "output_activation", "linear"))
-    return int(out.data > threshold)
+    decision = _decision(name, [float(v) for v in y], getattr(model, "output_activation", "linear"))
+    return decision[1] if decision and decision[1] is not None else 0.0
 
 
-def evaluate(model, X, y, loss="hinge"):
+def evaluate(
+    model: Model, X: Sequence[Sequence[Any]], y: Sequence[Any], loss: str | Loss = "hinge"
+) -> tuple[float, float | None]:
     """(mean loss, accuracy) over a data set, under ``no_grad()``. accuracy is None if y are not class labels."""
     X, y = _check_data(X, y, "evaluate()")
     name = _loss_name(loss)
@@ -230,7 +247,7 @@ def evaluate(model, X, y, loss="hinge"):
     return total / len(X), (correct / len(X) if decision else None)
 
 
-def accuracy(model, X, y, loss=None):
+def accuracy(model: Model, X: Sequence[Sequence[Any]], y: Sequence[Any], loss: str | Loss | None = None) -> float:
     """The fraction of samples classified right, under ``no_grad()``.
 
     Several outputs: the argmax is the class (y: class indices or one-hot vectors). One output: positive when the
@@ -303,9 +320,9 @@ def _train_step(model, X, targets, batch, loss_fn, params, l2, optimizer, decisi
         outs = [model(X[k]) for k in batch]
         # E = 1/N sum_k E^k over the batch of N (document 001, section 2.2: the eta/N sum_k of the update), so that
         # after backward p.grad = 1/N sum_k dE^k/dp and SGD's p <- p - eta * p.grad is the notes' update.
-        total = _sum([loss_fn(out, targets[k]) for out, k in zip(outs, batch)]) * (1.0 / len(batch))
+        total = sum_values([loss_fn(out, targets[k]) for out, k in zip(outs, batch)]) * (1.0 / len(batch))
         if l2:
-            total = total + l2 * _sum([p * p for p in params])
+            total = total + l2 * sum_values([p * p for p in params])
         if not math.isfinite(total.data):
             raise _NonFinite(total.data)
         optimizer.zero_grad()
@@ -366,21 +383,21 @@ def _check_optimizer(optimizer, params):
 
 
 def fit(
-    model,
-    X,
-    y,
-    loss="hinge",
-    optimizer=None,
-    epochs=100,
-    batch_size=None,
-    seed=0,
-    l2=0.0,
-    progress=None,
+    model: Model,
+    X: Sequence[Sequence[Any]],
+    y: Sequence[Any],
+    loss: str | Loss = "hinge",
+    optimizer: Optimizer | None = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    seed: int = 0,
+    l2: float = 0.0,
+    progress: bool | None = None,
     *,
-    lr_schedule=None,
-    validation=None,
-    shuffle=True,
-):
+    lr_schedule: Callable[[int], float] | None = None,
+    validation: tuple[Sequence[Sequence[Any]], Sequence[Any]] | None = None,
+    shuffle: bool = True,
+) -> History:
     """Train ``model`` on (X, y) and return a ``History``.
 
     loss: a name in ``nn.losses.LOSSES`` or a function (out, target) -> Value. optimizer: an ``nn.optim``

@@ -1,12 +1,11 @@
 """``autograd-mini train``: train an MLP on a toy data set or the digits, print the curve, save the model and plots."""
 
-from __future__ import annotations
-
 import sys
+from collections.abc import Callable
 
 from nn.losses import LOSSES
 from nn.module import ACTIVATIONS
-from nn.optim import SGD, Adam
+from nn.optim import SGD, Adam, Optimizer
 from nn.train import TrainingDivergedError, evaluate, fit
 
 _DATASETS = ("moons", "xor", "circles", "digits")
@@ -54,8 +53,12 @@ def run(args):
         X, y = datasets.load_digits()
         n_out, default_loss = 10, "softmax_ce"
     else:
-        maker = {"moons": datasets.make_moons, "circles": datasets.make_circles, "xor": datasets.make_xor}[args.data]
-        X, y = maker(args.n, noise=args.noise, seed=args.seed)
+        makers: dict[str, Callable[..., datasets.DataSet]] = {
+            "moons": datasets.make_moons,
+            "circles": datasets.make_circles,
+            "xor": datasets.make_xor,
+        }
+        X, y = makers[args.data](args.n, noise=args.noise, seed=args.seed)
         n_out, default_loss = 1, "hinge"
     loss = args.loss or default_loss
     if n_out == 1 and loss == "softmax_ce":
@@ -77,6 +80,7 @@ def run(args):
         len(X[0]), hidden + [n_out], activation=args.activation, output_activation=output_activation, seed=args.seed
     )
     lr = args.lr if args.lr is not None else (0.1 if args.optimizer == "sgd" else 0.01)
+    optimizer: Optimizer
     if args.optimizer == "sgd":
         optimizer = SGD(model.parameters(), lr=lr, momentum=args.momentum)
     else:
