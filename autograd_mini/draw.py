@@ -17,19 +17,20 @@ source on every run. Building the ``Digraph`` needs only the ``graphviz`` Python
 ``dot`` ends with the Python process that waits for it (on Ctrl-C, or any exception raised while it runs).
 """
 
-from __future__ import annotations
-
 import contextlib
 import re
 import shutil
 import subprocess
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import graphviz
 
 from autograd_mini.engine import Value
-from autograd_mini.trace import _formatter, _order, _param_names, _roots, node_names
+from autograd_mini.naming import as_roots, graph_order, node_names, number_formatter, param_names
+from autograd_mini.text import printable
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -91,11 +92,11 @@ class GraphvizTimeoutError(RuntimeError):
     """``dot`` took longer than the time limit (``DOT_TIME_LIMIT``, ``dot_time_limit``) and was stopped."""
 
 
-_time_limit = [DOT_TIME_LIMIT]
+_time_limit: list[float | None] = [DOT_TIME_LIMIT]
 
 
 @contextlib.contextmanager
-def dot_time_limit(seconds):
+def dot_time_limit(seconds: float | None) -> Iterator[None]:
     """Within the block, ``Drawing.pipe`` stops ``dot`` after ``seconds`` (None: no limit)."""
     if seconds is not None and not seconds > 0:
         raise ValueError(f"dot_time_limit({seconds!r}): give a number of seconds > 0, or None for no limit")
@@ -115,7 +116,9 @@ class Drawing(graphviz.Digraph):
     (``_repr_mimebundle_``, which goes through ``.pipe``).
     """
 
-    def pipe(self, format=None, *args, encoding=None, quiet=False, **kwargs):
+    def pipe(  # graphviz's pipe, with a time limit on the common call
+        self, format: str | None = None, *args: Any, encoding: str | None = None, quiet: bool = False, **kwargs: Any
+    ) -> Any:
         if args or kwargs:  # a renderer, a formatter ...: graphviz's own pipe, without a time limit
             kwargs.update(encoding=encoding, quiet=quiet)
             return _saying_how_to_install(super().pipe, "Digraph.pipe", (format, *args), kwargs)
@@ -136,7 +139,7 @@ def _saying_how_to_install(method, name, args, kwargs):
         raise GraphvizNotFoundError(f"Rendering the drawing ({name})") from err
 
 
-def _run_dot(cmd, source):
+def _run_dot(cmd: list[str], source: bytes) -> bytes:
     """Run ``dot`` on ``source`` within the time limit; its output (bytes). ``subprocess.run`` kills ``dot`` when
     the limit passes or anything interrupts the wait (Ctrl-C, a signal handler's exception), so none is left."""
     limit = _time_limit[0]
@@ -154,12 +157,12 @@ def _run_dot(cmd, source):
     return done.stdout
 
 
-def dot_installed():
+def dot_installed() -> bool:
     """True when the Graphviz program ``dot`` is on PATH: rendering needs it, building a drawing does not."""
     return shutil.which("dot") is not None
 
 
-def write_drawing(dot, stem, *, render=None):
+def write_drawing(dot: graphviz.Digraph, stem: str | Path, *, render: bool | None = None) -> list[Path]:
     """Write the drawing ``dot`` as ``{stem}.svg`` and ``{stem}.png``; returns the paths written.
 
     Without the Graphviz program ``dot`` the pictures cannot be made: then the DOT source is written as
@@ -202,19 +205,25 @@ def graph_roles(order, roots, params=None):
     return roles
 
 
+# Every label is the user's text shown as text. graphviz passes a string that starts with "<" and ends with ">" to
+# dot as an HTML-like label, which is markup: a title such as "<x> URL=<javascript:...>" would become a link.
+# Labels are therefore marked ``graphviz.nohtml`` (always quoted), and cleaned by ``printable`` (no NUL, no lone
+# surrogate, nothing an SVG cannot hold). dot reads character entities in any label ("&amp;" is shown as "&"), so
+# "&" itself is written as "&amp;".
+
 _RECORD_SPECIAL = re.compile(r'([\\|{}<>"])')
 
 
 def escape_record(text):
-    """Text for one field of a Graphviz record label: ``| { } < > " \\`` escaped, newlines as line breaks."""
-    text = _RECORD_SPECIAL.sub(r"\\\1", str(text))
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n")
+    """Text for one field of a Graphviz record label: ``| { } < > " \\ &`` escaped, newlines as line breaks."""
+    text = _RECORD_SPECIAL.sub(r"\\\1", printable(text).replace("&", "&amp;"))
+    return graphviz.nohtml(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n"))
 
 
 def escape_text(text):
-    """Text for an ordinary (non-record) Graphviz label: backslash and quote escaped, newlines as line breaks."""
-    text = str(text).replace("\\", "\\\\").replace('"', '\\"')
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n")
+    """Text for an ordinary (non-record) Graphviz label: backslash, quote and ``&`` escaped, newlines as line breaks."""
+    text = printable(text).replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
+    return graphviz.nohtml(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n"))
 
 
 def op_label(node, fmt, hide_constants=True):
@@ -227,7 +236,7 @@ def op_label(node, fmt, hide_constants=True):
 
 
 def _depth(order):
-    depth = {}
+    depth: dict[Value, int] = {}
     for node in order:
         depth[node] = 1 + max((depth[c] for c in (node._a, node._b) if isinstance(c, Value)), default=0)
     return max(depth.values())
@@ -248,7 +257,8 @@ def _summary(order, roots, roles, fmt, rankdir, title):
         lines.append(f"... and {len(roots) - 10} more outputs")
     lines.append(f"(summary: {len(order)} values; draw_dot(..., max_nodes={len(order)}) draws every node)")
     dot = Drawing(name="autograd_mini", graph_attr={"rankdir": rankdir})
-    dot.node("summary", label="".join(escape_text(line) + r"\l" for line in lines), shape="note", fontname="Courier")
+    text = graphviz.nohtml("".join(escape_text(line) + r"\l" for line in lines))  # \l: the line left-aligned
+    dot.node("summary", label=text, shape="note", fontname="Courier")
     return dot
 
 
@@ -256,22 +266,22 @@ def _summary(order, roots, roles, fmt, rankdir, title):
 
 
 def draw_dot(
-    root,
+    root: Value | Sequence[Value],
     *,
-    rankdir="LR",
-    hide_constants=True,
-    color_roles=True,
-    edge_labels=False,
-    highlight=None,
-    number_format=".4g",
-    params=None,
-    max_nodes=DEFAULT_MAX_NODES,
-    summary=False,
-    title=None,
-    show_grad=True,
-    _grad_text=None,
-    _names=None,
-):
+    rankdir: str = "LR",
+    hide_constants: bool = True,
+    color_roles: bool = True,
+    edge_labels: bool = False,
+    highlight: Value | str | None = None,
+    number_format: str | Callable[[float], str] = ".4g",
+    params: Any = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    summary: bool = False,
+    title: str | None = None,
+    show_grad: bool = True,
+    _grad_text: Callable[[Value], str] | None = None,
+    _names: dict[Value, str] | None = None,
+) -> "Drawing":
     """Draw the graph behind ``root`` (a Value, or a list of Values) as a ``graphviz.Digraph``.
 
     - ``rankdir``: ``"LR"`` (left to right, default) or ``"TB"`` (top to bottom).
@@ -290,14 +300,14 @@ def draw_dot(
       with one box and hundreds of edges would take dot minutes.
     - ``title``: a caption above the graph. ``show_grad``: include the grad field.
     """
-    roots = _roots(root)
+    roots = as_roots(root)
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"draw_dot(rankdir={rankdir!r}): use 'LR' (left to right) or 'TB' (top to bottom)")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw_dot(max_nodes={max_nodes!r}) must be a positive whole number")
-    fmt = _formatter(number_format)
-    names = _param_names(params)
-    order = _order(roots)
+    fmt = number_formatter(number_format)
+    names = param_names(params)
+    order = graph_order(roots)
     if summary:
         return _summary(order, roots, graph_roles(order, roots, names), fmt, rankdir, title)
     if len(order) > max_nodes:
@@ -324,7 +334,7 @@ def draw_dot(
     )
     horizontal = rankdir in ("LR", "RL")
     boxes = {}  # node -> its box's attributes, for the copies of a leaf used more than MAX_LEAF_USES times
-    uses = Counter()
+    uses: Counter[Value] = Counter()
     for i, node in enumerate(order):
         nid = f"n{i}"
         fields = []
@@ -336,7 +346,7 @@ def draw_dot(
             grad = _grad_text(node) if _grad_text is not None else f"grad {fmt(node.grad)}"
             fields.append(escape_record(grad))
         record = " | ".join(fields)
-        attrs = {"shape": "record", "id": nid, "label": "{ " + record + " }" if horizontal else record}
+        attrs = {"shape": "record", "id": nid, "label": graphviz.nohtml("{ " + record + " }" if horizontal else record)}
         if color_roles:
             attrs.update(style="filled", fillcolor=ROLE_COLORS[roles[node]])
         if node in path:

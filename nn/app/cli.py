@@ -19,8 +19,6 @@ traceback. Ctrl-C ends with status 130 and SIGTERM with 143, stopping Graphviz's
 (``autograd-mini crosscheck | head -1``) ends quietly with status 141, as a program killed by SIGPIPE would.
 """
 
-from __future__ import annotations
-
 import argparse
 import contextlib
 import math

@@ -13,8 +13,6 @@ Value (``BYTES_PER_VALUE`` rounds up), about 0.7 microseconds per Value for forw
 (``SECONDS_PER_VALUE`` rounds up), a quarter of that for a forward pass alone under ``no_grad()``.
 """
 
-from __future__ import annotations
-
 __all__ = [
     "BYTES_PER_VALUE",
     "DEFAULT_MAX_VALUES",

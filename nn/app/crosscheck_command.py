@@ -1,7 +1,5 @@
 """``autograd-mini crosscheck``: build an MLP from the options, cross-check one sample and a batch, report."""
 
-from __future__ import annotations
-
 import numpy as np
 
 from nn.app import cost
@@ -102,7 +100,7 @@ def spread(names, k):
 
 def documents_summary(report):
     """One line per document: how many of its printed formulas agree with autodiff, and which do not."""
-    by_doc = {}
+    by_doc: dict[str, list] = {}
     for r in report.results:
         by_doc.setdefault(r.entry.doc, []).append(r)
     wrong = report.wrong()
@@ -157,7 +155,7 @@ def run(args):
     if args.documents != "off":
         from nn.crosscheck.documents import documents_report
 
-        report = documents_report()
+        documents = documents_report()
         print()
-        print(report if args.documents == "full" else documents_summary(report))
+        print(documents if args.documents == "full" else documents_summary(documents))
     return 0 if ok else 1

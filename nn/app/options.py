@@ -7,8 +7,6 @@ as ``argument --eps: ...``, which ``cli._Parser`` turns into the same one line. 
 parsing (``output_file``, ``output_folder``, ``need_module``), still before anything is built.
 """
 
-from __future__ import annotations
-
 import argparse
 import importlib.util
 import math
@@ -23,7 +21,7 @@ class OptionError(argparse.ArgumentTypeError):
     """A value the command cannot take: ``str(err)`` is the one line to print (exit status 2)."""
 
 
-def shown(text, limit=40):
+def shown(text, limit=200):
     """``text`` as it may be echoed in a message: control characters escaped, at most ``limit`` characters."""
     text = str(text)
     cut = text[:limit]

@@ -5,9 +5,9 @@ MLP(2, [16, 16, 1]) with relu, hinge loss + 1e-4 * sum p^2, 100 steps of SGD on 
 rate 1.0 - 0.9 * k / 100 in step k. It reaches 100% training accuracy.
 """
 
-from __future__ import annotations
-
 import random
+import sys
+from collections.abc import Callable
 
 from nn.app import cost
 from nn.app.options import OptionError, need_module, output_file, prepare, real, sizes, whole
@@ -170,16 +170,20 @@ def run(args):
     """Run ``autograd-mini train`` with parsed and checked ``args``; returns the exit status."""
     from nn import data as datasets
     from nn.module import MLP
-    from nn.optim import SGD, Adam
-    from nn.train import evaluate, fit
+    from nn.optim import SGD, Adam, Optimizer
+    from nn.train import TrainingDivergedError, evaluate, fit
 
     check(args)  # before any data is made or network built
     loss, n_out = _loss_and_outputs(args)
     if args.data == "digits":
         X, y = datasets.load_digits()
     else:
-        maker = {"moons": datasets.make_moons, "circles": datasets.make_circles, "xor": datasets.make_xor}[args.data]
-        X, y = maker(args.n, noise=args.noise, seed=args.seed)
+        makers: dict[str, Callable[..., datasets.DataSet]] = {
+            "moons": datasets.make_moons,
+            "circles": datasets.make_circles,
+            "xor": datasets.make_xor,
+        }
+        X, y = makers[args.data](args.n, noise=args.noise, seed=args.seed)
     X, y, X_held, y_held = split(X, y, args.holdout, args.seed)
     output_activation = "sigmoid" if loss == "bce" else "linear"
     model = MLP(
@@ -190,6 +194,7 @@ def run(args):
         seed=args.seed,
     )
     schedule = None
+    optimizer: Optimizer
     if args.optimizer == "sgd":
         optimizer = SGD(model.parameters(), lr=args.lr or 1.0, momentum=args.momentum)
         if args.lr is None:
@@ -203,20 +208,24 @@ def run(args):
         print(f"  {rate}")
     if args.estimate.seconds > 20:
         print(f"  estimated time: about {cost.duration(args.estimate.seconds)}")
-    history = fit(
-        model,
-        X,
-        y,
-        loss=loss,
-        optimizer=optimizer,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        seed=args.seed,
-        l2=args.l2,
-        progress=False if args.no_progress else None,
-        lr_schedule=schedule,
-        validation=(X_held, y_held) if X_held else None,
-    )
+    try:
+        history = fit(
+            model,
+            X,
+            y,
+            loss=loss,
+            optimizer=optimizer,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            seed=args.seed,
+            l2=args.l2,
+            progress=False if args.no_progress else None,
+            lr_schedule=schedule,
+            validation=(X_held, y_held) if X_held else None,
+        )
+    except TrainingDivergedError as err:  # the work failed: one line, nothing saved or plotted
+        print(f"autograd-mini train: error: {err}", file=sys.stderr)
+        return 1
     print("epoch lines: loss (with the L2 term) and accuracy of the forward passes made during the epoch, each")
     print("batch before its step; the final line evaluates the trained weights, loss without the L2 term")
     step = max(1, args.epochs // 10)
@@ -237,7 +246,11 @@ def run(args):
     if args.save:
         from nn import io
 
-        io.save(model, prepare(args.save))
+        try:
+            io.save(model, prepare(args.save))
+        except (ValueError, OSError) as err:  # changed since the check: the message names the path and what is wrong
+            print(f"autograd-mini train: error: --save: {err}", file=sys.stderr)
+            return 1
         print(f"saved the model to {args.save}")
     if args.plot:
         from nn.app import plots
