@@ -3,7 +3,7 @@
 import numpy as np
 
 from nn.app import cost
-from nn.app.options import OptionError, real, sizes, whole
+from nn.app.options import OptionError, add_max_values, real, sizes, whole
 from nn.crosscheck.delta import ACTIVATIONS, LOSSES, crosscheck, crosscheck_batch
 
 
@@ -64,13 +64,7 @@ def add_arguments(parser):
     parser.add_argument(
         "--no-documents", dest="documents", action="store_const", const="off", help="the same as --documents off"
     )
-    parser.add_argument(
-        "--max-values",
-        type=whole(1),
-        default=cost.DEFAULT_MAX_VALUES,
-        metavar="N",
-        help=f"refuse networks whose graph would hold more Values at once (default: {cost.DEFAULT_MAX_VALUES})",
-    )
+    add_max_values(parser, cost.DEFAULT_MAX_VALUES)
     return parser
 
 

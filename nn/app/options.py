@@ -14,7 +14,18 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["OptionError", "need_module", "output_file", "output_folder", "prepare", "real", "shown", "sizes", "whole"]
+__all__ = [
+    "OptionError",
+    "add_max_values",
+    "need_module",
+    "output_file",
+    "output_folder",
+    "prepare",
+    "real",
+    "shown",
+    "sizes",
+    "whole",
+]
 
 
 class OptionError(argparse.ArgumentTypeError):
@@ -172,3 +183,14 @@ def need_module(option, module, install):
     """Refuse ``option`` when the Python package ``module`` is missing, saying how to install it."""
     if importlib.util.find_spec(module) is None:
         raise OptionError(f"{option} needs {module}, which is not installed: {install}")
+
+
+def add_max_values(parser, default):
+    """The ``--max-values`` option of the commands that build networks (the cost guard's limit, ``nn.app.cost``)."""
+    parser.add_argument(
+        "--max-values",
+        type=whole(1),
+        default=default,
+        metavar="N",
+        help=f"refuse sizes whose graph would hold more Values at once (default: {default})",
+    )

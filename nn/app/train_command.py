@@ -10,7 +10,8 @@ import sys
 from collections.abc import Callable
 
 from nn.app import cost
-from nn.app.options import OptionError, need_module, output_file, prepare, real, sizes, whole
+from nn.app.examples import micrograd_schedule
+from nn.app.options import OptionError, add_max_values, need_module, output_file, prepare, real, sizes, whole
 from nn.losses import LOSSES
 from nn.module import ACTIVATIONS
 
@@ -18,11 +19,6 @@ _DATASETS = ("moons", "xor", "circles", "digits")
 DIGITS_SAMPLES = 1797  # the 8x8 digits scikit-learn ships (nn.data.load_digits), 64 pixels each
 DEFAULT_MAX_MINUTES = 30.0
 INSTALL_PLOT = "pip install 'autograd-mini[plot]'"
-
-
-def micrograd_schedule(epochs):
-    """micrograd's demo: learning rate 1.0 - 0.9 * k / epochs in epoch k (k from 0), from 1.0 down towards 0.1."""
-    return lambda k: 1.0 - 0.9 * k / epochs
 
 
 def add_arguments(parser):
@@ -86,13 +82,7 @@ def add_arguments(parser):
         "--boundary", metavar="PATH", help="save the decision boundary as a PNG, 2-D data only (default: none)"
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (default: a bar on a terminal)")
-    parser.add_argument(
-        "--max-values",
-        type=whole(1),
-        default=cost.DEFAULT_MAX_VALUES,
-        metavar="N",
-        help=f"refuse a step whose graph would hold more Values (default: {cost.DEFAULT_MAX_VALUES})",
-    )
+    add_max_values(parser, cost.DEFAULT_MAX_VALUES)
     parser.add_argument(
         "--max-minutes",
         type=real(0.0, low_open=True),
