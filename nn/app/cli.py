@@ -34,7 +34,7 @@ PROG = "autograd-mini"
 
 _MAIN_EPILOG = """\
 examples:
-  autograd-mini tour                                   a walk through backpropagation (about 20 s)
+  autograd-mini tour                                   a walk through backpropagation (about 5 s)
   autograd-mini tour --out my-tour --fast              a quicker tour into the folder my-tour
   autograd-mini graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88
   autograd-mini crosscheck --sizes 3,4,2 --activation sigmoid
@@ -126,7 +126,7 @@ def build_parser():
     tour = sub.add_parser(
         "tour",
         help="the main job: one neuron, the backward pass, the documents' equations, training; pictures",
-        description="Walk through backpropagation in about 20 seconds and write every picture into a folder.",
+        description="Walk through backpropagation in about 5 seconds and write every picture into a folder.",
         epilog=_TOUR_EPILOG,
         formatter_class=formatter,
     )
