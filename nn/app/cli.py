@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import re
 import sys
 from pathlib import Path
@@ -171,6 +172,8 @@ def build_parser():
 def main(argv=None):
     """Run the command line ``argv`` (default: ``sys.argv[1:]``); returns the exit status (0, 1 or 2)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    # the command line only writes files: should anything reach pyplot, no window (the library never chooses)
+    os.environ.setdefault("MPLBACKEND", "Agg")
     try:
         if argv and argv[0] == "graph":
             argv, variables = _split_graph_variables(argv)

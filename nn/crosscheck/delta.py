@@ -638,7 +638,7 @@ class CrosscheckReport:
         verdict = (
             "ok: every entry agrees with autodiff"
             if self.ok
-            else f"NOT ok: {len(self.disagreeing)} entr{'y' if len(self.disagreeing) == 1 else 'ies'} disagree "
+            else f"NOT ok: {len(self.disagreeing)} entr{'y disagrees' if len(self.disagreeing) == 1 else 'ies disagree'} "
             f"({', '.join(self.disagreeing[:8])}{', ...' if len(self.disagreeing) > 8 else ''})"
         )
         lines.append(
@@ -651,6 +651,12 @@ class CrosscheckReport:
                 + ("(agree)" if self.fd_ok else f"(DISAGREE beyond {self.fd_tol:g}: check the engine)")
             )
         return "\n".join(lines)
+
+    def _repr_html_(self):
+        """Jupyter's rich display: the verdict on top, the table below, disagreements marked."""
+        from nn.crosscheck.display import report_html
+
+        return report_html(self)
 
     def __repr__(self):
         return (
