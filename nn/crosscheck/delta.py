@@ -638,7 +638,8 @@ class CrosscheckReport:
         verdict = (
             "ok: every entry agrees with autodiff"
             if self.ok
-            else f"NOT ok: {len(self.disagreeing)} entr{'y disagrees' if len(self.disagreeing) == 1 else 'ies disagree'} "
+            else f"NOT ok: {len(self.disagreeing)} "
+            f"{'entry disagrees' if len(self.disagreeing) == 1 else 'entries disagree'} "
             f"({', '.join(self.disagreeing[:8])}{', ...' if len(self.disagreeing) > 8 else ''})"
         )
         lines.append(
