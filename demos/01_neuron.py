@@ -24,6 +24,7 @@ from autograd_mini.trace import trace_backward
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "01_neuron"
 OUT.mkdir(parents=True, exist_ok=True)
 
+# %%
 # --- 1. by hand --------------------------------------------------------------------------------------------------
 x1, x2, w1, w2, b = 2.0, 0.0, -3.0, 1.0, 6.8813735870195432
 n = x1 * w1 + x2 * w2 + b
@@ -36,6 +37,7 @@ do_dn = 1 - o**2
 by_hand = {"x1": do_dn * w1, "w1": do_dn * x1, "x2": do_dn * w2, "w2": do_dn * x2, "b": do_dn * 1}
 print(f"by hand:  n = {n:.4f}, o = tanh(n) = {o:.4f}, do/dn = 1 - o^2 = {do_dn:.4f}")
 
+# %%
 # --- 2. with the engine -------------------------------------------------------------------------------------------
 # The same expression, built from Values (capital letters). Each remembers how it was made, so the engine can go
 # backwards.
@@ -61,6 +63,7 @@ for leaf in (X1, W1, X2, W2, B):
 worst = max(abs(by_hand[v.label] - v.grad) for v in (X1, W1, X2, W2, B))
 print(f"largest difference between hand and autodiff: {worst:.1e}")
 
+# %%
 # --- 3. the picture -------------------------------------------------------------------------------------------------
 # Each box: label | data | grad. Each oval: the operation. Inputs blue, parameters (w, b) amber, the output green.
 drawing = draw_dot(O, title="one neuron: o = tanh(x1*w1 + x2*w2 + b)")
@@ -71,7 +74,9 @@ if shutil.which("dot"):
 else:  # the Graphviz program is needed to lay the graph out; its DOT text is still useful
     (OUT / "neuron.gv").write_text(drawing.source)
     print(f"drawing: {OUT / 'neuron.gv'} (install Graphviz, e.g. sudo apt-get install graphviz, for SVG/PNG)")
+drawing  # in a notebook: the picture, inline
 
+# %%
 # --- 4. the backward pass, step by step -------------------------------------------------------------------------
 # What O.backward() did: the nodes from the output back to the inputs; each passes its gradient on, multiplied by
 # its local derivative, to the nodes it was computed from.
@@ -80,3 +85,4 @@ print(trace.table())
 if shutil.which("dot"):
     page = trace.write_html(OUT / "backward_steps.html", title="The backward pass through one neuron")
     print(f"step by step in a browser: {page}")
+trace  # in a notebook: the same steps with Previous/Next, inline
