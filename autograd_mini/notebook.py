@@ -146,7 +146,7 @@ _SCRIPT = """(function () {
   });
   root.classList.add("am-live");
   show(0);
-  if (root.hasAttribute("data-autofocus")) { root.focus(); }
+  if (root.hasAttribute("data-autofocus")) { root.focus({ preventScroll: true }); }
 })();"""
 
 

@@ -153,7 +153,7 @@ def history_html(history):
         f'<div id="{box}"><style>#{box} table {{ border-collapse: collapse; font-family: monospace; }} '
         f"#{box} td, #{box} th {{ padding: 1px 10px; text-align: right; border-bottom: 1px solid #eee; }} "
         f"#{box} .am-epochs {{ max-height: 16em; overflow-y: auto; display: inline-block; }}</style>"
-        f"<p><b>{html.escape(totals)}</b></p>\n{history_svg(history)}\n"
+        f"<p><b>{html.escape(totals)}</b></p>\n<div>{history_svg(history)}</div>\n"
         f'<div class="am-epochs">{html_table(head, rows, right=range(len(head)))}</div></div>'
     )
 
