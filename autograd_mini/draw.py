@@ -15,19 +15,19 @@ source on every run. Building the ``Digraph`` needs only the ``graphviz`` Python
 ``.render()``, Jupyter's inline display) needs the Graphviz program ``dot``, and says how to install it if missing.
 """
 
-from __future__ import annotations
-
 import html
 import re
 import shutil
 import warnings
 from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import graphviz
 
 from autograd_mini.engine import Value
-from autograd_mini.trace import _formatter, _order, _param_names, _roots, node_names
+from autograd_mini.naming import as_roots, graph_order, node_names, number_formatter, param_names
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -108,12 +108,12 @@ def _saying_how_to_install(method, name, args, kwargs):
         raise GraphvizNotFoundError(f"Rendering the drawing ({name})") from err
 
 
-def dot_installed():
+def dot_installed() -> bool:
     """True when the Graphviz program ``dot`` is on PATH: rendering needs it, building a drawing does not."""
     return shutil.which("dot") is not None
 
 
-def write_drawing(dot, stem, *, render=None):
+def write_drawing(dot: graphviz.Digraph, stem: str | Path, *, render: bool | None = None) -> list[Path]:
     """Write the drawing ``dot`` as ``{stem}.svg`` and ``{stem}.png``; returns the paths written.
 
     Without the Graphviz program ``dot`` the pictures cannot be made: then the DOT source is written as
@@ -183,7 +183,7 @@ def op_label(node, fmt, hide_constants=True):
 
 
 def _depth(order):
-    depth = {}
+    depth: dict[Value, int] = {}
     for node in order:
         depth[node] = 1 + max((depth[c] for c in (node._a, node._b) if isinstance(c, Value)), default=0)
     return max(depth.values())
@@ -233,23 +233,23 @@ def _summary(order, roots, roles, fmt, rankdir, title):
 
 
 def draw_dot(
-    root,
+    root: Value | Sequence[Value],
     *,
-    rankdir="LR",
-    hide_constants=True,
-    color_roles=True,
-    edge_labels=False,
-    highlight=None,
-    number_format=".4g",
-    params=None,
-    max_nodes=DEFAULT_MAX_NODES,
-    summary=None,
-    title=None,
-    show_grad=True,
-    key=False,
-    _grad_text=None,
-    _names=None,
-):
+    rankdir: str = "LR",
+    hide_constants: bool = True,
+    color_roles: bool = True,
+    edge_labels: bool = False,
+    highlight: Value | str | None = None,
+    number_format: str | Callable[[float], str] = ".4g",
+    params: Any = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    summary: bool | None = None,
+    title: str | None = None,
+    show_grad: bool = True,
+    key: bool = False,
+    _grad_text: Callable[[Value], str] | None = None,
+    _names: dict[Value, str] | None = None,
+) -> "Drawing":
     """Draw the graph behind ``root`` (a Value, or a list of Values) as a ``graphviz.Digraph``.
 
     - ``rankdir``: ``"LR"`` (left to right, default) or ``"TB"`` (top to bottom).
@@ -269,14 +269,14 @@ def draw_dot(
     - ``title``: a caption above the graph. ``show_grad``: include the grad field.
     - ``key``: add a colour key (input, parameter, intermediate, output) for pictures shown without the text.
     """
-    roots = _roots(root)
+    roots = as_roots(root)
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"draw_dot(rankdir={rankdir!r}): use 'LR' (left to right) or 'TB' (top to bottom)")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw_dot(max_nodes={max_nodes!r}) must be a positive whole number")
-    fmt = _formatter(number_format)
-    names = _param_names(params)
-    order = _order(roots)
+    fmt = number_formatter(number_format)
+    names = param_names(params)
+    order = graph_order(roots)
     if summary is None and len(order) > SUMMARY_ABOVE:
         warnings.warn(
             f"draw_dot: the graph has {len(order)} values, too many to read in one picture, so it is drawn as a "

@@ -1,12 +1,13 @@
 """The backward pass, step by step: what ``root.backward()`` does, recorded so a learner can follow it.
 
-``trace_backward(root)`` walks the graph exactly as ``Value.backward()`` does: the nodes in reverse topological
-order (each node after every node that uses it, so its gradient is complete when its turn comes), and for each node
+``trace_backward(root)`` walks the graph with the walk ``Value.backward()`` uses (``engine.backward_steps``): the
+nodes in reverse topological order (each node after every node that uses it, so its gradient is complete when its
+turn comes), and for each node
 ``out = f(a, b)`` the chain rule
 
     dL/da += dL/dout * dout/da        dL/db += dL/dout * dout/db
 
-with the local derivatives ``dout/da`` read from the op rules in ``ops.py`` (``Value.local_grads()``). One step per
+with the local derivatives ``dout/da`` read from the op rules in ``ops.py``. One step per
 node records the upstream gradient ``dL/dout``, each local derivative, each product, and the operand's running total
 before and after, so a node used twice (fan-out, ``a + a``) visibly collects two contributions.
 
@@ -21,16 +22,16 @@ The record does not touch any ``.grad``; it starts from zero everywhere, as ``ba
   (``_repr_html_``, built by ``autograd_mini.notebook``).
 """
 
-from __future__ import annotations
-
 import html
 import math
 import re
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from autograd_mini.engine import Value, topological_order
+from autograd_mini.engine import Value, backward_steps
+from autograd_mini.naming import as_roots, graph_order, node_names, number_formatter, param_names
 
 __all__ = ["BackwardTrace", "Contribution", "Step", "trace_backward"]
 
@@ -69,13 +70,13 @@ class Step:
     contributions: tuple[Contribution, ...]
 
 
-def trace_backward(root, grad=1.0, *, params=None):
+def trace_backward(root: Value | Sequence[Value], grad: float = 1.0, *, params: Any = None) -> "BackwardTrace":
     """Record the backward pass from ``root`` (seeded with d root / d root = ``grad``) step by step.
 
     Returns a ``BackwardTrace``; ``.grads`` holds the result, equal to what ``root.backward()`` puts in ``.grad``
     on a graph whose leaves start at 0. ``params`` (e.g. ``model.named_parameters()``) names unlabelled nodes.
     """
-    roots = _roots(root, "trace_backward")
+    roots = as_roots(root, "trace_backward")
     if len(roots) != 1:
         raise TypeError(
             "trace_backward() takes one Value (the output or loss); for several outputs, trace their sum or a loss"
@@ -83,28 +84,23 @@ def trace_backward(root, grad=1.0, *, params=None):
     root = roots[0]
     if isinstance(grad, bool) or not isinstance(grad, (int, float)) or not math.isfinite(grad):
         raise ValueError(f"trace_backward(grad={grad!r}) must be a finite number (the seed d root / d root)")
-    names = _param_names(params, "trace_backward")
-    order = _order([root])
+    names = param_names(params, "trace_backward")
+    order = graph_order([root])
     index = {node: i for i, node in enumerate(order)}
     label = node_names(order, names)
     totals = {root: float(grad)}
     received = {root}
-    steps = []
-    for node in reversed(order):  # the order backward() uses
-        if node._op is None:
-            continue
+    steps: list[Step] = []
+    for node, a, da, b, db in backward_steps(order):  # the walk backward() takes, the same local derivatives
         upstream = totals.get(node, 0.0)
-        partials = node.local_grads()
         contributions = []
-        for k, operand in enumerate(node.operands):
-            if not isinstance(operand, Value):
-                continue
+        for k, operand, local in ((0, a, da), (1, b, db)) if b is not None else ((0, a, da),):
             before = totals.get(operand, 0.0)
-            product = upstream * partials[k]
+            product = upstream * local
             after = before + product  # the same floating-point operations as backward(): a.grad += g * da
             totals[operand] = after
             contributions.append(
-                Contribution(operand, label[operand], k, partials[k], product, before, after, operand in received)
+                Contribution(operand, label[operand], k, local, product, before, after, operand in received)
             )
             received.add(operand)
         steps.append(
@@ -143,92 +139,6 @@ def _same(formula, name):
     return formula.replace(" ", "") == name.replace(" ", "")
 
 
-# -- helpers shared with draw.py (here, so that tracing needs no graphviz) ------------------------------------
-
-
-def _formatter(number_format, where="draw_dot"):
-    """A function float -> str from a format spec (".4g", ".3f") or a callable; checked once, here."""
-    if callable(number_format):
-        fmt = number_format
-    elif isinstance(number_format, str):
-
-        def fmt(x):
-            return format(x, number_format)
-
-    else:
-        raise TypeError(
-            f"{where}(number_format=...) takes a format spec such as '.4g' or '.3f', or a function float -> str; "
-            f"got {type(number_format).__name__} {number_format!r}"
-        )
-    try:
-        text = fmt(1.5)
-    except (ValueError, TypeError) as err:
-        raise ValueError(
-            f"{where}(number_format={number_format!r}) cannot format a float ({err}); "
-            f"use a format spec such as '.4g' or '.3f'"
-        ) from None
-    if not isinstance(text, str):
-        raise TypeError(f"{where}(number_format=...) must return a str, got {type(text).__name__} {text!r}")
-    return fmt
-
-
-def _roots(root, where="draw_dot"):
-    roots = [root] if isinstance(root, Value) else list(root) if isinstance(root, (list, tuple)) else None
-    if not roots or not all(isinstance(r, Value) for r in roots):
-        raise TypeError(
-            f"{where}() takes a Value (or a non-empty list of Values, e.g. an MLP's outputs), "
-            f"got {type(root).__name__} {root!r:.80}"
-        )
-    return roots
-
-
-def _order(roots):
-    """All nodes behind the roots, children before parents: the stable numbering used for node names."""
-    if len(roots) == 1:
-        return topological_order(roots[0])
-    order, seen = [], set()
-    for r in roots:
-        for node in topological_order(r):
-            if node not in seen:
-                seen.add(node)
-                order.append(node)
-    return order
-
-
-def _param_names(params, where="draw_dot"):
-    """{Value: name} from model.named_parameters(), a model, a dict name -> Value, pairs, or plain Values."""
-    if params is None:
-        return {}
-    if hasattr(params, "named_parameters"):
-        params = params.named_parameters()
-    if isinstance(params, dict):
-        params = params.items()
-    names = {}
-    for item in params:
-        if isinstance(item, Value):
-            names[item] = item.label
-        elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], Value):
-            names[item[1]] = str(item[0])
-        else:
-            raise TypeError(
-                f"{where}(params=...) takes model.named_parameters() (pairs of name and Value), a dict "
-                f"name -> Value, or a list of Values; got an item {type(item).__name__} {item!r:.80}"
-            )
-    return names
-
-
-def node_names(order, params=None):
-    """{node: name} for tables: its label (or its name in ``params``), ``n{i}`` when it has none, and
-    ``label#i`` when several nodes share a label; ``i`` is the node's topological number, as in the drawing."""
-    params = params or {}
-    labels = [node.label or params.get(node, "") for node in order]
-    counts = Counter(label for label in labels if label)
-    return {
-        node: (label if counts[label] == 1 else f"{label}#{i}") if label else f"n{i}"
-        for i, (node, label) in enumerate(zip(order, labels))
-    }
-
-
 class BackwardTrace:
     """The recorded backward pass: ``steps`` (a tuple of ``Step``), ``grads`` ({node: d root / d node})."""
 
@@ -261,7 +171,7 @@ class BackwardTrace:
 
         A node whose label already is its formula (``x1*w1 + x2*w2``) gets no ``= computed as`` cell: the row
         would only say ``x1*w1 + x2*w2 = x1*w1 + x2*w2``."""
-        fmt = _formatter(number_format, where)
+        fmt = number_formatter(number_format, where)
         r = self.names[self.root]
         head = (
             "step",
@@ -296,7 +206,7 @@ class BackwardTrace:
 
     def table(self, number_format=".6g"):
         """The steps as a text table: one line per operand, ``before + product = after`` written out."""
-        fmt = _formatter(number_format, "BackwardTrace.table")
+        fmt = number_formatter(number_format, "BackwardTrace.table")
         r = self.names[self.root]
         head, rows = self.rows(number_format, "BackwardTrace.table")
         widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(head))]
@@ -331,7 +241,7 @@ class BackwardTrace:
 
     def captions(self, number_format=".4g"):
         """For frame 0 (the seed) and each step, the lines of text written under its picture."""
-        fmt = _formatter(number_format, "BackwardTrace.captions")
+        fmt = number_formatter(number_format, "BackwardTrace.captions")
         r = self.names[self.root]
         total = len(self.steps)
         out = [[f"Start: {derivative(r, r)} = {fmt(self.seed)} (the seed). The other gradients are not known yet (?)."]]
@@ -377,7 +287,7 @@ class BackwardTrace:
             )
         from autograd_mini.draw import DEFAULT_MAX_NODES, draw_dot  # graphviz, only when drawing
 
-        fmt = _formatter(number_format, "BackwardTrace.frames")
+        fmt = number_formatter(number_format, "BackwardTrace.frames")
         draw_options.setdefault("edge_labels", True)  # the local derivatives on the edges, as in the captions
         index = {node: i for i, node in enumerate(self.order)}
         # the gradient text of every node after every frame
@@ -388,7 +298,7 @@ class BackwardTrace:
                 state[c.operand] = f"grad {fmt(c.after)}"
             texts.append(dict(state))
         unknown = "grad ?"
-        widest = {}
+        widest: dict[Value, str] = {}
         for t in texts:
             for node in self.order:
                 text = t.get(node, unknown)
