@@ -195,7 +195,8 @@ _NEURON_PARAMETER = re.compile(r"^L(\d+)\.N(\d+)\.")  # the nn package's names: 
 def _layers(order, roles):
     """For a network of the nn package (parameters named L1.N0.w2): one line per layer, its neurons and
     parameters; [] for any other graph."""
-    neurons, params = {}, Counter()
+    neurons: dict[int, set[int]] = {}
+    params: Counter[int] = Counter()
     for node in order:
         m = _NEURON_PARAMETER.match(node.label) if roles[node] == "parameter" else None
         if m:

@@ -170,7 +170,7 @@ def stepper_html(trace, *, autofocus=False, **options):
             f'<div class="am-picture">{_inline(svg)}</div>\n</section>'
         )
     head, rows = trace.rows(options.get("number_format", ".6g"), "BackwardTrace._repr_html_")
-    steps = []
+    steps: list[str] = []
     for row in rows:  # the step number stands on a step's first row only
         steps.append(row[0] or steps[-1])
     table = html_table(head, rows, row_attrs=[{"data-step": k} for k in steps], right=(0, 3))

@@ -332,7 +332,7 @@ class BackwardTrace:
                 current = s.index
                 receivers = sorted({index[c.operand] for c in s.contributions})
                 edges = [f"e{s.index}_out"] + [f"e{s.index}_{c.position}" for c in s.contributions]
-            frames.append(_frame(svg, f"{id_prefix}s{k}_", current, receivers, edges, lines[k] if captions else ()))
+            frames.append(_frame(svg, f"{id_prefix}s{k}_", current, receivers, edges, lines[k] if lines else ()))
         return frames
 
     def write_frames(self, directory, prefix="step", **options):
