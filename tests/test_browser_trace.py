@@ -191,12 +191,16 @@ def state(browser, index=0):
     return json.loads(browser.evaluate(STATE_JS.replace("INDEX", str(index))))
 
 
-@pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def needs_browser_and_dot():
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (Debian: apt-get install chromium); the browser test needs it")
     if shutil.which("dot") is None:
         pytest.skip("the Graphviz program dot is not installed; the page's pictures need it")
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    needs_browser_and_dot()
     tmp = tmp_path_factory.mktemp("browser")
     L, _ = karpathy()  # L = (a * b + c) * f: e = a*b = -6, d = e + c = 4, L = d * f = -8
     path = trace_backward(L).write_html(tmp / "backward.html")
@@ -269,10 +273,7 @@ def test_stepping_forward_and_back_moves_the_highlight(page, tmp_path):
 @pytest.fixture(scope="module")
 def notebook_page(tmp_path_factory):
     """Two traces shown as a notebook shows them: their ``_repr_html_`` in two output areas of one page."""
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium); the browser test needs it")
-    if shutil.which("dot") is None:
-        pytest.skip("the Graphviz program dot is not installed; the page's pictures need it")
+    needs_browser_and_dot()
     tmp = tmp_path_factory.mktemp("notebook")
     L, _ = karpathy()
     x = Value(3.0, label="x")
