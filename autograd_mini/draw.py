@@ -28,6 +28,7 @@ import graphviz
 
 from autograd_mini.engine import Value
 from autograd_mini.naming import as_roots, graph_order, node_names, number_formatter, param_names
+from autograd_mini.text import printable
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -158,19 +159,25 @@ def graph_roles(order, roots, params=None):
     return roles
 
 
+# Every label is the user's text shown as text. graphviz passes a string that starts with "<" and ends with ">" to
+# dot as an HTML-like label, which is markup: a title such as "<x> URL=<javascript:...>" would become a link.
+# Labels are therefore marked ``graphviz.nohtml`` (always quoted), and cleaned by ``printable`` (no NUL, no lone
+# surrogate, nothing an SVG cannot hold). dot reads character entities in any label ("&amp;" is shown as "&"), so
+# "&" itself is written as "&amp;".
+
 _RECORD_SPECIAL = re.compile(r'([\\|{}<>"])')
 
 
 def escape_record(text):
-    """Text for one field of a Graphviz record label: ``| { } < > " \\`` escaped, newlines as line breaks."""
-    text = _RECORD_SPECIAL.sub(r"\\\1", str(text))
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n")
+    """Text for one field of a Graphviz record label: ``| { } < > " \\ &`` escaped, newlines as line breaks."""
+    text = _RECORD_SPECIAL.sub(r"\\\1", printable(text).replace("&", "&amp;"))
+    return graphviz.nohtml(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n"))
 
 
 def escape_text(text):
-    """Text for an ordinary (non-record) Graphviz label: backslash and quote escaped, newlines as line breaks."""
-    text = str(text).replace("\\", "\\\\").replace('"', '\\"')
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n")
+    """Text for an ordinary (non-record) Graphviz label: backslash, quote and ``&`` escaped, newlines as line breaks."""
+    text = printable(text).replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
+    return graphviz.nohtml(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n"))
 
 
 def op_label(node, fmt, hide_constants=True):
@@ -226,7 +233,8 @@ def _summary(order, roots, roles, fmt, rankdir, title):
     every = "summary=False" + (f", max_nodes={len(order)}" if len(order) > DEFAULT_MAX_NODES else "")
     lines.append(f"(a summary of {len(order)} values; draw_dot(..., {every}) draws every node)")
     dot = Drawing(name="autograd_mini", graph_attr={"rankdir": rankdir})
-    dot.node("summary", label="".join(escape_text(line) + r"\l" for line in lines), shape="note", fontname="Courier")
+    text = graphviz.nohtml("".join(escape_text(line) + r"\l" for line in lines))  # \l: the line left-aligned
+    dot.node("summary", label=text, shape="note", fontname="Courier")
     return dot
 
 
@@ -326,7 +334,7 @@ def draw_dot(
             grad = _grad_text(node) if _grad_text is not None else f"grad {fmt(node.grad)}"
             fields.append(escape_record(grad))
         record = " | ".join(fields)
-        attrs = {"shape": "record", "id": nid, "label": "{ " + record + " }" if horizontal else record}
+        attrs = {"shape": "record", "id": nid, "label": graphviz.nohtml("{ " + record + " }" if horizontal else record)}
         if color_roles:
             attrs.update(style="filled", fillcolor=ROLE_COLORS[roles[node]])
         if node in path:

@@ -62,10 +62,10 @@ def _inline(svg):
     return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
 
 
-def _key():
-    """The colour key as HTML text: the roles of the drawing, then the two highlights of a step."""
+def _key(colors):
+    """The colour key as HTML text: the roles of the drawing, then the two highlights of a step (``colors``:
+    ``BackwardTrace.COLORS``, the stroke and fill of the current node and of the receiving operands)."""
     from autograd_mini.draw import ROLE_COLORS
-    from autograd_mini.trace import _CURRENT, _CURRENT_FILL, _RECEIVER, _RECEIVER_FILL
 
     def swatch(border, fill, text):
         return f'<span class="am-swatch" style="border-color:{border};background:{fill}"></span>{text}'
@@ -73,9 +73,15 @@ def _key():
     roles = " ".join(swatch("#555", color, role) for role, color in ROLE_COLORS.items())
     return (
         f'<div class="am-key">{roles}<br>'
-        + swatch(_CURRENT, _CURRENT_FILL, "this step's node, its op and edges: passes its gradient back")
+        + swatch(
+            colors["current"][0], colors["current"][1], "this step's node, its op and edges: passes its gradient back"
+        )
         + " "
-        + swatch(_RECEIVER, _RECEIVER_FILL, "its operands: each receives upstream &times; local derivative")
+        + swatch(
+            colors["receiver"][0],
+            colors["receiver"][1],
+            "its operands: each receives upstream &times; local derivative",
+        )
         + "</div>"
     )
 
@@ -179,7 +185,7 @@ def stepper_html(trace, *, autofocus=False, **options):
         [
             f'<div class="am-stepper" id="{root_id}" tabindex="0"{focus}>',
             "<style>" + _STYLE.format(id=root_id) + "</style>",
-            _key(),
+            _key(trace.COLORS),
             '<div class="am-controls"><button type="button" class="am-prev">&#9664; Previous</button> '
             f'<span class="am-counter">step {last} of {last}</span> '
             '<button type="button" class="am-next">Next &#9654;</button></div>',

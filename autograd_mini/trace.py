@@ -32,6 +32,7 @@ from typing import Any
 
 from autograd_mini.engine import Value, backward_steps
 from autograd_mini.naming import as_roots, graph_order, node_names, number_formatter, param_names
+from autograd_mini.text import printable
 
 __all__ = ["BackwardTrace", "Contribution", "Step", "trace_backward"]
 
@@ -141,6 +142,9 @@ def _same(formula, name):
 
 class BackwardTrace:
     """The recorded backward pass: ``steps`` (a tuple of ``Step``), ``grads`` ({node: d root / d node})."""
+
+    # the highlights of a frame, (stroke, fill): red for the step's node, violet for the operands it passes to
+    COLORS = {"current": (_CURRENT, _CURRENT_FILL), "receiver": (_RECEIVER, _RECEIVER_FILL)}
 
     def __init__(self, root, seed, order, names, steps, grads):
         self.root = root
@@ -322,7 +326,7 @@ class BackwardTrace:
         for k, t in enumerate(texts):
             parts = [pieces[0]]
             for node, piece in zip(nodes, pieces[1:]):
-                parts.append(html.escape(t.get(node, unknown), quote=False))
+                parts.append(html.escape(printable(t.get(node, unknown)), quote=False))
                 parts.append(piece)
             svg = "".join(parts)
             if k == 0:  # the seed: the root receives d root / d root, nothing is passed back yet
@@ -437,7 +441,7 @@ def _frame(svg, p, current, receivers, edges, caption):
         weight = ' font-weight="bold"' if j == 0 else ""
         texts.append(
             f'<text class="caption" x="{pad:.2f}" y="{y:.2f}" font-family="monospace" font-size="12"{weight} '
-            f'xml:space="preserve">{html.escape(line, quote=False)}</text>'
+            f'xml:space="preserve">{html.escape(printable(line), quote=False)}</text>'
         )
     open_end = svg.find(">", m.end()) + 1
     svg = svg[: m.start()] + head + svg[m.end() : open_end] + "\n" + style + band[0] + svg[open_end:]

@@ -167,11 +167,12 @@ def _layer_row(name, nin, nout, activation):
 
 
 def module_html(module):
-    """A summary table of a ``Module``: one row per layer (inputs, neurons, activation, weights, biases)."""
-    from nn.module import MLP, Layer, Neuron
+    """A summary table of a ``Module``: one row per layer (inputs, neurons, activation, weights, biases).
 
+    The kind of module is read from its parts (an MLP has ``layers``, a Layer ``neurons``, a Neuron ``w``), so that
+    this module, which ``nn.module`` calls, does not import it back."""
     head = ("layer", "inputs", "neurons", "activation", "weights", "biases", "parameters")
-    if isinstance(module, MLP):
+    if hasattr(module, "layers"):
         rows = [
             _layer_row(
                 f"{l} ({'output' if l == len(module.layers) else 'hidden'})", layer.nin, layer.nout, layer.activation
@@ -179,10 +180,10 @@ def module_html(module):
             for l, layer in enumerate(module.layers, start=1)
         ]
         title = f"MLP {' → '.join(str(n) for n in module.sizes)}"
-    elif isinstance(module, Layer):
+    elif hasattr(module, "neurons"):
         rows = [_layer_row("layer", module.nin, module.nout, module.activation)]
         title = "Layer"
-    elif isinstance(module, Neuron):
+    elif hasattr(module, "w"):
         rows = [_layer_row("neuron", module.nin, 1, module.activation)]
         title = "Neuron"
     else:

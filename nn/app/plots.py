@@ -7,12 +7,11 @@ In a notebook the returned figure shows inline; nothing here selects or switches
 are made outside pyplot, ``nn.display.figure``), so ``plt.plot(...); plt.show()`` afterwards works as always.
 """
 
-from __future__ import annotations
-
 import numpy as np
 
 from nn.display import figure, save_figure
 from nn.matrices import forward_numpy
+from nn.train import decision_threshold
 
 __all__ = ["plot_decision_boundary", "plot_history"]
 
@@ -82,16 +81,6 @@ def plot_history(history, path=None, title=None):
     return fig
 
 
-def _threshold(model, loss, y):
-    """The output value between the classes, by the rule of ``nn.train.accuracy`` (so the picture agrees with it)."""
-    from nn.train import _decision, _loss_name
-
-    name = _loss_name(loss) if loss is not None else None
-    labels = [float(v) for v in y]
-    decision = _decision(name, labels, model.output_activation)
-    return decision[1] if decision and decision[1] is not None else 0.0
-
-
 def plot_decision_boundary(model, X, y, path=None, loss=None, resolution=200, title=None):
     """The class regions of a 2-input model over the data's range, the boundary line, and the points (X, y).
 
@@ -119,7 +108,7 @@ def plot_decision_boundary(model, X, y, path=None, loss=None, resolution=200, ti
     fig = figure((5.5, 5.0))
     ax = fig.subplots()
     if out.shape[1] == 1:
-        t = _threshold(model, loss, y.tolist())
+        t = decision_threshold(model, y.tolist(), loss)
         score = out[:, 0].reshape(gx.shape)
         ax.contourf(
             gx, gy, (score > t).astype(float), levels=[-0.5, 0.5, 1.5], colors=["#9ecae1", "#fdae6b"], alpha=0.55

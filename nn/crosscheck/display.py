@@ -72,7 +72,7 @@ def documents_html(report):
     first = str(report).splitlines()[0]
     parts = [f"<p><b>{html.escape(first)}</b></p>"]
     head = ("where", "as printed", "verdict", "corrected form")
-    docs = []
+    docs: list[tuple[str, list]] = []
     for r in report.results:
         if not docs or docs[-1][0] != r.entry.doc:
             docs.append((r.entry.doc, []))
