@@ -225,19 +225,10 @@ def test_too_many_frames_is_refused_with_the_option():
 
 
 def neuron():
-    """micrograd's neuron with its intermediate results labelled by their formulas, as the tour and demo 1 do."""
-    v = {k: Value(x, label=k) for k, x in dict(x1=2.0, x2=0.0, w1=-3.0, w2=1.0, b=6.8813735870195432).items()}
-    x1w1 = v["x1"] * v["w1"]
-    x1w1.label = "x1*w1"
-    x2w2 = v["x2"] * v["w2"]
-    x2w2.label = "x2*w2"
-    s = x1w1 + x2w2
-    s.label = "x1*w1 + x2*w2"
-    n = s + v["b"]
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
+    """micrograd's neuron with its intermediate results labelled by their formulas, as the tour and demo 1 build it."""
+    from nn.app.examples import neuron as build
+
+    return build()[0]
 
 
 def test_captions_parenthesise_expressions_and_skip_rows_that_repeat_the_label():
