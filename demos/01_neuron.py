@@ -25,6 +25,7 @@ from nn.app.examples import NEURON, neuron, neuron_by_hand
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "01_neuron"
 OUT.mkdir(parents=True, exist_ok=True)
 
+# %%
 # --- 1. by hand --------------------------------------------------------------------------------------------------
 # nn/app/examples.py, neuron_by_hand(): n = x1*w1 + x2*w2 + b and o = tanh(n) in plain floats, then the chain rule
 # one link at a time:
@@ -37,6 +38,7 @@ for name, (formula, value) in neuron_by_hand().items():
     by_hand[name] = value
     print(f"by hand:  do/d{name} = {formula} = {value:.4f}")
 
+# %%
 # --- 2. with the engine -------------------------------------------------------------------------------------------
 # The same expression, built from Values (nn/app/examples.py, neuron()): each Value remembers how it was made, so the
 # engine can go backwards. Every node carries a label for the drawing.
@@ -50,12 +52,15 @@ for name, leaf in leaves.items():
 worst = max(abs(by_hand[name] - leaf.grad) for name, leaf in leaves.items())
 print(f"largest difference between hand and autodiff: {worst:.1e}")
 
+# %%
 # --- 3. the picture -------------------------------------------------------------------------------------------------
 # Each box: label | data | grad. Each oval: the operation. Inputs blue, parameters (w, b) amber, the output green.
 # Without the Graphviz program (which lays the graph out) the drawing is written as its DOT text.
 drawing = draw_dot(o, title="one neuron: o = tanh(x1*w1 + x2*w2 + b)")
 print("drawing: " + ", ".join(str(path) for path in write_drawing(drawing, OUT / "neuron")))
+drawing  # in a notebook: the picture, inline
 
+# %%
 # --- 4. the backward pass, step by step -------------------------------------------------------------------------
 # What o.backward() did: the nodes from the output back to the inputs; each passes its gradient on, multiplied by
 # its local derivative, to the nodes it was computed from.
@@ -64,3 +69,4 @@ print(trace.table())
 if dot_installed():  # the step-by-step page needs the Graphviz program too
     page = trace.write_html(OUT / "backward_steps.html", title="The backward pass through one neuron")
     print(f"step by step in a browser: {page}")
+trace  # in a notebook: the same steps with Previous/Next, inline

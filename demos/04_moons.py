@@ -33,15 +33,21 @@ n_points, steps = (50, 50) if FAST else (100, 100)
 X, y = make_moons(n_points, noise=0.1, seed=1)  # labels 0/1; fit turns them into -1/+1 for the hinge loss
 model, history = train_moons((X, y), steps, progress=not FAST)  # forward, backward() and the SGD step, per step
 print(f"{model!r} on {n_points} moons points, {steps} steps")
+model  # in a notebook: a table of the layers
+
+# %%
 for k in range(0, steps, max(1, steps // 10)):
     print(f"step {k:3d}  loss {history.loss[k]:.4f}  accuracy {history.accuracy[k]:.0%}")
 final = accuracy(model, X, y, loss="hinge")
 print(f"training accuracy: {final:.0%}")
+history  # in a notebook: the curves and a table of the epochs
 
+# %%
 # The pictures and the model, all files.
 plot_history(history, OUT / "loss_curve.png", title=f"moons: hinge loss + L2, {steps} steps")
-plot_decision_boundary(model, X, y, OUT / "decision_boundary.png", loss="hinge")
+boundary = plot_decision_boundary(model, X, y, OUT / "decision_boundary.png", loss="hinge")
 save(model, OUT / "model.json")
 again = load(OUT / "model.json")  # the saved model gives the same answer
 print(f"reloaded model's accuracy: {accuracy(again, X, y, loss='hinge'):.0%}")
 print(f"wrote {OUT / 'loss_curve.png'}, {OUT / 'decision_boundary.png'} and {OUT / 'model.json'}")
+boundary  # in a notebook: the picture, inline

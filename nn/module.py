@@ -92,6 +92,12 @@ class Module:
     def num_parameters(self) -> int:
         return len(self.named_parameters())
 
+    def _repr_html_(self):
+        """Jupyter's rich display: a table of the layers, their sizes, activations and parameters (``nn.display``)."""
+        from nn.display import module_html
+
+        return module_html(self)
+
     def state_dict(self) -> dict[str, float]:
         """{name: value} for every parameter, as plain floats (a copy: changing it changes nothing here)."""
         return {name: p.data for name, p in self.named_parameters()}

@@ -24,11 +24,13 @@ infinite loss stops training with a ``TrainingDivergedError`` that names the epo
 model keeps its last finite parameters.
 """
 
+import importlib.util
 import math
 import numbers
 import random
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -80,6 +82,12 @@ class History:
             "lr": list(self.lr),
             "seconds": list(self.seconds),
         }
+
+    def _repr_html_(self):
+        """Jupyter's rich display: the curves and a table of the epochs (``nn.display``)."""
+        from nn.display import history_html
+
+        return history_html(self)
 
     def __repr__(self) -> str:
         if not self.loss:
@@ -270,19 +278,40 @@ def _data(v):
     return v.data if isinstance(v, Value) else v
 
 
+def _in_notebook():
+    """True inside a Jupyter kernel (a notebook, JupyterLab, VS Code, Colab), where stderr is a cell's output."""
+    ipython = sys.modules.get("IPython")  # never imported here: only when the user already runs under IPython
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None  # the terminal's IPython has no kernel
+
+
 def _progress_bar(progress, epochs, work):
-    """A tqdm bar over the epochs, or None. progress=None: on when stderr is a terminal and the run is long."""
+    """A tqdm bar over the epochs, or None. progress=None: on for a long run (``work``, the number of parameter
+    uses, 20,000 or more) in a notebook with ipywidgets (a widget that updates in place, ``tqdm.auto``), or in a
+    terminal when stderr is one; never ``\r`` updates written into a notebook cell or a log file."""
+    notebook = _in_notebook()
+    widgets = notebook and importlib.util.find_spec("ipywidgets") is not None
     if progress is None:
-        progress = bool(getattr(sys.stderr, "isatty", lambda: False)()) and work >= 20_000
+        progress = work >= 20_000 and (widgets if notebook else bool(getattr(sys.stderr, "isatty", lambda: False)()))
     if not progress:
         return None
+    if notebook and not widgets:
+        warnings.warn(
+            "fit(progress=True): a progress bar in a notebook needs ipywidgets (pip install ipywidgets, or "
+            "autograd-mini[plot]); training without one",
+            stacklevel=3,
+        )
+        return None
     try:
-        from tqdm.auto import tqdm
+        if notebook:
+            from tqdm.auto import tqdm  # the notebook widget
+        else:
+            from tqdm import tqdm
     except ImportError:
         if progress is True:
             raise ImportError("fit(progress=True) needs tqdm: pip install tqdm (or autograd-mini[plot])") from None
         return None
-    return tqdm(total=epochs, desc="training", unit="epoch", file=sys.stderr, leave=True)
+    return tqdm(total=epochs, desc="training", unit="epoch", file=None if notebook else sys.stderr, leave=True)
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -406,8 +435,8 @@ def fit(
     l2: adds l2 * sum_p p^2 to every batch loss (micrograd's demo uses 1e-4). lr_schedule: epoch -> learning rate,
     set on the optimizer at the start of each epoch (epoch counts from 0; micrograd's demo:
     ``lambda k: 1.0 - 0.9 * k / 100`` with one batch per epoch). validation: (X_val, y_val), evaluated after every
-    epoch under ``no_grad()``. progress: True, False, or None (a tqdm bar when stderr is a terminal and the run is
-    long).
+    epoch under ``no_grad()``. progress: True, False, or None (for a long run, a tqdm bar: in a notebook the
+    ipywidgets bar, in a terminal on stderr when stderr is one).
 
     A step whose loss is NaN or infinite (or that would make a parameter so) raises ``TrainingDivergedError``,
     with the model left at the parameters from before that step.

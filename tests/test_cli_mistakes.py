@@ -255,6 +255,15 @@ def test_fan_out_of_300_uses_is_drawn_in_under_20_s(tmp_path, capsys):
     assert svg.count("stroke-dasharray") > 250  # the leaf drawn again (dashed) at its later uses
 
 
+def test_a_big_formula_is_drawn_as_a_summary_unless_every_node_is_asked_for(tmp_path, capsys):
+    # x+x+...+x with 400 uses: the leaf and 399 sums, 400 Values, above draw.SUMMARY_ABOVE = 300
+    start = time.perf_counter()
+    code, out, err = run(["graph", "+".join(["x"] * 400), "--x", "1", "--out", str(tmp_path / "big")], capsys)
+    assert code == 0, err
+    assert "note: the graph has 400 Values, so the drawing is one box of counts; --every-node draws them all" in out
+    assert time.perf_counter() - start < 10 and err == ""
+
+
 def test_dot_is_stopped_at_the_time_limit_and_nothing_half_written(tmp_path, capsys):
     # the same graph as PNG takes dot seconds; half a second is not enough, and neither file may be left
     start = time.perf_counter()
@@ -296,7 +305,7 @@ def _alive(pid):
 @pytest.mark.parametrize("signum, status", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_signal_to_the_command_ends_dot_too(signum, status, tmp_path):
     formula = "+".join(["x"] * 999)  # dot needs many seconds for this one
-    argv = [sys.executable, "-m", "nn.app", "graph", formula, "--x", "1", "--out", "g"]
+    argv = [sys.executable, "-m", "nn.app", "graph", formula, "--x", "1", "--out", "g", "--every-node"]
     proc = subprocess.Popen(argv, cwd=tmp_path, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 30

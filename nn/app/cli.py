@@ -185,6 +185,11 @@ def build_parser():
     )
     graph.add_argument("--no-draw", action="store_true", help="print the gradients only (default: draw)")
     graph.add_argument(
+        "--every-node",
+        action="store_true",
+        help="draw every node of a big graph (default: above 300 Values, one box of counts instead)",
+    )
+    graph.add_argument(
         "--dot-timeout",
         type=real(0.0, low_open=True, what="a number of seconds"),
         default=_DOT_TIME_LIMIT,
@@ -259,6 +264,8 @@ def _silence_stdout():
 def main(argv=None):
     """Run the command line ``argv`` (default: ``sys.argv[1:]``); returns the exit status (0, 1, 2, 130, 141, 143)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    # the command line only writes files: should anything reach pyplot, no window (the library never chooses)
+    os.environ.setdefault("MPLBACKEND", "Agg")
     command = argv[0] if argv and not argv[0].startswith("-") else ""
     prog = f"{PROG} {command}".strip()
     with _terminate_by_exception():
@@ -304,7 +311,7 @@ def main(argv=None):
 _DEFAULT_MAX_FRAMES = 300  # autograd_mini.trace.DEFAULT_MAX_FRAMES, without importing graphviz to build the parser
 _DOT_TIME_LIMIT = 20.0  # autograd_mini.draw.DOT_TIME_LIMIT, likewise
 _GRAPH_OPTIONS = {"--var", "--out", "--edge-labels", "--highlight", "--rankdir", "--steps", "--no-draw", "--help"}
-_GRAPH_OPTIONS |= {"--max-frames", "--dot-timeout", "--debug", "-h"}
+_GRAPH_OPTIONS |= {"--max-frames", "--dot-timeout", "--every-node", "--debug", "-h"}
 _GRAPH_VALUED = ("--var", "--out", "--highlight", "--rankdir", "--max-frames", "--dot-timeout")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
@@ -441,17 +448,28 @@ def _num(x):
 def _write_drawing(out, trace, args):
     from autograd_mini.draw import (
         INSTALL_GRAPHVIZ,
+        SUMMARY_ABOVE,
         GraphvizNotFoundError,
         GraphvizTimeoutError,
         dot_time_limit,
         draw_dot,
         write_drawing,
     )
+    from autograd_mini.engine import topological_order
 
     stem, _ = _graph_outputs(args)
     stem.parent.mkdir(parents=True, exist_ok=True)
+    size = len(topological_order(out))
+    summary = size > SUMMARY_ABOVE and not args.every_node
+    if summary:
+        print(f"note: the graph has {size} Values, so the drawing is one box of counts; --every-node draws them all")
     dot = draw_dot(
-        out, rankdir=args.rankdir, edge_labels=args.edge_labels, highlight=args.highlight, title=args.formula
+        out,
+        rankdir=args.rankdir,
+        edge_labels=args.edge_labels,
+        highlight=args.highlight,
+        title=args.formula,
+        summary=summary,
     )
     try:
         with dot_time_limit(args.dot_timeout):

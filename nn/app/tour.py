@@ -111,7 +111,9 @@ class _Tour:
             self.say(f"     do/d{name:<3} = {formula:<16} = {value:>10.6f}   {auto:>10.6f}")
         self.say(f"   largest difference: {worst:.1e}")
         self.result.facts["neuron"] = {"o": o.data, "grads": {k: v[k].grad for k in NEURON}, "max_diff": worst}
-        self.draw(draw_dot(o, title="one neuron: o = tanh(x1*w1 + x2*w2 + b)"), "01_neuron", "the neuron's graph")
+        # top to bottom, with the colour key: narrow enough to read at the width of a page or a slide
+        title = "one neuron: o = tanh(x1*w1 + x2*w2 + b)"
+        self.draw(draw_dot(o, rankdir="TB", key=True, title=title), "01_neuron", "the neuron's graph")
         self.root = o
         self.leaves = v
 
@@ -128,6 +130,8 @@ class _Tour:
         self.draw(
             draw_dot(
                 self.root,
+                rankdir="TB",
+                key=True,
                 edge_labels=True,
                 highlight=self.leaves["w1"],
                 title="local derivatives on the edges; do/dw1 is the product along the red path",
@@ -216,7 +220,8 @@ class _Tour:
             "forward_at_1e-12": study.error("forward", 1e-12),
         }
         if self.has_matplotlib:
-            path = study.plot(self.out / "04_fd_error.png")
+            path = self.out / "04_fd_error.png"
+            study.plot(path)
             self.wrote(path, "error of finite differences as the step h shrinks")
         else:
             self.note("the plots need matplotlib: pip install 'autograd-mini[plot]'")
@@ -241,14 +246,12 @@ class _Tour:
         if self.has_matplotlib:
             from nn.app.plots import plot_decision_boundary, plot_history
 
-            self.wrote(
-                plot_history(history, self.out / "05_loss_curve.png", title="moons: hinge loss + L2"),
-                "loss and accuracy per epoch",
-            )
-            self.wrote(
-                plot_decision_boundary(model, X, y, self.out / "05_decision_boundary.png", loss="hinge"),
-                "the decision boundary",
-            )
+            path = self.out / "05_loss_curve.png"
+            plot_history(history, path, title="moons: hinge loss + L2")
+            self.wrote(path, "loss and accuracy per epoch")
+            path = self.out / "05_decision_boundary.png"
+            plot_decision_boundary(model, X, y, path, loss="hinge")
+            self.wrote(path, "the decision boundary")
         else:
             self.note("the plots need matplotlib: pip install 'autograd-mini[plot]'")
 

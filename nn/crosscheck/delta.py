@@ -512,7 +512,8 @@ class CrosscheckReport:
         verdict = (
             "ok: every entry agrees with autodiff"
             if self.ok
-            else f"NOT ok: {len(self.disagreeing)} entr{'y' if len(self.disagreeing) == 1 else 'ies'} disagree "
+            else f"NOT ok: {len(self.disagreeing)} "
+            f"{'entry disagrees' if len(self.disagreeing) == 1 else 'entries disagree'} "
             f"({', '.join(self.disagreeing[:8])}{', ...' if len(self.disagreeing) > 8 else ''})"
         )
         lines.append(
@@ -533,6 +534,12 @@ class CrosscheckReport:
                 + verdict
             )
         return "\n".join(lines)
+
+    def _repr_html_(self):
+        """Jupyter's rich display: the verdict on top, the table below, disagreements marked."""
+        from nn.crosscheck.display import report_html
+
+        return report_html(self)
 
     def __repr__(self) -> str:
         return (

@@ -217,6 +217,12 @@ class DocumentsReport:
             lines.append(f"  {d}: {text}")
         return "\n".join(lines)
 
+    def _repr_html_(self):
+        """Jupyter's rich display: the formulas typeset, a verdict and the corrected form for each."""
+        from nn.crosscheck.display import documents_html
+
+        return documents_html(self)
+
     def summary(self) -> str:
         """One line per entry: id, verdict."""
         return "\n".join(

@@ -15,7 +15,7 @@ precision of most GPU training) a step below ~1e-4 gives numbers that are mostly
     from nn.crosscheck.fd_study import fd_study
     study = fd_study()               # a sigmoid MLP 3-4-4-2, every parameter, h = 1e-1 ... 1e-12
     print(study)                     # the table of errors
-    study.plot("fd_study.png")       # log-log plot, matplotlib Agg
+    study.plot("fd_study.png")       # log-log plot: returns the Figure (inline in a notebook), saved to the path
 """
 
 # ruff: noqa: E741  (l is the layer index, as in the documents)
@@ -157,15 +157,14 @@ class FDStudy:
             )
         return "\n".join(lines)
 
-    def plot(self, path):
-        """Log-log plot of the four error curves with reference slopes; saved to ``path`` (PNG), returns path."""
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+    def plot(self, path=None):
+        """Log-log plot of the four error curves with reference slopes; returns the matplotlib ``Figure`` (it shows
+        inline in a notebook) and, given ``path``, also writes it there (PNG). The backend is left alone."""
+        from nn.display import figure, save_figure
 
         h = np.array(self.eps)
-        fig, ax = plt.subplots(figsize=(7.5, 5.0), dpi=110)
+        fig = figure((10.0, 5.0))
+        ax = fig.subplots()
         ax.loglog(h, self.forward, "o-", color="tab:blue", label="forward difference, float64")
         ax.loglog(h, self.central, "s-", color="tab:orange", label="central difference, float64")
         ax.loglog(h, self.forward32, "o--", color="tab:blue", alpha=0.5, label="forward difference, float32")
@@ -181,11 +180,11 @@ class FDStudy:
         ax.set_ylabel("max |finite difference - autodiff|")
         ax.set_title("Finite differences vs autodiff: truncation, then round-off")
         ax.grid(True, which="major", alpha=0.3)
-        ax.legend(fontsize=7.5, loc="upper left")
+        ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)  # beside, not on, the data
         fig.tight_layout()
-        fig.savefig(path)
-        plt.close(fig)
-        return path
+        if path is not None:
+            save_figure(fig, path)
+        return fig
 
 
 def fd_study(model=None, X=None, Y=None, loss="half_sse", eps_values=EPS_VALUES, seed=0):
