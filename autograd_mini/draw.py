@@ -18,12 +18,15 @@ source on every run. Building the ``Digraph`` needs only the ``graphviz`` Python
 import re
 import shutil
 from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import graphviz
 
 from autograd_mini.engine import Value
 from autograd_mini.naming import as_roots, graph_order, node_names, number_formatter, param_names
+from autograd_mini.text import printable
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -100,12 +103,12 @@ def _saying_how_to_install(method, name, args, kwargs):
         raise GraphvizNotFoundError(f"Rendering the drawing ({name})") from err
 
 
-def dot_installed():
+def dot_installed() -> bool:
     """True when the Graphviz program ``dot`` is on PATH: rendering needs it, building a drawing does not."""
     return shutil.which("dot") is not None
 
 
-def write_drawing(dot, stem, *, render=None):
+def write_drawing(dot: graphviz.Digraph, stem: str | Path, *, render: bool | None = None) -> list[Path]:
     """Write the drawing ``dot`` as ``{stem}.svg`` and ``{stem}.png``; returns the paths written.
 
     Without the Graphviz program ``dot`` the pictures cannot be made: then the DOT source is written as
@@ -150,19 +153,25 @@ def graph_roles(order, roots, params=None):
     return roles
 
 
+# Every label is the user's text shown as text. graphviz passes a string that starts with "<" and ends with ">" to
+# dot as an HTML-like label, which is markup: a title such as "<x> URL=<javascript:...>" would become a link.
+# Labels are therefore marked ``graphviz.nohtml`` (always quoted), and cleaned by ``printable`` (no NUL, no lone
+# surrogate, nothing an SVG cannot hold). dot reads character entities in any label ("&amp;" is shown as "&"), so
+# "&" itself is written as "&amp;".
+
 _RECORD_SPECIAL = re.compile(r'([\\|{}<>"])')
 
 
 def escape_record(text):
-    """Text for one field of a Graphviz record label: ``| { } < > " \\`` escaped, newlines as line breaks."""
-    text = _RECORD_SPECIAL.sub(r"\\\1", str(text))
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n")
+    """Text for one field of a Graphviz record label: ``| { } < > " \\ &`` escaped, newlines as line breaks."""
+    text = _RECORD_SPECIAL.sub(r"\\\1", printable(text).replace("&", "&amp;"))
+    return graphviz.nohtml(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n"))
 
 
 def escape_text(text):
-    """Text for an ordinary (non-record) Graphviz label: backslash and quote escaped, newlines as line breaks."""
-    text = str(text).replace("\\", "\\\\").replace('"', '\\"')
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n")
+    """Text for an ordinary (non-record) Graphviz label: backslash, quote and ``&`` escaped, newlines as line breaks."""
+    text = printable(text).replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
+    return graphviz.nohtml(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n"))
 
 
 def op_label(node, fmt, hide_constants=True):
@@ -175,7 +184,7 @@ def op_label(node, fmt, hide_constants=True):
 
 
 def _depth(order):
-    depth = {}
+    depth: dict[Value, int] = {}
     for node in order:
         depth[node] = 1 + max((depth[c] for c in (node._a, node._b) if isinstance(c, Value)), default=0)
     return max(depth.values())
@@ -196,7 +205,8 @@ def _summary(order, roots, roles, fmt, rankdir, title):
         lines.append(f"... and {len(roots) - 10} more outputs")
     lines.append(f"(summary: {len(order)} values; draw_dot(..., max_nodes={len(order)}) draws every node)")
     dot = Drawing(name="autograd_mini", graph_attr={"rankdir": rankdir})
-    dot.node("summary", label="".join(escape_text(line) + r"\l" for line in lines), shape="note", fontname="Courier")
+    text = graphviz.nohtml("".join(escape_text(line) + r"\l" for line in lines))  # \l: the line left-aligned
+    dot.node("summary", label=text, shape="note", fontname="Courier")
     return dot
 
 
@@ -204,22 +214,22 @@ def _summary(order, roots, roles, fmt, rankdir, title):
 
 
 def draw_dot(
-    root,
+    root: Value | Sequence[Value],
     *,
-    rankdir="LR",
-    hide_constants=True,
-    color_roles=True,
-    edge_labels=False,
-    highlight=None,
-    number_format=".4g",
-    params=None,
-    max_nodes=DEFAULT_MAX_NODES,
-    summary=False,
-    title=None,
-    show_grad=True,
-    _grad_text=None,
-    _names=None,
-):
+    rankdir: str = "LR",
+    hide_constants: bool = True,
+    color_roles: bool = True,
+    edge_labels: bool = False,
+    highlight: Value | str | None = None,
+    number_format: str | Callable[[float], str] = ".4g",
+    params: Any = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    summary: bool = False,
+    title: str | None = None,
+    show_grad: bool = True,
+    _grad_text: Callable[[Value], str] | None = None,
+    _names: dict[Value, str] | None = None,
+) -> "Drawing":
     """Draw the graph behind ``root`` (a Value, or a list of Values) as a ``graphviz.Digraph``.
 
     - ``rankdir``: ``"LR"`` (left to right, default) or ``"TB"`` (top to bottom).
@@ -280,7 +290,7 @@ def draw_dot(
             grad = _grad_text(node) if _grad_text is not None else f"grad {fmt(node.grad)}"
             fields.append(escape_record(grad))
         record = " | ".join(fields)
-        attrs = {"shape": "record", "id": nid, "label": "{ " + record + " }" if horizontal else record}
+        attrs = {"shape": "record", "id": nid, "label": graphviz.nohtml("{ " + record + " }" if horizontal else record)}
         if color_roles:
             attrs.update(style="filled", fillcolor=ROLE_COLORS[roles[node]])
         if node in path:

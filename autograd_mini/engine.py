@@ -47,9 +47,8 @@ def _binary_method(op: Op) -> Callable[[Value, Any], Value]:
             data = forward(self.data, bd)
         except (ArithmeticError, ValueError) as err:
             raise op_error(op, self.data, bd, err) from None
-        out = _new(
-            Value
-        )  # object.__new__ and four stores instead of Value(): skips __init__'s checks of the user's input
+        # object.__new__ and slot stores instead of Value(): the checks of __init__ are for the user's input
+        out = _new(Value)
         out.data, out.grad, out.label = data, 0.0, ""
         out._op, out._a, out._b = op, self, other
         if modes.switched:  # some thread is inside no_grad() or detect_anomaly(): apply this thread's mode
@@ -97,8 +96,9 @@ def apply(op: Op, a: Value, b: Any = None) -> Value:
     if (b is None) != (op.arity == 1):
         raise TypeError(f"{op.name}() takes {op.arity} operand{'s' if op.arity > 1 else ''}: {op.write('a', 'b')}")
     method = _methods.get(op)
-    if method is None:
-        method = _methods[op] = _unary_method(op) if op.arity == 1 else _binary_method(op)
+    if method is None:  # made once per op, as the table's methods are made once in Value's class body
+        made: Callable[..., Value] = _unary_method(op) if op.arity == 1 else _binary_method(op)
+        method = _methods[op] = made
     out = method(a) if b is None else method(a, b)
     if type(out.data) is not float:  # a learner's forward that returned an int, a numpy number or something else
         if isinstance(out.data, Value) or not isinstance(out.data, numbers.Real):
@@ -114,14 +114,14 @@ _methods: weakref.WeakKeyDictionary[Op, Callable[..., Value]] = weakref.WeakKeyD
 _new = object.__new__
 
 
-def _comparison(compare: Callable[[float, float], Any]) -> Callable[[Value, Any], Any]:
+def _comparison(compare: Callable[[float, Any], Any]) -> Callable[[Value, Any], Any]:
     """``self < other`` ... by value, for a Value or a real number ``other``: a bool, not a node."""
 
     def method(self: Value, other: Any) -> Any:
         if isinstance(other, Value):
             return compare(self.data, other.data)
-        if isinstance(other, numbers.Real):
-            return compare(self.data, float(other))
+        if isinstance(other, numbers.Real):  # compared as they are: an int too large for a float still compares
+            return bool(compare(self.data, other))
         return NotImplemented  # Python then says "'<' not supported between instances of 'Value' and 'str'"
 
     method.__name__ = method.__qualname__ = f"__{compare.__name__}__"
@@ -148,10 +148,11 @@ class Value:
         self.grad: Any = 0.0
         self.label: str = label
         self._op: Op | None = None
-        self._a: Value | None = None
+        self._a: Any = None  # the first operand, a Value (None for a leaf)
         self._b: Any = None  # a Value, a number mixed into the op, or None
 
-    # -- the ops: each line names its record in ops.py (one closure per op, made here, so x + y is one call) --------
+    # -- the ops: each line names its record in ops.py. One closure per op, made here: x + y is one call, not two,
+    # which saves ~5% of building a graph.
 
     __add__ = __radd__ = _binary_method(ops.ADD)  # x + y = y + x
     __sub__ = _binary_method(ops.SUB)
@@ -207,8 +208,8 @@ class Value:
     __le__ = _comparison(operator.le)
     __gt__ = _comparison(operator.gt)
     __ge__ = _comparison(operator.ge)
-    __eq__ = _comparison(operator.eq)  # type: ignore[assignment]
-    __ne__ = _comparison(operator.ne)  # type: ignore[assignment]
+    __eq__ = _comparison(operator.eq)
+    __ne__ = _comparison(operator.ne)
     __hash__ = object.__hash__
 
     # -- the graph -------------------------------------------------------------------------------------------
@@ -344,8 +345,8 @@ def topological_order(root: Value) -> list[Value]:
 def _interior_order(root: Value) -> list[Value]:
     """backward()'s order: the nodes with an op, grads zeroed as placed (leaves keep what they accumulated).
 
-    The same stack and marker; stepping straight down the chains of first operands that networks are made of
-    (z = ((b + w0 x0) + w1 x1) + ...) instead of pushing and popping each: about 10% of a backward pass.
+    The same stack and marker, but stepping straight down the chains of first operands that networks are made of
+    (z = ((b + w0 x0) + w1 x1) + ...): 10-30% faster than topological_order and a zeroing pass (measured).
     """
     if root._op is None:
         return []

@@ -79,8 +79,11 @@ class Op:
         """
         if type(a) is float and b is None and self.arity == 1:  # the common case first: a rule's helper on floats
             return self.forward(a)
-        if isinstance(a, numbers.Real) and (b is None or isinstance(b, numbers.Real)):
-            return self.forward(float(a)) if self.arity == 1 else self.forward(float(a), float(b))
+        if isinstance(a, numbers.Real):
+            if self.arity == 1:
+                return self.forward(float(a))
+            if isinstance(b, numbers.Real):
+                return self.forward(float(a), float(b))
         if not hasattr(type(a), "apply"):  # a Value has the method that makes the node (engine.py)
             raise TypeError(
                 f"{self.name}() takes a Value or a number as its first operand, got {type(a).__name__} {a!r}"
@@ -154,8 +157,9 @@ def cos(x):
 
 
 def step(x):
-    """Heaviside step of x's value: 1.0 where x > 0, else 0.0. A constant, so its own derivative is 0."""
-    return 1.0 if _data(x) > 0 else 0.0
+    """Heaviside step of x's value: 0.0 where x <= 0, else 1.0 (also at NaN, as torch's relu passes the gradient
+    on there). A constant, so its own derivative is 0."""
+    return 0.0 if _data(x) <= 0 else 1.0
 
 
 def sign(x):
@@ -166,9 +170,9 @@ def sign(x):
 
 def larger(a, b):
     """d/da max(a, b): 1.0 where a > b, 0.0 where a < b, and 0.5 at a tie, where torch.maximum splits the gradient
-    evenly between the two operands (torch 2.13). A constant, derivative 0."""
+    evenly between the two operands (torch 2.13); with a NaN, 1.0 as in torch. A constant, derivative 0."""
     a, b = _data(a), _data(b)
-    return 1.0 if a > b else (0.0 if a < b else 0.5)
+    return 0.5 if a == b else (0.0 if a < b else 1.0)
 
 
 def floor_quotient(a, b):
@@ -183,6 +187,8 @@ def times_log(out, base):
     base 0 passes the forward only with y >= 0: for y > 0 out is 0 (the limit of 0**y * log 0 is 0); at y = 0 the
     derivative does not exist and we take 0, as torch does (log 0 would raise a bare "math domain error").
     """
+    if math.isnan(_data(out)):  # a NaN stays NaN (log 0 would raise), as in torch
+        return math.nan
     if _data(out) == 0.0 or _data(base) == 0.0:
         return 0.0
     return out * log(base)
@@ -235,8 +241,8 @@ def _minimum(a, b):
 
 
 def _power(a, b):
-    # inf is allowed ((-2.0) ** inf = inf is real); nan is not a whole number (int(nan) would raise a confusing error)
-    if a < 0 and not (math.isinf(b) or b.is_integer()):
+    # inf is allowed ((-2.0) ** inf = inf is real); a NaN exponent gives NaN, as in torch
+    if a < 0 and not (math.isinf(b) or math.isnan(b) or b.is_integer()):
         raise ValueError("a negative base needs a whole-number exponent (the result would be complex)")
     return a**b
 
@@ -329,7 +335,7 @@ SIGMOID = unary(
 RELU = unary(
     "relu",
     "out = max(a, 0);  dout/da = 1 if a > 0 else 0",
-    lambda a: a if a > 0 else 0.0,
+    lambda a: 0.0 if a <= 0 else a,  # NaN passes through, as in torch
     lambda a, out: (step(a),),
     symbol="ReLU",
 )
@@ -348,8 +354,8 @@ TAN = unary(
     lambda a, out: (1.0 + out * out,),
     domain="the argument must be finite",
 )
-SINH = unary("sinh", "out = sinh a = (e^a - e^-a) / 2;  dout/da = cosh a", math.sinh, lambda a, out: (COSH(a),))
-COSH = unary("cosh", "out = cosh a = (e^a + e^-a) / 2;  dout/da = sinh a", math.cosh, lambda a, out: (SINH(a),))
+SINH: Op = unary("sinh", "out = sinh a = (e^a - e^-a) / 2;  dout/da = cosh a", math.sinh, lambda a, out: (COSH(a),))
+COSH: Op = unary("cosh", "out = cosh a = (e^a + e^-a) / 2;  dout/da = sinh a", math.cosh, lambda a, out: (SINH(a),))
 ASIN = unary(
     "asin",
     "out = asin a;  dout/da = 1 / sqrt(1 - a^2)",
@@ -416,7 +422,7 @@ RMOD = binary(
 MAXIMUM = binary(
     "maximum",
     "max",
-    "out = max(a, b);  dout/da = 1 if a > b, 0 if a < b, 1/2 at a tie (torch's split); dout/db = 1 - dout/da",
+    "out = max(a, b);  dout/da = 1 if a > b, 0 if a < b, 1/2 at a tie (torch's split); dout/db likewise",
     _maximum,
     lambda a, b, out: (larger(a, b), larger(b, a)),
     commutative=True,
@@ -424,7 +430,7 @@ MAXIMUM = binary(
 MINIMUM = binary(
     "minimum",
     "min",
-    "out = min(a, b);  dout/da = 1 if a < b, 0 if a > b, 1/2 at a tie (torch's split); dout/db = 1 - dout/da",
+    "out = min(a, b);  dout/da = 1 if a < b, 0 if a > b, 1/2 at a tie (torch's split); dout/db likewise",
     _minimum,
     lambda a, b, out: (larger(b, a), larger(a, b)),
     commutative=True,

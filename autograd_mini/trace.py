@@ -24,11 +24,14 @@ The record does not touch any ``.grad``; it starts from zero everywhere, as ``ba
 import html
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from autograd_mini.engine import Value, backward_steps
 from autograd_mini.naming import as_roots, graph_order, node_names, number_formatter, param_names
+from autograd_mini.text import printable
 
 __all__ = ["BackwardTrace", "Contribution", "Step", "trace_backward"]
 
@@ -67,7 +70,7 @@ class Step:
     contributions: tuple[Contribution, ...]
 
 
-def trace_backward(root, grad=1.0, *, params=None):
+def trace_backward(root: Value | Sequence[Value], grad: float = 1.0, *, params: Any = None) -> "BackwardTrace":
     """Record the backward pass from ``root`` (seeded with d root / d root = ``grad``) step by step.
 
     Returns a ``BackwardTrace``; ``.grads`` holds the result, equal to what ``root.backward()`` puts in ``.grad``
@@ -87,7 +90,7 @@ def trace_backward(root, grad=1.0, *, params=None):
     label = node_names(order, names)
     totals = {root: float(grad)}
     received = {root}
-    steps = []
+    steps: list[Step] = []
     for node, a, da, b, db in backward_steps(order):  # the walk backward() takes, the same local derivatives
         upstream = totals.get(node, 0.0)
         contributions = []
@@ -253,7 +256,7 @@ class BackwardTrace:
                 state[c.operand] = f"grad {fmt(c.after)}"
             texts.append(dict(state))
         unknown = "grad ?"
-        widest = {}
+        widest: dict[Value, str] = {}
         for t in texts:
             for node in self.order:
                 text = t.get(node, unknown)
@@ -276,7 +279,7 @@ class BackwardTrace:
         for k, t in enumerate(texts):
             parts = [pieces[0]]
             for node, piece in zip(nodes, pieces[1:]):
-                parts.append(html.escape(t.get(node, unknown), quote=False))
+                parts.append(html.escape(printable(t.get(node, unknown)), quote=False))
                 parts.append(piece)
             svg = "".join(parts)
             if k == 0:  # the seed: the root receives d root / d root, nothing is passed back yet
@@ -397,7 +400,7 @@ def _frame(svg, k, current, receivers, edges, caption):
         weight = ' font-weight="bold"' if j == 0 else ""
         texts.append(
             f'<text class="caption" x="{pad:.2f}" y="{y:.2f}" font-family="monospace" font-size="12"{weight} '
-            f'xml:space="preserve">{html.escape(line, quote=False)}</text>'
+            f'xml:space="preserve">{html.escape(printable(line), quote=False)}</text>'
         )
     open_end = svg.find(">", m.end()) + 1
     svg = svg[: m.start()] + head + svg[m.end() : open_end] + "\n" + style + band[0] + svg[open_end:]

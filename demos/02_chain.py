@@ -21,10 +21,10 @@ Run:  python demos/02_chain.py        (pictures go to demo-output/02_chain/)
 
 import math
 import os
-import shutil
 from pathlib import Path
 
 from autograd_mini import Value, draw_dot, topological_order
+from autograd_mini.draw import write_drawing
 
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "02_chain"
 OUT.mkdir(parents=True, exist_ok=True)
@@ -102,10 +102,4 @@ print(
 # --- 4. the drawing: the path from w1 to C in red, each edge labelled with its local derivative ----------------------
 title = "dC/dw1 = product of the red edges' numbers"
 drawing = draw_dot(cost, rankdir="TB", edge_labels=True, highlight=W[1], title=title)
-if shutil.which("dot"):
-    for fmt in ("svg", "png"):
-        (OUT / f"chain.{fmt}").write_bytes(drawing.pipe(format=fmt))
-    print(f"drawing: {OUT / 'chain.svg'} and {OUT / 'chain.png'}")
-else:
-    (OUT / "chain.gv").write_text(drawing.source)
-    print(f"drawing: {OUT / 'chain.gv'} (install Graphviz, e.g. sudo apt-get install graphviz, for SVG/PNG)")
+print("drawing: " + ", ".join(str(path) for path in write_drawing(drawing, OUT / "chain")))  # DOT text without Graphviz

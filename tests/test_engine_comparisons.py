@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import operator
+from fractions import Fraction
 
 import hypothesis.strategies as st
 import pytest
@@ -37,6 +38,8 @@ def test_comparisons_with_other_numbers_and_nan():
     import numpy as np
 
     assert Value(2.0) > 1 and Value(2.0) < np.float64(3.0) and np.float64(3.0) > Value(2.0)
+    assert (Value(2.0) < np.int64(3)) is True and (Value(1e308) < 10**400) is True  # exact, as float < int is
+    assert Value(0.5) == Fraction(1, 2) and Value(0.1) != Fraction(1, 10)  # 0.1 is not exactly 1/10
     assert Value(2.0) == 2 and Value(0.5) == Value(0.5) and Value(0.0) == Value(-0.0)
     nan = Value(math.nan)
     # NaN equals nothing, itself included, as float('nan') and torch.tensor(nan) (nan == nan is tensor(False))

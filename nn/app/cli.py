@@ -14,8 +14,6 @@ This module only reads the command line and dispatches; the work is done where i
 that cannot be computed, say), 2 for a bad command line (argparse's convention), so tests can call it directly.
 """
 
-from __future__ import annotations
-
 import argparse
 import math
 import re

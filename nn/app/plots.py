@@ -4,13 +4,12 @@
 path)``: the regions a 2-D classifier assigns to each class, with the data points on top.
 """
 
-from __future__ import annotations
-
 import os
 
 import numpy as np
 
 from nn.matrices import forward_numpy
+from nn.train import decision_threshold
 
 __all__ = ["plot_decision_boundary", "plot_history"]
 
@@ -76,16 +75,6 @@ def plot_history(history, path, title=None):
     return _save(fig, plt, path)
 
 
-def _threshold(model, loss, y):
-    """The output value between the classes, by the rule of ``nn.train.accuracy`` (so the picture agrees with it)."""
-    from nn.train import _decision, _loss_name
-
-    name = _loss_name(loss) if loss is not None else None
-    labels = [float(v) for v in y]
-    decision = _decision(name, labels, model.output_activation)
-    return decision[1] if decision and decision[1] is not None else 0.0
-
-
 def plot_decision_boundary(model, X, y, path, loss=None, resolution=200, title=None):
     """The class regions of a 2-input model over the data's range, the boundary line, and the points (X, y).
 
@@ -110,7 +99,7 @@ def plot_decision_boundary(model, X, y, path, loss=None, resolution=200, title=N
     out = forward_numpy(model, np.column_stack([gx.ravel(), gy.ravel()]))
     fig, ax = plt.subplots(figsize=(5.5, 4.8))
     if out.shape[1] == 1:
-        t = _threshold(model, loss, y.tolist())
+        t = decision_threshold(model, y.tolist(), loss)
         score = out[:, 0].reshape(gx.shape)
         ax.contourf(
             gx, gy, (score > t).astype(float), levels=[-0.5, 0.5, 1.5], colors=["#9ecae1", "#fdae6b"], alpha=0.55
