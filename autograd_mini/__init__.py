@@ -10,9 +10,9 @@ from autograd_mini.anomaly import detect_anomaly
 from autograd_mini.collector import gc_paused
 from autograd_mini.engine import Value, topological_order
 from autograd_mini.gradcheck import GradcheckError, gradcheck
-from autograd_mini.higher_order import grad, hessian
+from autograd_mini.higher_order import grad, hessian, hvp
 from autograd_mini.modes import is_grad_enabled, no_grad
-from autograd_mini.ops import OPS, Op
+from autograd_mini.ops import OPS, Op, binary, unary
 
 __version__ = "0.1.0"
 
@@ -21,16 +21,19 @@ __all__ = [
     "GradcheckError",
     "Op",
     "Value",
+    "binary",
     "detect_anomaly",
     "draw_dot",
     "gc_paused",
     "grad",
     "gradcheck",
     "hessian",
+    "hvp",
     "is_grad_enabled",
     "no_grad",
     "topological_order",
     "trace_backward",
+    "unary",
 ]
 
 
