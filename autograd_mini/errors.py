@@ -36,9 +36,14 @@ def backward_failure(node: Any, err: Exception) -> Exception:
     The error is of the original type (ZeroDivisionError, ValueError ...) and carries the node as ``.node``, so a
     caller (the formula parser) can point at the sub-expression that failed.
     """
-    failure = type(err)(
-        f"backward through {node._op.describe(node._a.data, getattr(node._b, 'data', node._b))} "
-        f"(d/d operand of {node._op.name}) failed: {err}. The derivative is not finite at this point."
-    )
+    failure = derivative_error(node._op, node._a.data, getattr(node._b, "data", node._b), err)
     failure.node = node  # type: ignore[attr-defined]
     return failure
+
+
+def derivative_error(op: Op, a: float, b: Any, err: Exception) -> Exception:
+    """The words of ``backward_failure`` for an op and its operands' values (also the compiled step's)."""
+    return type(err)(
+        f"backward through {op.describe(a, b)} (d/d operand of {op.name}) failed: {err}. "
+        f"The derivative is not finite at this point."
+    )

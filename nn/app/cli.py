@@ -49,6 +49,7 @@ examples:
   autograd-mini graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88
   autograd-mini graph "x**2 * y + sin(y)" --x 3 --y 0.5 --out pics/f --steps
   autograd-mini graph "sigmoid(w*x)" --var x=1.5 --var w=-0.3 --edge-labels --highlight w
+  autograd-mini graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88 --code --no-draw
 
 Variables are given as --NAME VALUE (or --NAME=VALUE, or --var NAME=VALUE for names that clash with the
 options below). A formula that starts with '-' goes last, after --:  graph --x 3 -- "-x**2".
@@ -142,6 +143,11 @@ def build_parser():
         action="store_true",
         help="also print the backward pass step by step and write PATH-steps.html (Previous/Next buttons)",
     )
+    graph.add_argument(
+        "--code",
+        action="store_true",
+        help="also print the forward program and its adjoint as Python (what autograd_mini.compile runs)",
+    )
     graph.add_argument("--no-draw", action="store_true", help="print the gradients only")
     graph.set_defaults(run=_run_graph)
 
@@ -191,7 +197,18 @@ def main(argv=None):
 
 # -- graph ------------------------------------------------------------------------------------------------------
 
-_GRAPH_OPTIONS = {"--var", "--out", "--edge-labels", "--highlight", "--rankdir", "--steps", "--no-draw", "--help", "-h"}
+_GRAPH_OPTIONS = {
+    "--var",
+    "--out",
+    "--edge-labels",
+    "--highlight",
+    "--rankdir",
+    "--steps",
+    "--code",
+    "--no-draw",
+    "--help",
+    "-h",
+}
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
@@ -282,6 +299,12 @@ def _run_graph(args):
     width = max(len(name) for name in leaves)
     for name, leaf in leaves.items():
         print(f"  d{f}/d{name:<{width}} = {_num(leaf.grad)}")
+    if args.code:
+        from autograd_mini.compiler import Program
+
+        print()
+        print("the forward program and its adjoint (g_v = d f / d v), as autograd_mini.compile writes it:")
+        print(Program([out], list(leaves.values())).source, end="")
     if args.steps:
         from autograd_mini.trace import trace_backward
 

@@ -265,6 +265,7 @@ class _Tour:
             seed=MOONS["seed"],
             lr_schedule=lambda k: 1.0 - 0.9 * k / MOONS["epochs"],
             progress=bool(self.progress and self.has_tqdm),
+            engine="compiled",  # the model's program traced once and replayed: the node engine's numbers, faster
         )
         acc = accuracy(model, X, y, loss="hinge")
         self.say(f"   after {epochs} epochs: loss {history.loss[-1]:.4f}, training accuracy {acc:.0%}")

@@ -32,6 +32,13 @@ def add_arguments(parser):
     parser.add_argument("--save", metavar="PATH", help="save the trained model as JSON (nn.io)")
     parser.add_argument("--plot", metavar="PATH", help="save the loss/accuracy curves as a PNG")
     parser.add_argument("--boundary", metavar="PATH", help="save the decision boundary as a PNG (2-D data)")
+    parser.add_argument(
+        "--engine",
+        choices=["compiled", "nodes"],
+        default="compiled",
+        help="compiled: the model's forward and adjoint program, traced once and replayed per sample (the same "
+        "numbers, several times faster); nodes: a graph of Values per step (default: compiled)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -93,6 +100,7 @@ def run(args):
         seed=args.seed,
         l2=args.l2,
         progress=False if args.no_progress else None,
+        engine=args.engine,
     )
     step = max(1, args.epochs // 10)
     for k in range(0, history.epochs, step):
