@@ -345,7 +345,7 @@ class CompiledStep:
         except (ArithmeticError, ValueError) as err:
             raise self.named_error(err) from None
 
-    def named_error(self, err: BaseException) -> BaseException:
+    def named_error(self, err: Exception) -> Exception:
         """The error a failing line of the program raised, reworded as the node engine words it: which op, at which
         values (the operands are read from the failing call's variables), and which line of the program."""
         tb, frame, lineno = err.__traceback__, None, 0

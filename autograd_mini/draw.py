@@ -18,7 +18,9 @@ source on every run. Building the ``Digraph`` needs only the ``graphviz`` Python
 import re
 import shutil
 from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import graphviz
 
@@ -100,12 +102,12 @@ def _saying_how_to_install(method, name, args, kwargs):
         raise GraphvizNotFoundError(f"Rendering the drawing ({name})") from err
 
 
-def dot_installed():
+def dot_installed() -> bool:
     """True when the Graphviz program ``dot`` is on PATH: rendering needs it, building a drawing does not."""
     return shutil.which("dot") is not None
 
 
-def write_drawing(dot, stem, *, render=None):
+def write_drawing(dot: graphviz.Digraph, stem: str | Path, *, render: bool | None = None) -> list[Path]:
     """Write the drawing ``dot`` as ``{stem}.svg`` and ``{stem}.png``; returns the paths written.
 
     Without the Graphviz program ``dot`` the pictures cannot be made: then the DOT source is written as
@@ -175,7 +177,7 @@ def op_label(node, fmt, hide_constants=True):
 
 
 def _depth(order):
-    depth = {}
+    depth: dict[Value, int] = {}
     for node in order:
         depth[node] = 1 + max((depth[c] for c in (node._a, node._b) if isinstance(c, Value)), default=0)
     return max(depth.values())
@@ -204,22 +206,22 @@ def _summary(order, roots, roles, fmt, rankdir, title):
 
 
 def draw_dot(
-    root,
+    root: Value | Sequence[Value],
     *,
-    rankdir="LR",
-    hide_constants=True,
-    color_roles=True,
-    edge_labels=False,
-    highlight=None,
-    number_format=".4g",
-    params=None,
-    max_nodes=DEFAULT_MAX_NODES,
-    summary=False,
-    title=None,
-    show_grad=True,
-    _grad_text=None,
-    _names=None,
-):
+    rankdir: str = "LR",
+    hide_constants: bool = True,
+    color_roles: bool = True,
+    edge_labels: bool = False,
+    highlight: Value | str | None = None,
+    number_format: str | Callable[[float], str] = ".4g",
+    params: Any = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    summary: bool = False,
+    title: str | None = None,
+    show_grad: bool = True,
+    _grad_text: Callable[[Value], str] | None = None,
+    _names: dict[Value, str] | None = None,
+) -> "Drawing":
     """Draw the graph behind ``root`` (a Value, or a list of Values) as a ``graphviz.Digraph``.
 
     - ``rankdir``: ``"LR"`` (left to right, default) or ``"TB"`` (top to bottom).

@@ -29,6 +29,8 @@ The result is built with the engine: each variable is one leaf ``Value`` whose l
 import keyword
 import math
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from autograd_mini.engine import Value, backward_steps, topological_order
 from autograd_mini.ops import OPS
@@ -484,24 +486,24 @@ def _apply(symbol, a, b):
 # -- the public functions -------------------------------------------------------------------------------------
 
 
-def parse(text):
+def parse(text: str) -> Formula:
     """Parse a formula (syntax only, no values needed): a ``Formula`` or a ``FormulaError``."""
     return _Parser(text).parse()
 
 
-def build(text, values, allow_unused=False):
+def build(text: str, values: Mapping[str, Any], allow_unused: bool = False) -> tuple[Value, dict[str, Value]]:
     """Parse ``text`` and build its graph with the engine: ``(output, leaves)``, leaves a dict name -> Value."""
     return parse(text).evaluate(values, allow_unused=allow_unused)
 
 
-def differentiate(text, values, allow_unused=False):
+def differentiate(text: str, values: Mapping[str, Any], allow_unused: bool = False) -> tuple[Value, dict[str, Value]]:
     """Build the formula, run ``backward()`` and return ``(output, leaves)`` with each leaf's ``.grad`` filled.
 
     A derivative that is not finite at the given point (sqrt at 0, log near 0 ...) is a FormulaError pointing at
     the sub-expression whose local derivative fails.
     """
     formula = parse(text)
-    spans = {}
+    spans: dict[int, tuple[int, int]] = {}
     out, leaves = formula.evaluate(values, allow_unused=allow_unused, _spans=spans)
     try:
         out.backward()
@@ -516,7 +518,7 @@ def differentiate(text, values, allow_unused=False):
 def _backward_error(out, spans, text, err, bad=None):
     """The FormulaError for a failed backward pass: it points at the first node, in the order backward() passes
     gradients back, whose local derivative is not finite (or does not exist) at this point."""
-    node = None
+    node: Any = None
     try:
         for step in backward_steps(topological_order(out)):  # the walk backward() takes
             _, _, da, b, db = step

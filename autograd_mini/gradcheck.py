@@ -1,6 +1,8 @@
 """Central finite differences against autodiff: the check every hand-derived or hand-coded gradient deserves."""
 
 import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from autograd_mini.engine import Value
 from autograd_mini.errors import as_float
@@ -16,7 +18,7 @@ class GradcheckError(AssertionError):
         self.rows = rows
 
 
-def numeric_gradient(f, point, eps=1e-6):
+def numeric_gradient(f: Callable[..., Value], point: Sequence[float], eps: float = 1e-6) -> list[float]:
     """Central differences (f(x + h e_i) - f(x - h e_i)) / (2 h) for each coordinate i, on plain values.
 
     The step is h = eps * max(1, |x_i|), and the division is by the step actually taken after rounding: with a
@@ -43,7 +45,9 @@ def _scalar(y):
     return as_float(y, "gradcheck: the function's result")
 
 
-def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
+def gradcheck(
+    f: Callable[..., Value], inputs: Sequence[Any], eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3
+) -> bool:
     """Compare autodiff's gradient of ``f(*inputs)`` with central finite differences.
 
     ``inputs``: numbers or Values (their ``data`` is used). ``eps``: the step of the central differences, times

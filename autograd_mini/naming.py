@@ -4,11 +4,13 @@ Both ``draw.py`` and ``trace.py`` use these, so they live here and neither impor
 """
 
 from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from autograd_mini.engine import Value, topological_order
 
 
-def number_formatter(number_format, where="draw_dot"):
+def number_formatter(number_format: str | Callable[[float], str], where: str = "draw_dot") -> Callable[[float], str]:
     """A function float -> str from a format spec (".4g", ".3f") or a callable; checked once, here."""
     if callable(number_format):
         fmt = number_format
@@ -34,7 +36,7 @@ def number_formatter(number_format, where="draw_dot"):
     return fmt
 
 
-def as_roots(root, where="draw_dot"):
+def as_roots(root: Any, where: str = "draw_dot") -> list[Value]:
     roots = [root] if isinstance(root, Value) else list(root) if isinstance(root, (list, tuple)) else None
     if not roots or not all(isinstance(r, Value) for r in roots):
         raise TypeError(
@@ -44,7 +46,7 @@ def as_roots(root, where="draw_dot"):
     return roots
 
 
-def graph_order(roots):
+def graph_order(roots: Sequence[Value]) -> list[Value]:
     """All nodes behind the roots, children before parents: the stable numbering used for node names."""
     if len(roots) == 1:
         return topological_order(roots[0])
@@ -57,7 +59,7 @@ def graph_order(roots):
     return order
 
 
-def param_names(params, where="draw_dot"):
+def param_names(params: Any, where: str = "draw_dot") -> dict[Value, str]:
     """{Value: name} from model.named_parameters(), a model, a dict name -> Value, pairs, or plain Values."""
     if params is None:
         return {}
@@ -79,7 +81,7 @@ def param_names(params, where="draw_dot"):
     return names
 
 
-def node_names(order, params=None):
+def node_names(order: Sequence[Value], params: dict[Value, str] | None = None) -> dict[Value, str]:
     """{node: name} for tables: its label (or its name in ``params``), ``n{i}`` when it has none, and
     ``label#i`` when several nodes share a label; ``i`` is the node's topological number, as in the drawing."""
     params = params or {}

@@ -24,8 +24,10 @@ The record does not touch any ``.grad``; it starts from zero everywhere, as ``ba
 import html
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from autograd_mini.engine import Value, backward_steps
 from autograd_mini.naming import as_roots, graph_order, node_names, number_formatter, param_names
@@ -68,7 +70,7 @@ class Step:
     adjoint: tuple[str, ...] = ()  # the lines of the compiled program's adjoint this step is (autograd_mini.compile)
 
 
-def trace_backward(root, grad=1.0, *, params=None):
+def trace_backward(root: Value | Sequence[Value], grad: float = 1.0, *, params: Any = None) -> "BackwardTrace":
     """Record the backward pass from ``root`` (seeded with d root / d root = ``grad``) step by step.
 
     Returns a ``BackwardTrace``; ``.grads`` holds the result, equal to what ``root.backward()`` puts in ``.grad``
@@ -88,7 +90,7 @@ def trace_backward(root, grad=1.0, *, params=None):
     label = node_names(order, names)
     totals = {root: float(grad)}
     received = {root}
-    steps = []
+    steps: list[Step] = []
     adjoint = _adjoint_lines(root, order, label)
     for node, a, da, b, db in backward_steps(order):  # the walk backward() takes, the same local derivatives
         upstream = totals.get(node, 0.0)
@@ -275,7 +277,7 @@ class BackwardTrace:
                 state[c.operand] = f"grad {fmt(c.after)}"
             texts.append(dict(state))
         unknown = "grad ?"
-        widest = {}
+        widest: dict[Value, str] = {}
         for t in texts:
             for node in self.order:
                 text = t.get(node, unknown)

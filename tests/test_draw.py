@@ -4,8 +4,6 @@ rendering with the real dot program, the message without it, and the size guard.
 Expected numbers are worked out by hand in the comments, or come from central finite differences.
 """
 
-from __future__ import annotations
-
 import html
 import math
 import os

@@ -7,8 +7,6 @@ FloatingPointError where a NaN or inf first appears, in forward or backward, nam
 created.
 """
 
-from __future__ import annotations
-
 import math
 import os
 import sys

@@ -6,8 +6,6 @@ whose forward is right and whose partials are not, applied with the engine's own
 is changed for it.
 """
 
-from __future__ import annotations
-
 import dataclasses
 
 import hypothesis.strategies as st

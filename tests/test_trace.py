@@ -1,8 +1,6 @@
 """trace_backward: the recorded steps against numbers worked out by hand, against root.backward() and torch, and
 the table, SVG frames and HTML page built from them."""
 
-from __future__ import annotations
-
 import math
 import re
 import shutil
