@@ -1,5 +1,6 @@
 """The errors a learner meets in the engine, worded once: which op, which value, and what to do."""
 
+import math
 import numbers
 from typing import Any
 
@@ -11,7 +12,14 @@ def as_float(x: Any, where: str) -> float:
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         takes = "a real number (int, float, numpy scalar)" + ("" if where == "Value()" else " or a Value")
         raise TypeError(f"{where} takes {takes}, got {type(x).__name__} {x!r}")
-    return float(x)
+    try:
+        return float(x)
+    except OverflowError:  # an int or Fraction beyond 1.8e308, described by its size (it may have 5000 digits)
+        size = f"{'-' if x < 0 else ''}1e{math.log10(abs(math.trunc(x))):.0f}"  # math.log10 takes ints of any size
+        raise OverflowError(
+            f"{where}: the {type(x).__name__} {size} (about) does not fit a float (the largest float is about "
+            f"1.8e308); scale the number down, or work with its logarithm"
+        ) from None
 
 
 def op_error(op: Op, a: float, b: float | None, err: Exception) -> Exception:

@@ -114,8 +114,9 @@ def cos(x):
 
 
 def step(x):
-    """Heaviside step of x's value: 1.0 where x > 0, else 0.0. A constant, so its own derivative is 0."""
-    return 1.0 if _data(x) > 0 else 0.0
+    """Heaviside step of x's value: 0.0 where x <= 0, else 1.0 (also at NaN, as torch's relu passes the gradient
+    on there). A constant, so its own derivative is 0."""
+    return 0.0 if _data(x) <= 0 else 1.0
 
 
 def sign(x):
@@ -130,6 +131,8 @@ def times_log(out, base):
     base 0 passes the forward only with y >= 0: for y > 0 out is 0 (the limit of 0**y * log 0 is 0); at y = 0 the
     derivative does not exist and we take 0, as torch does (log 0 would raise a bare "math domain error").
     """
+    if math.isnan(_data(out)):  # a NaN stays NaN (log 0 would raise), as in torch
+        return math.nan
     if _data(out) == 0.0 or _data(base) == 0.0:
         return 0.0
     return out * log(base)
@@ -168,8 +171,8 @@ def _sigmoid(a):
 
 
 def _power(a, b):
-    # inf is allowed ((-2.0) ** inf = inf is real); nan is not a whole number (int(nan) would raise a confusing error)
-    if a < 0 and not (math.isinf(b) or b.is_integer()):
+    # inf is allowed ((-2.0) ** inf = inf is real); a NaN exponent gives NaN, as in torch
+    if a < 0 and not (math.isinf(b) or math.isnan(b) or b.is_integer()):
         raise ValueError("a negative base needs a whole-number exponent (the result would be complex)")
     return a**b
 
@@ -306,7 +309,7 @@ SIGMOID = unary(
 RELU = unary(
     "relu",
     "out = max(a, 0);  dout/da = 1 if a > 0 else 0",
-    lambda a: a if a > 0 else 0.0,
+    lambda a: 0.0 if a <= 0 else a,  # NaN passes through, as in torch
     lambda a, out: (step(a),),
     symbol="ReLU",
     code=("{a} if {a} > 0 else 0.0", "1.0 if {a} > 0 else 0.0"),

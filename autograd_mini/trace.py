@@ -16,9 +16,10 @@ The record does not touch any ``.grad``; it starts from zero everywhere, as ``ba
 
 - ``trace.table()``: a text table to follow with pencil and paper;
 - ``trace.write_frames(directory)``: ``step_000.svg`` ... one picture per step, the current node and its edges in
-  red, the operands receiving a contribution in orange, each node's gradient as it stands after that step;
+  red, the operands receiving a contribution in violet, each node's gradient as it stands after that step;
 - ``trace.write_html(path)``: one self-contained HTML page with the same pictures and Previous/Next buttons
-  (inline SVG and JavaScript, no server, no network).
+  (inline SVG and JavaScript, no server, no network); in Jupyter a trace shows itself as the same stepper
+  (``_repr_html_``, built by ``autograd_mini.notebook``).
 """
 
 import html
@@ -31,6 +32,7 @@ from typing import Any
 
 from autograd_mini.engine import Value, backward_steps
 from autograd_mini.naming import as_roots, graph_order, node_names, number_formatter, param_names
+from autograd_mini.text import printable
 
 __all__ = ["BackwardTrace", "Contribution", "Step", "trace_backward"]
 
@@ -38,8 +40,8 @@ DEFAULT_MAX_FRAMES = 300  # pictures beyond this are refused: the HTML page woul
 
 _CURRENT = "#d62728"  # the node being processed, its op and edges
 _CURRENT_FILL = "#fecaca"
-_RECEIVER = "#f59e0b"  # operands that receive a contribution in this step
-_RECEIVER_FILL = "#fef3c7"
+_RECEIVER = "#7c3aed"  # operands that receive a contribution in this step: violet, unlike every role colour
+_RECEIVER_FILL = "#ede9fe"
 
 
 @dataclass(frozen=True)
@@ -142,8 +144,28 @@ def _short(x):
     return str(int(x)) if x == int(x) and abs(x) < 1e15 else repr(x)
 
 
+_NAME = re.compile(r"^[A-Za-z_][\w.#\[\]]*$")
+
+
+def derivative(top, bottom):
+    """``dtop/dbottom`` for plain names (``do/dx1``); with parentheses when either is an expression, so that
+    ``d(o)/d(x1*w1 + x2*w2)`` cannot be misread as ``do/dx1*w1 + x2*w2``. A side already in parentheses, such as
+    ``(node)``, stays as it is."""
+    if _NAME.match(top) and (_NAME.match(bottom) or bottom.startswith("(")):
+        return f"d{top}/d{bottom}"
+    return "d{}/d{}".format(*(t if t.startswith("(") else f"({t})" for t in (top, bottom)))
+
+
+def _same(formula, name):
+    """True when the formula only repeats the label (``x1*w1`` computed as ``x1 * w1``): nothing to say."""
+    return formula.replace(" ", "") == name.replace(" ", "")
+
+
 class BackwardTrace:
     """The recorded backward pass: ``steps`` (a tuple of ``Step``), ``grads`` ({node: d root / d node})."""
+
+    # the highlights of a frame, (stroke, fill): red for the step's node, violet for the operands it passes to
+    COLORS = {"current": (_CURRENT, _CURRENT_FILL), "receiver": (_RECEIVER, _RECEIVER_FILL)}
 
     def __init__(self, root, seed, order, names, steps, grads):
         self.root = root
@@ -168,15 +190,19 @@ class BackwardTrace:
 
     # -- text ----------------------------------------------------------------------------------------------
 
-    def table(self, number_format=".6g"):
-        """The steps as a text table: one line per operand, ``before + product = after`` written out."""
-        fmt = number_formatter(number_format, "BackwardTrace.table")
+    def rows(self, number_format=".6g", where="BackwardTrace.rows"):
+        """The table's heading and rows (tuples of 8 strings, one row per operand; the step's own cells only on
+        its first row), for the text table and the notebook's HTML table alike.
+
+        A node whose label already is its formula (``x1*w1 + x2*w2``) gets no ``= computed as`` cell: the row
+        would only say ``x1*w1 + x2*w2 = x1*w1 + x2*w2``."""
+        fmt = number_formatter(number_format, where)
         r = self.names[self.root]
         head = (
             "step",
             "node",
             "= computed as",
-            f"upstream d{r}/d(node)",
+            f"upstream {derivative(r, '(node)')}",
             "operand",
             "local d(node)/d(operand)",
             "product",
@@ -193,7 +219,7 @@ class BackwardTrace:
                     (
                         str(s.number) if first else "",
                         s.name if first else "",
-                        f"= {s.formula}" if first else "",
+                        f"= {s.formula}" if first and not _same(s.formula, s.name) else "",
                         fmt(s.upstream) if first else "",
                         c.name,
                         fmt(c.local),
@@ -201,6 +227,13 @@ class BackwardTrace:
                         sum_text,
                     )
                 )
+        return head, rows
+
+    def table(self, number_format=".6g"):
+        """The steps as a text table: one line per operand, ``before + product = after`` written out."""
+        fmt = number_formatter(number_format, "BackwardTrace.table")
+        r = self.names[self.root]
+        head, rows = self.rows(number_format, "BackwardTrace.table")
         widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(head))]
         right = {0, 3}  # numbers right-aligned where they stand alone
 
@@ -209,7 +242,7 @@ class BackwardTrace:
             return ("  ".join(cells[:4]) + " | " + "  ".join(cells[4:])).rstrip()
 
         out = [
-            f"Backward pass from {r} = {fmt(self.root.data)}, seeded with d{r}/d{r} = {fmt(self.seed)}.",
+            f"Backward pass from {r} = {fmt(self.root.data)}, seeded with {derivative(r, r)} = {fmt(self.seed)}.",
             "Each step takes the next node in reverse topological order (its gradient is complete by then) and adds",
             "upstream * local derivative to each operand's gradient.",
             "",
@@ -219,7 +252,8 @@ class BackwardTrace:
         out += [line(row) for row in rows]
         leaves = [node for node in self.order if node._op is None]
         out.append("")
-        out.append(f"gradients d{r}/d(leaf): " + ", ".join(f"{self.names[n]} = {fmt(self.grads[n])}" for n in leaves))
+        grads = ", ".join(f"{self.names[n]} = {fmt(self.grads[n])}" for n in leaves)
+        out.append(f"gradients {derivative(r, '(leaf)')}: {grads}")
         return "\n".join(out)
 
     def __str__(self):
@@ -235,15 +269,17 @@ class BackwardTrace:
         fmt = number_formatter(number_format, "BackwardTrace.captions")
         r = self.names[self.root]
         total = len(self.steps)
-        out = [[f"Start: d{r}/d{r} = {fmt(self.seed)} (the seed). The other gradients are not known yet (?)."]]
+        out = [[f"Start: {derivative(r, r)} = {fmt(self.seed)} (the seed). The other gradients are not known yet (?)."]]
         for s in self.steps:
+            computed = "" if _same(s.formula, s.name) else f" = {s.formula}"  # no "x1*w1 = x1*w1"
             lines = [
-                f"Step {s.number} of {total}: {s.name} = {s.formula}, its gradient d{r}/d{s.name} = {fmt(s.upstream)}"
+                f"Step {s.number} of {total}: {s.name}{computed}, its gradient {derivative(r, s.name)} = "
+                f"{fmt(s.upstream)}"
             ]
             for c in s.contributions:
                 again = " (fan-out: adds to an earlier contribution)" if c.accumulates else ""
                 lines.append(
-                    f"  {c.name}: local d{s.name}/d{c.name} = {fmt(c.local)}; "
+                    f"  {c.name}: local {derivative(s.name, c.name)} = {fmt(c.local)}; "
                     f"{fmt(s.upstream)} * {fmt(c.local)} = {fmt(c.product)}; "
                     f"grad {c.name} = {fmt(c.before)} + {fmt(c.product)} = {fmt(c.after)}{again}"
                 )
@@ -251,12 +287,23 @@ class BackwardTrace:
             out.append(lines)
         return out
 
-    def frames(self, *, number_format=".4g", rankdir="LR", max_frames=DEFAULT_MAX_FRAMES, **draw_options):
+    def frames(
+        self,
+        *,
+        number_format=".4g",
+        rankdir="LR",
+        max_frames=DEFAULT_MAX_FRAMES,
+        captions=True,
+        id_prefix="",
+        **draw_options,
+    ):
         """One SVG document (a str) per frame: frame 0 the seed, frame k step k.
 
         The graph is laid out once by ``dot`` (so nothing moves between frames); each frame then colours the
-        current node, its op node and edges red, the operands that receive a contribution orange, and shows every
+        current node, its op node and edges red, the operands that receive a contribution violet, and shows every
         gradient as it stands after that step ("?" for nodes not reached yet). ``draw_options`` go to ``draw_dot``.
+        ``captions=False`` leaves the caption lines out of the picture (the HTML stepper writes them as text);
+        ``id_prefix`` starts every id, so that several traces can share one page.
         """
         if len(self.steps) + 1 > max_frames:
             raise ValueError(
@@ -288,11 +335,12 @@ class BackwardTrace:
             number_format=number_format,
             rankdir=rankdir,
             max_nodes=draw_options.pop("max_nodes", DEFAULT_MAX_NODES),
+            summary=False,
             _grad_text=lambda node: widest[node],  # every box as wide as its widest gradient text
             _names=self.names,  # the names the captions use, n{i} for unlabelled nodes
             **draw_options,
         ).pipe(format="svg", encoding="utf-8")
-        captions = self.captions(number_format)
+        lines = self.captions(number_format) if captions else None
         # every node's grad text sits at the same place in every frame: cut base there once, then each frame is
         # one join of the fixed pieces and that frame's texts (not a search and copy of the SVG per node and frame)
         nodes, pieces = _grad_slots(base, self.order, index)
@@ -300,7 +348,7 @@ class BackwardTrace:
         for k, t in enumerate(texts):
             parts = [pieces[0]]
             for node, piece in zip(nodes, pieces[1:]):
-                parts.append(html.escape(t.get(node, unknown), quote=False))
+                parts.append(html.escape(printable(t.get(node, unknown)), quote=False))
                 parts.append(piece)
             svg = "".join(parts)
             if k == 0:  # the seed: the root receives d root / d root, nothing is passed back yet
@@ -310,7 +358,7 @@ class BackwardTrace:
                 current = s.index
                 receivers = sorted({index[c.operand] for c in s.contributions})
                 edges = [f"e{s.index}_out"] + [f"e{s.index}_{c.position}" for c in s.contributions]
-            frames.append(_frame(svg, k, current, receivers, edges, captions[k]))
+            frames.append(_frame(svg, f"{id_prefix}s{k}_", current, receivers, edges, lines[k] if lines else ()))
         return frames
 
     def write_frames(self, directory, prefix="step", **options):
@@ -327,26 +375,18 @@ class BackwardTrace:
         return paths
 
     def html(self, title=None, **options):
-        """One self-contained HTML page: every frame inline, Previous/Next buttons (and the arrow keys)."""
-        frames = self.frames(**options)
+        """One self-contained HTML page: the stepper of ``_repr_html_`` (every frame inline, Previous/Next
+        buttons and the arrow keys, the captions and the table as text) under a title."""
+        from autograd_mini.notebook import stepper_page
+
         r = self.names[self.root]
-        title = title or f"Backward pass through {r}, step by step"
-        sections = []
-        for k, svg in enumerate(frames):
-            node = "" if k == 0 else f"n{self.steps[k - 1].index}"
-            current = " current" if k == 0 else ""
-            sections.append(
-                f'<section class="frame{current}" id="frame-{k}" data-step="{k}" data-node="{node}">\n'
-                f"{_inline(svg)}\n</section>"
-            )
-        table = html.escape(self.table())
-        return _PAGE.format(
-            title=html.escape(title),
-            last=len(frames) - 1,
-            frames="\n".join(sections),
-            table=table,
-            script=_SCRIPT,
-        )
+        return stepper_page(self, title or f"Backward pass through {r}, step by step", **options)
+
+    def _repr_html_(self):
+        """Jupyter's rich display: the stepper, its ids, styles and script confined to its own output."""
+        from autograd_mini.notebook import stepper_html
+
+        return stepper_html(self)
 
     def write_html(self, path, title=None, **options):
         """Write ``html()`` to ``path`` (UTF-8); returns the path. Open it in any browser."""
@@ -387,9 +427,8 @@ def _grad_slots(svg, order, index):
 _SVG_HEAD = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox="([\d.\s-]+)"')
 
 
-def _frame(svg, k, current, receivers, edges, caption):
-    """Frame ``k``: ids made unique (``s{k}_``), highlight styles, and the caption below the graph."""
-    p = f"s{k}_"
+def _frame(svg, p, current, receivers, edges, caption):
+    """One frame: ids made unique (prefixed ``p``, e.g. ``s3_``), highlight styles, the caption below the graph."""
     svg = svg.replace(' id="', f' id="{p}')
     rules = []
     if current is not None:
@@ -403,6 +442,10 @@ def _frame(svg, k, current, receivers, edges, caption):
         rules.append(f"#{p}{e} path {{ stroke: {_CURRENT}; stroke-width: 2.5px; }}")
         rules.append(f"#{p}{e} polygon {{ stroke: {_CURRENT}; fill: {_CURRENT}; }}")
         rules.append(f"#{p}{e} text {{ fill: {_CURRENT}; font-weight: bold; }}")
+    style = "<style>\n" + "\n".join(rules) + "\n</style>\n"
+    if not caption:
+        open_end = svg.find(">", svg.find("<svg")) + 1
+        return svg[:open_end] + "\n" + style + svg[open_end:]
     # the caption: lines of monospace text in a band added below the drawing
     m = _SVG_HEAD.search(svg)
     if m is None:
@@ -413,7 +456,6 @@ def _frame(svg, k, current, receivers, edges, caption):
     new_height = height + pad + line_height * len(caption) + pad
     size = f'width="{new_width:.2f}pt" height="{new_height:.2f}pt"'
     head = f'<svg {size} viewBox="0.00 0.00 {new_width:.2f} {new_height:.2f}"'
-    style = "<style>\n" + "\n".join(rules) + "\n</style>\n"
     band = [f'<rect x="0" y="0" width="{new_width:.2f}" height="{new_height:.2f}" fill="white"/>']
     texts = []
     for j, line in enumerate(caption):
@@ -421,82 +463,9 @@ def _frame(svg, k, current, receivers, edges, caption):
         weight = ' font-weight="bold"' if j == 0 else ""
         texts.append(
             f'<text class="caption" x="{pad:.2f}" y="{y:.2f}" font-family="monospace" font-size="12"{weight} '
-            f'xml:space="preserve">{html.escape(line, quote=False)}</text>'
+            f'xml:space="preserve">{html.escape(printable(line), quote=False)}</text>'
         )
     open_end = svg.find(">", m.end()) + 1
     svg = svg[: m.start()] + head + svg[m.end() : open_end] + "\n" + style + band[0] + svg[open_end:]
     close = svg.rfind("</svg>")
     return svg[:close] + "\n".join(texts) + "\n" + svg[close:]
-
-
-def _inline(svg):
-    """An SVG document as an element to put inside HTML: no XML declaration, doctype or comments."""
-    svg = svg[svg.find("<svg") :]
-    return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: sans-serif; margin: 1em 2em; color: #111; }}
-#controls {{ margin: 0.5em 0 1em 0; font-size: 1.1em; }}
-#controls button {{ font-size: 1em; padding: 0.3em 1em; }}
-#counter {{ display: inline-block; min-width: 9em; text-align: center; }}
-.frame {{ display: none; }}
-.frame.current {{ display: block; }}
-.frame svg {{ max-width: 100%; height: auto; }}
-pre {{ font-size: 12px; }}
-.key span {{ display: inline-block; width: 1em; height: 1em; vertical-align: middle; border: 2px solid; }}
-</style>
-</head>
-<body>
-<h1>{title}</h1>
-<p class="key"><span style="border-color:#d62728;background:#fecaca"></span> the node whose gradient is passed back
-in this step, with its op and edges &nbsp; <span style="border-color:#f59e0b;background:#fef3c7"></span> the operands
-that receive upstream &times; local derivative</p>
-<div id="controls">
-<button id="prev" type="button">&#9664; Previous</button>
-<span id="counter">step 0 of {last}</span>
-<button id="next" type="button">Next &#9654;</button>
-</div>
-<div id="frames">
-{frames}
-</div>
-<details>
-<summary>The whole backward pass as a table</summary>
-<pre>{table}</pre>
-</details>
-<script>
-{script}
-</script>
-</body>
-</html>
-"""
-
-_SCRIPT = """(function () {
-  var frames = document.querySelectorAll(".frame");
-  var prev = document.getElementById("prev");
-  var next = document.getElementById("next");
-  var counter = document.getElementById("counter");
-  var k = 0;
-  function show(i) {
-    k = Math.max(0, Math.min(frames.length - 1, i));
-    for (var j = 0; j < frames.length; j++) {
-      frames[j].classList.toggle("current", j === k);
-    }
-    counter.textContent = "step " + k + " of " + (frames.length - 1);
-    prev.disabled = k === 0;
-    next.disabled = k === frames.length - 1;
-  }
-  prev.addEventListener("click", function () { show(k - 1); });
-  next.addEventListener("click", function () { show(k + 1); });
-  document.addEventListener("keydown", function (e) {
-    if (e.key === "ArrowRight") { show(k + 1); }
-    if (e.key === "ArrowLeft") { show(k - 1); }
-  });
-  show(0);
-})();"""
