@@ -31,10 +31,7 @@ from bench_engine import ALPHA, Floor, Micrograd, Ours, Paused, initial_weights,
 from autograd_mini import gc_paused  # noqa: E402
 from autograd_mini.compiler import compile_graph  # noqa: E402
 from nn import MLP, fit  # noqa: E402
-from nn.losses import (
-    _sum,  # noqa: E402
-    get_loss,  # noqa: E402
-)
+from nn.losses import get_loss, sum_values  # noqa: E402
 from nn.optim import SGD, Adam  # noqa: E402
 from nn.train import _COMPILED_MODELS, _compiled_model, _LossSeed, _train_step_compiled  # noqa: E402
 
@@ -51,7 +48,9 @@ class Compiled:
         _COMPILED_MODELS.clear()  # trace and compile here, and time it
         t0 = time.perf_counter()
         self.compiled = _compiled_model(self.model, self.X, self.params, "bench")
-        self.l2 = compile_graph(ALPHA * _sum([p * p for p in self.params]), self.params, seed="number", accumulate=True)
+        self.l2 = compile_graph(
+            ALPHA * sum_values([p * p for p in self.params]), self.params, seed="number", accumulate=True
+        )
         self.compile_seconds = time.perf_counter() - t0
         self.optimizer = SGD(self.params, lr=1.0)
         self.seed = _LossSeed(get_loss("hinge"), "hinge", several=False)
