@@ -71,11 +71,17 @@ class Program:
     for one output), or ``"callback"`` (``seed`` is a function, called with the outputs' values, that returns d L / d
     output, one number per output: the program then backpropagates a loss computed outside it). ``accumulate``: the
     function takes a third parameter ``grads``, the gradients the ``wrt`` arguments start from, and adds to them, as
-    ``backward()`` adds to the leaves' ``.grad`` (a loop over samples sums its gradients that way). ``names``:
-    {node: name} to use instead of labels (the step-by-step trace passes its own).
+    ``backward()`` adds to the leaves' ``.grad`` (a loop over samples sums its gradients that way). ``per_sample``:
+    the arguments that change from sample to sample (a model's inputs): the function becomes
+    ``step(samples, params, seed, grads)`` and runs the program once for each sample inside one loop, the other
+    arguments (``params``) unpacked once and each ``wrt`` gradient summed in one local over the samples; it returns the
+    summed gradients (each sample's outputs reach only ``seed``, so it needs ``seed="callback"`` and ``accumulate``).
+    ``names``: {node: name} to use instead of labels (the step-by-step trace passes its own).
     """
 
-    def __init__(self, outputs, arguments, wrt=None, seed="one", accumulate=False, name="step", names=None):
+    def __init__(
+        self, outputs, arguments, wrt=None, seed="one", accumulate=False, name="step", names=None, per_sample=None
+    ):
         outputs, arguments = list(outputs), list(arguments)
         wrt = arguments if wrt is None else list(wrt)
         self.outputs, self.arguments, self.wrt = outputs, arguments, wrt
@@ -84,6 +90,17 @@ class Program:
         is_argument = set(arguments)
         if len(is_argument) != len(arguments):
             raise ValueError("compile: the same Value is given twice as an argument")
+        if seed not in ("one", "number", "callback") or (seed == "number" and len(outputs) != 1):
+            raise ValueError(f"compile: seed must be 'one', 'number' (one output) or 'callback', got {seed!r}")
+        if accumulate and seed == "one":
+            raise ValueError("compile: accumulate=True needs seed='number' or 'callback'")
+        looped = per_sample is not None
+        per_sample = list(per_sample or [])
+        if looped and (seed != "callback" or not accumulate):
+            raise ValueError("compile: per_sample (a loop over samples) needs seed='callback' and accumulate=True")
+        if not is_argument.issuperset(per_sample) or set(per_sample) & set(wrt):
+            raise ValueError("compile: per_sample must be arguments that are not in wrt (the gradients are summed)")
+        self.per_sample = per_sample if looped else None
         self.names = _variable_names(order, arguments, names)
         self._grad_names = _grad_names(self.names)
         needs = set(wrt)  # the nodes whose gradient the program has to compute: ancestors of a wrt argument
@@ -95,32 +112,40 @@ class Program:
         self.forward_line: dict[Value, str] = {}
 
         emit = self._emit
-        params = ", ".join(self.names[v] for v in arguments)
-        if seed not in ("one", "number", "callback") or (seed == "number" and len(outputs) != 1):
-            raise ValueError(f"compile: seed must be 'one', 'number' (one output) or 'callback', got {seed!r}")
-        if accumulate and seed == "one":
-            raise ValueError("compile: accumulate=True needs seed='number' or 'callback'")
-        emit(f"def {name}(args{'' if seed == 'one' else ', seed'}{', grads' if accumulate else ''}):", None, "")
         what = ", ".join(self.names[v] for v in outputs) if len(outputs) < 4 else f"{len(outputs)} outputs"
-        emit(f'    """{what} and the gradient: the forward program, then its adjoint."""', None, "")
-        if arguments:
-            emit(_wrap(f"    {params}{',' if len(arguments) == 1 else ''} = args"), None, "")
-        if accumulate:
-            names = ", ".join(self._grad(v) for v in wrt)
-            emit(_wrap(f"    {names}{',' if len(wrt) == 1 else ''} = grads"), None, "")
-        emit("    # forward: one line per node, each after its operands", None, "")
+        grad_names = [self._grad(v) for v in wrt]
+        if looped:
+            # the per-sample program inside a loop over the samples: the parameters are unpacked once, and each
+            # parameter's gradient is one local that every sample adds to (as backward() adds to .grad)
+            shared = [v for v in arguments if v not in set(per_sample)]
+            emit(f"def {name}(samples, params, seed, grads):", None, "")
+            emit(f'    """{what} of each sample (to seed) and the gradient summed over the samples."""', None, "")
+            if shared:
+                emit(_wrap("    ", "", [self.names[v] for v in shared], " = params"), None, "")
+            emit(_wrap("    ", "", grad_names, " = grads"), None, "")
+            emit(_wrap("    ", "for ", [self.names[v] for v in per_sample], " in samples:", parens=True), None, "")
+            pad = "        "
+        else:
+            emit(f"def {name}(args{'' if seed == 'one' else ', seed'}{', grads' if accumulate else ''}):", None, "")
+            emit(f'    """{what} and the gradient: the forward program, then its adjoint."""', None, "")
+            if arguments:
+                emit(_wrap("    ", "", [self.names[v] for v in arguments], " = args"), None, "")
+            if accumulate:
+                emit(_wrap("    ", "", grad_names, " = grads"), None, "")
+            pad = "    "
+        emit(f"{pad}# forward: one line per node, each after its operands", None, "")
         for node in order:
             op = node._op
             if op is None or node in is_argument:
                 continue
             code = _code(op)
-            text = f"    {self.names[node]} = " + code[0].format(
+            text = f"{self.names[node]} = " + code[0].format(
                 a=self._operand(node._a), b=self._operand(node._b), f=f"f_{op.name}"
             )
-            self.forward_line[node] = text.strip()
-            emit(text, node, "forward", op.name)
+            self.forward_line[node] = text
+            emit(pad + text, node, "forward", op.name)
         emit(
-            f"    # backward: g_v = d {what} / d v, from the output back (each node's g is complete when used)",
+            f"{pad}# backward: g_v = d {what} / d v, from the output back (each node's g is complete when used)",
             None,
             "",
         )
@@ -133,15 +158,15 @@ class Program:
         received: set[Value] = set(wrt) if accumulate else set()
         if seed == "callback":
             seeds = ", ".join(self._grad(v) for v in outputs)
-            emit(f"    {seeds} = seed({', '.join(self._operand(v) for v in outputs)})", None, "")
+            emit(f"{pad}{seeds} = seed({', '.join(self._operand(v) for v in outputs)})", None, "")
             received.update(outputs)
         elif seed == "number":
-            emit(f"    {self._grad(outputs[0])} = seed", None, "")
+            emit(f"{pad}{self._grad(outputs[0])} = seed", None, "")
             received.update(outputs)
         else:
             for v in outputs:
                 if v in needs:
-                    emit(f"    {self._grad(v)} = 1.0", None, "")
+                    emit(f"{pad}{self._grad(v)} = 1.0", None, "")
                     received.add(v)
         for node in reversed(order):
             op = node._op
@@ -158,16 +183,19 @@ class Program:
                     continue
                 local = template.format(a=self._operand(node._a), b=self._operand(node._b), out=self.names[node])
                 if local == "1.0" and uses[operand] == 1 and operand not in received:
-                    text = f"    # g_{self.names[operand]} is {g}"
+                    text = f"# g_{self.names[operand]} is {g}"
                     self._grad_names[operand] = g
                 else:
                     text = _accumulate(self._grad(operand), g, local, operand in received)
                 received.add(operand)
-                mine.append(text.strip())
-                emit(text, node, "backward", op.name)
+                mine.append(text)
+                emit(pad + text, node, "backward", op.name)
         grads = [self._grad(v) if v in received else "0.0" for v in wrt]
         result = "(" + ", ".join(grads) + ("," if len(grads) == 1 else "") + ")"
-        emit(_wrap(f"    return {self._values(outputs)}, {result}"), None, "")
+        if looped:
+            emit(_wrap("    ", "return ", grads if len(grads) != 1 else [f"{grads[0]},"], ""), None, "")
+        else:
+            emit(_wrap("    ", "return ", f"{self._values(outputs)}, {result}".split(", "), ""), None, "")
         self.source = "\n".join(line.text for line in self.lines) + "\n"
         self.ops = {node._op.name: node._op for node in order if node._op is not None}
 
@@ -221,8 +249,8 @@ def _accumulate(target, g, local, again):
     else:
         term, sign = f"{g} * {_atom(local)}", "+"
     if again:
-        return f"    {target} {sign}= {term}"
-    return f"    {target} = {'-' if sign == '-' else ''}{term}"
+        return f"{target} {sign}= {term}"
+    return f"{target} = {'-' if sign == '-' else ''}{term}"
 
 
 def _atom(expr):
@@ -286,27 +314,24 @@ def _grad_names(names):
     return out
 
 
-def _wrap(line, width=116):
-    """A long ``a, b, c, ... = args`` or ``return ...`` line broken after commas, inside parentheses."""
+def _wrap(pad, head, items, tail, width=116, parens=False):
+    """``a, b, c = args``, ``return ...`` or ``for x0, x1 in samples:``; when longer than ``width``, the items in rows
+    inside parentheses. One item to unpack keeps its comma (``x, = args``), or is parenthesised (``for (x,) in``)."""
+    items = list(items)
+    if len(items) == 1 and tail:
+        items = [f"({items[0]},)"] if parens else [f"{items[0]},"]
+    line = f"{pad}{head}{', '.join(items)}{tail}"
     if len(line) <= width:
         return line
-    head, sep, tail = (
-        line.partition(" = ") if line.rstrip().endswith(("= args", "= grads")) else line.partition("return ")
-    )
-    if not sep:
-        return line
-    items = (head if sep == " = " else tail).strip().rstrip(",").split(", ")
-    rows, row = [], "        "
+    rows, row = [], pad + "    "
     for item in items:
         if len(row) + len(item) + 2 > width and row.strip():
             rows.append(row.rstrip())
-            row = "        "
-        row += item + ", "
+            row = pad + "    "
+        row += item.rstrip(",") + ", "
     rows.append(row.rstrip())
     body = "\n".join(rows)
-    if sep == " = ":
-        return f"    (\n{body}\n    ) = {tail.strip()}"
-    return f"    return (\n{body}\n    )"
+    return f"{pad}{head}(\n{body}\n{pad}){tail}"
 
 
 # -- compiling and calling ---------------------------------------------------------------------------------------
@@ -336,6 +361,11 @@ class CompiledStep:
         self.compile_seconds = time.perf_counter() - t0
 
     def __call__(self, numbers: Sequence[float]) -> tuple[Any, tuple[float, ...]]:
+        if self.program.per_sample is not None:
+            raise TypeError(
+                "compiled step: a program with a loop over samples is called as "
+                "step.function(samples, params, seed, grads)"
+            )
         if len(numbers) != len(self.names):
             raise ValueError(
                 f"compiled step: takes {len(self.names)} numbers ({', '.join(self.names)}), got {len(numbers)}"
@@ -451,11 +481,11 @@ def _leaves(numbers, names, where):
     return [Value(as_float(x, f"compile: {where} {name}"), label=name) for x, name in zip(numbers, names)]
 
 
-def compile_graph(outputs, arguments, *, wrt=None, seed="one", accumulate=False) -> CompiledStep:
+def compile_graph(outputs, arguments, *, wrt=None, seed="one", accumulate=False, per_sample=None) -> CompiledStep:
     """Compile a graph already built: ``outputs`` (a Value or a list), ``arguments`` the leaves that become the
-    program's inputs. See ``Program`` for ``wrt``, ``seed`` and ``accumulate``."""
+    program's inputs. See ``Program`` for ``wrt``, ``seed``, ``accumulate`` and ``per_sample``."""
     outputs = [outputs] if isinstance(outputs, Value) else list(outputs)
-    return CompiledStep(Program(outputs, arguments, wrt, seed, accumulate))
+    return CompiledStep(Program(outputs, arguments, wrt, seed, accumulate, per_sample=per_sample))
 
 
 def compile(f: Callable[..., Value], example: Sequence[float]) -> CompiledStep:  # noqa: A001 (the issue's name)

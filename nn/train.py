@@ -400,8 +400,9 @@ def _train_step(model, X, targets, batch, loss_fn, params, l2, optimizer, decisi
 class _CompiledModel:
     """The model's forward and adjoint program for ``fit(engine="compiled")``: traced once, replayed per sample.
 
-    The program takes one sample's inputs and the parameters' values, runs the model forward, calls ``seed`` with
-    the outputs (the loss, built from Values, returns dE/d output), and runs the adjoint back to the parameters.
+    The program takes a batch's inputs and the parameters' values and, for each sample, runs the model forward, calls
+    ``seed`` with the outputs (the loss returns dE/d output), and runs the adjoint back to the parameters, adding to
+    their gradients: one call per step.
     """
 
     def __init__(self, model, x, params):
@@ -409,13 +410,13 @@ class _CompiledModel:
         with gc_paused():
             out = model(xs)
         self.several = isinstance(out, list)
-        self.step = compile_graph(out, [*xs, *params], wrt=params, seed="callback", accumulate=True)
+        self.step = compile_graph(out, [*xs, *params], wrt=params, seed="callback", accumulate=True, per_sample=xs)
         self.n_inputs = len(xs)
 
     def check_path(self, model, x, params, where):
         """Tracing limit, guarded: the model must take the same path at another sample (no control flow on values)."""
         xs = [Value(v, label=f"x{i}") for i, v in enumerate(x)]
-        again = compile_graph(model(xs), [*xs, *params], wrt=params, seed="callback", accumulate=True)
+        again = compile_graph(model(xs), [*xs, *params], wrt=params, seed="callback", accumulate=True, per_sample=xs)
         if again.source != self.step.source:
             raise ValueError(
                 f"{where}: engine='compiled' needs a model whose forward pass is the same graph for every sample, "
@@ -449,7 +450,8 @@ class _LossSeed:
 
     A straight-line loss (``nn.losses.STRAIGHT_LINE``) is compiled once per target (the target's numbers are
     constants of its graph), the others are built from Values for every sample, with backward seeded by 1/N: either
-    way the numbers of the node engine's batch graph. Set ``target`` and ``key`` before each sample.
+    way the numbers of the node engine's batch graph. ``pending`` gives each sample's (target, key) in turn: set it to
+    the batch's before the program runs.
     """
 
     _MAX_PROGRAMS = 64  # more distinct targets than this (regression): the rest are built from Values
@@ -457,17 +459,18 @@ class _LossSeed:
     def __init__(self, loss_fn, name, several):
         self.loss_fn, self.several = loss_fn, several
         self.programs: dict[Any, Any] | None = {} if name in STRAIGHT_LINE else None
-        self.target = self.key = None
+        self.pending: Any = iter(())
         self.inv = 1.0
         self.seen: list[tuple[float, Any]] = []  # (E^k, outputs) of each sample of the batch
 
     def __call__(self, *outs):
+        target, key = next(self.pending)
         programs = self.programs
-        step = programs.get(self.key) if programs is not None else None
+        step = programs.get(key) if programs is not None else None
         if step is None and programs is not None and len(programs) < self._MAX_PROGRAMS:
             leaves = [Value(o, label=f"out{j}") for j, o in enumerate(outs)]
-            loss = self.loss_fn(leaves if self.several else leaves[0], self.target)
-            step = programs[self.key] = compile_graph(loss, leaves, seed="number")
+            loss = self.loss_fn(leaves if self.several else leaves[0], target)
+            step = programs[key] = compile_graph(loss, leaves, seed="number")
         if step is not None:
             try:
                 loss, grads = step.function(outs, self.inv)
@@ -477,7 +480,7 @@ class _LossSeed:
             return grads if self.several else grads[0]
         # E^k from Values at the outputs, backward seeded with 1/N: dE/d out as the node engine's batch graph has it
         leaves = [Value(o) for o in outs]
-        loss = self.loss_fn(leaves if self.several else leaves[0], self.target)
+        loss = self.loss_fn(leaves if self.several else leaves[0], target)
         loss.backward(self.inv)
         self.seen.append((loss.data, outs if self.several else outs[0]))
         return tuple(v.grad for v in leaves) if self.several else leaves[0].grad
@@ -488,14 +491,12 @@ def _train_step_compiled(compiled, X, targets, keys, batch, seed, params, l2_ste
     seed.inv = inv = 1.0 / len(batch)
     seen: list[tuple[float, Any]] = []
     seed.seen = seen
+    seed.pending = iter([(targets[k], keys[k]) for k in batch])
     pdata = [p.data for p in params]
-    function = compiled.step.function
-    grads = [0.0] * len(params)  # zero_grad(); each sample's program adds its contributions, as backward() does
+    zeros = [0.0] * len(params)  # zero_grad(); each sample adds its contributions, as backward() does
     with _StepGuard(params) as guard:
         try:
-            for k in batch:
-                seed.target, seed.key = targets[k], keys[k]
-                _, grads = function(X[k] + pdata, seed, grads)
+            grads = compiled.step.function([X[k] for k in batch], pdata, seed, zeros)
         except (ArithmeticError, ValueError) as err:
             raise compiled.step.named_error(err) from None
         total = sum_values([loss for loss, _ in seen]) * inv  # E = 1/N sum_k E^k, in the order _train_step adds

@@ -214,6 +214,52 @@ def test_the_one_neuron_program_line_by_line():
     assert namespace["step"](point) == (o, (gx1, gw1, gx2, gw2, gb))
 
 
+# The same program inside a loop over samples (what fit runs): the parameters unpacked once, each parameter's
+# gradient one local that every sample adds to, as backward() adds to .grad. y = w*x + b, written by hand.
+LOOPED = [
+    ("def step(samples, params, seed, grads):", ""),
+    ('"""y of each sample (to seed) and the gradient summed over the samples."""', ""),
+    ("w, b = params", ""),
+    ("g_w, g_b = grads", ""),
+    ("for (x,) in samples:", ""),
+    ("# forward: one line per node, each after its operands", ""),
+    ("wx = w * x", "mul"),
+    ("y = wx + b", "add"),
+    ("# backward: g_v = d y / d v, from the output back (each node's g is complete when used)", ""),
+    ("g_y = seed(y)", ""),
+    ("# g_wx is g_y", "add"),
+    ("g_b += g_y", "add"),
+    ("g_w += g_y * x", "mul"),
+    ("return g_w, g_b", ""),
+]
+
+
+def test_a_loop_over_samples_sums_the_gradients():
+    x, w, b = Value(1.0, label="x"), Value(2.0, label="w"), Value(0.5, label="b")
+    wx = w * x
+    wx.label = "wx"
+    y = wx + b
+    y.label = "y"
+    step = compile_graph(y, [x, w, b], wrt=[w, b], seed="callback", accumulate=True, per_sample=[x])
+    assert [_split(line) for line in step.source.splitlines()] == LOOPED
+    seen = []
+
+    def seed(value):  # L = sum_k 1/2 y_k^2, so dL/dy_k = y_k
+        seen.append(value)
+        return value
+
+    # by hand at w = 2, b = 0.5: y = 2.5, 4.5, 6.5 at x = 1, 2, 3; dL/dw = sum y_k x_k = 2.5 + 9 + 19.5 = 31,
+    # dL/db = sum y_k = 13.5; the sums start from the grads passed in (1, -1), as .grad keeps what it had
+    assert step.function([[1.0], [2.0], [3.0]], [2.0, 0.5], seed, [1.0, -1.0]) == (32.0, 12.5)
+    assert seen == [2.5, 4.5, 6.5]
+    with pytest.raises(TypeError, match=r"step.function\(samples, params, seed, grads\)"):
+        step([1.0, 2.0, 0.5])
+    with pytest.raises(ValueError, match="per_sample .* needs seed='callback' and accumulate=True"):
+        compile_graph(y, [x, w, b], wrt=[w, b], seed="number", per_sample=[x])
+    with pytest.raises(ValueError, match="per_sample must be arguments that are not in wrt"):
+        compile_graph(y, [x, w, b], seed="callback", accumulate=True, per_sample=[x])
+
+
 def test_names_become_identifiers_that_clash_with_nothing():
     x = Value(1.5, label="log")  # the name of a helper the program may call
     w = Value(2.0, label="L1.N0.w0")
