@@ -393,7 +393,7 @@ RELU = unary(
     lambda a: 0.0 if a <= 0 else a,  # NaN passes through, as in torch
     lambda a, out: (step(a),),
     symbol="ReLU",
-    code=("0.0 if {a} <= 0 else {a}", "0.0 if {a} <= 0 else 1.0"),
+    code=("0.0 if {a} <= 0.0 else {a}", "0.0 if {a} <= 0.0 else 1.0"),
 )
 ABS = unary(
     "abs",
