@@ -98,8 +98,8 @@ class Program:
         per_sample = list(per_sample or [])
         if looped and (seed != "callback" or not accumulate):
             raise ValueError("compile: per_sample (a loop over samples) needs seed='callback' and accumulate=True")
-        if not is_argument.issuperset(per_sample) or set(per_sample) & set(wrt):
-            raise ValueError("compile: per_sample must be arguments that are not in wrt (the gradients are summed)")
+        if not is_argument.issuperset(per_sample) or set(per_sample) & set(wrt) or (looped and not per_sample):
+            raise ValueError("compile: per_sample must be one or more arguments not in wrt (the gradients are summed)")
         self.per_sample = per_sample if looped else None
         self.names = _variable_names(order, arguments, names)
         self._grad_names = _grad_names(self.names)
@@ -122,7 +122,8 @@ class Program:
             emit(f'    """{what} of each sample (to seed) and the gradient summed over the samples."""', None, "")
             if shared:
                 emit(_wrap("    ", "", [self.names[v] for v in shared], " = params"), None, "")
-            emit(_wrap("    ", "", grad_names, " = grads"), None, "")
+            if grad_names:
+                emit(_wrap("    ", "", grad_names, " = grads"), None, "")
             emit(_wrap("    ", "for ", [self.names[v] for v in per_sample], " in samples:", parens=True), None, "")
             pad = "        "
         else:
@@ -130,7 +131,7 @@ class Program:
             emit(f'    """{what} and the gradient: the forward program, then its adjoint."""', None, "")
             if arguments:
                 emit(_wrap("    ", "", [self.names[v] for v in arguments], " = args"), None, "")
-            if accumulate:
+            if accumulate and grad_names:
                 emit(_wrap("    ", "", grad_names, " = grads"), None, "")
             pad = "    "
         emit(f"{pad}# forward: one line per node, each after its operands", None, "")
@@ -193,7 +194,7 @@ class Program:
         grads = [self._grad(v) if v in received else "0.0" for v in wrt]
         result = "(" + ", ".join(grads) + ("," if len(grads) == 1 else "") + ")"
         if looped:
-            emit(_wrap("    ", "return ", grads if len(grads) != 1 else [f"{grads[0]},"], ""), None, "")
+            emit(_wrap("    ", "return ", [result] if len(grads) < 2 else grads, ""), None, "")
         else:
             emit(_wrap("    ", "return ", f"{self._values(outputs)}, {result}".split(", "), ""), None, "")
         self.source = "\n".join(line.text for line in self.lines) + "\n"

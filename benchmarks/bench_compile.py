@@ -99,8 +99,8 @@ def demo_step(rounds):
     compiled_on.step = compiled_on.step_as_is
     print(f"micrograd demo step: MLP(2, [16, 16, 1]), 100 moons points, loss {l_nodes:.12f} in both engines")
     print(
-        f"trace + compile: {compiled.compile_seconds * 1e3:.0f} ms once ({lines} lines of program for one sample; "
-        f"compile of the L2 term included)"
+        f"trace + compile: {compiled.compile_seconds * 1e3:.0f} ms once ({lines} lines of program, a loop whose "
+        f"body is one sample's forward and adjoint; compile of the L2 term included)"
     )
     engines = [fit_like, compiled, floor, nodes, compiled_on, floor_on]
     t = time_steps(engines, rounds)

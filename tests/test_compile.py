@@ -256,8 +256,24 @@ def test_a_loop_over_samples_sums_the_gradients():
         step([1.0, 2.0, 0.5])
     with pytest.raises(ValueError, match="per_sample .* needs seed='callback' and accumulate=True"):
         compile_graph(y, [x, w, b], wrt=[w, b], seed="number", per_sample=[x])
-    with pytest.raises(ValueError, match="per_sample must be arguments that are not in wrt"):
-        compile_graph(y, [x, w, b], seed="callback", accumulate=True, per_sample=[x])
+    for per_sample in ([x], []):
+        with pytest.raises(ValueError, match="per_sample must be one or more arguments not in wrt"):
+            compile_graph(y, [x, w, b], seed="callback", accumulate=True, per_sample=per_sample)
+
+
+def test_a_failing_line_inside_the_loop_names_the_op_and_the_sample_values():
+    x, w = Value(1.0, label="x"), Value(2.0, label="w")
+    step = compile_graph((w * x).log(), [x, w], wrt=[w], seed="callback", accumulate=True, per_sample=[x])
+    # d log(w x) / dw = 1/w = 0.5 at each sample, summed over the two: 1.0
+    assert step.function([[1.0], [0.5]], [2.0], lambda out: 1.0, [0.0]) == (1.0,)
+    with pytest.raises(ValueError) as info:
+        try:
+            step.function([[1.0], [0.0]], [2.0], lambda out: 1.0, [0.0])  # the second sample: log(2 * 0)
+        except ValueError as err:
+            raise step.named_error(err) from None
+    with pytest.raises(ValueError) as expected:
+        (Value(2.0) * Value(0.0)).log()
+    assert str(info.value).startswith(str(expected.value)) and "[compiled step, line " in str(info.value)
 
 
 def test_names_become_identifiers_that_clash_with_nothing():
