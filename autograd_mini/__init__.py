@@ -10,6 +10,7 @@ from autograd_mini.engine import (
     no_grad,
     topological_order,
 )
+from autograd_mini.forward import forward_gradient, jvp
 from autograd_mini.gradcheck import GradcheckError, gradcheck
 from autograd_mini.ops import OPS, Op
 
@@ -22,11 +23,13 @@ __all__ = [
     "Value",
     "detect_anomaly",
     "draw_dot",
+    "forward_gradient",
     "gc_paused",
     "grad",
     "gradcheck",
     "hessian",
     "is_grad_enabled",
+    "jvp",
     "no_grad",
     "topological_order",
     "trace_backward",
