@@ -8,7 +8,8 @@ This module only reads the command line and dispatches; the work is done where i
 - ``graph``: ``autograd_mini.formula`` (the strict formula parser), the engine's ``backward()`` and
   ``autograd_mini.draw``;
 - ``crosscheck``: ``nn.app.crosscheck_command``;
-- ``train``: ``nn.app.train_command``.
+- ``train``: ``nn.app.train_command``;
+- ``ways``: ``nn.app.ways_command`` (document 004's four ways to compute the gradient, side by side).
 
 ``main(argv)`` returns the exit status instead of exiting: 0 when all went well, 1 when the work failed (a formula
 that cannot be computed, say), 2 for a bad command line (argparse's convention), so tests can call it directly.
@@ -31,6 +32,7 @@ examples:
   autograd-mini graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88
   autograd-mini crosscheck --sizes 3,4,2 --activation sigmoid
   autograd-mini train --data moons --epochs 100 --save model.json --plot loss.png
+  autograd-mini ways --sizes 2,4,1                     the gradient four ways, and what each costs
 
 Each command has its own --help, e.g. autograd-mini graph --help.
 """
@@ -165,6 +167,10 @@ def build_parser():
     )
     train.add_arguments(fit)
     fit.set_defaults(run=train.run)
+
+    from nn.app import ways_command as ways
+
+    ways.add_parser(sub, formatter)
     return parser
 
 
@@ -172,14 +178,14 @@ def main(argv=None):
     """Run the command line ``argv`` (default: ``sys.argv[1:]``); returns the exit status (0, 1 or 2)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] == "graph":
-            argv, variables = _split_graph_variables(argv)
+        if argv and argv[0] in ("graph", "ways"):
+            argv, variables = _split_graph_variables(argv, *_formula_options(argv[0]))
         else:
             variables = None
         parser = build_parser()
         args = parser.parse_args(argv)
         if variables is not None:
-            args.values = _graph_values(variables, args.var)
+            args.values = _graph_values(variables, args.var, argv[0])
         return int(args.run(args) or 0)
     except SystemExit as exit_:  # argparse: --help (0) and bad options (2)
         code = exit_.code
@@ -192,6 +198,18 @@ def main(argv=None):
 # -- graph ------------------------------------------------------------------------------------------------------
 
 _GRAPH_OPTIONS = {"--var", "--out", "--edge-labels", "--highlight", "--rankdir", "--steps", "--no-draw", "--help", "-h"}
+_GRAPH_VALUED = ("--var", "--out", "--highlight", "--rankdir")  # options that take a value
+
+
+def _formula_options(command):
+    """(own options, the ones that take a value) of a command whose other --NAME VALUE are a formula's variables."""
+    if command == "graph":
+        return _GRAPH_OPTIONS, _GRAPH_VALUED
+    from nn.app.ways_command import own_options
+
+    return own_options()
+
+
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
@@ -201,8 +219,8 @@ def _usage_error(command, message):
     raise SystemExit(2)
 
 
-def _split_graph_variables(argv):
-    """Take the variables (``--x 2``, ``--w=-3``) out of ``graph``'s arguments; argparse gets the rest.
+def _split_graph_variables(argv, options=_GRAPH_OPTIONS, valued=_GRAPH_VALUED):
+    """Take the variables (``--x 2``, ``--w=-3``) out of ``graph``'s (or ``ways``') arguments; argparse gets the rest.
 
     Done by hand because the names are the user's: any ``--NAME`` that is not one of graph's own options is a
     variable, and its value may be negative (``--w -3``), which argparse would take for an option. A formula that
@@ -218,18 +236,18 @@ def _split_graph_variables(argv):
                 positional.append(argv[i + 1])
             i += 2
             continue
-        if arg.startswith("--") and name not in _GRAPH_OPTIONS:
+        if arg.startswith("--") and name not in options:
             if "=" in arg:
                 value = arg.split("=", 1)[1]
             elif i + 1 < len(argv):
                 i += 1
                 value = argv[i]
             else:
-                _usage_error("graph", f"{name} needs a value, e.g. {name} 2.5")
+                _usage_error(argv[0], f"{name} needs a value, e.g. {name} 2.5")
             variables.append((name[2:], value, name))
         else:
             rest.append(arg)
-            if name in ("--var", "--out", "--highlight", "--rankdir") and "=" not in arg and i + 1 < len(argv):
+            if name in valued and "=" not in arg and i + 1 < len(argv):
                 i += 1
                 rest.append(argv[i])  # the option's own value, even if it looks like a number
         i += 1
@@ -238,25 +256,25 @@ def _split_graph_variables(argv):
     return rest, variables
 
 
-def _graph_values(variables, var_options):
+def _graph_values(variables, var_options, command="graph"):
     values = {}
     given = list(variables)
     for item in var_options:
         if "=" not in item:
-            _usage_error("graph", f"--var takes NAME=VALUE, e.g. --var x=2, got {item!r}")
+            _usage_error(command, f"--var takes NAME=VALUE, e.g. --var x=2, got {item!r}")
         name, value = item.split("=", 1)
         given.append((name.strip(), value.strip(), f"--var {item}"))
     for name, text, where in given:
         if not _NAME.match(name):
-            _usage_error("graph", f"{where}: {name!r} is not a variable name (letters, digits and _, a letter first)")
+            _usage_error(command, f"{where}: {name!r} is not a variable name (letters, digits and _, a letter first)")
         try:
             value = float(text)
         except ValueError:
-            _usage_error("graph", f"{where} expects a number, got {text!r}")
+            _usage_error(command, f"{where} expects a number, got {text!r}")
         if not math.isfinite(value):
-            _usage_error("graph", f"{where} expects a finite number, got {text!r}")
+            _usage_error(command, f"{where} expects a finite number, got {text!r}")
         if name in values:
-            _usage_error("graph", f"the variable {name} is given twice")
+            _usage_error(command, f"the variable {name} is given twice")
         values[name] = value
     return values
 
