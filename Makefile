@@ -1,4 +1,4 @@
-# The two commands of the README:  make tour  (the main job)  and  make test  (lint + the test suite).
+# The two commands of the README:  make tour  (the main job)  and  make test  (lint, the layers, types + the test suite).
 .PHONY: tour test bench setup setup-test clean
 
 setup:
@@ -13,6 +13,8 @@ tour: setup
 test: setup-test
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
+	.venv/bin/mypy autograd_mini nn
 	.venv/bin/python -m pytest
 
 bench: setup-test

@@ -1,17 +1,18 @@
-"""autograd-mini: a scalar reverse-mode autodiff engine for learning and checking backpropagation."""
+"""autograd-mini: a scalar reverse-mode autodiff engine for learning and checking backpropagation.
 
-from autograd_mini.engine import (
-    Value,
-    detect_anomaly,
-    gc_paused,
-    grad,
-    hessian,
-    is_grad_enabled,
-    no_grad,
-    topological_order,
-)
+Start reading at ``engine.py`` (Value, applying an op, the topological order, backward) and ``ops.py`` (the table
+of ops with their local derivatives). The map of the other modules: docs/ARCHITECTURE.md.
+"""
+
+from typing import Any
+
+from autograd_mini.anomaly import detect_anomaly
+from autograd_mini.collector import gc_paused
+from autograd_mini.engine import Value, topological_order
 from autograd_mini.forward import forward_gradient, jvp
 from autograd_mini.gradcheck import GradcheckError, gradcheck
+from autograd_mini.higher_order import grad, hessian
+from autograd_mini.modes import is_grad_enabled, no_grad
 from autograd_mini.ops import OPS, Op
 
 __version__ = "0.1.0"
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     # draw_dot (which imports graphviz) and trace_backward are loaded on first use, so importing the engine costs
     # only the engine
     if name == "draw_dot":

@@ -15,17 +15,20 @@ source on every run. Building the ``Digraph`` needs only the ``graphviz`` Python
 ``.render()``, Jupyter's inline display) needs the Graphviz program ``dot``, and says how to install it if missing.
 """
 
-from __future__ import annotations
-
+import html
 import re
 import shutil
+import warnings
 from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import graphviz
 
 from autograd_mini.engine import Value
-from autograd_mini.trace import _formatter, _order, _param_names, _roots, node_names
+from autograd_mini.naming import as_roots, graph_order, node_names, number_formatter, param_names
+from autograd_mini.text import printable
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -34,6 +37,7 @@ __all__ = [
     "GraphvizNotFoundError",
     "PARAMETER_LABEL",
     "ROLE_COLORS",
+    "SUMMARY_ABOVE",
     "dot_installed",
     "draw_dot",
     "graph_roles",
@@ -42,6 +46,9 @@ __all__ = [
 ]
 
 DEFAULT_MAX_NODES = 2000  # Values; the dot graph has about twice as many nodes (one op node per non-leaf)
+# Above this many Values draw_dot draws a summary unless told summary=False: micrograd's MLP(2, [16, 16, 1]) has
+# 687 Values in one forward pass, and drawn in full it is 14,000 pt wide (a 1.4 MB SVG), unreadable at any size.
+SUMMARY_ABOVE = 300
 
 # A leaf whose label (its last dotted part) looks like a weight or a bias is a parameter: w, w2, w_12, W, b, b1,
 # weight, bias, theta, and the nn package's names L1.N0.w2, L1.N0.b.
@@ -102,12 +109,12 @@ def _saying_how_to_install(method, name, args, kwargs):
         raise GraphvizNotFoundError(f"Rendering the drawing ({name})") from err
 
 
-def dot_installed():
+def dot_installed() -> bool:
     """True when the Graphviz program ``dot`` is on PATH: rendering needs it, building a drawing does not."""
     return shutil.which("dot") is not None
 
 
-def write_drawing(dot, stem, *, render=None):
+def write_drawing(dot: graphviz.Digraph, stem: str | Path, *, render: bool | None = None) -> list[Path]:
     """Write the drawing ``dot`` as ``{stem}.svg`` and ``{stem}.png``; returns the paths written.
 
     Without the Graphviz program ``dot`` the pictures cannot be made: then the DOT source is written as
@@ -152,19 +159,25 @@ def graph_roles(order, roots, params=None):
     return roles
 
 
+# Every label is the user's text shown as text. graphviz passes a string that starts with "<" and ends with ">" to
+# dot as an HTML-like label, which is markup: a title such as "<x> URL=<javascript:...>" would become a link.
+# Labels are therefore marked ``graphviz.nohtml`` (always quoted), and cleaned by ``printable`` (no NUL, no lone
+# surrogate, nothing an SVG cannot hold). dot reads character entities in any label ("&amp;" is shown as "&"), so
+# "&" itself is written as "&amp;".
+
 _RECORD_SPECIAL = re.compile(r'([\\|{}<>"])')
 
 
 def escape_record(text):
-    """Text for one field of a Graphviz record label: ``| { } < > " \\`` escaped, newlines as line breaks."""
-    text = _RECORD_SPECIAL.sub(r"\\\1", str(text))
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n")
+    """Text for one field of a Graphviz record label: ``| { } < > " \\ &`` escaped, newlines as line breaks."""
+    text = _RECORD_SPECIAL.sub(r"\\\1", printable(text).replace("&", "&amp;"))
+    return graphviz.nohtml(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n"))
 
 
 def escape_text(text):
-    """Text for an ordinary (non-record) Graphviz label: backslash and quote escaped, newlines as line breaks."""
-    text = str(text).replace("\\", "\\\\").replace('"', '\\"')
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n")
+    """Text for an ordinary (non-record) Graphviz label: backslash, quote and ``&`` escaped, newlines as line breaks."""
+    text = printable(text).replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
+    return graphviz.nohtml(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n"))
 
 
 def op_label(node, fmt, hide_constants=True):
@@ -177,10 +190,30 @@ def op_label(node, fmt, hide_constants=True):
 
 
 def _depth(order):
-    depth = {}
+    depth: dict[Value, int] = {}
     for node in order:
         depth[node] = 1 + max((depth[c] for c in (node._a, node._b) if isinstance(c, Value)), default=0)
     return max(depth.values())
+
+
+_NEURON_PARAMETER = re.compile(r"^L(\d+)\.N(\d+)\.")  # the nn package's names: L1.N0.w2, L1.N0.b
+
+
+def _layers(order, roles):
+    """For a network of the nn package (parameters named L1.N0.w2): one line per layer, its neurons and
+    parameters; [] for any other graph."""
+    neurons: dict[int, set[int]] = {}
+    params: Counter[int] = Counter()
+    for node in order:
+        m = _NEURON_PARAMETER.match(node.label) if roles[node] == "parameter" else None
+        if m:
+            layer = int(m.group(1))
+            neurons.setdefault(layer, set()).add(int(m.group(2)))
+            params[layer] += 1
+    return [
+        f"  layer {k}: {len(neurons[k])} neuron{'s' if len(neurons[k]) > 1 else ''}, {params[k]} parameters"
+        for k in sorted(neurons)
+    ]
 
 
 def _summary(order, roots, roles, fmt, rankdir, title):
@@ -190,15 +223,18 @@ def _summary(order, roots, roles, fmt, rankdir, title):
     lines = [title] if title else []
     lines.append(f"computation graph: {len(order)} values, {sum(ops.values())} operations, depth {_depth(order)}")
     lines.append("  " + ", ".join(f"{n} {role}" for role in ROLE_COLORS if (n := by_role[role])))
+    lines += _layers(order, roles)
     lines.append("operations: " + ", ".join(f"{name} x{n}" for name, n in sorted(ops.items())))
     for r in roots[:10]:
         name = r.label or "output"
         lines.append(f"{name}: data {fmt(r.data)}, grad {fmt(r.grad)}")
     if len(roots) > 10:
         lines.append(f"... and {len(roots) - 10} more outputs")
-    lines.append(f"(summary: {len(order)} values; draw_dot(..., max_nodes={len(order)}) draws every node)")
+    every = "summary=False" + (f", max_nodes={len(order)}" if len(order) > DEFAULT_MAX_NODES else "")
+    lines.append(f"(a summary of {len(order)} values; draw_dot(..., {every}) draws every node)")
     dot = Drawing(name="autograd_mini", graph_attr={"rankdir": rankdir})
-    dot.node("summary", label="".join(escape_text(line) + r"\l" for line in lines), shape="note", fontname="Courier")
+    text = graphviz.nohtml("".join(escape_text(line) + r"\l" for line in lines))  # \l: the line left-aligned
+    dot.node("summary", label=text, shape="note", fontname="Courier")
     return dot
 
 
@@ -206,22 +242,23 @@ def _summary(order, roots, roles, fmt, rankdir, title):
 
 
 def draw_dot(
-    root,
+    root: Value | Sequence[Value],
     *,
-    rankdir="LR",
-    hide_constants=True,
-    color_roles=True,
-    edge_labels=False,
-    highlight=None,
-    number_format=".4g",
-    params=None,
-    max_nodes=DEFAULT_MAX_NODES,
-    summary=False,
-    title=None,
-    show_grad=True,
-    _grad_text=None,
-    _names=None,
-):
+    rankdir: str = "LR",
+    hide_constants: bool = True,
+    color_roles: bool = True,
+    edge_labels: bool = False,
+    highlight: Value | str | None = None,
+    number_format: str | Callable[[float], str] = ".4g",
+    params: Any = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    summary: bool | None = None,
+    title: str | None = None,
+    show_grad: bool = True,
+    key: bool = False,
+    _grad_text: Callable[[Value], str] | None = None,
+    _names: dict[Value, str] | None = None,
+) -> "Drawing":
     """Draw the graph behind ``root`` (a Value, or a list of Values) as a ``graphviz.Digraph``.
 
     - ``rankdir``: ``"LR"`` (left to right, default) or ``"TB"`` (top to bottom).
@@ -234,18 +271,28 @@ def draw_dot(
     - ``number_format``: format spec for data, grad and edge labels (default ``".4g"``) or a function float -> str.
     - ``params``: ``model.named_parameters()``, a model, a dict name -> Value, or Values: drawn as parameters, and
       named by these names where the Value has no label.
-    - ``max_nodes``: graphs with more Values are refused (``GraphTooLargeError``) unless ``summary=True``.
-    - ``summary``: draw one box of counts (values, ops by kind, depth, output) instead of every node.
+    - ``summary``: True draws one box of counts (values, ops by kind, depth, the layers of an nn network, output)
+      instead of every node; False draws every node; None (default) draws every node up to ``SUMMARY_ABOVE``
+      (300) Values and the summary above that, with a warning that says ``summary=False`` draws every node.
+    - ``max_nodes``: a drawing of every node with more Values is refused (``GraphTooLargeError``).
     - ``title``: a caption above the graph. ``show_grad``: include the grad field.
+    - ``key``: add a colour key (input, parameter, intermediate, output) for pictures shown without the text.
     """
-    roots = _roots(root)
+    roots = as_roots(root)
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"draw_dot(rankdir={rankdir!r}): use 'LR' (left to right) or 'TB' (top to bottom)")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw_dot(max_nodes={max_nodes!r}) must be a positive whole number")
-    fmt = _formatter(number_format)
-    names = _param_names(params)
-    order = _order(roots)
+    fmt = number_formatter(number_format)
+    names = param_names(params)
+    order = graph_order(roots)
+    if summary is None and len(order) > SUMMARY_ABOVE:
+        warnings.warn(
+            f"draw_dot: the graph has {len(order)} values, too many to read in one picture, so it is drawn as a "
+            f"summary (counts, layers, output). Pass summary=False to draw every node.",
+            stacklevel=2,
+        )
+        summary = True
     if summary:
         return _summary(order, roots, graph_roles(order, roots, names), fmt, rankdir, title)
     if len(order) > max_nodes:
@@ -254,6 +301,8 @@ def draw_dot(
             f"max_nodes={max_nodes}; dot would take a long time and the picture would be unreadable. "
             f"Pass max_nodes={len(order)} to draw it anyway, or summary=True for one box of counts."
         )
+    if key and not color_roles:
+        raise ValueError("draw_dot(key=True) explains the role colours; it needs color_roles=True")
     roles = graph_roles(order, roots, names)
     index = {node: i for i, node in enumerate(order)}
 
@@ -261,8 +310,11 @@ def draw_dot(
     if highlight is not None:
         path = _path_to_root(highlight, order, roots)
 
-    graph_attr = {"rankdir": rankdir}
-    if title:
+    graph_attr = {"rankdir": rankdir, "fontname": "Helvetica"}
+    if key:
+        # a picture with its key is made to stand alone (README, slides): an opaque background for dark themes
+        graph_attr.update(label=_key_label(title, set(roles.values())), labelloc="t", bgcolor="white")
+    elif title:
         graph_attr.update(label=escape_text(title), labelloc="t")
     dot = Drawing(
         name="autograd_mini",
@@ -282,7 +334,7 @@ def draw_dot(
             grad = _grad_text(node) if _grad_text is not None else f"grad {fmt(node.grad)}"
             fields.append(escape_record(grad))
         record = " | ".join(fields)
-        attrs = {"shape": "record", "id": nid, "label": "{ " + record + " }" if horizontal else record}
+        attrs = {"shape": "record", "id": nid, "label": graphviz.nohtml("{ " + record + " }" if horizontal else record)}
         if color_roles:
             attrs.update(style="filled", fillcolor=ROLE_COLORS[roles[node]])
         if node in path:
@@ -324,6 +376,15 @@ def draw_dot(
                 dot.node(cid, id=cid, label=escape_text(fmt(operand)), shape="box", style="dashed", fontsize="10")
                 dot.edge(cid, oid, id=eid, style="dashed")
     return dot
+
+
+def _key_label(title, present):
+    """The graph's label as a Graphviz HTML-like table: the title, and below it the role colours in the graph."""
+    cells = "".join(f'<td bgcolor="{color}">{role}</td>' for role, color in ROLE_COLORS.items() if role in present)
+    key = f'<table border="0" cellborder="1" cellspacing="0" cellpadding="3"><tr>{cells}</tr></table>'
+    rows = f"<tr><td>{html.escape(title, quote=False)}</td></tr>" if title else ""
+    rows += f"<tr><td>{key}</td></tr>"
+    return f'<<table border="0" cellspacing="4">{rows}</table>>'
 
 
 def _path_to_root(highlight, order, roots):

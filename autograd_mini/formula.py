@@ -26,13 +26,13 @@ The result is built with the engine: each variable is one leaf ``Value`` whose l
 (``x * 3`` is one node with operands (x, 3.0)), as the engine draws them.
 """
 
-from __future__ import annotations
-
 import keyword
 import math
 import re
+from collections.abc import Mapping
+from typing import Any
 
-from autograd_mini.engine import Value, topological_order
+from autograd_mini.engine import Value, backward_steps, topological_order
 from autograd_mini.ops import OPS
 
 FUNCTIONS = tuple(name for name, op in OPS.items() if op.arity == 1 and name != "neg")
@@ -486,24 +486,24 @@ def _apply(symbol, a, b):
 # -- the public functions -------------------------------------------------------------------------------------
 
 
-def parse(text):
+def parse(text: str) -> Formula:
     """Parse a formula (syntax only, no values needed): a ``Formula`` or a ``FormulaError``."""
     return _Parser(text).parse()
 
 
-def build(text, values, allow_unused=False):
+def build(text: str, values: Mapping[str, Any], allow_unused: bool = False) -> tuple[Value, dict[str, Value]]:
     """Parse ``text`` and build its graph with the engine: ``(output, leaves)``, leaves a dict name -> Value."""
     return parse(text).evaluate(values, allow_unused=allow_unused)
 
 
-def differentiate(text, values, allow_unused=False):
+def differentiate(text: str, values: Mapping[str, Any], allow_unused: bool = False) -> tuple[Value, dict[str, Value]]:
     """Build the formula, run ``backward()`` and return ``(output, leaves)`` with each leaf's ``.grad`` filled.
 
     A derivative that is not finite at the given point (sqrt at 0, log near 0 ...) is a FormulaError pointing at
     the sub-expression whose local derivative fails.
     """
     formula = parse(text)
-    spans = {}
+    spans: dict[int, tuple[int, int]] = {}
     out, leaves = formula.evaluate(values, allow_unused=allow_unused, _spans=spans)
     try:
         out.backward()
@@ -516,23 +516,25 @@ def differentiate(text, values, allow_unused=False):
 
 
 def _backward_error(out, spans, text, err, bad=None):
-    for node in reversed(topological_order(out)):
-        if node.is_leaf:
-            continue
-        try:
-            grads = node.local_grads()
-            finite = all(math.isfinite(g) for g in grads)
-        except (ArithmeticError, ValueError):
-            finite = False
-        if not finite:
-            start, end = spans.get(id(node), (0, len(text)))
-            a = node.operands[0]
-            return FormulaError(
-                f"the derivative of {text[start:end]} is not finite at this point "
-                f"({node.op.name} at {a.data!r}); choose other values",
-                text,
-                start,
-                end - start,
-            )
+    """The FormulaError for a failed backward pass: it points at the first node, in the order backward() passes
+    gradients back, whose local derivative is not finite (or does not exist) at this point."""
+    node: Any = None
+    try:
+        for step in backward_steps(topological_order(out)):  # the walk backward() takes
+            _, _, da, b, db = step
+            if not (math.isfinite(da) and (b is None or math.isfinite(db))):
+                node = step[0]
+                break
+    except (ArithmeticError, ValueError) as failure:  # the derivative does not exist here; the walk names the node
+        node = getattr(failure, "node", None)
+    if node is not None:
+        start, end = spans.get(id(node), (0, len(text)))
+        return FormulaError(
+            f"the derivative of {text[start:end]} is not finite at this point "
+            f"({node.op.name} at {node.operands[0].data!r}); choose other values",
+            text,
+            start,
+            end - start,
+        )
     what = f"the gradients of {', '.join(bad)} are not finite" if bad else str(err)
     return FormulaError(f"backward failed: {what}; choose other values", text, 0, len(text))

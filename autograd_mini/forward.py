@@ -49,7 +49,7 @@ def apply(op, a, b=None):
     ``op.partials``. ``a`` is a Dual; ``b`` a Dual, a plain number kept inside the op (tangent 0), or None."""
     if op.arity == 1:
         out = op.forward(a.primal)
-        (da,) = op.partials(a.primal, None, out)
+        (da,) = op.partials(a.primal, out)
         return Dual(out, da * a.tangent)
     if isinstance(b, Dual):
         out = op.forward(a.primal, b.primal)

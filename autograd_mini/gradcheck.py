@@ -1,10 +1,13 @@
 """Central finite differences against autodiff: the check every hand-derived or hand-coded gradient deserves."""
 
-from __future__ import annotations
-
 import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from autograd_mini.engine import Value, _as_float, grad, no_grad
+from autograd_mini.engine import Value
+from autograd_mini.errors import as_float
+from autograd_mini.higher_order import grad
+from autograd_mini.modes import no_grad
 
 
 class GradcheckError(AssertionError):
@@ -15,7 +18,7 @@ class GradcheckError(AssertionError):
         self.rows = rows
 
 
-def numeric_gradient(f, point, eps=1e-6):
+def numeric_gradient(f: Callable[..., Value], point: Sequence[float], eps: float = 1e-6) -> list[float]:
     """Central differences (f(x + h e_i) - f(x - h e_i)) / (2 h) for each coordinate i, on plain values.
 
     The step is h = eps * max(1, |x_i|), and the division is by the step actually taken after rounding: with a
@@ -39,10 +42,12 @@ def numeric_gradient(f, point, eps=1e-6):
 def _scalar(y):
     if isinstance(y, Value):
         return y.data
-    return _as_float(y, "gradcheck: the function's result")
+    return as_float(y, "gradcheck: the function's result")
 
 
-def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
+def gradcheck(
+    f: Callable[..., Value], inputs: Sequence[Any], eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3
+) -> bool:
     """Compare autodiff's gradient of ``f(*inputs)`` with central finite differences.
 
     ``inputs``: numbers or Values (their ``data`` is used). ``eps``: the step of the central differences, times
@@ -50,7 +55,7 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
     ``|analytic - numeric| <= atol + rtol * |numeric|``; returns True. Otherwise raises ``GradcheckError`` whose
     message shows, per input, the analytic and the numeric value and their difference.
     """
-    point = [x.data if isinstance(x, Value) else _as_float(x, "gradcheck() input") for x in inputs]
+    point = [x.data if isinstance(x, Value) else as_float(x, "gradcheck() input") for x in inputs]
     for name, v in (("eps", eps), ("atol", atol), ("rtol", rtol)):
         if not (isinstance(v, (int, float)) and v >= 0 and math.isfinite(v)) or (name == "eps" and v == 0):
             raise ValueError(f"gradcheck(): {name} must be a finite number > 0 (>= 0 for tolerances), got {v!r}")

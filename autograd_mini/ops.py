@@ -2,8 +2,9 @@
 
 Every op is one ``Op`` record. ``forward`` computes the result from plain floats: ``forward(a, b)`` for a binary
 op, ``forward(a)`` for a unary one; where Python already has the function (``operator.mul``, ``math.tanh``) it is
-used as it is, which also keeps the hot path free of an extra Python call. ``partials(a, b, out)`` returns the
-local derivatives ``(d out / d a, d out / d b)`` of the op, one per operand (``b`` is None for a unary op).
+used as it is, which also keeps the hot path free of an extra Python call. ``partials`` returns the local
+derivatives, one per operand: ``partials(a, out)`` is ``(dout/da,)`` for a unary op, ``partials(a, b, out)`` is
+``(dout/da, dout/db)`` for a binary one.
 
 The partials are written with ordinary arithmetic and with the helpers below (``log``, ``cos`` ...), so the same
 rule works on floats (the fast backward pass) and on ``Value`` nodes (``grad(..., create_graph=True)``, where the
@@ -11,35 +12,44 @@ derivative itself becomes a graph that can be differentiated again). Backward, h
 labels of the drawing, the step-by-step trace and the gradient tests all read this one table.
 
 Operands: ``a`` is always a ``Value``. ``b`` is a second ``Value``, a plain float (a number mixed into the op,
-kept inside the op rather than as a node of its own), or ``None`` for unary ops. Ops whose number stands on the
+kept inside the op rather than as a node of its own). Ops whose number stands on the
 left (``3 - x``, ``3 / x``, ``2 ** x``) have their own "reflected" entry, so ``a`` is still the Value.
 """
 
-from __future__ import annotations
-
 import math
 import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 
+@dataclass(frozen=True, eq=False)
 class Op:
-    """One primitive: a name, how it is written, its forward value and its local partial derivatives."""
+    """One primitive: how it is written, its forward value, its local partial derivatives, and its equation.
 
-    __slots__ = ("name", "symbol", "forward", "partials", "arity", "domain", "reflected", "commutative")
+    ``forward`` and ``partials`` take one operand for a unary op and two for a binary one:
 
-    def __init__(self, name, symbol, arity, forward, partials, domain="", *, reflected=False, commutative=False):
-        self.name = name  # short name, also the Value method's: "mul", "tanh", "rsub"
-        self.symbol = symbol  # how the op is written and drawn: "*", "tanh", "**" ...
-        self.arity = arity  # 1 (unary) or 2 (binary: the second operand a Value or a number)
-        self.forward = forward  # (a, b) -> float or (a) -> float, on floats
-        self.partials = partials  # (a, b, out) -> tuple of local derivatives, on floats or Values
-        self.domain = domain  # what the operand must satisfy, for error messages ("" if any number will do)
-        self.reflected = reflected  # the number b stands on the left: b - a, b / a, b ** a
-        self.commutative = commutative  # a op b == b op a, so the drawing need not tell the operands apart
+        unary:  forward(a) -> out       partials(a, out) -> (dout/da,)
+        binary: forward(a, b) -> out    partials(a, b, out) -> (dout/da, dout/db)
 
-    def __repr__(self):
-        return f"Op({self.name!r})"
+    A record is all an op is: backward, ``grad(create_graph=True)``, the drawing, the trace and the tests read these
+    fields and nothing else, so a new op is one more record (and a Value method naming it, in engine.py).
+    """
 
-    def write(self, a, b=None):
+    name: str  # short name, also the Value method's: "mul", "tanh", "rsub"
+    symbol: str  # how the op is written and drawn: "*", "tanh", "**" ...
+    arity: int  # 1 (unary) or 2 (binary: the second operand a Value or a number)
+    equation: str  # the op and its local derivatives in one line, for people: "out = a * b;  dout/da = b, dout/db = a"
+    forward: Callable[..., float]  # on floats
+    partials: Callable[..., tuple[Any, ...]]  # on floats, or on Values (then the derivative is itself a graph)
+    domain: str = ""  # what the operand must satisfy, for error messages ("" if any number will do)
+    reflected: bool = False  # the number b stands on the left: b - a, b / a, b ** a
+    commutative: bool = False  # a op b == b op a, so the drawing need not tell the operands apart
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r}: {self.equation})"
+
+    def write(self, a: str, b: str | None = None) -> str:
         """The op written with its operands' texts: ``a * b``, ``3 - a`` (reflected), ``tanh(a)``.
 
         An operand given as "" is left out: ``write("", "3")`` is ``* 3``, an op node's label with its number inside.
@@ -50,11 +60,22 @@ class Op:
         left, right = (b, a) if self.reflected else (a, b)
         return " ".join(text for text in (left, self.symbol, right) if text)
 
-    def describe(self, a, b):
+    def describe(self, a: float, b: object = None) -> str:
         """The op written out with its operands' values, for messages: ``log(0.0)``, ``(-8.0) ** 0.5``."""
         if self.arity == 1:
             return self.write(repr(a))
         return self.write(_operand(a), _operand(b))
+
+
+def unary(name, equation, forward, partials, *, symbol=None, domain=""):
+    """A one-operand op: ``partials(a, out)`` returns ``(dout/da,)``. Written ``symbol(a)``, symbol the name."""
+    return Op(name, symbol or name, 1, equation, forward, partials, domain)
+
+
+def binary(name, symbol, equation, forward, partials, *, domain="", reflected=False, commutative=False):
+    """A two-operand op: ``partials(a, b, out)`` returns ``(dout/da, dout/db)``, or ``(dout/da,)`` when the op
+    only ever has a number as ``b``."""
+    return Op(name, symbol, 2, equation, forward, partials, domain, reflected, commutative)
 
 
 def _operand(x):
@@ -83,8 +104,9 @@ def cos(x):
 
 
 def step(x):
-    """Heaviside step of x's value: 1.0 where x > 0, else 0.0. A constant, so its own derivative is 0."""
-    return 1.0 if _data(x) > 0 else 0.0
+    """Heaviside step of x's value: 0.0 where x <= 0, else 1.0 (also at NaN, as torch's relu passes the gradient
+    on there). A constant, so its own derivative is 0."""
+    return 0.0 if _data(x) <= 0 else 1.0
 
 
 def sign(x):
@@ -99,6 +121,8 @@ def times_log(out, base):
     base 0 passes the forward only with y >= 0: for y > 0 out is 0 (the limit of 0**y * log 0 is 0); at y = 0 the
     derivative does not exist and we take 0, as torch does (log 0 would raise a bare "math domain error").
     """
+    if math.isnan(_data(out)):  # a NaN stays NaN (log 0 would raise), as in torch
+        return math.nan
     if _data(out) == 0.0 or _data(base) == 0.0:
         return 0.0
     return out * log(base)
@@ -124,7 +148,7 @@ def power_rule(a, b):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Forward functions with a domain to respect. They raise; engine._op_error turns the error into a message naming
+# Forward functions with a domain to respect. They raise; errors.op_error turns the error into a message naming
 # the op, its operands and the op's domain.
 
 
@@ -137,8 +161,8 @@ def _sigmoid(a):
 
 
 def _power(a, b):
-    # inf is allowed ((-2.0) ** inf = inf is real); nan is not a whole number (int(nan) would raise a confusing error)
-    if a < 0 and not (math.isinf(b) or b.is_integer()):
+    # inf is allowed ((-2.0) ** inf = inf is real); a NaN exponent gives NaN, as in torch
+    if a < 0 and not (math.isinf(b) or math.isnan(b) or b.is_integer()):
         raise ValueError("a negative base needs a whole-number exponent (the result would be complex)")
     return a**b
 
@@ -156,36 +180,91 @@ def _exp_base(a, b):  # b ** a: the number b raised to the Value a
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The table. forward on floats; partials(a, b, out) on floats or Values.
+# The table: each op's equation, its forward value on floats, its local derivatives on floats or Values.
+# In a binary op ``b`` may be a number mixed in (kept inside the op); the ops that only ever see a number as ``b``
+# (rsub, rdiv, pow, rpow) give one partial, dout/da.
 
-ADD = Op("add", "+", 2, operator.add, lambda a, b, out: (1.0, 1.0), commutative=True)
-SUB = Op("sub", "-", 2, operator.sub, lambda a, b, out: (1.0, -1.0))
-RSUB = Op("rsub", "-", 2, lambda a, b: b - a, lambda a, b, out: (-1.0,), reflected=True)  # b - a, b a number
-MUL = Op("mul", "*", 2, operator.mul, lambda a, b, out: (b, a), commutative=True)
-# a / b: d/da = 1/b, d/db = -a/b^2 = -out/b
-DIV = Op("div", "/", 2, operator.truediv, lambda a, b, out: (1.0 / b, -out / b), "the divisor must not be 0")
-# b / a, b a number: d/da = -b/a^2 = -out/a
-RDIV = Op(
-    "rdiv", "/", 2, lambda a, b: b / a, lambda a, b, out: (-out / a,), "the divisor must not be 0", reflected=True
+ADD = binary(
+    "add", "+", "out = a + b;  dout/da = 1, dout/db = 1", operator.add, lambda a, b, out: (1.0, 1.0), commutative=True
 )
-# a ** b, b a number: d/da = b * a^(b-1)
-POW = Op("pow", "**", 2, _power, lambda a, b, out: (power_rule(a, b),))
-# a ** b, both Values: d/da = b * a^(b-1), d/db = a^b * log a
-POWV = Op("powv", "**", 2, _power_of_values, lambda a, b, out: (power_rule(a, b), times_log(out, a)))
-# b ** a, b a number: d/da = b^a * log b
-RPOW = Op("rpow", "**", 2, _exp_base, lambda a, b, out: (times_log(out, b),), reflected=True)
-NEG = Op("neg", "-", 1, operator.neg, lambda a, b, out: (-1.0,))
-EXP = Op("exp", "exp", 1, math.exp, lambda a, b, out: (out,))  # overflow: engine._op_error says so
-LOG = Op("log", "log", 1, math.log, lambda a, b, out: (1.0 / a,), "the argument must be positive")
-SQRT = Op("sqrt", "sqrt", 1, math.sqrt, lambda a, b, out: (0.5 / out,), "the argument must not be negative")
-# tanh'(x) = 1 - tanh(x)^2
-TANH = Op("tanh", "tanh", 1, math.tanh, lambda a, b, out: (1.0 - out * out,))
-# sigma'(x) = sigma(x) * (1 - sigma(x))  (document 001, section 2.3)
-SIGMOID = Op("sigmoid", "sigmoid", 1, _sigmoid, lambda a, b, out: (out * (1.0 - out),))
-RELU = Op("relu", "ReLU", 1, lambda a: a if a > 0 else 0.0, lambda a, b, out: (step(a),))
-ABS = Op("abs", "abs", 1, abs, lambda a, b, out: (sign(a),))
-SIN = Op("sin", "sin", 1, math.sin, lambda a, b, out: (cos(a),), "the argument must be finite")
-COS = Op("cos", "cos", 1, math.cos, lambda a, b, out: (-sin(a),), "the argument must be finite")
+SUB = binary("sub", "-", "out = a - b;  dout/da = 1, dout/db = -1", operator.sub, lambda a, b, out: (1.0, -1.0))
+RSUB = binary(
+    "rsub",
+    "-",
+    "out = b - a (b a number);  dout/da = -1",
+    lambda a, b: b - a,
+    lambda a, b, out: (-1.0,),
+    reflected=True,
+)
+MUL = binary(
+    "mul", "*", "out = a * b;  dout/da = b, dout/db = a", operator.mul, lambda a, b, out: (b, a), commutative=True
+)
+DIV = binary(
+    "div",
+    "/",
+    "out = a / b;  dout/da = 1/b, dout/db = -a/b^2 = -out/b",
+    operator.truediv,
+    lambda a, b, out: (1.0 / b, -out / b),
+    domain="the divisor must not be 0",
+)
+RDIV = binary(
+    "rdiv",
+    "/",
+    "out = b / a (b a number);  dout/da = -b/a^2 = -out/a",
+    lambda a, b: b / a,
+    lambda a, b, out: (-out / a,),
+    domain="the divisor must not be 0",
+    reflected=True,
+)
+POW = binary(
+    "pow", "**", "out = a ** b (b a number);  dout/da = b * a^(b-1)", _power, lambda a, b, out: (power_rule(a, b),)
+)
+POWV = binary(
+    "powv",
+    "**",
+    "out = a ** b;  dout/da = b * a^(b-1), dout/db = a^b * log a",
+    _power_of_values,
+    lambda a, b, out: (power_rule(a, b), times_log(out, a)),
+)
+RPOW = binary(
+    "rpow",
+    "**",
+    "out = b ** a (b a number);  dout/da = b^a * log b",
+    _exp_base,
+    lambda a, b, out: (times_log(out, b),),
+    reflected=True,
+)
+NEG = unary("neg", "out = -a;  dout/da = -1", operator.neg, lambda a, out: (-1.0,), symbol="-")
+EXP = unary("exp", "out = e^a;  dout/da = e^a = out", math.exp, lambda a, out: (out,))
+LOG = unary(
+    "log", "out = log a;  dout/da = 1/a", math.log, lambda a, out: (1.0 / a,), domain="the argument must be positive"
+)
+SQRT = unary(
+    "sqrt",
+    "out = sqrt a;  dout/da = 1 / (2 sqrt a) = 0.5/out",
+    math.sqrt,
+    lambda a, out: (0.5 / out,),
+    domain="the argument must not be negative",
+)
+TANH = unary("tanh", "out = tanh a;  dout/da = 1 - tanh(a)^2 = 1 - out^2", math.tanh, lambda a, out: (1.0 - out * out,))
+# document 001, section 2.3: sigma'(x) = sigma(x) (1 - sigma(x))
+SIGMOID = unary(
+    "sigmoid", "out = 1 / (1 + e^-a);  dout/da = out (1 - out)", _sigmoid, lambda a, out: (out * (1.0 - out),)
+)
+RELU = unary(
+    "relu",
+    "out = max(a, 0);  dout/da = 1 if a > 0 else 0",
+    lambda a: 0.0 if a <= 0 else a,  # NaN passes through, as in torch
+    lambda a, out: (step(a),),
+    symbol="ReLU",
+)
+ABS = unary("abs", "out = |a|;  dout/da = sign a (0 at 0)", abs, lambda a, out: (sign(a),))
+SIN = unary(
+    "sin", "out = sin a;  dout/da = cos a", math.sin, lambda a, out: (cos(a),), domain="the argument must be finite"
+)
+COS = unary(
+    "cos", "out = cos a;  dout/da = -sin a", math.cos, lambda a, out: (-sin(a),), domain="the argument must be finite"
+)
 
 OPS = {
     op.name: op

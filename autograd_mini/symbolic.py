@@ -162,7 +162,7 @@ def _number(x):
 def leaf_symbols(value):
     """{label: sympy Symbol} for every labelled leaf behind ``value``, in the order the graph reaches them."""
     symbols = {}
-    owner = {}
+    owner: dict[str, Value] = {}
     for node in topological_order(value):
         if node._op is None and node.label:
             other = owner.setdefault(node.label, node)

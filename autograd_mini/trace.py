@@ -1,12 +1,13 @@
 """The backward pass, step by step: what ``root.backward()`` does, recorded so a learner can follow it.
 
-``trace_backward(root)`` walks the graph exactly as ``Value.backward()`` does: the nodes in reverse topological
-order (each node after every node that uses it, so its gradient is complete when its turn comes), and for each node
+``trace_backward(root)`` walks the graph with the walk ``Value.backward()`` uses (``engine.backward_steps``): the
+nodes in reverse topological order (each node after every node that uses it, so its gradient is complete when its
+turn comes), and for each node
 ``out = f(a, b)`` the chain rule
 
     dL/da += dL/dout * dout/da        dL/db += dL/dout * dout/db
 
-with the local derivatives ``dout/da`` read from the op rules in ``ops.py`` (``Value.local_grads()``). One step per
+with the local derivatives ``dout/da`` read from the op rules in ``ops.py``. One step per
 node records the upstream gradient ``dL/dout``, each local derivative, each product, and the operand's running total
 before and after, so a node used twice (fan-out, ``a + a``) visibly collects two contributions.
 
@@ -15,21 +16,23 @@ The record does not touch any ``.grad``; it starts from zero everywhere, as ``ba
 
 - ``trace.table()``: a text table to follow with pencil and paper;
 - ``trace.write_frames(directory)``: ``step_000.svg`` ... one picture per step, the current node and its edges in
-  red, the operands receiving a contribution in orange, each node's gradient as it stands after that step;
+  red, the operands receiving a contribution in violet, each node's gradient as it stands after that step;
 - ``trace.write_html(path)``: one self-contained HTML page with the same pictures and Previous/Next buttons
-  (inline SVG and JavaScript, no server, no network).
+  (inline SVG and JavaScript, no server, no network); in Jupyter a trace shows itself as the same stepper
+  (``_repr_html_``, built by ``autograd_mini.notebook``).
 """
-
-from __future__ import annotations
 
 import html
 import math
 import re
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from autograd_mini.engine import Value, topological_order
+from autograd_mini.engine import Value, backward_steps
+from autograd_mini.naming import as_roots, graph_order, node_names, number_formatter, param_names
+from autograd_mini.text import printable
 
 __all__ = ["BackwardTrace", "Contribution", "Step", "trace_backward"]
 
@@ -37,8 +40,8 @@ DEFAULT_MAX_FRAMES = 300  # pictures beyond this are refused: the HTML page woul
 
 _CURRENT = "#d62728"  # the node being processed, its op and edges
 _CURRENT_FILL = "#fecaca"
-_RECEIVER = "#f59e0b"  # operands that receive a contribution in this step
-_RECEIVER_FILL = "#fef3c7"
+_RECEIVER = "#7c3aed"  # operands that receive a contribution in this step: violet, unlike every role colour
+_RECEIVER_FILL = "#ede9fe"
 
 
 @dataclass(frozen=True)
@@ -68,13 +71,13 @@ class Step:
     contributions: tuple[Contribution, ...]
 
 
-def trace_backward(root, grad=1.0, *, params=None):
+def trace_backward(root: Value | Sequence[Value], grad: float = 1.0, *, params: Any = None) -> "BackwardTrace":
     """Record the backward pass from ``root`` (seeded with d root / d root = ``grad``) step by step.
 
     Returns a ``BackwardTrace``; ``.grads`` holds the result, equal to what ``root.backward()`` puts in ``.grad``
     on a graph whose leaves start at 0. ``params`` (e.g. ``model.named_parameters()``) names unlabelled nodes.
     """
-    roots = _roots(root, "trace_backward")
+    roots = as_roots(root, "trace_backward")
     if len(roots) != 1:
         raise TypeError(
             "trace_backward() takes one Value (the output or loss); for several outputs, trace their sum or a loss"
@@ -82,28 +85,23 @@ def trace_backward(root, grad=1.0, *, params=None):
     root = roots[0]
     if isinstance(grad, bool) or not isinstance(grad, (int, float)) or not math.isfinite(grad):
         raise ValueError(f"trace_backward(grad={grad!r}) must be a finite number (the seed d root / d root)")
-    names = _param_names(params, "trace_backward")
-    order = _order([root])
+    names = param_names(params, "trace_backward")
+    order = graph_order([root])
     index = {node: i for i, node in enumerate(order)}
     label = node_names(order, names)
     totals = {root: float(grad)}
     received = {root}
-    steps = []
-    for node in reversed(order):  # the order backward() uses
-        if node._op is None:
-            continue
+    steps: list[Step] = []
+    for node, a, da, b, db in backward_steps(order):  # the walk backward() takes, the same local derivatives
         upstream = totals.get(node, 0.0)
-        partials = node.local_grads()
         contributions = []
-        for k, operand in enumerate(node.operands):
-            if not isinstance(operand, Value):
-                continue
+        for k, operand, local in ((0, a, da), (1, b, db)) if b is not None else ((0, a, da),):
             before = totals.get(operand, 0.0)
-            product = upstream * partials[k]
+            product = upstream * local
             after = before + product  # the same floating-point operations as backward(): a.grad += g * da
             totals[operand] = after
             contributions.append(
-                Contribution(operand, label[operand], k, partials[k], product, before, after, operand in received)
+                Contribution(operand, label[operand], k, local, product, before, after, operand in received)
             )
             received.add(operand)
         steps.append(
@@ -125,94 +123,28 @@ def _short(x):
     return str(int(x)) if x == int(x) and abs(x) < 1e15 else repr(x)
 
 
-# -- helpers shared with draw.py (here, so that tracing needs no graphviz) ------------------------------------
+_NAME = re.compile(r"^[A-Za-z_][\w.#\[\]]*$")
 
 
-def _formatter(number_format, where="draw_dot"):
-    """A function float -> str from a format spec (".4g", ".3f") or a callable; checked once, here."""
-    if callable(number_format):
-        fmt = number_format
-    elif isinstance(number_format, str):
-
-        def fmt(x):
-            return format(x, number_format)
-
-    else:
-        raise TypeError(
-            f"{where}(number_format=...) takes a format spec such as '.4g' or '.3f', or a function float -> str; "
-            f"got {type(number_format).__name__} {number_format!r}"
-        )
-    try:
-        text = fmt(1.5)
-    except (ValueError, TypeError) as err:
-        raise ValueError(
-            f"{where}(number_format={number_format!r}) cannot format a float ({err}); "
-            f"use a format spec such as '.4g' or '.3f'"
-        ) from None
-    if not isinstance(text, str):
-        raise TypeError(f"{where}(number_format=...) must return a str, got {type(text).__name__} {text!r}")
-    return fmt
+def derivative(top, bottom):
+    """``dtop/dbottom`` for plain names (``do/dx1``); with parentheses when either is an expression, so that
+    ``d(o)/d(x1*w1 + x2*w2)`` cannot be misread as ``do/dx1*w1 + x2*w2``. A side already in parentheses, such as
+    ``(node)``, stays as it is."""
+    if _NAME.match(top) and (_NAME.match(bottom) or bottom.startswith("(")):
+        return f"d{top}/d{bottom}"
+    return "d{}/d{}".format(*(t if t.startswith("(") else f"({t})" for t in (top, bottom)))
 
 
-def _roots(root, where="draw_dot"):
-    roots = [root] if isinstance(root, Value) else list(root) if isinstance(root, (list, tuple)) else None
-    if not roots or not all(isinstance(r, Value) for r in roots):
-        raise TypeError(
-            f"{where}() takes a Value (or a non-empty list of Values, e.g. an MLP's outputs), "
-            f"got {type(root).__name__} {root!r:.80}"
-        )
-    return roots
-
-
-def _order(roots):
-    """All nodes behind the roots, children before parents: the stable numbering used for node names."""
-    if len(roots) == 1:
-        return topological_order(roots[0])
-    order, seen = [], set()
-    for r in roots:
-        for node in topological_order(r):
-            if node not in seen:
-                seen.add(node)
-                order.append(node)
-    return order
-
-
-def _param_names(params, where="draw_dot"):
-    """{Value: name} from model.named_parameters(), a model, a dict name -> Value, pairs, or plain Values."""
-    if params is None:
-        return {}
-    if hasattr(params, "named_parameters"):
-        params = params.named_parameters()
-    if isinstance(params, dict):
-        params = params.items()
-    names = {}
-    for item in params:
-        if isinstance(item, Value):
-            names[item] = item.label
-        elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], Value):
-            names[item[1]] = str(item[0])
-        else:
-            raise TypeError(
-                f"{where}(params=...) takes model.named_parameters() (pairs of name and Value), a dict "
-                f"name -> Value, or a list of Values; got an item {type(item).__name__} {item!r:.80}"
-            )
-    return names
-
-
-def node_names(order, params=None):
-    """{node: name} for tables: its label (or its name in ``params``), ``n{i}`` when it has none, and
-    ``label#i`` when several nodes share a label; ``i`` is the node's topological number, as in the drawing."""
-    params = params or {}
-    labels = [node.label or params.get(node, "") for node in order]
-    counts = Counter(label for label in labels if label)
-    return {
-        node: (label if counts[label] == 1 else f"{label}#{i}") if label else f"n{i}"
-        for i, (node, label) in enumerate(zip(order, labels))
-    }
+def _same(formula, name):
+    """True when the formula only repeats the label (``x1*w1`` computed as ``x1 * w1``): nothing to say."""
+    return formula.replace(" ", "") == name.replace(" ", "")
 
 
 class BackwardTrace:
     """The recorded backward pass: ``steps`` (a tuple of ``Step``), ``grads`` ({node: d root / d node})."""
+
+    # the highlights of a frame, (stroke, fill): red for the step's node, violet for the operands it passes to
+    COLORS = {"current": (_CURRENT, _CURRENT_FILL), "receiver": (_RECEIVER, _RECEIVER_FILL)}
 
     def __init__(self, root, seed, order, names, steps, grads):
         self.root = root
@@ -237,15 +169,19 @@ class BackwardTrace:
 
     # -- text ----------------------------------------------------------------------------------------------
 
-    def table(self, number_format=".6g"):
-        """The steps as a text table: one line per operand, ``before + product = after`` written out."""
-        fmt = _formatter(number_format, "BackwardTrace.table")
+    def rows(self, number_format=".6g", where="BackwardTrace.rows"):
+        """The table's heading and rows (tuples of 8 strings, one row per operand; the step's own cells only on
+        its first row), for the text table and the notebook's HTML table alike.
+
+        A node whose label already is its formula (``x1*w1 + x2*w2``) gets no ``= computed as`` cell: the row
+        would only say ``x1*w1 + x2*w2 = x1*w1 + x2*w2``."""
+        fmt = number_formatter(number_format, where)
         r = self.names[self.root]
         head = (
             "step",
             "node",
             "= computed as",
-            f"upstream d{r}/d(node)",
+            f"upstream {derivative(r, '(node)')}",
             "operand",
             "local d(node)/d(operand)",
             "product",
@@ -262,7 +198,7 @@ class BackwardTrace:
                     (
                         str(s.number) if first else "",
                         s.name if first else "",
-                        f"= {s.formula}" if first else "",
+                        f"= {s.formula}" if first and not _same(s.formula, s.name) else "",
                         fmt(s.upstream) if first else "",
                         c.name,
                         fmt(c.local),
@@ -270,6 +206,13 @@ class BackwardTrace:
                         sum_text,
                     )
                 )
+        return head, rows
+
+    def table(self, number_format=".6g"):
+        """The steps as a text table: one line per operand, ``before + product = after`` written out."""
+        fmt = number_formatter(number_format, "BackwardTrace.table")
+        r = self.names[self.root]
+        head, rows = self.rows(number_format, "BackwardTrace.table")
         widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(head))]
         right = {0, 3}  # numbers right-aligned where they stand alone
 
@@ -278,7 +221,7 @@ class BackwardTrace:
             return ("  ".join(cells[:4]) + " | " + "  ".join(cells[4:])).rstrip()
 
         out = [
-            f"Backward pass from {r} = {fmt(self.root.data)}, seeded with d{r}/d{r} = {fmt(self.seed)}.",
+            f"Backward pass from {r} = {fmt(self.root.data)}, seeded with {derivative(r, r)} = {fmt(self.seed)}.",
             "Each step takes the next node in reverse topological order (its gradient is complete by then) and adds",
             "upstream * local derivative to each operand's gradient.",
             "",
@@ -288,7 +231,8 @@ class BackwardTrace:
         out += [line(row) for row in rows]
         leaves = [node for node in self.order if node._op is None]
         out.append("")
-        out.append(f"gradients d{r}/d(leaf): " + ", ".join(f"{self.names[n]} = {fmt(self.grads[n])}" for n in leaves))
+        grads = ", ".join(f"{self.names[n]} = {fmt(self.grads[n])}" for n in leaves)
+        out.append(f"gradients {derivative(r, '(leaf)')}: {grads}")
         return "\n".join(out)
 
     def __str__(self):
@@ -301,30 +245,43 @@ class BackwardTrace:
 
     def captions(self, number_format=".4g"):
         """For frame 0 (the seed) and each step, the lines of text written under its picture."""
-        fmt = _formatter(number_format, "BackwardTrace.captions")
+        fmt = number_formatter(number_format, "BackwardTrace.captions")
         r = self.names[self.root]
         total = len(self.steps)
-        out = [[f"Start: d{r}/d{r} = {fmt(self.seed)} (the seed). The other gradients are not known yet (?)."]]
+        out = [[f"Start: {derivative(r, r)} = {fmt(self.seed)} (the seed). The other gradients are not known yet (?)."]]
         for s in self.steps:
+            computed = "" if _same(s.formula, s.name) else f" = {s.formula}"  # no "x1*w1 = x1*w1"
             lines = [
-                f"Step {s.number} of {total}: {s.name} = {s.formula}, its gradient d{r}/d{s.name} = {fmt(s.upstream)}"
+                f"Step {s.number} of {total}: {s.name}{computed}, its gradient {derivative(r, s.name)} = "
+                f"{fmt(s.upstream)}"
             ]
             for c in s.contributions:
                 again = " (fan-out: adds to an earlier contribution)" if c.accumulates else ""
                 lines.append(
-                    f"  {c.name}: local d{s.name}/d{c.name} = {fmt(c.local)}; "
+                    f"  {c.name}: local {derivative(s.name, c.name)} = {fmt(c.local)}; "
                     f"{fmt(s.upstream)} * {fmt(c.local)} = {fmt(c.product)}; "
                     f"grad {c.name} = {fmt(c.before)} + {fmt(c.product)} = {fmt(c.after)}{again}"
                 )
             out.append(lines)
         return out
 
-    def frames(self, *, number_format=".4g", rankdir="LR", max_frames=DEFAULT_MAX_FRAMES, **draw_options):
+    def frames(
+        self,
+        *,
+        number_format=".4g",
+        rankdir="LR",
+        max_frames=DEFAULT_MAX_FRAMES,
+        captions=True,
+        id_prefix="",
+        **draw_options,
+    ):
         """One SVG document (a str) per frame: frame 0 the seed, frame k step k.
 
         The graph is laid out once by ``dot`` (so nothing moves between frames); each frame then colours the
-        current node, its op node and edges red, the operands that receive a contribution orange, and shows every
+        current node, its op node and edges red, the operands that receive a contribution violet, and shows every
         gradient as it stands after that step ("?" for nodes not reached yet). ``draw_options`` go to ``draw_dot``.
+        ``captions=False`` leaves the caption lines out of the picture (the HTML stepper writes them as text);
+        ``id_prefix`` starts every id, so that several traces can share one page.
         """
         if len(self.steps) + 1 > max_frames:
             raise ValueError(
@@ -334,7 +291,7 @@ class BackwardTrace:
             )
         from autograd_mini.draw import DEFAULT_MAX_NODES, draw_dot  # graphviz, only when drawing
 
-        fmt = _formatter(number_format, "BackwardTrace.frames")
+        fmt = number_formatter(number_format, "BackwardTrace.frames")
         draw_options.setdefault("edge_labels", True)  # the local derivatives on the edges, as in the captions
         index = {node: i for i, node in enumerate(self.order)}
         # the gradient text of every node after every frame
@@ -345,7 +302,7 @@ class BackwardTrace:
                 state[c.operand] = f"grad {fmt(c.after)}"
             texts.append(dict(state))
         unknown = "grad ?"
-        widest = {}
+        widest: dict[Value, str] = {}
         for t in texts:
             for node in self.order:
                 text = t.get(node, unknown)
@@ -356,11 +313,12 @@ class BackwardTrace:
             number_format=number_format,
             rankdir=rankdir,
             max_nodes=draw_options.pop("max_nodes", DEFAULT_MAX_NODES),
+            summary=False,
             _grad_text=lambda node: widest[node],  # every box as wide as its widest gradient text
             _names=self.names,  # the names the captions use, n{i} for unlabelled nodes
             **draw_options,
         ).pipe(format="svg", encoding="utf-8")
-        captions = self.captions(number_format)
+        lines = self.captions(number_format) if captions else None
         # every node's grad text sits at the same place in every frame: cut base there once, then each frame is
         # one join of the fixed pieces and that frame's texts (not a search and copy of the SVG per node and frame)
         nodes, pieces = _grad_slots(base, self.order, index)
@@ -368,7 +326,7 @@ class BackwardTrace:
         for k, t in enumerate(texts):
             parts = [pieces[0]]
             for node, piece in zip(nodes, pieces[1:]):
-                parts.append(html.escape(t.get(node, unknown), quote=False))
+                parts.append(html.escape(printable(t.get(node, unknown)), quote=False))
                 parts.append(piece)
             svg = "".join(parts)
             if k == 0:  # the seed: the root receives d root / d root, nothing is passed back yet
@@ -378,7 +336,7 @@ class BackwardTrace:
                 current = s.index
                 receivers = sorted({index[c.operand] for c in s.contributions})
                 edges = [f"e{s.index}_out"] + [f"e{s.index}_{c.position}" for c in s.contributions]
-            frames.append(_frame(svg, k, current, receivers, edges, captions[k]))
+            frames.append(_frame(svg, f"{id_prefix}s{k}_", current, receivers, edges, lines[k] if lines else ()))
         return frames
 
     def write_frames(self, directory, prefix="step", **options):
@@ -395,26 +353,18 @@ class BackwardTrace:
         return paths
 
     def html(self, title=None, **options):
-        """One self-contained HTML page: every frame inline, Previous/Next buttons (and the arrow keys)."""
-        frames = self.frames(**options)
+        """One self-contained HTML page: the stepper of ``_repr_html_`` (every frame inline, Previous/Next
+        buttons and the arrow keys, the captions and the table as text) under a title."""
+        from autograd_mini.notebook import stepper_page
+
         r = self.names[self.root]
-        title = title or f"Backward pass through {r}, step by step"
-        sections = []
-        for k, svg in enumerate(frames):
-            node = "" if k == 0 else f"n{self.steps[k - 1].index}"
-            current = " current" if k == 0 else ""
-            sections.append(
-                f'<section class="frame{current}" id="frame-{k}" data-step="{k}" data-node="{node}">\n'
-                f"{_inline(svg)}\n</section>"
-            )
-        table = html.escape(self.table())
-        return _PAGE.format(
-            title=html.escape(title),
-            last=len(frames) - 1,
-            frames="\n".join(sections),
-            table=table,
-            script=_SCRIPT,
-        )
+        return stepper_page(self, title or f"Backward pass through {r}, step by step", **options)
+
+    def _repr_html_(self):
+        """Jupyter's rich display: the stepper, its ids, styles and script confined to its own output."""
+        from autograd_mini.notebook import stepper_html
+
+        return stepper_html(self)
 
     def write_html(self, path, title=None, **options):
         """Write ``html()`` to ``path`` (UTF-8); returns the path. Open it in any browser."""
@@ -455,9 +405,8 @@ def _grad_slots(svg, order, index):
 _SVG_HEAD = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox="([\d.\s-]+)"')
 
 
-def _frame(svg, k, current, receivers, edges, caption):
-    """Frame ``k``: ids made unique (``s{k}_``), highlight styles, and the caption below the graph."""
-    p = f"s{k}_"
+def _frame(svg, p, current, receivers, edges, caption):
+    """One frame: ids made unique (prefixed ``p``, e.g. ``s3_``), highlight styles, the caption below the graph."""
     svg = svg.replace(' id="', f' id="{p}')
     rules = []
     if current is not None:
@@ -471,6 +420,10 @@ def _frame(svg, k, current, receivers, edges, caption):
         rules.append(f"#{p}{e} path {{ stroke: {_CURRENT}; stroke-width: 2.5px; }}")
         rules.append(f"#{p}{e} polygon {{ stroke: {_CURRENT}; fill: {_CURRENT}; }}")
         rules.append(f"#{p}{e} text {{ fill: {_CURRENT}; font-weight: bold; }}")
+    style = "<style>\n" + "\n".join(rules) + "\n</style>\n"
+    if not caption:
+        open_end = svg.find(">", svg.find("<svg")) + 1
+        return svg[:open_end] + "\n" + style + svg[open_end:]
     # the caption: lines of monospace text in a band added below the drawing
     m = _SVG_HEAD.search(svg)
     if m is None:
@@ -481,7 +434,6 @@ def _frame(svg, k, current, receivers, edges, caption):
     new_height = height + pad + line_height * len(caption) + pad
     size = f'width="{new_width:.2f}pt" height="{new_height:.2f}pt"'
     head = f'<svg {size} viewBox="0.00 0.00 {new_width:.2f} {new_height:.2f}"'
-    style = "<style>\n" + "\n".join(rules) + "\n</style>\n"
     band = [f'<rect x="0" y="0" width="{new_width:.2f}" height="{new_height:.2f}" fill="white"/>']
     texts = []
     for j, line in enumerate(caption):
@@ -489,82 +441,9 @@ def _frame(svg, k, current, receivers, edges, caption):
         weight = ' font-weight="bold"' if j == 0 else ""
         texts.append(
             f'<text class="caption" x="{pad:.2f}" y="{y:.2f}" font-family="monospace" font-size="12"{weight} '
-            f'xml:space="preserve">{html.escape(line, quote=False)}</text>'
+            f'xml:space="preserve">{html.escape(printable(line), quote=False)}</text>'
         )
     open_end = svg.find(">", m.end()) + 1
     svg = svg[: m.start()] + head + svg[m.end() : open_end] + "\n" + style + band[0] + svg[open_end:]
     close = svg.rfind("</svg>")
     return svg[:close] + "\n".join(texts) + "\n" + svg[close:]
-
-
-def _inline(svg):
-    """An SVG document as an element to put inside HTML: no XML declaration, doctype or comments."""
-    svg = svg[svg.find("<svg") :]
-    return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: sans-serif; margin: 1em 2em; color: #111; }}
-#controls {{ margin: 0.5em 0 1em 0; font-size: 1.1em; }}
-#controls button {{ font-size: 1em; padding: 0.3em 1em; }}
-#counter {{ display: inline-block; min-width: 9em; text-align: center; }}
-.frame {{ display: none; }}
-.frame.current {{ display: block; }}
-.frame svg {{ max-width: 100%; height: auto; }}
-pre {{ font-size: 12px; }}
-.key span {{ display: inline-block; width: 1em; height: 1em; vertical-align: middle; border: 2px solid; }}
-</style>
-</head>
-<body>
-<h1>{title}</h1>
-<p class="key"><span style="border-color:#d62728;background:#fecaca"></span> the node whose gradient is passed back
-in this step, with its op and edges &nbsp; <span style="border-color:#f59e0b;background:#fef3c7"></span> the operands
-that receive upstream &times; local derivative</p>
-<div id="controls">
-<button id="prev" type="button">&#9664; Previous</button>
-<span id="counter">step 0 of {last}</span>
-<button id="next" type="button">Next &#9654;</button>
-</div>
-<div id="frames">
-{frames}
-</div>
-<details>
-<summary>The whole backward pass as a table</summary>
-<pre>{table}</pre>
-</details>
-<script>
-{script}
-</script>
-</body>
-</html>
-"""
-
-_SCRIPT = """(function () {
-  var frames = document.querySelectorAll(".frame");
-  var prev = document.getElementById("prev");
-  var next = document.getElementById("next");
-  var counter = document.getElementById("counter");
-  var k = 0;
-  function show(i) {
-    k = Math.max(0, Math.min(frames.length - 1, i));
-    for (var j = 0; j < frames.length; j++) {
-      frames[j].classList.toggle("current", j === k);
-    }
-    counter.textContent = "step " + k + " of " + (frames.length - 1);
-    prev.disabled = k === 0;
-    next.disabled = k === frames.length - 1;
-  }
-  prev.addEventListener("click", function () { show(k - 1); });
-  next.addEventListener("click", function () { show(k + 1); });
-  document.addEventListener("keydown", function (e) {
-    if (e.key === "ArrowRight") { show(k + 1); }
-    if (e.key === "ArrowLeft") { show(k - 1); }
-  });
-  show(0);
-})();"""

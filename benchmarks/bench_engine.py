@@ -21,8 +21,6 @@ What is measured (issue 2):
 - the deep chain: 1,000,000 ops in a chain, built and backpropagated: microseconds per op.
 """
 
-from __future__ import annotations
-
 import argparse
 import contextlib
 import gc

@@ -21,10 +21,10 @@ Run:  python demos/02_chain.py        (pictures go to demo-output/02_chain/)
 
 import math
 import os
-import shutil
 from pathlib import Path
 
 from autograd_mini import Value, draw_dot, topological_order
+from autograd_mini.draw import write_drawing
 
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "02_chain"
 OUT.mkdir(parents=True, exist_ok=True)
@@ -43,6 +43,7 @@ def sigma_prime(t):  # sigma'(t) = sigma(t) (1 - sigma(t))   (document 001, sect
     return sigma(t) * (1.0 - sigma(t))
 
 
+# %%
 # --- 1. by hand: forward, then the product along the chain ----------------------------------------------------------
 a = {0: x}
 z = {}
@@ -61,6 +62,7 @@ for text, value in factors:
     print(f"   {text:<26} = {value: .6f}")
 print(f"   product                    = {by_hand: .14f}")
 
+# %%
 # --- 2. the same network with the engine ----------------------------------------------------------------------------
 A = Value(x, label="a0")
 W = {l: Value(w[l], label=f"w{l}") for l in w}
@@ -78,6 +80,7 @@ cost = diff**2
 cost.label = "C"
 cost.backward()
 
+# %%
 # --- 3. the product of the local derivatives along the path w1 -> C, read from the graph -----------------------------
 # Every node on the path is used by exactly one later node; each link contributes d(user)/d(node), the local
 # derivative the engine's op rule gives (the number written on that edge in the drawing).
@@ -99,13 +102,9 @@ print(
     f"{abs(along_path - W[1].grad):.1e}"
 )
 
+# %%
 # --- 4. the drawing: the path from w1 to C in red, each edge labelled with its local derivative ----------------------
 title = "dC/dw1 = product of the red edges' numbers"
 drawing = draw_dot(cost, rankdir="TB", edge_labels=True, highlight=W[1], title=title)
-if shutil.which("dot"):
-    for fmt in ("svg", "png"):
-        (OUT / f"chain.{fmt}").write_bytes(drawing.pipe(format=fmt))
-    print(f"drawing: {OUT / 'chain.svg'} and {OUT / 'chain.png'}")
-else:
-    (OUT / "chain.gv").write_text(drawing.source)
-    print(f"drawing: {OUT / 'chain.gv'} (install Graphviz, e.g. sudo apt-get install graphviz, for SVG/PNG)")
+print("drawing: " + ", ".join(str(path) for path in write_drawing(drawing, OUT / "chain")))  # DOT text without Graphviz
+drawing  # in a notebook: the picture, inline

@@ -26,6 +26,7 @@ from nn.crosscheck.documents import documents_report
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "03_crosscheck"
 OUT.mkdir(parents=True, exist_ok=True)
 
+# %%
 # --- 1. the delta equations vs autodiff, one sample --------------------------------------------------------------
 # Document 001's setting: sigmoid everywhere, E = 1/2 sum_j (y_j - a_j^L)^2 (section 2.1).
 model = MLP(3, [4, 2], activation="sigmoid", output_activation="sigmoid", seed=3)
@@ -33,15 +34,19 @@ x, y = [0.5, -1.0, 2.0], [1.0, 0.0]
 report = crosscheck(model, x, y, loss="half_sse")
 print(report)
 print()
+report  # in a notebook: the same table in HTML
 
+# %%
 # --- 2. the batch matrix form (document 001, sections 2.6-2.7): one column per sample, E summed ------------------
 X = [[0.5, -1.0, 2.0], [1.5, 0.2, -0.3], [-0.7, 0.9, 0.1], [0.0, 1.0, -1.0]]
 Y = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]]
 batch = crosscheck_batch(model, X, Y, loss="half_sse")
 print(batch)
 print()
+batch
 
 
+# %%
 # --- 3. your own formula --------------------------------------------------------------------------------------------
 # Document 001, section 2.5.1 prints the output layer's error as  delta^L = (z^L - y) (.) sigma'(a^L)  -- z and a
 # have traded places compared with section 2.4. Written exactly as printed, it gives the output layer's gradients:
@@ -66,7 +71,9 @@ fixed = crosscheck(model, x, y, loss="half_sse", formula=derived_2_4)
 print("document 001, section 2.4 (a and z the right way round):")
 print(fixed)
 print()
+mine  # in a notebook: the wrong entries marked
 
+# %%
 # --- 4. every formula the five documents print ----------------------------------------------------------------------
 docs = documents_report()
 print(docs)
@@ -79,3 +86,4 @@ print(
     f"{len(docs.wrong())} of {len(docs.results)} printed formulas do not agree"
 )
 print(f"reports: {OUT / 'crosscheck.txt'} and {OUT / 'documents_report.txt'}")
+docs  # in a notebook: every formula typeset, with its verdict and the corrected form

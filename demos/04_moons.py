@@ -1,7 +1,8 @@
 """Demo 4: micrograd's moons demo, reproduced: 100% training accuracy, loss curve and decision boundary.
 
 Andrej Karpathy's micrograd ends with ``demo.ipynb``: a network MLP(2, [16, 16, 1]) (ReLU hidden layers, a linear
-output) learns to separate 100 points of two interleaving half moons. The recipe, kept here:
+output) learns to separate 100 points of two interleaving half moons. The recipe, kept in ``train_moons`` of
+``nn/app/examples.py`` (the tour trains with it too):
 
     labels -1/+1, score = model(x)
     loss = mean_i max(0, 1 - y_i * score_i)  +  1e-4 * sum_p p^2        (SVM "max-margin" loss + L2)
@@ -18,42 +19,35 @@ import os
 import sys
 from pathlib import Path
 
-from nn import MLP, accuracy, fit
+from nn import accuracy
+from nn.app.examples import train_moons
 from nn.app.plots import plot_decision_boundary, plot_history
 from nn.data import make_moons
 from nn.io import load, save
-from nn.optim import SGD
 
 FAST = "--fast" in sys.argv or os.environ.get("AUTOGRAD_MINI_FAST") == "1"
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "04_moons"
 OUT.mkdir(parents=True, exist_ok=True)
 
 n_points, steps = (50, 50) if FAST else (100, 100)
-X, y = make_moons(n_points, noise=0.1, seed=1)
-model = MLP(2, [16, 16, 1], seed=1)  # micrograd's defaults: ReLU hidden layers, a linear output
+X, y = make_moons(n_points, noise=0.1, seed=1)  # labels 0/1; fit turns them into -1/+1 for the hinge loss
+model, history = train_moons((X, y), steps, progress=not FAST)  # forward, backward() and the SGD step, per step
 print(f"{model!r} on {n_points} moons points, {steps} steps")
-print(f"before training: accuracy {accuracy(model, X, y, loss='hinge'):.0%}")
+model  # in a notebook: a table of the layers
 
-history = fit(
-    model,
-    X,
-    y,  # 0/1 labels; fit turns them into -1/+1 for the hinge loss
-    loss="hinge",
-    optimizer=SGD(model.parameters(), lr=1.0),
-    epochs=steps,
-    l2=1e-4,
-    lr_schedule=lambda k: 1.0 - 0.9 * k / steps,  # micrograd: learning_rate = 1.0 - 0.9*k/100
-    progress=not FAST,
-)
+# %%
 for k in range(0, steps, max(1, steps // 10)):
     print(f"step {k:3d}  loss {history.loss[k]:.4f}  accuracy {history.accuracy[k]:.0%}")
 final = accuracy(model, X, y, loss="hinge")
 print(f"training accuracy: {final:.0%}")
+history  # in a notebook: the curves and a table of the epochs
 
+# %%
 # The pictures and the model, all files.
 plot_history(history, OUT / "loss_curve.png", title=f"moons: hinge loss + L2, {steps} steps")
-plot_decision_boundary(model, X, y, OUT / "decision_boundary.png", loss="hinge")
+boundary = plot_decision_boundary(model, X, y, OUT / "decision_boundary.png", loss="hinge")
 save(model, OUT / "model.json")
 again = load(OUT / "model.json")  # the saved model gives the same answer
 print(f"reloaded model's accuracy: {accuracy(again, X, y, loss='hinge'):.0%}")
 print(f"wrote {OUT / 'loss_curve.png'}, {OUT / 'decision_boundary.png'} and {OUT / 'model.json'}")
+boundary  # in a notebook: the picture, inline

@@ -17,16 +17,12 @@ import random
 import sys
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only, no window
-import matplotlib.pyplot as plt  # noqa: E402
-
-from nn import MLP, fit  # noqa: E402
-from nn.app.plots import plot_history  # noqa: E402
-from nn.data import load_digits  # noqa: E402
-from nn.optim import Adam  # noqa: E402
-from nn.train import predict  # noqa: E402
+from nn import MLP, fit
+from nn.app.plots import plot_history
+from nn.data import load_digits
+from nn.display import figure  # a matplotlib Figure outside pyplot: no window, shown inline in a notebook
+from nn.optim import Adam
+from nn.train import predict
 
 FAST = "--fast" in sys.argv or os.environ.get("AUTOGRAD_MINI_FAST") == "1"
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "05_digits"
@@ -43,6 +39,7 @@ X_train, y_train = [X[i] for i in train], [y[i] for i in train]
 X_test, y_test = [X[i] for i in test], [y[i] for i in test]
 print(f"{len(X_train)} training images, {len(X_test)} held-out images")
 
+# %%
 model = MLP(64, [16, 10], activation="relu", seed=0)  # 10 outputs: one score (logit) per digit
 epochs = 3 if FAST else 4
 history = fit(
@@ -68,6 +65,7 @@ wrong = [(i, p) for i, p in enumerate(predicted) if p != y_test[i]]
 held_out = 1 - len(wrong) / len(X_test)
 print(f"held-out accuracy: {held_out:.1%} ({len(X_test) - len(wrong)} of {len(X_test)} images right; chance is 10%)")
 
+# %%
 # Confusions: which digit was taken for which.
 pairs = {}
 for i, p in wrong:
@@ -75,11 +73,13 @@ for i, p in wrong:
 common = sorted(pairs.items(), key=lambda kv: -kv[1])[:5]
 print("most common mistakes: " + ", ".join(f"{t} taken for {p} ({n}x)" for (t, p), n in common))
 
+# %%
 # The misclassified images, each with its true and predicted digit.
 shown = wrong[:24]
 cols = 8
 rows = max(1, (len(shown) + cols - 1) // cols)
-fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.3, rows * 1.55), squeeze=False)
+fig = figure((cols * 1.3, rows * 1.55))
+axes = fig.subplots(rows, cols, squeeze=False)
 for ax in axes.ravel():
     ax.axis("off")
 for ax, (i, p) in zip(axes.ravel(), shown):
@@ -88,6 +88,9 @@ for ax, (i, p) in zip(axes.ravel(), shown):
 fig.suptitle(f"misclassified held-out digits (true -> predicted), {len(wrong)} of {len(X_test)}", fontsize=10)
 fig.tight_layout()
 fig.savefig(OUT / "misclassified.png", dpi=110)
-plt.close(fig)
-plot_history(history, OUT / "training.png", title="digits: softmax cross-entropy, Adam")
+curves = plot_history(history, OUT / "training.png", title="digits: softmax cross-entropy, Adam")
 print(f"wrote {OUT / 'misclassified.png'} and {OUT / 'training.png'}")
+fig  # in a notebook: the misclassified digits, inline
+
+# %%
+curves

@@ -17,13 +17,9 @@ Run:  python demos/06_finite_differences.py     (plots go to demo-output/06_fini
 import os
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only, no window
-import matplotlib.pyplot as plt  # noqa: E402
-
-from autograd_mini import Value, no_grad  # noqa: E402
-from nn.crosscheck.fd_study import fd_study  # noqa: E402
+from autograd_mini import Value, no_grad
+from nn.crosscheck.fd_study import fd_study
+from nn.display import figure  # a matplotlib Figure outside pyplot: no window, shown inline in a notebook
 
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "06_finite_differences"
 OUT.mkdir(parents=True, exist_ok=True)
@@ -46,6 +42,7 @@ def value_at(x):
         return f(Value(x)).data
 
 
+# %%
 print(f"autodiff: df/dw at w = {w0} is {exact:.16f}")
 print(f"{'eps':>8} {'forward difference':>22} {'error':>9} {'central difference':>22} {'error':>9}")
 steps = [10.0**-k for k in range(1, 13)]
@@ -60,7 +57,8 @@ best_f = steps[forward_errors.index(min(forward_errors))]
 best_c = steps[central_errors.index(min(central_errors))]
 print(f"best step: forward eps = {best_f:.0e}, central eps = {best_c:.0e}; below that, round-off wins")
 
-fig, ax = plt.subplots(figsize=(6.5, 4.3))
+fig = figure((6.5, 4.3))
+ax = fig.subplots()
 ax.loglog(steps, forward_errors, "o-", label="forward difference")
 ax.loglog(steps, central_errors, "s-", label="central difference")
 ax.invert_xaxis()
@@ -71,11 +69,14 @@ ax.grid(alpha=0.3)
 ax.legend()
 fig.tight_layout()
 fig.savefig(OUT / "neuron_fd_error.png", dpi=110)
-plt.close(fig)
+fig  # in a notebook: the picture, inline
+
+# %%
 
 # The same for every parameter of a sigmoid network, also with the loss computed in float32 (the precision of most
 # GPU training), where the "random values" of document 004 show up already at eps = 1e-6.
 study = fd_study()
 print(study)
-study.plot(OUT / "network_fd_error.png")
+network = study.plot(OUT / "network_fd_error.png")
 print(f"wrote {OUT / 'neuron_fd_error.png'} and {OUT / 'network_fd_error.png'}")
+network

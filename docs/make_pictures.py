@@ -43,7 +43,7 @@ def main():
         page = Path(tmp) / "step4.html"
         page.write_text((out / "02_backward_steps.html").read_text().replace("  show(0);", "  show(4);"))
         subprocess.run(
-            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1300,405",
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1024,640",
              f"--screenshot={DOCS / 'backward_step.png'}", page.as_uri()],
             check=True, capture_output=True, timeout=120,
         )  # fmt: skip

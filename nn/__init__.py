@@ -24,7 +24,7 @@ from nn.losses import (
 )
 from nn.module import ACTIVATIONS, MLP, Layer, Module, Neuron
 from nn.optim import SGD, Adam
-from nn.train import History, accuracy, evaluate, fit
+from nn.train import History, TrainingDivergedError, accuracy, evaluate, fit
 
 __all__ = [
     "ACTIVATIONS",
@@ -36,6 +36,7 @@ __all__ = [
     "Layer",
     "Module",
     "Neuron",
+    "TrainingDivergedError",
     "accuracy",
     "data",
     "io",

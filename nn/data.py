@@ -5,19 +5,19 @@ Each function returns ``(X, y)``: ``X`` a list of samples (each a list of floats
 own ``random.Random(seed)``, never the global random state, so the same seed gives the same points everywhere.
 """
 
-from __future__ import annotations
-
 import math
 import numbers
 import random
 
 __all__ = ["load_digits", "make_circles", "make_moons", "make_xor"]
 
+DataSet = tuple[list[list[float]], list[int]]  # (X, y): samples as lists of floats, and their labels
+
 
 def _check(n, noise, where):
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or int(n) < 2:
         raise ValueError(f"{where}: n (the number of points) must be a whole number >= 2, got {n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0 or math.isinf(noise):
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not float(noise) >= 0 or math.isinf(noise):
         raise ValueError(f"{where}: noise (the standard deviation of the Gaussian jitter) must be >= 0, got {noise!r}")
 
 
@@ -33,7 +33,7 @@ def _finish(points, rng, noise):
     return X, y
 
 
-def make_moons(n=100, noise=0.1, seed=0):
+def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> DataSet:
     """Two interleaving half circles (the shape of scikit-learn's ``make_moons``; not the same random numbers).
 
     Upper moon (label 0): (cos t, sin t), lower moon (label 1): (1 - cos t, 1/2 - sin t), t evenly in [0, pi],
@@ -48,7 +48,7 @@ def make_moons(n=100, noise=0.1, seed=0):
     return _finish(points, rng, noise)
 
 
-def make_circles(n=100, noise=0.05, seed=0, factor=0.5):
+def make_circles(n: int = 100, noise: float = 0.05, seed: int = 0, factor: float = 0.5) -> DataSet:
     """Two concentric circles: radius 1 (label 0, n // 2 points) and radius ``factor`` (label 1, the rest)."""
     _check(n, noise, "make_circles()")
     if not 0 < factor < 1:
@@ -61,7 +61,7 @@ def make_circles(n=100, noise=0.05, seed=0, factor=0.5):
     return _finish(points, rng, noise)
 
 
-def make_xor(n=100, seed=0, noise=0.0):
+def make_xor(n: int = 100, seed: int = 0, noise: float = 0.0) -> DataSet:
     """Points uniform in the square [-1, 1]^2; label 1 where the two coordinates have opposite signs (x0 * x1 < 0).
 
     No single line separates the classes (the classic case a network needs a hidden layer for). Points closer
@@ -69,7 +69,7 @@ def make_xor(n=100, seed=0, noise=0.0):
     """
     _check(n, noise, "make_xor()")
     rng = random.Random(seed)
-    points = []
+    points: list[tuple[float, float, int]] = []
     while len(points) < n:
         x0, x1 = rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)
         if abs(x0) < 0.05 or abs(x1) < 0.05:
@@ -78,7 +78,7 @@ def make_xor(n=100, seed=0, noise=0.0):
     return _finish(points, rng, noise)
 
 
-def load_digits(n_class=10, scale=True):
+def load_digits(n_class: int = 10, scale: bool = True) -> tuple[list[list[float]], list[int]]:
     """The 8x8 handwritten digits that scikit-learn ships (1797 images, no download): X is 64 pixel values per
     image (0..16, divided by 16 when ``scale``), y the digit 0..9 (only digits < ``n_class``)."""
     try:

@@ -15,29 +15,39 @@ The file::
 Floats are written with Python's shortest round-trip repr, so a model loads back bit for bit.
 
 Writing goes to a temporary file in the same directory, flushed to disk, then ``os.replace``d over the target:
-the target is either the old file or the complete new one, never half-written. Reading checks everything (JSON
-syntax, format, version, sizes, activations, the shape of every matrix, finite numbers) before a model is built
-or changed, and reports what is wrong as a ``ValueError`` that names the file.
-"""
+the target is either the old file or the complete new one, never half-written, even when the process is killed.
+The temporary file's name holds the process id (``.model.json.<pid>.<random>.tmp``), so a later save to the same
+path removes what a killed save left behind. Only a regular file is ever replaced: a folder, a device, a FIFO or a
+symbolic link at the path is refused, and so is a read-only file.
 
-from __future__ import annotations
+Reading takes only regular files of at most ``MAX_FILE_BYTES`` (never waiting on a FIFO, never reading a device
+without end), and checks everything (JSON syntax, nesting, format, version, sizes, activations, the shape of every
+matrix, finite numbers) before a model is built or changed. What is wrong is reported as a ``ValueError`` that
+names the file and the field.
+"""
 
 import json
 import math
 import numbers
 import os
+import re
+import stat
 import tempfile
+from typing import Any
 
 from nn.matrices import bias_vector, set_all_weights, weight_matrix
 from nn.module import ACTIVATIONS, MLP
 
-__all__ = ["FORMAT", "VERSION", "load", "save", "to_dict"]
+__all__ = ["FORMAT", "MAX_FILE_BYTES", "VERSION", "load", "save", "to_dict"]
 
 FORMAT = "autograd-mini-mlp"
 VERSION = 1
+MAX_FILE_BYTES = 256 * 2**20  # a model of about 10 million parameters; a larger file is refused before reading
+_MAX_DEPTH = 16  # a model file nests 5 deep: the object, layers, a layer, W, a row of W
+_MAX_DIGITS = 400  # an integer with more digits does not fit a float (and Python refuses ints of 4300 digits)
 
 
-def to_dict(model):
+def to_dict(model: MLP) -> dict[str, Any]:
     """The JSON-ready description of an MLP (see the module docstring)."""
     if not isinstance(model, MLP):
         raise TypeError(f"nn.io.save() saves an nn.MLP, got {type(model).__name__}")
@@ -60,12 +70,24 @@ def to_dict(model):
     }
 
 
-def save(model, path):
-    """Write ``model`` to ``path`` as JSON, atomically (temporary file in the same directory + ``os.replace``)."""
+def save(model: MLP, path: str | os.PathLike[str]) -> None:
+    """Write ``model`` to ``path`` as JSON, atomically (temporary file in the same directory + ``os.replace``).
+
+    Refuses (``ValueError``) a path that holds anything but a regular file, and (``PermissionError``) a read-only
+    file; removes the temporary files of earlier saves to the same path whose process has died.
+    """
     text = json.dumps(to_dict(model), indent=1, allow_nan=False)
     path = os.fspath(path)
+    _check_target(path)
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=directory)
+    base = os.path.basename(path)
+    _remove_leftovers(directory, base)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{base}.{os.getpid()}.", suffix=".tmp", dir=directory)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"nn.io.save({path!r}): the folder {directory!r} does not exist") from None
+    except PermissionError:
+        raise PermissionError(f"nn.io.save({path!r}): no permission to create a file in {directory!r}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             # mkstemp makes 0600; the model file gets the mode any new file would. Inside the with, so that the
@@ -84,6 +106,71 @@ def save(model, path):
         raise
 
 
+def _kind(mode):
+    """What a non-regular file is, in words."""
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _check_target(path):
+    """save() replaces only a regular file that may be written (or creates a new one)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(st.st_mode):
+        raise ValueError(
+            f"nn.io.save({path!r}): the path is {_kind(st.st_mode)}, not a regular file; a model is saved as a new "
+            f"file or over an earlier model file, so choose another path"
+        )
+    if not st.st_mode & 0o222 or not os.access(path, os.W_OK):
+        raise PermissionError(
+            f"nn.io.save({path!r}): the file is read-only (mode {st.st_mode & 0o777:04o}, owner uid {st.st_uid}); "
+            f"make it writable (chmod u+w) or save to another path"
+        )
+
+
+def _remove_leftovers(directory, base):
+    """Remove ``.{base}.<pid>.<random>.tmp`` files whose process is gone: what a save killed mid-write left."""
+    if os.name != "posix":  # os.kill(pid, 0) asks whether a process exists only on POSIX
+        return
+    pattern = re.compile(rf"\.{re.escape(base)}\.(\d+)\.[a-z0-9_]+\.tmp\Z")
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        match = pattern.match(name)
+        if match and not _process_alive(int(match.group(1))):
+            leftover = os.path.join(directory, name)
+            try:
+                if stat.S_ISREG(os.lstat(leftover).st_mode):
+                    os.unlink(leftover)
+            except OSError:
+                pass  # gone already, or not ours to remove
+
+
+def _process_alive(pid):
+    if pid == os.getpid():
+        return True  # another thread of this process may be saving right now
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or no pid at all): leave its file alone
+    return True
+
+
 def _file_mode(path):
     """The mode of the file being replaced, or what a new file gets under this process's umask."""
     try:
@@ -98,6 +185,12 @@ def _fail(path, what):
     return ValueError(f"nn.io.load({path!r}): {what}")
 
 
+def _show(value, limit=60):
+    """A value as written in a message, cut short (a field may hold a whole file's worth of text)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _number(v):
     """A finite real number that fits a float (JSON integers can be as long as you like: 10**400 does not fit)."""
     if not isinstance(v, numbers.Real) or isinstance(v, bool):
@@ -108,18 +201,60 @@ def _number(v):
         return False
 
 
+class _LongInteger:
+    """What an integer of more than ``_MAX_DIGITS`` digits reads as: no field takes it, and messages say what it is."""
+
+    def __init__(self, digits):
+        self.digits = digits
+
+    def __repr__(self):
+        return f"<an integer of {self.digits} digits>"
+
+
+def _integer(text):
+    """json's parse_int: Python's int(), which refuses 4300 digits with an error that names no file or field."""
+    digits = len(text.lstrip("-"))
+    return int(text) if digits <= _MAX_DIGITS else _LongInteger(digits)
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?|[\[{]|[\]}]')  # a string (a key if ':' follows), or a bracket
+
+
+def _check_nesting(text, path):
+    """A model file nests 5 deep; refuse deeper nesting before json (which recurses) meets 100,000 brackets."""
+    depth = 0
+    key = None
+    for token in _JSON_TOKEN.finditer(text):
+        first = token.group()[0]
+        if first == '"':
+            if depth == 1 and token.group(1):
+                key = token.group()[: token.group().index(":")].rstrip()  # the top-level field we are in
+        elif first in "[{":
+            depth += 1
+            if depth > _MAX_DEPTH:
+                line = text.count("\n", 0, token.start()) + 1
+                field = f"the field {key}" if key else "the file"
+                raise _fail(
+                    path,
+                    f"{field} is nested more than {_MAX_DEPTH} levels deep (line {line}); a model file nests 5 "
+                    f"levels (the model, layers, a layer, W, a row of W)",
+                )
+        else:
+            depth -= 1
+
+
 def _validate(d, path):
     """Check a parsed file completely; returns (sizes, activation, output_activation, layers)."""
     if not isinstance(d, dict):
         raise _fail(path, f"the file holds a JSON {type(d).__name__}, not an autograd-mini model (an object)")
     if d.get("format") != FORMAT:
-        raise _fail(path, f"not an autograd-mini model file (format {d.get('format')!r}, expected {FORMAT!r})")
+        raise _fail(path, f"not an autograd-mini model file (format {_show(d.get('format'))}, expected {FORMAT!r})")
     version = d.get("version")
-    if version != VERSION:
+    if type(version) is not int or version != VERSION:  # not True, not 1.0: the integer
         raise _fail(
             path,
-            f"format version {version!r} is not supported; this autograd-mini reads version {VERSION} "
-            f"(a newer file needs a newer autograd-mini)",
+            f"format version {_show(version)} is not supported; this autograd-mini reads version {VERSION} "
+            f"('version' must be the integer {VERSION}; a newer file needs a newer autograd-mini)",
         )
     for key in ("sizes", "activation", "output_activation", "layers"):
         if key not in d:
@@ -130,15 +265,15 @@ def _validate(d, path):
         or len(sizes) < 2
         or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in sizes)
     ):
-        raise _fail(path, f"'sizes' must be a list of at least two whole numbers >= 1, got {sizes!r}")
+        raise _fail(path, f"'sizes' must be a list of at least two whole numbers >= 1, got {_show(sizes)}")
     for key in ("activation", "output_activation"):
-        if d[key] not in ACTIVATIONS:
-            raise _fail(path, f"{key!r} is {d[key]!r}; known activations are {', '.join(ACTIVATIONS)}")
+        if not isinstance(d[key], str) or d[key] not in ACTIVATIONS:
+            raise _fail(path, f"{key!r} is {_show(d[key])}; known activations are {', '.join(ACTIVATIONS)}")
     L = len(sizes) - 1
     expected = [d["activation"]] * (L - 1) + [d["output_activation"]]
     if "activations" in d and d["activations"] != expected:
         raise _fail(
-            path, f"'activations' {d['activations']!r} disagrees with activation/output_activation ({expected!r})"
+            path, f"'activations' {_show(d['activations'])} disagrees with activation/output_activation ({expected!r})"
         )
     layers = d["layers"]
     if not isinstance(layers, list) or len(layers) != L:
@@ -156,37 +291,63 @@ def _validate(d, path):
         for j in range(rows):
             for i in range(cols):
                 if not _number(W[j][i]):
-                    raise _fail(path, f"parameter L{l}.N{j}.w{i} is {W[j][i]!r}, not a finite number")
+                    raise _fail(path, f"parameter L{l}.N{j}.w{i} is {_show(W[j][i])}, not a finite number")
             if not _number(b[j]):
-                raise _fail(path, f"parameter L{l}.N{j}.b is {b[j]!r}, not a finite number")
+                raise _fail(path, f"parameter L{l}.N{j}.b is {_show(b[j])}, not a finite number")
     return sizes, d["activation"], d["output_activation"], layers
+
+
+def _read_text(path):
+    """The file's text: only a regular file (opened without blocking, so a FIFO cannot hang us) of a sane size."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"nn.io.load({path!r}): no such file") from None
+    except PermissionError:
+        raise PermissionError(f"nn.io.load({path!r}): no permission to read the file") from None
+    except IsADirectoryError:  # Windows; on POSIX a folder opens, and fstat below says what it is
+        raise _fail(path, "the path is a folder, not a regular file; a model is read from a file") from None
+    try:
+        st = os.fstat(fd)  # of what was opened, not of what the path names a moment later
+        if not stat.S_ISREG(st.st_mode):
+            raise _fail(path, f"the path is {_kind(st.st_mode)}, not a regular file; a model is read from a file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise _fail(
+                path, f"the file has {st.st_size:,} bytes, more than a model file may have ({MAX_FILE_BYTES:,})"
+            )
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(MAX_FILE_BYTES + 1)  # a file that grows while we read stops here
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise _fail(path, f"the file has more than {MAX_FILE_BYTES:,} bytes, more than a model file may have")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _fail(path, "the file is not text (not UTF-8); it is not an autograd-mini model") from None
 
 
 def _shape(x):
     if isinstance(x, list):
-        inner = {len(r) if isinstance(r, list) else None for r in x}
+        inner: set[Any] = {len(r) if isinstance(r, list) else None for r in x}
         if inner and None not in inner:
             return f"{len(x)} rows of {'/'.join(str(n) for n in sorted(inner))} numbers"
         return f"a list of {len(x)}"
     return type(x).__name__
 
 
-def load(path, into=None):
+def load(path: str | os.PathLike[str], into: MLP | None = None) -> MLP:
     """Read a model saved by ``save``: a new MLP, or, with ``into=model``, the weights loaded into that model.
 
     Any problem (not JSON, truncated, another format or version, sizes or activations that do not match ``into``,
     a missing or non-finite number) raises ``ValueError`` naming the file and the problem, and changes nothing.
     """
     path = os.fspath(path)
+    text = _read_text(path)
+    _check_nesting(text, path)
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except FileNotFoundError:
-        raise FileNotFoundError(f"nn.io.load({path!r}): no such file") from None
-    except UnicodeDecodeError:
-        raise _fail(path, "the file is not text (not UTF-8); it is not an autograd-mini model") from None
-    try:
-        d = json.loads(text)
+        d = json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as err:
         raise _fail(
             path,

@@ -19,16 +19,22 @@ Numerical stability: ``bce_with_logits`` never takes exp of a positive number an
 no log(0).
 """
 
-from __future__ import annotations
-
 import math
 import numbers
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from autograd_mini import Value
 from autograd_mini.ops import SIGMOID
 
+# What a loss takes: the model's output (a Value, or a list for several output neurons) and the target of one sample
+Output = Value | float | Sequence[Value | float]
+Target = Any  # a number, a list of numbers, or (softmax_cross_entropy) a class index
+Loss = Callable[[Any, Any], Value]
+
 __all__ = [
     "LOSSES",
+    "Loss",
     "bce",
     "bce_with_logits",
     "get_loss",
@@ -37,10 +43,11 @@ __all__ = [
     "mse",
     "softmax_cross_entropy",
     "sse",
+    "sum_values",
 ]
 
 
-def _as_list(out, where):
+def _as_list(out: Any, where: str) -> list[Any]:
     if isinstance(out, Value):
         return [out]
     if isinstance(out, numbers.Real) and not isinstance(out, bool):
@@ -54,7 +61,7 @@ def _as_list(out, where):
     return out
 
 
-def _targets(y, n, where):
+def _targets(y: Target, n: int, where: str) -> list[float]:
     """The target as a list of n floats (a number is accepted for a single output)."""
     if isinstance(y, Value):
         y = [y.data]
@@ -77,7 +84,7 @@ def _targets(y, n, where):
     return result
 
 
-def _sum(terms):
+def sum_values(terms: Sequence[Any]) -> Any:
     """t_0 + t_1 + ... without a leading ``0 +`` node."""
     total = terms[0]
     for t in terms[1:]:
@@ -85,28 +92,28 @@ def _sum(terms):
     return total
 
 
-def half_sse(out, y):
+def half_sse(out: Output, y: Target) -> Value:
     """E = 1/2 sum_j (y_j - a_j^L)^2   (document 001, section 2.1)."""
     a = _as_list(out, "half_sse()")
     y = _targets(y, len(a), "half_sse()")
-    return 0.5 * _sum([(aj - yj) ** 2 for aj, yj in zip(a, y)])
+    return 0.5 * sum_values([(aj - yj) ** 2 for aj, yj in zip(a, y)])
 
 
-def sse(out, y):
+def sse(out: Output, y: Target) -> Value:
     """E = sum_j (a_j - y_j)^2, the squared Euclidean distance ||a - y||_2^2 (documents 000, 002, 004)."""
     a = _as_list(out, "sse()")
     y = _targets(y, len(a), "sse()")
-    return _sum([(aj - yj) ** 2 for aj, yj in zip(a, y)])
+    return sum_values([(aj - yj) ** 2 for aj, yj in zip(a, y)])
 
 
-def mse(out, y):
+def mse(out: Output, y: Target) -> Value:
     """E = 1/n sum_j (a_j - y_j)^2, the mean over the n output neurons."""
     a = _as_list(out, "mse()")
     y = _targets(y, len(a), "mse()")
-    return _sum([(aj - yj) ** 2 for aj, yj in zip(a, y)]) * (1.0 / len(a))
+    return sum_values([(aj - yj) ** 2 for aj, yj in zip(a, y)]) * (1.0 / len(a))
 
 
-def hinge(score, label):
+def hinge(score: Output, label: Target) -> Value:
     """max(0, 1 - y * s) for a score s and a label y of -1 or +1 (micrograd's demo: ``(1 + -y*s).relu()``)."""
     s = _as_list(score, "hinge()")
     if len(s) != 1:
@@ -120,7 +127,7 @@ def hinge(score, label):
     return (1.0 - s[0] * y).relu()
 
 
-def _bce_logit(z, y):
+def _bce_logit(z: Value | float, y: float) -> Value:
     # -[y log sigma(z) + (1-y) log(1 - sigma(z))] = max(z, 0) - z*y + log(1 + e^-|z|)
     # The max and |z| are settled by the sign of z's value, a constant choice (like the max in log-sum-exp): for
     # z >= 0 the expression is z*(1-y) + log(1 + e^-z), for z < 0 it is -z*y + log(1 + e^z). Both are exactly the
@@ -133,25 +140,25 @@ def _bce_logit(z, y):
     return z * (-y) + (1.0 + z.exp()).log()
 
 
-def bce_with_logits(logit, y):
+def bce_with_logits(logit: Output, y: Target) -> Value:
     """Binary cross-entropy of sigma(z) against y in [0, 1], computed from the logit z (stable at any z)."""
     z = _as_list(logit, "bce_with_logits()")
     y = _targets(y, len(z), "bce_with_logits()")
     _check_probabilities(y, "bce_with_logits()")
-    return _sum([_bce_logit(zj, yj) for zj, yj in zip(z, y)])
+    return sum_values([_bce_logit(zj, yj) for zj, yj in zip(z, y)])
 
 
 _LOG_FLOOR = -100.0  # torch's BCELoss clamps log(p) at -100 in the same way
 
 
-def _log_clamped(p):
+def _log_clamped(p: Value) -> Value:
     """log p, or the constant -100 when p <= e^-100 (including p = 0): never log(0)."""
     if p.data <= math.exp(_LOG_FLOOR):
         return Value(_LOG_FLOOR)
     return p.log()
 
 
-def bce(prob, y):
+def bce(prob: Output, y: Target) -> Value:
     """Binary cross-entropy -[y log p + (1 - y) log(1 - p)] of a probability p against y in [0, 1].
 
     If p is a sigmoid node (``z.sigmoid()``, a model with ``output_activation="sigmoid"``), the loss is computed
@@ -173,23 +180,23 @@ def bce(prob, y):
         if pj.op is SIGMOID:
             terms.append(_bce_logit(pj.operands[0], yj))
             continue
-        term = None
-        if yj != 0.0:
-            term = _log_clamped(pj) * (-yj)
-        if yj != 1.0:
-            t = _log_clamped(1.0 - pj) * (yj - 1.0)
-            term = t if term is None else term + t
-        terms.append(term)
-    return _sum(terms)
+        # -[y log p + (1 - y) log(1 - p)], a term left out where its factor y or 1 - y is 0
+        if yj == 0.0:
+            terms.append(_log_clamped(1.0 - pj) * (yj - 1.0))
+        elif yj == 1.0:
+            terms.append(_log_clamped(pj) * (-yj))
+        else:
+            terms.append(_log_clamped(pj) * (-yj) + _log_clamped(1.0 - pj) * (yj - 1.0))
+    return sum_values(terms)
 
 
-def _check_probabilities(y, where):
+def _check_probabilities(y: list[float], where: str) -> None:
     for yj in y:
         if not 0.0 <= yj <= 1.0:
             raise ValueError(f"{where}: targets must lie in [0, 1] (class 1 = 1.0, class 0 = 0.0), got {yj!r}")
 
 
-def softmax_cross_entropy(logits, class_index):
+def softmax_cross_entropy(logits: Output, class_index: Target) -> Value:
     """-log softmax(z)_c = log sum_i e^(z_i) - z_c, for the logits z and the index c of the true class.
 
     Computed as log sum_i e^(z_i - m) - (z_c - m) with m = max_i z_i taken as a constant (its value, no node):
@@ -211,15 +218,15 @@ def softmax_cross_entropy(logits, class_index):
             raise ValueError(f"softmax_cross_entropy(): a target vector must sum to 1 (one-hot), got {soft!r}")
     elif isinstance(class_index, bool) or not isinstance(class_index, numbers.Integral):
         if isinstance(class_index, numbers.Real) and float(class_index).is_integer():
-            class_index = int(class_index)
+            class_index = int(float(class_index))
         else:
             raise TypeError(f"softmax_cross_entropy(): the class must be an int index, got {class_index!r}")
     z = [zi if isinstance(zi, Value) else Value(zi) for zi in z]
     m = max(zi.data for zi in z)
     shifted = [zi - m for zi in z]
-    lse = _sum([s.exp() for s in shifted]).log()
+    lse = sum_values([s.exp() for s in shifted]).log()
     if soft is not None:  # -sum_i t_i (z_i - m - lse) = lse - sum_i t_i (z_i - m), as sum_i t_i = 1
-        return lse - _sum([s * t for s, t in zip(shifted, soft) if t != 0.0])
+        return lse - sum_values([s * t for s, t in zip(shifted, soft) if t != 0.0])
     c = int(class_index)
     if not 0 <= c < len(z):
         raise ValueError(
@@ -228,7 +235,7 @@ def softmax_cross_entropy(logits, class_index):
     return lse - shifted[c]
 
 
-LOSSES = {
+LOSSES: dict[str, Loss] = {
     "half_sse": half_sse,
     "sse": sse,
     "mse": mse,
@@ -239,7 +246,7 @@ LOSSES = {
 }
 
 
-def get_loss(loss):
+def get_loss(loss: str | Loss) -> Loss:
     """A loss function from its name in ``LOSSES`` (or a callable, returned as is)."""
     if callable(loss):
         return loss

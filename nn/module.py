@@ -24,34 +24,37 @@ Randomness comes only from the ``rng`` (a ``random.Random`` or an int seed) or `
 changes Python's global random state, so one seed reproduces a run. ``None`` means a fresh, unseeded generator.
 """
 
-from __future__ import annotations
-
 import math
 import numbers
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from autograd_mini import Value
 
 # Activation name -> the Value method that applies it (None: the identity). The engine's op table holds the rules.
-ACTIVATIONS = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid, "linear": None}
+ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "linear": None,
+}
 
 INITS = ("fan_in", "micrograd")
 
 
-def _check_activation(activation, where):
+def _check_activation(activation: str, where: str) -> str:
     if activation not in ACTIVATIONS:
         raise ValueError(f"{where}: unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
     return activation
 
 
-def _check_size(n, what, where):
+def _check_size(n: int, what: str, where: str) -> int:
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ValueError(f"{where}: {what} must be a whole number >= 1, got {n!r}")
     return int(n)
 
 
-def make_rng(rng, where="rng"):
+def make_rng(rng: random.Random | int | None, where: str = "rng") -> random.Random:
     """A ``random.Random`` from None (fresh, unseeded), an int seed, or an existing ``random.Random`` (used as is)."""
     if rng is None:
         return random.Random()
@@ -62,7 +65,7 @@ def make_rng(rng, where="rng"):
     raise TypeError(f"{where} must be None, an int seed or a random.Random, got {type(rng).__name__} {rng!r}")
 
 
-def init_bound(nin, activation, init="fan_in"):
+def init_bound(nin: int, activation: str, init: str = "fan_in") -> float:
     """The r of uniform(-r, r) for a weight of a neuron with ``nin`` inputs (see the module docstring)."""
     if init == "micrograd":
         return 1.0
@@ -74,26 +77,32 @@ def init_bound(nin, activation, init="fan_in"):
 class Module:
     """Anything with parameters: ``parameters()``, ``named_parameters()``, ``zero_grad()``, and a state dict."""
 
-    def named_parameters(self):
+    def named_parameters(self) -> list[tuple[str, Value]]:
         """[(name, Value)], in a fixed order: per neuron its weights w0, w1, ... then its bias b."""
         return []
 
-    def parameters(self):
+    def parameters(self) -> list[Value]:
         return [p for _, p in self.named_parameters()]
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         """Set every parameter's grad to 0 (gradients accumulate across ``backward()`` calls until you do)."""
         for p in self.parameters():
             p.grad = 0.0
 
-    def num_parameters(self):
+    def num_parameters(self) -> int:
         return len(self.named_parameters())
 
-    def state_dict(self):
+    def _repr_html_(self):
+        """Jupyter's rich display: a table of the layers, their sizes, activations and parameters (``nn.display``)."""
+        from nn.display import module_html
+
+        return module_html(self)
+
+    def state_dict(self) -> dict[str, float]:
         """{name: value} for every parameter, as plain floats (a copy: changing it changes nothing here)."""
         return {name: p.data for name, p in self.named_parameters()}
 
-    def load_state_dict(self, state):
+    def load_state_dict(self, state: Mapping[str, float]) -> None:
         """Set every parameter from ``state`` ({name: number}); all or nothing.
 
         Every name and value is checked before any parameter changes, so a state of another shape (a missing or
@@ -123,7 +132,7 @@ class Module:
                 f"{cls}.load_state_dict(): the state does not fit this model ({self!r}): {'; '.join(parts)}. "
                 f"Nothing was changed; build a model of the same sizes as the one the state came from"
             )
-        values = []
+        values: list[float] = []
         for n in names:
             v = state[n]
             if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(float(v)):
@@ -139,7 +148,15 @@ class Module:
 class Neuron(Module):
     """z = b + sum_i w_i * x_i, then the activation: ``a = f(z)``. ``.w`` (list of Values), ``.b`` (Value)."""
 
-    def __init__(self, nin, activation="relu", rng=None, *, init="fan_in", prefix=""):
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "relu",
+        rng: random.Random | int | None = None,
+        *,
+        init: str = "fan_in",
+        prefix: str = "",
+    ) -> None:
         nin = _check_size(nin, "nin (the number of inputs)", "Neuron()")
         self.activation = _check_activation(activation, "Neuron()")
         rng = make_rng(rng, "Neuron(rng=...)")
@@ -150,7 +167,7 @@ class Neuron(Module):
         self.b = Value(0.0, label=f"{prefix}b")
         self._act = ACTIVATIONS[activation]
 
-    def __call__(self, x):
+    def __call__(self, x: Sequence[Value | float]) -> Value:
         if len(x) != self.nin:
             raise ValueError(f"Neuron({self.nin} inputs) got {len(x)} inputs: {list(x)!r}")
         # z = b + w_0 x_0 + w_1 x_1 + ...: started from b, so no extra "0 +" node; a number x_i stays inside the
@@ -161,19 +178,28 @@ class Neuron(Module):
         act = self._act
         return z if act is None else act(z)
 
-    def named_parameters(self):
+    def named_parameters(self) -> list[tuple[str, Value]]:
         # names from the neuron's place, not from the Values' labels: relabelling a Value for a drawing must not
         # rename its parameter in state_dict() or in a saved model
         return [(f"{self.prefix}w{i}", p) for i, p in enumerate(self.w)] + [(f"{self.prefix}b", self.b)]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Neuron(nin={self.nin}, activation={self.activation!r})"
 
 
 class Layer(Module):
     """``nout`` neurons reading the same ``nin`` inputs. Calling it always returns a list (one Value per neuron)."""
 
-    def __init__(self, nin, nout, activation="relu", rng=None, *, init="fan_in", prefix=""):
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "relu",
+        rng: random.Random | int | None = None,
+        *,
+        init: str = "fan_in",
+        prefix: str = "",
+    ) -> None:
         nin = _check_size(nin, "nin (the number of inputs)", "Layer()")
         nout = _check_size(nout, "nout (the number of neurons)", "Layer()")
         _check_activation(activation, "Layer()")
@@ -182,13 +208,13 @@ class Layer(Module):
         self.nin, self.nout = nin, nout
         self.neurons = [Neuron(nin, activation, rng, init=init, prefix=f"{prefix}N{j}.") for j in range(nout)]
 
-    def __call__(self, x):
+    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
         return [n(x) for n in self.neurons]
 
-    def named_parameters(self):
+    def named_parameters(self) -> list[tuple[str, Value]]:
         return [item for n in self.neurons for item in n.named_parameters()]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Layer({self.nin} -> {self.nout}, activation={self.activation!r})"
 
 
@@ -201,7 +227,16 @@ class MLP(Module):
     ``seed`` (an int or a ``random.Random``) makes the initial weights reproducible.
     """
 
-    def __init__(self, nin, nouts, activation="relu", output_activation="linear", seed=None, *, init="fan_in"):
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        output_activation: str = "linear",
+        seed: random.Random | int | None = None,
+        *,
+        init: str = "fan_in",
+    ) -> None:
         nin = _check_size(nin, "nin (the number of inputs)", "MLP()")
         if isinstance(nouts, numbers.Integral) or not hasattr(nouts, "__len__") or len(nouts) == 0:
             raise ValueError(f"MLP(): nouts must be a non-empty list of layer sizes, e.g. [16, 16, 1], got {nouts!r}")
@@ -229,23 +264,24 @@ class MLP(Module):
         ]
 
     @property
-    def activations(self):
+    def activations(self) -> list[str]:
         """The activation of each layer of weights, layer 1 first."""
         return [layer.activation for layer in self.layers]
 
-    def __call__(self, x):
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         if len(x) != self.sizes[0]:
             raise ValueError(f"MLP expects {self.sizes[0]} inputs (sizes {self.sizes}), got {len(x)}: {list(x)!r}")
         # numbers become floats once here (the fast path of the mul op); Values are used as they are
-        x = [xi if isinstance(xi, Value) else _input_float(xi, k) for k, xi in enumerate(x)]
+        a: Sequence[Value | float] = [xi if isinstance(xi, Value) else _input_float(xi, k) for k, xi in enumerate(x)]
+        out: list[Value] = []
         for layer in self.layers:
-            x = layer(x)
-        return x[0] if len(x) == 1 else x
+            a = out = layer(a)
+        return out[0] if len(out) == 1 else out
 
-    def named_parameters(self):
+    def named_parameters(self) -> list[tuple[str, Value]]:
         return [item for layer in self.layers for item in layer.named_parameters()]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         sizes = " -> ".join(str(n) for n in self.sizes)
         return (
             f"MLP({sizes}, activation={self.activation!r}, output_activation={self.output_activation!r}, "
@@ -253,7 +289,7 @@ class MLP(Module):
         )
 
 
-def _input_float(v, k):
+def _input_float(v: object, k: int) -> float:
     if isinstance(v, bool) or not isinstance(v, numbers.Real):
         raise TypeError(f"MLP input x[{k}] must be a real number or a Value, got {type(v).__name__} {v!r}")
     return float(v)

@@ -10,17 +10,16 @@ loss of a batch as the mean 1/N sum_k E^k, so after ``backward()`` each ``p.grad
 1/N sum_k dE^k/dp and the step is ``p.data -= eta * p.grad``.
 """
 
-from __future__ import annotations
-
 import math
 import numbers
+from collections.abc import Iterable
 
 from autograd_mini import Value
 
 __all__ = ["SGD", "Adam", "Optimizer"]
 
 
-def _positive(x, what, where, allow_zero=False, below_one=False):
+def _positive(x: float, what: str, where: str, allow_zero: bool = False, below_one: bool = False) -> float:
     if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x):
         raise ValueError(f"{where}: {what} must be a finite number, got {x!r}")
     x = float(x)
@@ -33,7 +32,7 @@ def _positive(x, what, where, allow_zero=False, below_one=False):
 class Optimizer:
     """Holds the parameters (a list of Values, e.g. ``model.parameters()``) and the learning rate ``lr``."""
 
-    def __init__(self, params, lr):
+    def __init__(self, params: Iterable[Value], lr: float) -> None:
         where = f"{type(self).__name__}()"
         params = list(params)
         if not params:
@@ -45,19 +44,19 @@ class Optimizer:
         self.lr = lr
 
     @property
-    def lr(self):
+    def lr(self) -> float:
         """The learning rate eta; checked wherever it is set (a constructor, a schedule, by hand)."""
         return self._lr
 
     @lr.setter
-    def lr(self, value):
+    def lr(self, value: float) -> None:
         self._lr = _positive(value, "lr (the learning rate eta)", f"{type(self).__name__}.lr")
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         for p in self.params:
             p.grad = 0.0
 
-    def step(self):
+    def step(self) -> None:
         raise NotImplementedError
 
 
@@ -67,12 +66,12 @@ class SGD(Optimizer):
     With momentum mu (the form torch uses): v <- mu * v + dE/dw, w <- w - eta * v. mu = 0 is plain SGD.
     """
 
-    def __init__(self, params, lr, momentum=0.0):
+    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0) -> None:
         super().__init__(params, lr)
         self.momentum = _positive(momentum, "momentum", "SGD()", allow_zero=True, below_one=True)
         self.velocity = [0.0] * len(self.params)
 
-    def step(self):
+    def step(self) -> None:
         lr, mu = self.lr, self.momentum
         if mu == 0.0:
             for p in self.params:
@@ -83,7 +82,7 @@ class SGD(Optimizer):
             v[k] = mu * v[k] + p.grad
             p.data -= lr * v[k]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"SGD(lr={self.lr}, momentum={self.momentum}, parameters={len(self.params)})"
 
 
@@ -93,7 +92,9 @@ class Adam(Optimizer):
     m <- b1 m + (1 - b1) g,   v <- b2 v + (1 - b2) g^2,   w <- w - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
     """
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+    def __init__(
+        self, params: Iterable[Value], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
+    ) -> None:
         super().__init__(params, lr)
         b1, b2 = betas
         self.betas = (
@@ -105,7 +106,7 @@ class Adam(Optimizer):
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 
-    def step(self):
+    def step(self) -> None:
         self.t += 1
         b1, b2 = self.betas
         c1 = 1.0 - b1**self.t
@@ -117,5 +118,5 @@ class Adam(Optimizer):
             v[k] = b2 * v[k] + (1.0 - b2) * g * g
             p.data -= lr * (m[k] / c1) / (math.sqrt(v[k] / c2) + eps)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Adam(lr={self.lr}, betas={self.betas}, eps={self.eps}, parameters={len(self.params)})"

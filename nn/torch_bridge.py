@@ -6,7 +6,7 @@ the documents' W^l (row = target neuron, column = source neuron), so the weights
 ``from_torch(seq)`` reads such a Sequential back into an MLP. torch is imported only when these are called.
 """
 
-from __future__ import annotations
+from typing import Any
 
 from nn.matrices import bias_vector, set_all_weights, weight_matrix
 from nn.module import MLP
@@ -28,7 +28,7 @@ def _modules(torch):
     return {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
 
 
-def to_torch(model):
+def to_torch(model: MLP) -> Any:
     """A ``torch.nn.Sequential`` (float64) computing the same function with the same weights as ``model``."""
     torch = _torch()
     if not isinstance(model, MLP):
@@ -45,7 +45,7 @@ def to_torch(model):
     return torch.nn.Sequential(*modules)
 
 
-def from_torch(seq):
+def from_torch(seq: Any) -> MLP:
     """An MLP from a ``torch.nn.Sequential`` of ``Linear`` layers, each optionally followed by ReLU, Tanh,
     Sigmoid or Identity. All hidden layers must share one activation (an MLP has one hidden activation)."""
     torch = _torch()
@@ -53,7 +53,8 @@ def from_torch(seq):
         raise TypeError(f"from_torch() takes a torch.nn.Sequential, got {type(seq).__name__}")
     names = {cls: name for name, cls in _modules(torch).items()}
     names[torch.nn.Identity] = "linear"
-    linears, activations = [], []
+    linears: list[Any] = []
+    activations: list[str] = []
     for k, m in enumerate(seq):
         if isinstance(m, torch.nn.Linear):
             if m.bias is None:

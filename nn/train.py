@@ -17,25 +17,42 @@ The history holds, per epoch, the mean training loss and the training accuracy o
 made anyway (as Keras reports them), and, when ``validation=(X, y)`` is given, ``val_loss`` and ``val_accuracy``
 measured after the epoch under ``no_grad()`` (no graph is built). ``evaluate`` and ``accuracy`` also run under
 ``no_grad()``.
+
+Nothing goes silently wrong: samples and targets with a NaN or infinite number are refused (by ``fit``,
+``evaluate``, ``accuracy`` and ``predict``, naming the sample), and ``fit`` checks the loss of every step: a NaN or
+infinite loss stops training with a ``TrainingDivergedError`` that names the epoch, the step and the loss, and the
+model keeps its last finite parameters.
 """
 
-from __future__ import annotations
-
+import importlib.util
 import math
 import numbers
 import random
 import sys
 import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from autograd_mini import Value, gc_paused, no_grad
-from nn.losses import LOSSES, _sum, get_loss
+from nn.losses import LOSSES, Loss, get_loss, sum_values
 from nn.optim import SGD, Optimizer
 
-__all__ = ["History", "accuracy", "evaluate", "fit", "predict"]
+__all__ = ["History", "TrainingDivergedError", "accuracy", "decision_threshold", "evaluate", "fit", "predict"]
 
 _SQUARED = ("half_sse", "sse", "mse")
 
 
+class Model(Protocol):
+    """What ``fit`` trains: called on one sample, it gives a Value (or a list of Values); it has parameters."""
+
+    def __call__(self, x: Sequence[Any]) -> Any: ...
+
+    def parameters(self) -> list[Value]: ...
+
+
+@dataclass(repr=False)
 class History:
     """Per-epoch records of a ``fit`` run: ``loss``, ``accuracy`` (training), ``val_loss``, ``val_accuracy``,
     ``lr`` and ``seconds``. ``accuracy`` entries are None when the targets are not class labels.
@@ -44,19 +61,18 @@ class History:
     each taken before its step); ``val_loss`` is the mean data loss alone, after the epoch, under ``no_grad()``.
     """
 
-    def __init__(self):
-        self.loss = []
-        self.accuracy = []
-        self.val_loss = []
-        self.val_accuracy = []
-        self.lr = []
-        self.seconds = []
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float | None] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float | None] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
 
     @property
-    def epochs(self):
+    def epochs(self) -> int:
         return len(self.loss)
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, list[Any]]:
         return {
             "epoch": list(range(1, self.epochs + 1)),
             "loss": list(self.loss),
@@ -67,18 +83,24 @@ class History:
             "seconds": list(self.seconds),
         }
 
-    def __repr__(self):
+    def _repr_html_(self):
+        """Jupyter's rich display: the curves and a table of the epochs (``nn.display``)."""
+        from nn.display import history_html
+
+        return history_html(self)
+
+    def __repr__(self) -> str:
         if not self.loss:
             return "History(epochs=0)"
-        acc = self.accuracy[-1]
-        acc = "n/a" if acc is None else f"{acc:.3f}"
+        last = self.accuracy[-1]
+        acc = "n/a" if last is None else f"{last:.3f}"
         return f"History(epochs={self.epochs}, loss={self.loss[-1]:.6g}, accuracy={acc})"
 
 
 # -- targets and decisions ---------------------------------------------------------------------------------------
 
 
-def _loss_name(loss):
+def _loss_name(loss: str | Loss) -> str | None:
     if isinstance(loss, str):
         get_loss(loss)  # raises for an unknown name
         return loss
@@ -120,7 +142,7 @@ def _prepare_targets(y, loss_name, n_out, where):
 
 def _is_distribution(t):
     """A target vector that names a class: entries >= 0 that sum to 1 (one-hot, or probabilities)."""
-    return all(isinstance(v, numbers.Real) and v >= 0 for v in t) and abs(sum(t) - 1.0) < 1e-9
+    return all(isinstance(v, numbers.Real) and float(v) >= 0 for v in t) and abs(sum(t) - 1.0) < 1e-9
 
 
 def _decision(loss_name, targets, output_activation):
@@ -156,28 +178,66 @@ def _correct(out, target, decision):
 
 
 def _check_data(X, y, where):
-    X = list(X)
-    y = list(y)
+    """X and y as lists that pair up, every number in them finite (a NaN would silently spread into the weights)."""
+    X = _as_list(X, "X", "the samples", where)
+    y = _as_list(y, "y", "the targets, one per sample", where)
     if not X:
         raise ValueError(f"{where}: no samples (X is empty)")
     if len(X) != len(y):
         raise ValueError(f"{where}: {len(X)} samples in X but {len(y)} targets in y; they must pair up")
+    for name, items in (("X", X), ("y", y)):
+        for k, item in enumerate(items):
+            _check_finite(item, f"{name}[{k}]", where)
     return X, y
 
 
-def predict(model, x, loss=None):
+def _as_list(items, name, what, where):
+    if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
+        raise TypeError(f"{where}: {name} must be a sequence ({what}), got {type(items).__name__} {items!r:.80}")
+    return list(items)
+
+
+def _check_finite(item, name, where):
+    """Raise ValueError naming the first NaN or infinite number in a sample or target (nested lists included)."""
+    if isinstance(item, Value):
+        item = item.data
+    if isinstance(item, numbers.Real) and not isinstance(item, bool):
+        try:
+            finite = math.isfinite(item)
+        except OverflowError:  # an int beyond 1.8e308
+            finite = False
+        if not finite:
+            raise ValueError(
+                f"{where}: {name} is {item!r:.40}; samples and targets must be finite numbers "
+                f"(drop or fill in missing values, and clip or rescale huge ones)"
+            )
+    elif isinstance(item, (list, tuple)) or hasattr(item, "__array__"):
+        for k, part in enumerate(item):
+            _check_finite(part, f"{name}[{k}]", where)
+
+
+def predict(model: Model, x: Sequence[Any], loss: str | Loss | None = None) -> int:
     """The class a model gives sample x: argmax for several outputs, else 0/1 by the threshold of ``loss``."""
+    _check_finite(x, "x", "predict()")
     with no_grad():
         out = model(x)
     if isinstance(out, list):
         data = [o.data for o in out]
         return max(range(len(data)), key=data.__getitem__)
+    return int(out.data > decision_threshold(model, [0, 1], loss))
+
+
+def decision_threshold(model: Model, y: Sequence[Any], loss: str | Loss | None = None) -> float:
+    """The output value at which a one-output model's answer turns from class 0 to class 1, for labels ``y``, by
+    the rule of ``accuracy`` (so a picture of the decision boundary agrees with it); 0.0 if y are not labels."""
     name = _loss_name(loss) if loss is not None else None
-    _, threshold = _decision(name, [0, 1], getattr(model, "output_activation", "linear"))
-    return int(out.data > threshold)
+    decision = _decision(name, [float(v) for v in y], getattr(model, "output_activation", "linear"))
+    return decision[1] if decision and decision[1] is not None else 0.0
 
 
-def evaluate(model, X, y, loss="hinge"):
+def evaluate(
+    model: Model, X: Sequence[Sequence[Any]], y: Sequence[Any], loss: str | Loss = "hinge"
+) -> tuple[float, float | None]:
     """(mean loss, accuracy) over a data set, under ``no_grad()``. accuracy is None if y are not class labels."""
     X, y = _check_data(X, y, "evaluate()")
     name = _loss_name(loss)
@@ -195,7 +255,7 @@ def evaluate(model, X, y, loss="hinge"):
     return total / len(X), (correct / len(X) if decision else None)
 
 
-def accuracy(model, X, y, loss=None):
+def accuracy(model: Model, X: Sequence[Sequence[Any]], y: Sequence[Any], loss: str | Loss | None = None) -> float:
     """The fraction of samples classified right, under ``no_grad()``.
 
     Several outputs: the argmax is the class (y: class indices or one-hot vectors). One output: positive when the
@@ -218,52 +278,155 @@ def _data(v):
     return v.data if isinstance(v, Value) else v
 
 
+def _in_notebook():
+    """True inside a Jupyter kernel (a notebook, JupyterLab, VS Code, Colab), where stderr is a cell's output."""
+    ipython = sys.modules.get("IPython")  # never imported here: only when the user already runs under IPython
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None  # the terminal's IPython has no kernel
+
+
 def _progress_bar(progress, epochs, work):
-    """A tqdm bar over the epochs, or None. progress=None: on when stderr is a terminal and the run is long."""
+    """A tqdm bar over the epochs, or None. progress=None: on for a long run (``work``, the number of parameter
+    uses, 20,000 or more) in a notebook with ipywidgets (a widget that updates in place, ``tqdm.auto``), or in a
+    terminal when stderr is one; never ``\r`` updates written into a notebook cell or a log file."""
+    notebook = _in_notebook()
+    widgets = notebook and importlib.util.find_spec("ipywidgets") is not None
     if progress is None:
-        progress = bool(getattr(sys.stderr, "isatty", lambda: False)()) and work >= 20_000
+        progress = work >= 20_000 and (widgets if notebook else bool(getattr(sys.stderr, "isatty", lambda: False)()))
     if not progress:
         return None
+    if notebook and not widgets:
+        warnings.warn(
+            "fit(progress=True): a progress bar in a notebook needs ipywidgets (pip install ipywidgets, or "
+            "autograd-mini[plot]); training without one",
+            stacklevel=3,
+        )
+        return None
     try:
-        from tqdm.auto import tqdm
+        if notebook:
+            from tqdm.auto import tqdm  # the notebook widget
+        else:
+            from tqdm import tqdm
     except ImportError:
         if progress is True:
             raise ImportError("fit(progress=True) needs tqdm: pip install tqdm (or autograd-mini[plot])") from None
         return None
-    return tqdm(total=epochs, desc="training", unit="epoch", file=sys.stderr, leave=True)
+    return tqdm(total=epochs, desc="training", unit="epoch", file=None if notebook else sys.stderr, leave=True)
+
+
+class TrainingDivergedError(FloatingPointError):
+    """The loss (or a parameter) of a ``fit`` step became NaN or infinite; training stopped there.
+
+    The model keeps its parameters from before that step, the last finite ones. ``epoch`` and ``step`` count from
+    1; ``loss`` is the batch loss of that step (None when an op overflowed before it was computed); ``history``
+    holds the epochs completed before it.
+    """
+
+    def __init__(self, message, epoch, step, loss, history):
+        super().__init__(message)
+        self.epoch, self.step, self.loss, self.history = epoch, step, loss, history
+
+
+class _NonFinite(Exception):
+    """Raised by ``_train_step``, turned by ``fit`` into a ``TrainingDivergedError`` that says where."""
+
+    def __init__(self, loss, parameter=None, error=None):
+        self.loss = loss  # the batch loss (None if it could not be computed)
+        self.parameter = parameter  # the index of the first non-finite parameter after the step, or None
+        self.error = error  # an op's OverflowError or ZeroDivisionError on the way, or None
 
 
 def _train_step(model, X, targets, batch, loss_fn, params, l2, optimizer, decision):
-    """One optimizer step on one batch; returns (the batch loss, the number classified right before the step)."""
-    outs = [model(X[k]) for k in batch]
-    # E = 1/N sum_k E^k over the batch of N (document 001, section 2.2: the eta/N sum_k of the update), so that
-    # after backward p.grad = 1/N sum_k dE^k/dp and SGD's p <- p - eta * p.grad is the notes' update.
-    total = _sum([loss_fn(out, targets[k]) for out, k in zip(outs, batch)]) * (1.0 / len(batch))
-    if l2:
-        total = total + l2 * _sum([p * p for p in params])
-    optimizer.zero_grad()
-    total.backward()
-    optimizer.step()
+    """One optimizer step on one batch; returns (the batch loss, the number classified right before the step).
+
+    A NaN or infinite loss, or an op that overflows, stops training before the step; a step that makes a parameter
+    NaN or infinite is undone. Either way the model is left at its last finite parameters, and ``_NonFinite`` is
+    raised. (Any other error, an interrupt included, also leaves the parameters as they were before the step.)
+    """
+    before = [p.data for p in params]
+    total = None
+    try:
+        outs = [model(X[k]) for k in batch]
+        # E = 1/N sum_k E^k over the batch of N (document 001, section 2.2: the eta/N sum_k of the update), so that
+        # after backward p.grad = 1/N sum_k dE^k/dp and SGD's p <- p - eta * p.grad is the notes' update.
+        total = sum_values([loss_fn(out, targets[k]) for out, k in zip(outs, batch)]) * (1.0 / len(batch))
+        if l2:
+            total = total + l2 * sum_values([p * p for p in params])
+        if not math.isfinite(total.data):
+            raise _NonFinite(total.data)
+        optimizer.zero_grad()
+        total.backward()
+        optimizer.step()
+        if not all(map(math.isfinite, [p.data for p in params])):
+            raise _NonFinite(total.data, next(k for k, p in enumerate(params) if not math.isfinite(p.data)))
+    except BaseException as err:
+        for p, data in zip(params, before):
+            p.data = data
+        if isinstance(err, (OverflowError, ZeroDivisionError)):
+            raise _NonFinite(None if total is None else total.data, error=err) from err
+        raise
     correct = sum(_correct(out, targets[k], decision) for out, k in zip(outs, batch)) if decision else 0
     return total.data, correct
 
 
+def _divergence(model, optimizer, history, stop, epoch, step, steps, batch_size):
+    """The error for a non-finite loss or parameter at (epoch, step): what happened, what was kept, the likely cause."""
+    at = f"epoch {epoch + 1}, step {step} of {steps} (batches of {batch_size})"
+    if stop.error is not None:
+        what = f"at {at}: {stop.error}"
+    elif stop.parameter is None:
+        what = f"the loss is {stop.loss!r} at {at}"
+    else:
+        name = _parameter_name(model, stop.parameter)
+        what = f"the step at {at} made parameter {name} NaN or infinite (the loss before it was {stop.loss:.6g})"
+    if epoch == 0 and step == 1 and stop.parameter is None:  # no step taken yet: not the learning rate
+        cause = "the data (a huge feature or target) or the loss function, since no step was taken yet"
+    else:
+        cause = f"a learning rate too large (lr={optimizer.lr:g}): try a smaller one"
+    message = (
+        f"fit(): {what}; training stopped, and the model keeps its parameters from before this step (the last "
+        f"finite ones). Likely cause: {cause}; or features of very different sizes (rescale them)"
+    )
+    return TrainingDivergedError(message, epoch + 1, step, stop.loss, history)
+
+
+def _parameter_name(model, k):
+    named = getattr(model, "named_parameters", None)
+    if named is not None:
+        names = [name for name, _ in named()]
+        if k < len(names):
+            return names[k]
+    return f"#{k}"
+
+
+def _check_optimizer(optimizer, params):
+    """The optimizer must step this model's parameters; one built over another model's would train nothing."""
+    mine = set(params)
+    strangers = sum(1 for p in optimizer.params if p not in mine)
+    if strangers:
+        raise ValueError(
+            f"fit(): {strangers} of the optimizer's {len(optimizer.params)} parameters are not parameters of this "
+            f"model, so its steps would not train it; build the optimizer over this model: "
+            f"{type(optimizer).__name__}(model.parameters(), lr=...)"
+        )
+
+
 def fit(
-    model,
-    X,
-    y,
-    loss="hinge",
-    optimizer=None,
-    epochs=100,
-    batch_size=None,
-    seed=0,
-    l2=0.0,
-    progress=None,
+    model: Model,
+    X: Sequence[Sequence[Any]],
+    y: Sequence[Any],
+    loss: str | Loss = "hinge",
+    optimizer: Optimizer | None = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    seed: int = 0,
+    l2: float = 0.0,
+    progress: bool | None = None,
     *,
-    lr_schedule=None,
-    validation=None,
-    shuffle=True,
-):
+    lr_schedule: Callable[[int], float] | None = None,
+    validation: tuple[Sequence[Sequence[Any]], Sequence[Any]] | None = None,
+    shuffle: bool = True,
+) -> History:
     """Train ``model`` on (X, y) and return a ``History``.
 
     loss: a name in ``nn.losses.LOSSES`` or a function (out, target) -> Value. optimizer: an ``nn.optim``
@@ -272,8 +435,11 @@ def fit(
     l2: adds l2 * sum_p p^2 to every batch loss (micrograd's demo uses 1e-4). lr_schedule: epoch -> learning rate,
     set on the optimizer at the start of each epoch (epoch counts from 0; micrograd's demo:
     ``lambda k: 1.0 - 0.9 * k / 100`` with one batch per epoch). validation: (X_val, y_val), evaluated after every
-    epoch under ``no_grad()``. progress: True, False, or None (a tqdm bar when stderr is a terminal and the run is
-    long).
+    epoch under ``no_grad()``. progress: True, False, or None (for a long run, a tqdm bar: in a notebook the
+    ipywidgets bar, in a terminal on stderr when stderr is one).
+
+    A step whose loss is NaN or infinite (or that would make a parameter so) raises ``TrainingDivergedError``,
+    with the model left at the parameters from before that step.
     """
     X, y = _check_data(X, y, "fit()")
     name = _loss_name(loss)
@@ -294,6 +460,8 @@ def fit(
         raise TypeError(
             f"fit(): optimizer must be an nn.optim optimizer such as SGD(model.parameters(), lr=0.1), got {optimizer!r}"
         )
+    else:
+        _check_optimizer(optimizer, params)
     targets = _prepare_targets(y, name, _n_outputs(model), "fit()")
     decision = _decision(name, targets, getattr(model, "output_activation", "linear"))
     rng = random.Random(seed)
@@ -313,14 +481,18 @@ def fit(
                 rng.shuffle(order)
             epoch_loss = 0.0
             correct = 0
-            for first in range(0, n, batch_size):
+            steps = -(-n // batch_size)
+            for step, first in enumerate(range(0, n, batch_size), start=1):
                 batch = order[first : first + batch_size]
                 # The graph of a step has no reference cycles, so reference counting frees it; the cyclic
                 # collector would only walk its tens of thousands of nodes in vain (autograd_mini.gc_paused).
-                with gc_paused():
-                    batch_loss, batch_correct = _train_step(
-                        model, X, targets, batch, loss_fn, params, l2, optimizer, decision
-                    )
+                try:
+                    with gc_paused():
+                        batch_loss, batch_correct = _train_step(
+                            model, X, targets, batch, loss_fn, params, l2, optimizer, decision
+                        )
+                except _NonFinite as stop:
+                    raise _divergence(model, optimizer, history, stop, epoch, step, steps, batch_size) from stop.error
                 epoch_loss += batch_loss * len(batch)
                 correct += batch_correct
             history.loss.append(epoch_loss / n)

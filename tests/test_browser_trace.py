@@ -21,13 +21,14 @@ from pathlib import Path
 import pytest
 from examples import karpathy
 
+from autograd_mini import Value
 from autograd_mini.trace import trace_backward
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 RED = "rgb(214, 39, 40)"  # trace._CURRENT, #d62728
-ORANGE = "rgb(245, 158, 11)"  # trace._RECEIVER, #f59e0b
+VIOLET = "rgb(124, 58, 237)"  # trace._RECEIVER, #7c3aed
 
 
 class Browser:
@@ -137,11 +138,12 @@ class Browser:
             raise RuntimeError(f"JavaScript failed: {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    def click(self, selector):
-        """A real left click (mouse pressed and released) at the centre of the element."""
-        box = json.loads(
-            self.evaluate(f"JSON.stringify(document.querySelector({json.dumps(selector)}).getBoundingClientRect())")
-        )
+    def click(self, selector, index=0):
+        """A real left click (mouse pressed and released) at the centre of the index-th element matching selector
+        (scrolled into view first)."""
+        element = f"document.querySelectorAll({json.dumps(selector)})[{index}]"
+        self.evaluate(f"{element}.scrollIntoView({{block: 'center'}})")
+        box = json.loads(self.evaluate(f"JSON.stringify({element}.getBoundingClientRect())"))
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
         self.send("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
         self.send("Input.dispatchMouseEvent", type="mousePressed", x=x, y=y, button="left", clickCount=1)
@@ -163,32 +165,42 @@ class Browser:
         os.close(self._from_child)
 
 
-# What is highlighted in the visible frame, read from the browser's computed styles.
+# What is highlighted in the visible frame of one stepper, read from the browser's computed styles.
 STATE_JS = """JSON.stringify((() => {
-  const visible = [...document.querySelectorAll('.frame')].filter(s => getComputedStyle(s).display !== 'none');
+  const root = document.querySelectorAll('.am-stepper')[INDEX];
+  const visible = [...root.querySelectorAll('.frame')].filter(s => getComputedStyle(s).display !== 'none');
   const out = {visible: visible.map(s => s.dataset.step), red: [], orange: [],
-               counter: document.getElementById('counter').textContent};
+               counter: root.querySelector('.am-counter').textContent};
   for (const s of visible) {
     for (const g of s.querySelectorAll('g.node')) {
       const shape = g.querySelector(':scope > polygon, :scope > ellipse');
       const stroke = getComputedStyle(shape).stroke;
       const name = g.querySelector('title').textContent;
       if (stroke === 'RED') out.red.push(name);
-      if (stroke === 'ORANGE') out.orange.push(name);
+      if (stroke === 'VIOLET') out.orange.push(name);
     }
   }
   out.red.sort();
   out.orange.sort();
   return out;
-})())""".replace("RED", RED).replace("ORANGE", ORANGE)
+})())""".replace("RED", RED).replace("VIOLET", VIOLET)
 
 
-@pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def state(browser, index=0):
+    """The visible frame, its red and violet ("orange") nodes and the counter of the index-th stepper on the page."""
+    return json.loads(browser.evaluate(STATE_JS.replace("INDEX", str(index))))
+
+
+def needs_browser_and_dot():
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (Debian: apt-get install chromium); the browser test needs it")
     if shutil.which("dot") is None:
         pytest.skip("the Graphviz program dot is not installed; the page's pictures need it")
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    needs_browser_and_dot()
     tmp = tmp_path_factory.mktemp("browser")
     L, _ = karpathy()  # L = (a * b + c) * f: e = a*b = -6, d = e + c = 4, L = d * f = -8
     path = trace_backward(L).write_html(tmp / "backward.html")
@@ -207,30 +219,30 @@ def page(tmp_path_factory):
 def test_stepping_forward_and_back_moves_the_highlight(page, tmp_path):
     browser, path, events = page
     # topological numbering: n0 a, n1 b, n2 e (op n2op), n3 c, n4 d, n5 f, n6 L
-    state = json.loads(browser.evaluate(STATE_JS))
-    assert state == {"visible": ["0"], "red": [], "orange": ["n6"], "counter": "step 0 of 3"}  # the seed at L
+    now = state(browser)
+    assert now == {"visible": ["0"], "red": [], "orange": ["n6"], "counter": "step 0 of 3"}  # the seed at L
 
-    browser.click("#next")
-    state = json.loads(browser.evaluate(STATE_JS))
+    browser.click(".am-next")
+    now = state(browser)
     # step 1 passes L's gradient back through L = d * f: d and f receive
-    assert state == {"visible": ["1"], "red": ["n6", "n6op"], "orange": ["n4", "n5"], "counter": "step 1 of 3"}
+    assert now == {"visible": ["1"], "red": ["n6", "n6op"], "orange": ["n4", "n5"], "counter": "step 1 of 3"}
 
-    browser.click("#next")
-    state = json.loads(browser.evaluate(STATE_JS))
+    browser.click(".am-next")
+    now = state(browser)
     # step 2: d = e + c, e and c receive
-    assert state["visible"] == ["2"] and sorted(state["red"]) == ["n4", "n4op"]
-    assert sorted(state["orange"]) == ["n2", "n3"]
+    assert now["visible"] == ["2"] and sorted(now["red"]) == ["n4", "n4op"]
+    assert sorted(now["orange"]) == ["n2", "n3"]
 
-    browser.click("#prev")
-    state = json.loads(browser.evaluate(STATE_JS))
-    assert state["visible"] == ["1"] and state["red"] == ["n6", "n6op"]
+    browser.click(".am-prev")
+    now = state(browser)
+    assert now["visible"] == ["1"] and now["red"] == ["n6", "n6op"]
 
     # the gradient text of the visible frame after step 3 (keyboard: arrow right twice): a = 6, b = -4
     for _ in range(2):
         browser.send("Input.dispatchKeyEvent", type="keyDown", key="ArrowRight", code="ArrowRight")
         browser.send("Input.dispatchKeyEvent", type="keyUp", key="ArrowRight", code="ArrowRight")
-    state = json.loads(browser.evaluate(STATE_JS))
-    assert state["visible"] == ["3"] and sorted(state["red"]) == ["n2", "n2op"]
+    now = state(browser)
+    assert now["visible"] == ["3"] and sorted(now["red"]) == ["n2", "n2op"]
     grads = json.loads(
         browser.evaluate(
             "JSON.stringify([...document.querySelectorAll('.frame.current g.node')].map("
@@ -254,5 +266,75 @@ def test_stepping_forward_and_back_moves_the_highlight(page, tmp_path):
 
     shot = browser.send("Page.captureScreenshot", format="png")["data"]
     png = Path(os.environ.get("AUTOGRAD_MINI_SCREENSHOT", tmp_path / "stepper.png"))
+    png.write_bytes(base64.b64decode(shot))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def notebook_page(tmp_path_factory):
+    """Two traces shown as a notebook shows them: their ``_repr_html_`` in two output areas of one page."""
+    needs_browser_and_dot()
+    tmp = tmp_path_factory.mktemp("notebook")
+    L, _ = karpathy()
+    x = Value(3.0, label="x")
+    y = x * x + x  # dy/dx = 2x + 1 = 7: x receives twice in step 2 (fan-out)
+    y.label = "y"
+    outputs = [trace_backward(L)._repr_html_(), trace_backward(y)._repr_html_()]
+    path = tmp / "notebook.html"
+    path.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>two outputs</title></head><body>'
+        + "".join(f'<div class="output_area"><p>Out[{k + 1}]:</p>{h}</div>' for k, h in enumerate(outputs))
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    browser = Browser(tmp / "profile")
+    try:
+        browser.attach()
+        browser.send("Page.enable")
+        browser.send("Page.navigate", url=path.as_uri())
+        browser.wait_event("Page.loadEventFired")
+        yield browser, path
+    finally:
+        browser.close()
+
+
+def test_two_inline_steppers_step_independently(notebook_page, tmp_path):
+    browser, path = notebook_page
+    # each starts at its seed: L is n6 of the first; y (n3: x, x*x, the sum's operand order) of the second
+    first, second = state(browser, 0), state(browser, 1)
+    assert first == {"visible": ["0"], "red": [], "orange": ["n6"], "counter": "step 0 of 3"}
+    assert second["visible"] == ["0"] and second["counter"] == "step 0 of 2" and len(second["orange"]) == 1
+    seed_second = second
+
+    browser.click(".am-next", index=0)
+    browser.click(".am-next", index=0)
+    first, second = state(browser, 0), state(browser, 1)
+    assert first["visible"] == ["2"] and first["red"] == ["n4", "n4op"] and first["orange"] == ["n2", "n3"]
+    assert second == seed_second  # the second did not move
+
+    browser.click(".am-next", index=1)
+    first, second = state(browser, 0), state(browser, 1)
+    assert second["visible"] == ["1"] and second["counter"] == "step 1 of 2" and len(second["red"]) == 2
+    assert first["visible"] == ["2"]
+
+    browser.click(".am-prev", index=0)
+    first, second = state(browser, 0), state(browser, 1)
+    assert first["visible"] == ["1"] and first["red"] == ["n6", "n6op"] and second["visible"] == ["1"]
+    browser.click(".am-next", index=1)
+    browser.click(".am-prev", index=1)
+    browser.click(".am-prev", index=1)
+    assert state(browser, 1) == seed_second and state(browser, 0)["visible"] == ["1"]
+
+    # the step table of each follows its own stepper: row highlight on the current step only
+    rows = json.loads(
+        browser.evaluate(
+            "JSON.stringify([...document.querySelectorAll('.am-stepper')].map(r => "
+            "[...r.querySelectorAll('tr.am-now')].map(t => t.dataset.step)))"
+        )
+    )
+    assert rows == [["1", "1"], []]  # step 1 of L = d * f has two operand rows; the second is at its seed
+
+    shot = browser.send("Page.captureScreenshot", format="png")["data"]
+    png = Path(os.environ.get("AUTOGRAD_MINI_SCREENSHOT_TWO", tmp_path / "two_steppers.png"))
     png.write_bytes(base64.b64decode(shot))
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -4,8 +4,6 @@ rendering with the real dot program, the message without it, and the size guard.
 Expected numbers are worked out by hand in the comments, or come from central finite differences.
 """
 
-from __future__ import annotations
-
 import html
 import math
 import os
@@ -21,7 +19,7 @@ import pytest
 from examples import karpathy
 
 from autograd_mini import Value, draw_dot
-from autograd_mini.draw import ROLE_COLORS, GraphTooLargeError, GraphvizNotFoundError
+from autograd_mini.draw import ROLE_COLORS, GraphTooLargeError, GraphvizNotFoundError, dot_installed
 
 HAVE_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="the Graphviz program dot is not installed")
@@ -357,7 +355,7 @@ def test_size_guard_refuses_quickly_with_count_and_option():
     y = chain(5000)  # x and 5000 products: 5001 values
     start = time.perf_counter()
     with pytest.raises(GraphTooLargeError) as info:
-        draw_dot(y)
+        draw_dot(y, summary=False)
     assert time.perf_counter() - start < 1.0
     message = str(info.value)
     assert "5001 nodes" in message and "max_nodes=2000" in message and "max_nodes=5001" in message
@@ -365,6 +363,45 @@ def test_size_guard_refuses_quickly_with_count_and_option():
     with pytest.raises(GraphTooLargeError, match="more than max_nodes=10"):
         draw_dot(chain(10), max_nodes=10)  # 11 values
     assert draw_dot(chain(10), max_nodes=11).source.count("shape=record") == 11
+
+
+def test_big_graphs_are_summarised_by_default_with_a_warning_naming_the_option():
+    # 300 values are drawn in full (chain(299): x and 299 products); 301 become a summary, and the warning says how
+    # to get every node
+    assert draw_dot(chain(299)).source.count("shape=record") == 300
+    with pytest.warns(UserWarning, match=r"301 values.*summary=False"):
+        dot = draw_dot(chain(300))
+    assert "shape=record" not in dot.source and "301 values, 300 operations" in dot.source
+    assert draw_dot(chain(300), summary=False).source.count("shape=record") == 301
+
+
+def test_mlp_graph_summary_names_its_layers():
+    from nn import MLP
+
+    model = MLP(2, [16, 16, 1], seed=1)
+    y = model([0.5, -0.2])
+    with pytest.warns(UserWarning, match="summary=False"):
+        dot = draw_dot(y)
+    # parameters by hand: layer 1 16 * (2 + 1) = 48, layer 2 16 * (16 + 1) = 272, layer 3 1 * (16 + 1) = 17
+    for line in ("layer 1: 16 neurons, 48 parameters", "layer 2: 16 neurons, 272 parameters",
+                 "layer 3: 1 neuron, 17 parameters", "337 parameter"):  # fmt: skip
+        assert line in dot.source
+    if dot_installed():
+        assert len(dot.pipe(format="svg")) < 20_000  # the full drawing is 1.4 MB
+
+
+def test_key_lists_the_role_colours_under_the_title():
+    x, w = Value(1.0, label="x"), Value(2.0, label="w")
+    y = x * w
+    source = draw_dot(y, key=True, title="a < b").source
+    label = re.search(r"label=<(<table.*</table>)>", source).group(1)
+    assert "a &lt; b" in label
+    cells = re.findall(r'<td bgcolor="(#\w+)">(\w+)</td>', label)
+    # x input, w parameter, y output: no intermediate in this graph, so none in the key
+    assert cells == [(ROLE_COLORS["input"], "input"), (ROLE_COLORS["parameter"], "parameter"),
+                     (ROLE_COLORS["output"], "output")]  # fmt: skip
+    with pytest.raises(ValueError, match="key=True.*color_roles=True"):
+        draw_dot(y, key=True, color_roles=False)
 
 
 def test_summary_mode_counts_the_graph():
@@ -436,5 +473,5 @@ def test_title_and_without_grad_field():
     x = Value(2.0, label="x")
     source = draw_dot(x.exp(), title='e^x at "x = 2"', show_grad=False).source
     # exp(2) = 7.389056...; the title's quotes escaped for DOT, no grad field in any box
-    assert 'graph [label="e^x at \\"x = 2\\"" labelloc=t rankdir=LR]' in source
+    assert 'graph [fontname=Helvetica label="e^x at \\"x = 2\\"" labelloc=t rankdir=LR]' in source
     assert 'label="{ x | data 2 }"' in source and 'label="{ data 7.389 }"' in source and "| grad" not in source

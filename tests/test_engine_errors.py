@@ -7,8 +7,6 @@ FloatingPointError where a NaN or inf first appears, in forward or backward, nam
 created.
 """
 
-from __future__ import annotations
-
 import math
 import os
 import sys
@@ -36,7 +34,6 @@ PYTHON_WORDING = ("math domain error", "math range error", "Numerical result out
         (lambda: Value(0.0) ** -1, ZeroDivisionError, ["0.0 ** (-1.0)", "pow"]),
         (lambda: Value(-8.0) ** 0.5, ValueError, ["(-8.0) ** 0.5", "pow", "whole-number exponent"]),
         (lambda: Value(-8.0) ** (1 / 3), ValueError, ["(-8.0) ** 0.333", "pow"]),
-        (lambda: Value(-8.0) ** float("nan"), ValueError, ["(-8.0) ** nan", "pow", "whole-number exponent"]),
         (lambda: Value(-8.0) ** Value(2.0), ValueError, ["(-8.0) ** 2.0", "powv", "Value exponent"]),
         (lambda: (-8) ** Value(0.5), ValueError, ["(-8.0) ** 0.5", "rpow"]),
         (lambda: Value(1000.0).exp(), OverflowError, ["exp", "1000.0"]),

@@ -4,8 +4,6 @@ Each expected number below was worked out by hand (exact fractions where the exa
 example was published, also checked against the published figures; torch float64 is a third opinion.
 """
 
-from __future__ import annotations
-
 import math
 from fractions import Fraction
 

@@ -10,8 +10,6 @@ it inside float64's comfortable range: an instruction that would leave [-1e6, 1e
 decision is made before either engine runs, so both get exactly the same program.
 """
 
-from __future__ import annotations
-
 import math
 
 import hypothesis.strategies as st

@@ -2,8 +2,6 @@
 torch.autograd.grad(create_graph=True) and torch.autograd.functional.hessian in float64, and against hand-worked
 formulas."""
 
-from __future__ import annotations
-
 import math
 
 import hypothesis.strategies as st

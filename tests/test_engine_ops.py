@@ -6,8 +6,6 @@ works on ``Value`` and on a torch tensor alike (``x.tanh()``, ``3 - x``, ``x ** 
 with hypothesis strategies that stay inside the op's domain. The domain edges are tested one by one at the end.
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -1,8 +1,6 @@
 """What the engine promises besides the numbers (issue 2, "Value"): deep graphs, backward() twice, no_grad,
 freeing by reference counting, stable children, which inputs Value() takes, and that numbers stay numbers."""
 
-from __future__ import annotations
-
 import gc
 import math
 from fractions import Fraction

@@ -90,7 +90,9 @@ def test_decision_boundary_of_a_known_line(tmp_path):
     set_bias_vector(model, 1, [0.0])
     X = [[1.0, 0.0], [0.0, 1.0], [0.8, 0.1], [0.2, 0.9]]
     y = [1, 0, 1, 0]
-    img = _png(plot_decision_boundary(model, X, y, tmp_path / "line.png"))
+    fig = plot_decision_boundary(model, X, y, tmp_path / "line.png")
+    assert fig.axes[0].get_xlabel() == "x[0]"  # the figure is returned, for a notebook to show
+    img = _png(tmp_path / "line.png")
     h, w, _ = img.shape
     # region colours blended at alpha 0.55 on white: class 0 #9ecae1, class 1 #fdae6b
     blue = 0.45 + 0.55 * np.array([0x9E, 0xCA, 0xE1]) / 255
@@ -108,10 +110,12 @@ def test_plots_of_a_trained_moons_model(tmp_path):
     model = MLP(2, [8, 8, 1], seed=0)
     h = fit(model, X, y, optimizer=SGD(model.parameters(), lr=0.5), epochs=25, l2=1e-4,
             validation=(X, y))  # fmt: skip
-    img = _png(plot_history(h, tmp_path / "history.png"))
+    plot_history(h, tmp_path / "history.png")
+    img = _png(tmp_path / "history.png")
     assert img.shape[1] > img.shape[0]  # two panels side by side
     assert _has_colour(img, np.array([0x1F, 0x77, 0xB4]) / 255)  # the training curve (C0)
     assert _has_colour(img, np.array([0xFF, 0x7F, 0x0E]) / 255)  # the validation curve (C1)
-    _png(plot_decision_boundary(model, X, y, tmp_path / "moons.png"))
+    plot_decision_boundary(model, X, y, tmp_path / "moons.png")
+    _png(tmp_path / "moons.png")
     with pytest.raises(ValueError, match=r"needs 2-D points and a model with 2 inputs"):
         plot_decision_boundary(MLP(3, [1], seed=0), [[0, 0, 0]], [0], tmp_path / "x.png")

@@ -1,8 +1,6 @@
 """trace_backward: the recorded steps against numbers worked out by hand, against root.backward() and torch, and
 the table, SVG frames and HTML page built from them."""
 
-from __future__ import annotations
-
 import math
 import re
 import shutil
@@ -186,10 +184,10 @@ def test_frames_one_per_step_with_running_gradients(tmp_path):
     # laid out once: every box and op node is at the same place in every frame
     for frame in groups[1:]:
         assert {n: g[0] for n, g in frame.items()} == {n: g[0] for n, g in groups[0].items()}
-    # frame k highlights the node of step k (red) and its operands (orange); frame 0 the root receiving the seed
-    assert "#s0_n2 > polygon { stroke: #f59e0b" in frames[0] and "#d62728; stroke-width: 3px" not in frames[0]
+    # frame k highlights the node of step k (red) and its operands (violet); frame 0 the root receiving the seed
+    assert "#s0_n2 > polygon { stroke: #7c3aed" in frames[0] and "#d62728; stroke-width: 3px" not in frames[0]
     assert "#s1_n2 > polygon, #s1_n2op > ellipse { stroke: #d62728" in frames[1]
-    assert "#s1_n0 > polygon { stroke: #f59e0b" in frames[1] and "#s1_n1 > polygon { stroke: #f59e0b" in frames[1]
+    assert "#s1_n0 > polygon { stroke: #7c3aed" in frames[1] and "#s1_n1 > polygon { stroke: #7c3aed" in frames[1]
     assert "#s2_n1 > polygon, #s2_n1op > ellipse { stroke: #d62728" in frames[2]
     assert "#s2_e1_0 path" in frames[2] and "#s2_e1_1 path" in frames[2]  # both edges of x + x
     # the caption explains the step in numbers
@@ -203,7 +201,7 @@ def test_html_page_is_self_contained(tmp_path):
     page = path.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert page.count('<section class="frame') == 4 and page.count("<svg") == 4  # seed + 3 steps
-    assert 'id="prev"' in page and 'id="next"' in page and "<script>" in page
+    assert 'class="am-prev"' in page and 'class="am-next"' in page and "<script>" in page
     # no external resources: no src/href attributes, no stylesheets, no url(...), no imports
     for needle in (" src=", "href=", "<link", "url(", "@import", "<iframe", "fetch(", "XMLHttpRequest"):
         assert needle not in page, needle
@@ -224,3 +222,77 @@ def test_too_many_frames_is_refused_with_the_option():
         y = y * 1.0
     with pytest.raises(ValueError, match=r"31 frames.*max_frames=10.*max_frames=31"):
         trace_backward(y).frames(max_frames=10)
+
+
+def neuron():
+    """micrograd's neuron with its intermediate results labelled by their formulas, as the tour and demo 1 build it."""
+    from nn.app.examples import neuron as build
+
+    return build()[0]
+
+
+def test_captions_parenthesise_expressions_and_skip_rows_that_repeat_the_label():
+    t = trace_backward(neuron())
+    captions = t.captions()
+    # step 3 passes d(o)/d(x1*w1 + x2*w2) = do/dn * dn/d(...) = (1 - o^2) * 1 = 0.5 (o = tanh(0.8814) = 1/sqrt(2))
+    assert captions[3][0] == "Step 3 of 5: x1*w1 + x2*w2, its gradient d(o)/d(x1*w1 + x2*w2) = 0.5"
+    assert "local d(x1*w1 + x2*w2)/d(x1*w1) = 1;" in captions[3][1]
+    assert captions[1][0] == "Step 1 of 5: o = tanh(n), its gradient do/do = 1"  # plain names stay plain
+    assert captions[5][0] == "Step 5 of 5: x1*w1, its gradient d(o)/d(x1*w1) = 0.5"  # not "x1*w1 = x1 * w1"
+    table = t.table()
+    assert "x1*w1 + x2*w2 = x1*w1 + x2*w2" not in table and "= x1 * w1" not in table
+    assert "= x1*w1 + x2*w2 + b" in table and "= tanh(n)" in table
+
+
+@needs_dot
+def test_notebook_display_of_two_traces_keeps_each_to_itself():
+    from html.parser import HTMLParser
+
+    t1, t2 = trace_backward(neuron()), trace_backward(karpathy()[0])
+    one, two = t1._repr_html_(), t2._repr_html_()
+    roots = [re.match(r'<div class="am-stepper" id="([\w-]+)"', h).group(1) for h in (one, two)]
+    assert roots[0] != roots[1]
+    ids = re.findall(r' id="([^"]+)"', one + two)
+    assert len(ids) == len(set(ids))
+    for root, h in zip(roots, (one, two)):
+        assert all(i.startswith(root) for i in re.findall(r' id="([^"]+)"', h))  # every id under its own prefix
+        # every style rule starts with the stepper's own id (no body{}, no bare .frame), in the page and the SVGs
+        for style in re.findall(r"<style>(.*?)</style>", h, re.S):
+            for selector_list in re.findall(r"([^{}]+)\{[^{}]*\}", style):
+                for selector in selector_list.split(","):
+                    assert selector.strip().startswith("#" + root), selector
+        # the script finds its own element only
+        (script,) = re.findall(r"<script>(.*?)</script>", h, re.S)
+        assert f'document.getElementById("{root}")' in script and "document.querySelector" not in script
+        assert "document.addEventListener" not in script
+    # without script: the final frame is the one shown, and the table has every operand's row
+    assert re.findall(r'<section class="frame( current)?" data-step="(\d+)"', one)[-1] == (" current", "5")
+    assert one.count('<section class="frame current"') == 1
+    # the captions are HTML text, not inside the pictures; the neuron's leaves: do/dx1 = w1 (1 - o^2) = -1.5
+    assert "d(o)/d(x1*w1 + x2*w2) = 0.5</div>" in one
+    assert "grad x1 = 0 + -1.5 = -1.5</div>" in one
+    assert 'class="caption"' not in one
+
+    class Table(HTMLParser):
+        rows, cell = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.rows.append([])
+            elif tag == "td":
+                self.cell = ""
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell += data
+
+        def handle_endtag(self, tag):
+            if tag == "td":
+                self.rows[-1].append(self.cell)
+                self.cell = None
+
+    parser = Table()
+    parser.feed(one.split('<table class="am-table">')[1])
+    rows = [r for r in parser.rows if r]
+    assert len(rows) == 9  # 1 + 2 + 2 + 2 + 2 operands over the five steps
+    assert rows[-2][4:] == ["x1", "-3", "0.5 * -3 = -1.5", "0 + -1.5 = -1.5"]

@@ -15,10 +15,9 @@ This module only reads the command line and dispatches; the work is done where i
 that cannot be computed, say), 2 for a bad command line (argparse's convention), so tests can call it directly.
 """
 
-from __future__ import annotations
-
 import argparse
 import math
+import os
 import re
 import sys
 from pathlib import Path
@@ -177,6 +176,8 @@ def build_parser():
 def main(argv=None):
     """Run the command line ``argv`` (default: ``sys.argv[1:]``); returns the exit status (0, 1 or 2)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    # the command line only writes files: should anything reach pyplot, no window (the library never chooses)
+    os.environ.setdefault("MPLBACKEND", "Agg")
     try:
         if argv and argv[0] in ("graph", "ways"):
             argv, variables = _split_graph_variables(argv, *_formula_options(argv[0]))

@@ -1,7 +1,5 @@
 """``autograd-mini crosscheck``: build an MLP from the options, cross-check one sample and a batch, report."""
 
-from __future__ import annotations
-
 import argparse
 import sys
 

@@ -1,43 +1,39 @@
-"""Pictures of training, one call each, saved to a file (matplotlib with the Agg backend: no display needed).
+"""Pictures of training, one call each: each returns a matplotlib ``Figure`` and saves it when given a path.
 
-``plot_history(history, path)``: the loss and the accuracy per epoch. ``plot_decision_boundary(model, X, y,
-path)``: the regions a 2-D classifier assigns to each class, with the data points on top.
+``plot_history(history, path=None)``: the loss and the accuracy per epoch. ``plot_decision_boundary(model, X, y,
+path=None)``: the regions a 2-D classifier assigns to each class, with the data points on top.
+``plot_four_ways(study, path=None)``: document 004's four ways to the gradient, time and size against P.
+
+In a notebook the returned figure shows inline; nothing here selects or switches matplotlib's backend (the figures
+are made outside pyplot, ``nn.display.figure``), so ``plt.plot(...); plt.show()`` afterwards works as always.
 """
-
-from __future__ import annotations
-
-import os
 
 import numpy as np
 
+from nn.display import figure, save_figure
 from nn.matrices import forward_numpy
+from nn.train import decision_threshold
 
 __all__ = ["plot_decision_boundary", "plot_four_ways", "plot_history"]
 
 
-def _pyplot():
-    try:
-        import matplotlib
-    except ImportError:
-        raise ImportError("nn.app.plots needs matplotlib: pip install matplotlib (or autograd-mini[plot])") from None
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
+def _whole_epochs(ax):
+    from matplotlib.ticker import MaxNLocator
 
-    return plt
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
-def _save(fig, plt, path):
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    return path
+def _legend_above(ax):
+    """The legend in a row above the plot area, right-aligned, where it cannot cover data."""
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, fontsize=9, borderaxespad=0.2)
 
 
-def plot_history(history, path, title=None):
-    """Loss (left) and accuracy (right) per epoch of a ``nn.train.History`` (or its ``as_dict()``)."""
-    plt = _pyplot()
+def plot_history(history, path=None, title=None):
+    """Loss (left) and accuracy (right) per epoch of a ``nn.train.History`` (or its ``as_dict()``).
+
+    Returns the ``Figure``; with ``path`` it is also written there (PNG, or the format of the suffix)."""
+    from matplotlib.ticker import LogLocator, NullFormatter
+
     h = history.as_dict() if hasattr(history, "as_dict") else dict(history)
     loss = h.get("loss") or []
     if not loss:
@@ -47,54 +43,56 @@ def plot_history(history, path, title=None):
     val_loss = h.get("val_loss") or []
     val_acc = [a for a in h.get("val_accuracy") or [] if a is not None]
     ncols = 2 if acc else 1
-    fig, axes = plt.subplots(1, ncols, figsize=(5.2 * ncols, 3.6), squeeze=False)
-    ax = axes[0][0]
-    ax.plot(epochs, loss, label="training", color="C0")
+    fig = figure((5.2 * ncols, 3.8))
+    axes = fig.subplots(1, ncols, squeeze=False)[0]
+    ax = axes[0]
+    ax.plot(epochs, loss, "o-" if len(loss) < 30 else "-", ms=3, label="training", color="C0")
     if len(val_loss) == len(loss):
         ax.plot(epochs, val_loss, label="validation", color="C1")
     if min(loss) > 0 and max(loss) / min(loss) > 50:
         ax.set_yscale("log")
+        # 1, 2 and 5 per decade: more than the two labels a short log axis would otherwise get
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v:g}")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
-    ax.set_title("loss")
+    ax.set_title("loss per epoch", loc="left")
     ax.grid(alpha=0.3)
-    ax.legend()
+    _whole_epochs(ax)
+    if len(val_loss) == len(loss):
+        _legend_above(ax)
     if acc:
-        ax = axes[0][1]
-        ax.plot(epochs[: len(acc)], acc, label="training", color="C0")
+        ax = axes[1]
+        ax.plot(epochs[: len(acc)], acc, "o-" if len(acc) < 30 else "-", ms=3, label="training", color="C0")
         if len(val_acc) == len(acc):
             ax.plot(epochs, val_acc, label="validation", color="C1")
+            _legend_above(ax)
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel("epoch")
         ax.set_ylabel("accuracy")
-        ax.set_title("accuracy")
+        ax.set_title("accuracy per epoch", loc="left")
         ax.grid(alpha=0.3)
-        ax.legend(loc="lower right")
+        _whole_epochs(ax)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    return _save(fig, plt, path)
+    if path is not None:
+        save_figure(fig, path)
+    return fig
 
 
-def _threshold(model, loss, y):
-    """The output value between the classes, by the rule of ``nn.train.accuracy`` (so the picture agrees with it)."""
-    from nn.train import _decision, _loss_name
-
-    name = _loss_name(loss) if loss is not None else None
-    labels = [float(v) for v in y]
-    decision = _decision(name, labels, model.output_activation)
-    return decision[1] if decision and decision[1] is not None else 0.0
-
-
-def plot_decision_boundary(model, X, y, path, loss=None, resolution=200, title=None):
+def plot_decision_boundary(model, X, y, path=None, loss=None, resolution=200, title=None):
     """The class regions of a 2-input model over the data's range, the boundary line, and the points (X, y).
 
     One output: class 1 where the output exceeds the threshold of ``nn.train.accuracy`` (0 for hinge and
     bce_logits, micrograd's ``score > 0``; 0.5 for bce; halfway between the labels for squared errors; with
     ``loss=None`` 0.5 for a sigmoid output, else 0). Several outputs: the argmax. The grid is evaluated with numpy
     (``nn.matrices.forward_numpy``, the same function as the model, without building a graph).
+    Returns the ``Figure``; with ``path`` it is also written there.
     """
-    plt = _pyplot()
+    from matplotlib import colormaps
+
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
     if X.ndim != 2 or X.shape[1] != 2 or model.sizes[0] != 2:
@@ -108,9 +106,10 @@ def plot_decision_boundary(model, X, y, path, loss=None, resolution=200, title=N
     ys = np.linspace(lo[1], hi[1], resolution)
     gx, gy = np.meshgrid(xs, ys)
     out = forward_numpy(model, np.column_stack([gx.ravel(), gy.ravel()]))
-    fig, ax = plt.subplots(figsize=(5.5, 4.8))
+    fig = figure((5.5, 5.0))
+    ax = fig.subplots()
     if out.shape[1] == 1:
-        t = _threshold(model, loss, y.tolist())
+        t = decision_threshold(model, y.tolist(), loss)
         score = out[:, 0].reshape(gx.shape)
         ax.contourf(
             gx, gy, (score > t).astype(float), levels=[-0.5, 0.5, 1.5], colors=["#9ecae1", "#fdae6b"], alpha=0.55
@@ -122,18 +121,23 @@ def plot_decision_boundary(model, X, y, path, loss=None, resolution=200, title=N
     else:
         k = out.shape[1]
         cls = out.argmax(axis=1).reshape(gx.shape)
-        ax.contourf(gx, gy, cls, levels=np.arange(-0.5, k), cmap="tab10", vmin=-0.5, vmax=9.5, alpha=0.4)
+        tab10 = colormaps["tab10"]
+        ax.contourf(gx, gy, cls, levels=np.arange(-0.5, k), cmap=tab10, vmin=-0.5, vmax=9.5, alpha=0.4)
         for c in np.unique(y):
             sel = y == c
-            ax.scatter(X[sel, 0], X[sel, 1], color=plt.cm.tab10(int(c) % 10), edgecolors="k", s=28, label=f"class {c}")
+            ax.scatter(X[sel, 0], X[sel, 1], color=tab10(int(c) % 10), edgecolors="k", s=28, label=f"class {c}")
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     ax.set_xlabel("x[0]")
     ax.set_ylabel("x[1]")
     acts = "/".join(model.activations)
-    ax.set_title(title or f"decision boundary of MLP {model.sizes} ({acts})")
-    ax.legend(loc="upper right", fontsize=8)
-    return _save(fig, plt, path)
+    sizes = "-".join(str(n) for n in model.sizes)
+    fig.suptitle(title or f"decision boundary of MLP {sizes} ({acts})")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(5, len(np.unique(y))), frameon=False, fontsize=9)
+    fig.tight_layout()
+    if path is not None:
+        save_figure(fig, path)
+    return fig
 
 
 # The ways of nn.crosscheck.ways in the same colours everywhere: reverse mode the strong blue.
@@ -146,16 +150,18 @@ _WAY_STYLE = {
 }
 
 
-def plot_four_ways(study, path, title=None):
+def plot_four_ways(study, path=None, title=None):
     """Document 004's four ways to compute nabla K (``nn.crosscheck.ways.cost_study``): time per gradient (left)
-    and the size of what is evaluated (right) against the number of parameters, both on log scales."""
+    and the size of what is evaluated (right) against the number of parameters, both on log scales.
+
+    Returns the ``Figure``; with ``path`` it is also written there."""
     from nn.crosscheck.ways import LABELS, WAYS
 
-    plt = _pyplot()
     P = np.asarray(study.parameters, dtype=float)
     if len(P) == 0:
         raise ValueError("plot_four_ways(): the study has no sizes to plot")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12.0, 5.0), gridspec_kw={"width_ratios": [1.25, 1]})
+    fig = figure((12.0, 5.0))
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
     stopped = set()
     for way in WAYS:
         seconds = study.seconds[way]
@@ -218,4 +224,6 @@ def plot_four_ways(study, path, title=None):
     handles, labels = left.get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8.5, frameon=False)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
-    return _save(fig, plt, path)
+    if path is not None:
+        save_figure(fig, path)
+    return fig

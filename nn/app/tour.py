@@ -16,24 +16,20 @@ Everything goes into one folder, named at the end, with ``summary.md`` linking t
 ``run_tour(out, fast=True)`` trains for fewer epochs (the tests use it).
 """
 
-from __future__ import annotations
-
 import importlib.util
-import math
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from autograd_mini import Value, gradcheck
+from autograd_mini import gradcheck
+from nn.app.examples import NEURON, neuron, neuron_by_hand, train_moons
 
 __all__ = ["TourResult", "run_tour"]
 
-# micrograd's neuron (Karpathy, "The spelled-out intro to neural networks and backpropagation"): the bias is chosen
-# so that n = 0.8814 and o = tanh(n) = 0.7071, which makes do/dn = 1 - o^2 = 0.5 a round number.
-NEURON = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
-
-MOONS = {"n": 100, "noise": 0.1, "seed": 1, "sizes": [16, 16, 1], "epochs": 100, "fast_epochs": 25}
+# micrograd's moons demo (nn.app.examples.train_moons) on 100 points; the fast tour (the tests) takes 25 steps
+MOONS: dict[str, Any] = {"n": 100, "noise": 0.1, "seed": 1, "epochs": 100, "fast_epochs": 25}
 
 
 @dataclass
@@ -101,28 +97,11 @@ class _Tour:
         from autograd_mini.draw import draw_dot
 
         self.heading(1, "One neuron: o = tanh(x1*w1 + x2*w2 + b), its graph and its gradients")
-        v = {name: Value(value, label=name) for name, value in NEURON.items()}
-        x1w1 = v["x1"] * v["w1"]
-        x1w1.label = "x1*w1"
-        x2w2 = v["x2"] * v["w2"]
-        x2w2.label = "x2*w2"
-        s = x1w1 + x2w2
-        s.label = "x1*w1 + x2*w2"
-        n = s + v["b"]
-        n.label = "n"
-        o = n.tanh()
-        o.label = "o"
+        o, v = neuron()  # the same neuron as demos/01_neuron.py
         o.backward()
+        n = o.operands[0]
         self.say(f"   forward:  n = x1*w1 + x2*w2 + b = {n.data:.6f},  o = tanh(n) = {o.data:.6f}")
-        # By hand, with the chain rule (no engine involved): do/dn = 1 - tanh(n)^2, dn/dw1 = x1, dn/dx1 = w1, ...
-        do_dn = 1.0 - math.tanh(NEURON["x1"] * NEURON["w1"] + NEURON["x2"] * NEURON["w2"] + NEURON["b"]) ** 2
-        by_hand = {
-            "x1": ("(1 - o^2) * w1", do_dn * NEURON["w1"]),
-            "w1": ("(1 - o^2) * x1", do_dn * NEURON["x1"]),
-            "x2": ("(1 - o^2) * w2", do_dn * NEURON["w2"]),
-            "w2": ("(1 - o^2) * x2", do_dn * NEURON["x2"]),
-            "b": ("(1 - o^2) * 1", do_dn),
-        }
+        by_hand = neuron_by_hand()  # the chain rule in plain floats, no engine involved
         self.say("   backward, by hand with the chain rule vs o.backward():")
         self.say(f"     {'':4} {'by hand':>24} {'':>10}   {'autodiff':>10}")
         worst = 0.0
@@ -132,7 +111,9 @@ class _Tour:
             self.say(f"     do/d{name:<3} = {formula:<16} = {value:>10.6f}   {auto:>10.6f}")
         self.say(f"   largest difference: {worst:.1e}")
         self.result.facts["neuron"] = {"o": o.data, "grads": {k: v[k].grad for k in NEURON}, "max_diff": worst}
-        self.draw(draw_dot(o, title="one neuron: o = tanh(x1*w1 + x2*w2 + b)"), "01_neuron", "the neuron's graph")
+        # top to bottom, with the colour key: narrow enough to read at the width of a page or a slide
+        title = "one neuron: o = tanh(x1*w1 + x2*w2 + b)"
+        self.draw(draw_dot(o, rankdir="TB", key=True, title=title), "01_neuron", "the neuron's graph")
         self.root = o
         self.leaves = v
 
@@ -149,6 +130,8 @@ class _Tour:
         self.draw(
             draw_dot(
                 self.root,
+                rankdir="TB",
+                key=True,
                 edge_labels=True,
                 highlight=self.leaves["w1"],
                 title="local derivatives on the edges; do/dw1 is the product along the red path",
@@ -212,7 +195,7 @@ class _Tour:
         return report
 
     def finite_differences(self):
-        self.heading(4, "Finite differences against autodiff")
+        self.heading(4, "Finite differences against autodiff, and document 004's four ways to the gradient")
 
         def neuron(x1, w1, x2, w2, b):
             return (x1 * w1 + x2 * w2 + b).tanh()
@@ -238,7 +221,8 @@ class _Tour:
             "forward_at_1e-12": study.error("forward", 1e-12),
         }
         if self.has_matplotlib:
-            path = study.plot(self.out / "04_fd_error.png")
+            path = self.out / "04_fd_error.png"
+            study.plot(path)
             self.wrote(path, "error of finite differences as the step h shrinks")
         else:
             self.note("the plots need matplotlib: pip install 'autograd-mini[plot]'")
@@ -272,33 +256,21 @@ class _Tour:
         if self.has_matplotlib:
             from nn.app.plots import plot_four_ways
 
-            self.wrote(plot_four_ways(study, self.out / "04_four_ways.png"), "the four ways: time and size vs P")
+            path = self.out / "04_four_ways.png"
+            plot_four_ways(study, path)
+            self.wrote(path, "the four ways: time and size vs P")
 
     def train(self):
-        from nn import MLP, accuracy, fit
+        from nn import accuracy
         from nn.data import make_moons
         from nn.io import save
-        from nn.optim import SGD
 
         epochs = MOONS["fast_epochs"] if self.fast else MOONS["epochs"]
-        self.heading(5, f"Training MLP(2, {MOONS['sizes']}) on two moons (micrograd's demo), {epochs} epochs")
+        self.heading(5, f"Training MLP(2, [16, 16, 1]) on two moons (micrograd's demo), {epochs} epochs")
         X, y = make_moons(MOONS["n"], noise=MOONS["noise"], seed=MOONS["seed"])
-        model = MLP(2, MOONS["sizes"], seed=MOONS["seed"])
+        # the recipe of demos/04_moons.py: hinge loss + L2, SGD with learning rate 1.0 - 0.9 k / epochs in step k
+        model, history = train_moons((X, y), epochs, progress=bool(self.progress and self.has_tqdm))
         self.say(f"   {model!r}: {len(model.parameters())} parameters, {len(X)} points, hinge loss + 1e-4 * sum p^2")
-        optimizer = SGD(model.parameters(), lr=1.0)
-        # micrograd's demo: learning rate 1.0 - 0.9 * k / 100 in step k, the whole data set in every step
-        history = fit(
-            model,
-            X,
-            y,
-            loss="hinge",
-            optimizer=optimizer,
-            epochs=epochs,
-            l2=1e-4,
-            seed=MOONS["seed"],
-            lr_schedule=lambda k: 1.0 - 0.9 * k / MOONS["epochs"],
-            progress=bool(self.progress and self.has_tqdm),
-        )
         acc = accuracy(model, X, y, loss="hinge")
         self.say(f"   after {epochs} epochs: loss {history.loss[-1]:.4f}, training accuracy {acc:.0%}")
         self.result.facts["train"] = {"epochs": epochs, "loss": history.loss[-1], "accuracy": acc}
@@ -308,14 +280,12 @@ class _Tour:
         if self.has_matplotlib:
             from nn.app.plots import plot_decision_boundary, plot_history
 
-            self.wrote(
-                plot_history(history, self.out / "05_loss_curve.png", title="moons: hinge loss + L2"),
-                "loss and accuracy per epoch",
-            )
-            self.wrote(
-                plot_decision_boundary(model, X, y, self.out / "05_decision_boundary.png", loss="hinge"),
-                "the decision boundary",
-            )
+            path = self.out / "05_loss_curve.png"
+            plot_history(history, path, title="moons: hinge loss + L2")
+            self.wrote(path, "loss and accuracy per epoch")
+            path = self.out / "05_decision_boundary.png"
+            plot_decision_boundary(model, X, y, path, loss="hinge")
+            self.wrote(path, "the decision boundary")
         else:
             self.note("the plots need matplotlib: pip install 'autograd-mini[plot]'")
 

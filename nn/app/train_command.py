@@ -1,13 +1,12 @@
 """``autograd-mini train``: train an MLP on a toy data set or the digits, print the curve, save the model and plots."""
 
-from __future__ import annotations
-
 import sys
+from collections.abc import Callable
 
 from nn.losses import LOSSES
 from nn.module import ACTIVATIONS
-from nn.optim import SGD, Adam
-from nn.train import evaluate, fit
+from nn.optim import SGD, Adam, Optimizer
+from nn.train import TrainingDivergedError, evaluate, fit
 
 _DATASETS = ("moons", "xor", "circles", "digits")
 
@@ -54,8 +53,12 @@ def run(args):
         X, y = datasets.load_digits()
         n_out, default_loss = 10, "softmax_ce"
     else:
-        maker = {"moons": datasets.make_moons, "circles": datasets.make_circles, "xor": datasets.make_xor}[args.data]
-        X, y = maker(args.n, noise=args.noise, seed=args.seed)
+        makers: dict[str, Callable[..., datasets.DataSet]] = {
+            "moons": datasets.make_moons,
+            "circles": datasets.make_circles,
+            "xor": datasets.make_xor,
+        }
+        X, y = makers[args.data](args.n, noise=args.noise, seed=args.seed)
         n_out, default_loss = 1, "hinge"
     loss = args.loss or default_loss
     if n_out == 1 and loss == "softmax_ce":
@@ -77,23 +80,28 @@ def run(args):
         len(X[0]), hidden + [n_out], activation=args.activation, output_activation=output_activation, seed=args.seed
     )
     lr = args.lr if args.lr is not None else (0.1 if args.optimizer == "sgd" else 0.01)
+    optimizer: Optimizer
     if args.optimizer == "sgd":
         optimizer = SGD(model.parameters(), lr=lr, momentum=args.momentum)
     else:
         optimizer = Adam(model.parameters(), lr=lr)
     print(f"{model} on {args.data} ({len(X)} samples), loss {loss}, {optimizer}")
-    history = fit(
-        model,
-        X,
-        y,
-        loss=loss,
-        optimizer=optimizer,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        seed=args.seed,
-        l2=args.l2,
-        progress=False if args.no_progress else None,
-    )
+    try:
+        history = fit(
+            model,
+            X,
+            y,
+            loss=loss,
+            optimizer=optimizer,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            seed=args.seed,
+            l2=args.l2,
+            progress=False if args.no_progress else None,
+        )
+    except TrainingDivergedError as err:  # the work failed: one line, nothing saved or plotted
+        print(f"autograd-mini train: {err}", file=sys.stderr)
+        return 1
     step = max(1, args.epochs // 10)
     for k in range(0, history.epochs, step):
         acc = history.accuracy[k]
@@ -103,7 +111,11 @@ def run(args):
     if args.save:
         from nn import io
 
-        io.save(model, args.save)
+        try:
+            io.save(model, args.save)
+        except (ValueError, OSError) as err:  # the message names the path and what is wrong with it
+            print(f"autograd-mini train: --save: {err}", file=sys.stderr)
+            return 2
         print(f"saved the model to {args.save}")
     if args.plot:
         from nn.app import plots

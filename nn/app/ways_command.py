@@ -173,11 +173,11 @@ def _run_network(args, sizes):
         try:
             from nn.app.plots import plot_four_ways
 
-            path = plot_four_ways(study, args.plot)
+            plot_four_ways(study, args.plot)
         except ImportError as err:  # matplotlib missing
             print(f"(no picture: {err})")
         else:
-            print(f"picture: {path}")
+            print(f"picture: {args.plot}")
     return status
 
 

@@ -22,11 +22,11 @@ from nn.crosscheck.delta import (
     closed_form_gradients,
     crosscheck,
     crosscheck_batch,
-    documents_report,
     finite_difference_gradients,
     forward,
     network_arrays,
 )
+from nn.crosscheck.documents import documents_report
 
 __all__ = [
     "ACTIVATIONS",

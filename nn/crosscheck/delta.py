@@ -34,19 +34,27 @@ Checking your own formula: pass ``formula=`` a function of the network's quantit
 ``q.b``, ``q.delta``, ``q.dsigma``, ...; see ``Quantities``) that returns gradients, and the table compares your
 numbers with autodiff and points at the entries that disagree. ``crosscheck_batch(model, X, Y)`` does the same for
 the batch matrix form. The printed formulas of the five documents are checked the same way in
-``nn.crosscheck.documents`` (``documents_report()``, also importable from here); ``nn.crosscheck.fd_study``
+``nn.crosscheck.documents`` (``documents_report()``, also importable from ``nn.crosscheck``); ``nn.crosscheck.fd_study``
 measures how far finite differences can be trusted.
 """
 
 # ruff: noqa: E741  (l is the layer index, as in every document)
-from __future__ import annotations
-
 import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from nn.matrices import bias_vector, weight_matrix
+from autograd_mini import Value, no_grad
+from nn.losses import LOSSES as NN_LOSSES
+from nn.losses import sum_values
+from nn.matrices import NUMPY_ACTIVATIONS as ACTIVATIONS
+from nn.matrices import NetworkArrays, PerLayer, batch_forward, network_arrays
 from nn.module import MLP
+
+# sigma and sigma' come from nn.matrices' numpy table, written from the documents and independent of the engine's op
+# table: the closed form below is an oracle for the engine, so it shares none of the engine's derivative rules.
 
 __all__ = [
     "ACTIVATIONS",
@@ -61,67 +69,12 @@ __all__ = [
     "batch_gradients",
     "closed_form_gradients",
     "crosscheck",
+    "closed_form_loss",
     "crosscheck_batch",
-    "documents_report",
     "finite_difference_gradients",
     "forward",
     "network_arrays",
 ]
-
-# ---------------------------------------------------------------------------------------------------------------
-# Activations and their derivatives, written out here (not taken from the engine's op table).
-
-
-def _floats(x):
-    """x as a numpy array of floats: float64, or the float type it already has (fd_study computes in float32)."""
-    x = np.asarray(x)
-    return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
-
-
-def sigmoid(x):
-    """sigma(x) = 1 / (1 + e^{-x})  (document 001, section 1.2), evaluated without overflow for large |x|."""
-    x = _floats(x)
-    e = np.exp(-np.abs(x))  # e^{-|x|} <= 1 never overflows
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def sigmoid_prime(x):
-    """sigma'(x) = sigma(x) * (1 - sigma(x))  (document 001, section 2.3)."""
-    s = sigmoid(x)
-    return s * (1.0 - s)
-
-
-def tanh_prime(x):
-    """tanh'(x) = 1 - tanh(x)^2."""
-    t = np.tanh(x)
-    return 1.0 - t * t
-
-
-def relu(x):
-    """ReLU(x) = max(0, x)  (document 004, page 2: "Rectified Linear")."""
-    return np.maximum(x, 0.0)
-
-
-def relu_prime(x):
-    """ReLU'(x) = 1 for x > 0, else 0 (at the kink x = 0 the value 0, as the engine and torch take it)."""
-    return (np.asarray(x) > 0).astype(np.float64)
-
-
-def linear(x):
-    return x
-
-
-def linear_prime(x):
-    return np.ones_like(np.asarray(x, dtype=np.float64))
-
-
-# name -> (sigma, sigma'), the activations the nn package offers
-ACTIVATIONS = {
-    "sigmoid": (sigmoid, sigmoid_prime),
-    "tanh": (np.tanh, tanh_prime),
-    "relu": (relu, relu_prime),
-    "linear": (linear, linear_prime),
-}
 
 # ---------------------------------------------------------------------------------------------------------------
 # The squared-error losses of the documents: the value E(a, y) and dE/da for one sample (vectors a, y), or for a
@@ -176,16 +129,8 @@ def _times_dsigma(g, z, activation):
     return g * ACTIVATIONS[activation][1](z)
 
 
-def _activation(name, where):
-    try:
-        return ACTIVATIONS[name]
-    except (KeyError, TypeError):
-        raise ValueError(
-            f"{where}: activation {name!r} has no closed form here; use one of {sorted(ACTIVATIONS)}"
-        ) from None
-
-
-def _loss(name, where):
+def closed_form_loss(name: str, where: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """(E(a, y), dE/da(a, y)) of the squared-error loss ``name``; a ValueError naming ``where`` for any other."""
     try:
         return LOSSES[name]
     except (KeyError, TypeError):
@@ -195,82 +140,8 @@ def _loss(name, where):
         ) from None
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Reading a network: W^l, b^l and the activation of each layer, as numpy arrays.
-
-
-class NetworkArrays:
-    """W[l] (n_l x n_{l-1}), b[l] (n_l,) and activation[l] for l = 1..L; index 0 is the input layer (None)."""
-
-    __slots__ = ("W", "b", "activation", "names", "values")
-
-    def __init__(self, W, b, activation, names=None, values=None):
-        self.W = W
-        self.b = b
-        self.activation = activation
-        self.names = names  # names[l] = (weight names n_l x n_{l-1} as nested lists, bias names) or None
-        self.values = values  # the model's Value objects in the same layout, or None
-
-    @property
-    def L(self):
-        return len(self.W) - 1
-
-    @property
-    def sizes(self):
-        return [self.W[1].shape[1]] + [self.W[l].shape[0] for l in range(1, self.L + 1)]
-
-
-def network_arrays(model):
-    """The model's parameters as numpy arrays, in the documents' convention.
-
-    ``W[l][j, i] = model.layers[l-1].neurons[j].w[i].data`` (row j = neuron j of layer l, column i = neuron i of
-    layer l-1; document 001 section 1.3), ``b[l][j] = ...neurons[j].b.data``, ``activation[l]`` the layer's
-    activation name (read with ``nn.matrices``). Layer 0 is the input, as in the lecture notes, so ``W[0]`` is
-    None. The parameter names are those of ``model.named_parameters()``.
-    """
-    if isinstance(model, NetworkArrays):
-        return model
-    if not isinstance(model, MLP):
-        raise TypeError(f"network_arrays(): expected an nn.MLP, got {type(model).__name__}")
-    name_of = {id(p): name for name, p in model.named_parameters()}
-    W, b, acts, names, values = [None], [None], [None], [None], [None]
-    for l, layer in enumerate(model.layers, start=1):
-        neurons = layer.neurons
-        act_names = {n.activation for n in neurons}
-        if len(act_names) != 1:
-            raise ValueError(
-                f"network_arrays(): layer {l} mixes activations {sorted(act_names)}; the delta equations take one "
-                f"sigma per layer"
-            )
-        act = act_names.pop()
-        _activation(act, f"network_arrays() layer {l}")
-        W.append(weight_matrix(model, l))
-        b.append(bias_vector(model, l))
-        acts.append(act)
-        values.append(([list(n.w) for n in neurons], [n.b for n in neurons]))
-        names.append(([[name_of[id(w)] for w in n.w] for n in neurons], [name_of[id(n.b)] for n in neurons]))
-    return NetworkArrays(W, b, acts, names, values)
-
-
-def _in_parameter_order(per_layer, L):
-    """Flatten per-layer (weights per neuron, bias per neuron) tables in named_parameters() order: per layer, per
-    neuron, w0..w{n-1} then b. Serves the names (net.names) and the Values (net.values) alike."""
-    out = []
-    for l in range(1, L + 1):
-        ws, bs = per_layer[l]
-        for j in range(len(bs)):
-            out.extend(ws[j])
-            out.append(bs[j])
-    return out
-
-
-def _parameter_names(net):
-    return _in_parameter_order(net.names, net.L)
-
-
 def _as_vector(v, n, what, where):
-    from autograd_mini import Value
-
+    """x or y of one sample as a float vector of n entries (numbers or Values)."""
     items = [v] if isinstance(v, Value) or np.ndim(v) == 0 else list(v)
     try:
         arr = np.array([x.data if isinstance(x, Value) else x for x in items], dtype=np.float64)
@@ -287,7 +158,8 @@ def _as_vector(v, n, what, where):
 
 def forward(net, x):
     """z[l], a[l] for l = 0..L; z^l = W^l a^{l-1} + b^l, a^l = sigma(z^l), a^0 = x (z[0] is None)."""
-    z, a = [None], [np.asarray(x, dtype=np.float64)]
+    z: PerLayer = [None]
+    a: PerLayer = [np.asarray(x, dtype=np.float64)]
     for l in range(1, net.L + 1):
         sigma, _ = ACTIVATIONS[net.activation[l]]
         z.append(net.W[l] @ a[l - 1] + net.b[l])  # z^l = W^l a^{l-1} + b^l
@@ -297,9 +169,9 @@ def forward(net, x):
 
 def backward(net, z, a, y, loss="half_sse"):
     """delta[l], dW[l], db[l] for l = 1..L (index 0 None), from the forward quantities of one sample."""
-    _, dE_da = _loss(loss, "backward()")
+    _, dE_da = closed_form_loss(loss, "backward()")
     L = net.L
-    delta = [None] * (L + 1)
+    delta: PerLayer = [None] * (L + 1)
     delta[L] = _times_dsigma(dE_da(a[L], y), z[L], net.activation[L])  # delta^L = dE/da^L (.) sigma'(z^L)
     for l in range(L - 1, 0, -1):
         # delta^l = (W^{l+1})^T delta^{l+1} (.) sigma'(z^l)
@@ -313,24 +185,11 @@ def backward(net, z, a, y, loss="half_sse"):
 # Batch, matrix form (document 001, sections 2.6, 2.7): one column per sample.
 
 
-def batch_forward(net, X):
-    """Z[l], A[l] (n_l x N) for l = 0..L; A^l = sigma(W^l A^{l-1} + b^l), A^0 = X (one column per sample).
-
-    Computed in float64, or in float32 when X, W and b are float32 (fd_study). Also the numpy forward pass of the nn
-    package (``nn.matrices.forward_numpy``, the plots)."""
-    Z, A = [None], [_floats(X)]
-    for l in range(1, net.L + 1):
-        sigma, _ = ACTIVATIONS[net.activation[l]]
-        Z.append(net.W[l] @ A[l - 1] + net.b[l][:, None])  # "Matrix + Vektor": b^l added to every column
-        A.append(sigma(Z[l]))
-    return Z, A
-
-
 def batch_backward(net, Z, A, Y, loss="half_sse"):
     """[delta^l], dE/dW^l, dE/db^l for E = sum_k E^k over the columns (document 001, section 2.7)."""
-    _, dE_da = _loss(loss, "batch_backward()")
+    _, dE_da = closed_form_loss(loss, "batch_backward()")
     L = net.L
-    D = [None] * (L + 1)
+    D: PerLayer = [None] * (L + 1)
     D[L] = _times_dsigma(dE_da(A[L], Y), Z[L], net.activation[L])  # [delta^L] = dE/dA^L (.) sigma'(Z^L)
     for l in range(L - 1, 0, -1):
         # [delta^l] = (W^{l+1})^T [delta^{l+1}] (.) sigma'(Z^l)
@@ -379,7 +238,9 @@ def _samples(net, X, Y, where):
     return np.stack(Xs, axis=1), np.stack(Ys, axis=1)
 
 
-def closed_form_gradients(model, x, y, loss="half_sse"):
+def closed_form_gradients(
+    model: MLP | NetworkArrays, x: ArrayLike, y: ArrayLike, loss: str = "half_sse"
+) -> dict[str, float]:
     """{name: dE/dparameter} from the per-sample delta equations (numpy, independent of the engine)."""
     net = network_arrays(model)
     x = _as_vector(x, net.sizes[0], "x", "closed_form_gradients()")
@@ -391,53 +252,51 @@ def closed_form_gradients(model, x, y, loss="half_sse"):
 
 def _engine_loss(model, x, y, loss):
     """The loss of one sample as the library computes it: ``model(x)``, then ``nn.losses`` (a graph of Values)."""
-    from nn.losses import LOSSES as NN_LOSSES
-
     out = model([float(v) for v in x])
     ys = [float(v) for v in y]
     return NN_LOSSES[loss](out, ys if len(ys) > 1 else ys[0])
 
 
-def _parameters(net):
-    return _in_parameter_order(net.values, net.L)
-
-
-def autodiff_gradients(model, X, Y, loss="half_sse", net=None):
+def autodiff_gradients(
+    model: MLP, X: Sequence[ArrayLike], Y: Sequence[ArrayLike], loss: str = "half_sse", net: NetworkArrays | None = None
+) -> dict[str, float]:
     """{name: dE/dparameter} from the engine's backward, E = sum over the samples (X, Y lists of samples).
     ``net``: ``network_arrays(model)`` if the caller has it already (it is read from the model otherwise)."""
     net = network_arrays(model) if net is None else net
-    _loss(loss, "autodiff_gradients()")
-    params = _parameters(net)
+    closed_form_loss(loss, "autodiff_gradients()")
+    params = net.parameters()
     saved = [p.grad for p in params]
     for p in params:
         p.grad = 0.0
-    total = None
-    for x, y in zip(X, Y, strict=True):
-        e = _engine_loss(model, x, y, loss)
-        total = e if total is None else total + e
+    total = sum_values([_engine_loss(model, x, y, loss) for x, y in zip(X, Y, strict=True)])
     try:
         total.backward()
-        grads = {name: p.grad for name, p in zip(_parameter_names(net), params, strict=True)}
+        grads = {name: p.grad for name, p in zip(net.parameter_names(), params, strict=True)}
     finally:
         for p, g in zip(params, saved, strict=True):
             p.grad = g  # the caller's gradients are left as they were
     return grads
 
 
-def finite_difference_gradients(model, X, Y, loss="half_sse", eps=1e-6, net=None):
+def finite_difference_gradients(
+    model: MLP,
+    X: Sequence[ArrayLike],
+    Y: Sequence[ArrayLike],
+    loss: str = "half_sse",
+    eps: float = 1e-6,
+    net: NetworkArrays | None = None,
+) -> dict[str, float]:
     """{name: (E(p + eps) - E(p - eps)) / (2 eps)}, E evaluated by the engine's forward pass, summed over samples.
     ``net``: ``network_arrays(model)`` if the caller has it already (it is read from the model otherwise)."""
-    from autograd_mini import no_grad
-
     net = network_arrays(model) if net is None else net
-    _loss(loss, "finite_difference_gradients()")
+    closed_form_loss(loss, "finite_difference_gradients()")
 
     def E():
         with no_grad():
             return math.fsum(_engine_loss(model, x, y, loss).data for x, y in zip(X, Y, strict=True))
 
     out = {}
-    for name, p in zip(_parameter_names(net), _parameters(net), strict=True):
+    for name, p in zip(net.parameter_names(), net.parameters(), strict=True):
         p0 = p.data
         try:
             p.data = p0 + eps
@@ -508,7 +367,7 @@ def _formula_gradients(net, formula, q, where):
                 raise ValueError(f"{where}: your formula returned {key!r}, but the layers are 1..{net.L}")
             wn, bn = net.names[l]
             arr = np.asarray(val, dtype=np.float64)
-            want = (len(bn), len(wn[0])) if key[0] == "W" else (len(bn),)
+            want: tuple[int, ...] = (len(bn), len(wn[0])) if key[0] == "W" else (len(bn),)
             if key[0] == "b" and arr.ndim == 2 and arr.shape[0] == len(bn) and arr.shape[1] == 1:
                 arr = arr[:, 0]
             if arr.shape != want:
@@ -525,10 +384,10 @@ def _formula_gradients(net, formula, q, where):
                 for j in range(want[0]):
                     out[bn[j]] = float(arr[j])
         else:
-            if key not in set(_parameter_names(net)):
+            if key not in set(net.parameter_names()):
                 raise ValueError(
                     f"{where}: your formula returned {key!r}, which is neither a parameter name such as "
-                    f"{_parameter_names(net)[0]!r} nor 'W<l>'/'b<l>'"
+                    f"{net.parameter_names()[0]!r} nor 'W<l>'/'b<l>'"
                 )
             out[key] = float(val)
     return out
@@ -543,7 +402,9 @@ class Row:
 
     __slots__ = ("name", "autodiff", "closed_form", "finite_difference", "difference", "ok")
 
-    def __init__(self, name, autodiff, closed_form, finite_difference, ok):
+    def __init__(
+        self, name: str, autodiff: float, closed_form: float | None, finite_difference: float | None, ok: bool
+    ) -> None:
         self.name = name
         self.autodiff = autodiff
         self.closed_form = closed_form
@@ -551,7 +412,7 @@ class Row:
         self.difference = None if closed_form is None else closed_form - autodiff
         self.ok = ok
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (
             f"Row({self.name!r}, autodiff={self.autodiff!r}, closed_form={self.closed_form!r}, "
             f"finite_difference={self.finite_difference!r}, ok={self.ok})"
@@ -563,32 +424,41 @@ class CrosscheckReport:
     ``atol + rtol * |autodiff|``; ``disagreeing`` names the entries that do not; ``fd_ok`` says whether the
     central finite differences agree with autodiff within their own, looser tolerance (a check on the engine)."""
 
-    def __init__(self, title, rows, atol, rtol, fd_tol, eps, label="closed form"):
+    def __init__(
+        self,
+        title: str,
+        rows: list[Row],
+        atol: float,
+        rtol: float,
+        fd_tol: float,
+        eps: float,
+        label: str = "closed form",
+    ) -> None:
         self.title = title
         self.label = label
         self.rows = rows
         self.atol, self.rtol, self.fd_tol, self.eps = atol, rtol, fd_tol, eps
-        checked = [r for r in rows if r.closed_form is not None]
-        self.max_abs_error = max((abs(r.difference) for r in checked), default=0.0)
+        checked = [(r, r.closed_form) for r in rows if r.closed_form is not None]
+        self.max_abs_error = max((abs(cf - r.autodiff) for r, cf in checked), default=0.0)
         self.max_rel_error = max(
-            (abs(r.difference) / max(abs(r.autodiff), abs(r.closed_form), 1e-300) for r in checked), default=0.0
+            (abs(cf - r.autodiff) / max(abs(r.autodiff), abs(cf), 1e-300) for r, cf in checked), default=0.0
         )
-        self.disagreeing = [r.name for r in checked if not r.ok]
+        self.disagreeing = [r.name for r, _ in checked if not r.ok]
         self.ok = not self.disagreeing
-        fds = [r for r in rows if r.finite_difference is not None]
-        self.max_fd_error = max((abs(r.finite_difference - r.autodiff) for r in fds), default=None)
-        self.fd_ok = None if not fds else all(abs(r.finite_difference - r.autodiff) <= fd_tol for r in fds)
+        fd_errors = [abs(r.finite_difference - r.autodiff) for r in rows if r.finite_difference is not None]
+        self.max_fd_error = max(fd_errors, default=None)
+        self.fd_ok = None if not fd_errors else all(e <= fd_tol for e in fd_errors)
 
-    def row(self, name):
+    def row(self, name: str) -> Row:
         for r in self.rows:
             if r.name == name:
                 return r
         raise KeyError(f"CrosscheckReport.row(): no parameter named {name!r}; the rows are {self.names()}")
 
-    def names(self):
+    def names(self) -> list[str]:
         return [r.name for r in self.rows]
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,
             "ok": self.ok,
@@ -610,14 +480,14 @@ class CrosscheckReport:
             ],
         }
 
-    def summary(self):
+    def summary(self) -> str:
         """The title and the verdict lines, without the table."""
         lines = str(self).splitlines()
         n_tail = 2 if self.fd_ok is not None else 1
         return "\n".join([self.title] + lines[-n_tail:])
 
-    def __str__(self):
-        def num(v):
+    def __str__(self) -> str:
+        def num(v: float | None) -> str:
             return "" if v is None else f"{v: .12e}"
 
         shown = [r for r in self.rows if r.closed_form is not None]
@@ -638,7 +508,8 @@ class CrosscheckReport:
         verdict = (
             "ok: every entry agrees with autodiff"
             if self.ok
-            else f"NOT ok: {len(self.disagreeing)} entr{'y' if len(self.disagreeing) == 1 else 'ies'} disagree "
+            else f"NOT ok: {len(self.disagreeing)} "
+            f"{'entry disagrees' if len(self.disagreeing) == 1 else 'entries disagree'} "
             f"({', '.join(self.disagreeing[:8])}{', ...' if len(self.disagreeing) > 8 else ''})"
         )
         lines.append(
@@ -652,7 +523,13 @@ class CrosscheckReport:
             )
         return "\n".join(lines)
 
-    def __repr__(self):
+    def _repr_html_(self):
+        """Jupyter's rich display: the verdict on top, the table below, disagreements marked."""
+        from nn.crosscheck.display import report_html
+
+        return report_html(self)
+
+    def __repr__(self) -> str:
         return (
             f"CrosscheckReport(ok={self.ok}, max_abs_error={self.max_abs_error:.3e}, "
             f"max_rel_error={self.max_rel_error:.3e}, rows={len(self.rows)})"
@@ -663,7 +540,7 @@ def _build_report(title, net, auto, mine, fd, atol, rtol, fd_tol, eps, formula):
     fd_tol = (1e-5 * max(1.0, max(abs(v) for v in auto.values()))) if fd_tol is None else fd_tol
     label = "closed form" if formula is None else "your formula"
     rows = []
-    for name in _parameter_names(net):
+    for name in net.parameter_names():
         ad = auto[name]
         cf = mine.get(name)
         ok = True if cf is None else (math.isfinite(cf) and abs(cf - ad) <= atol + rtol * abs(ad))
@@ -671,7 +548,21 @@ def _build_report(title, net, auto, mine, fd, atol, rtol, fd_tol, eps, formula):
     return CrosscheckReport(title, rows, atol, rtol, fd_tol, eps, label)
 
 
-def crosscheck(model, x, y, loss="half_sse", formula=None, eps=1e-6, atol=1e-10, rtol=1e-8, fd=True, fd_tol=None):
+Formula = Callable[["Quantities"], dict[str, Any]]
+
+
+def crosscheck(
+    model: MLP,
+    x: ArrayLike,
+    y: ArrayLike,
+    loss: str = "half_sse",
+    formula: Formula | None = None,
+    eps: float = 1e-6,
+    atol: float = 1e-10,
+    rtol: float = 1e-8,
+    fd: bool = True,
+    fd_tol: float | None = None,
+) -> CrosscheckReport:
     """Closed-form delta equations (or your ``formula``) against autodiff for one sample (x, y).
 
     ``loss``: "half_sse" (E = 1/2 sum (y - a)^2, document 001), "sse" (sum (a - y)^2, documents 000, 002, 004)
@@ -680,7 +571,7 @@ def crosscheck(model, x, y, loss="half_sse", formula=None, eps=1e-6, atol=1e-10,
     ``fd``: also compute central finite differences with step ``eps`` (2 forward passes per parameter).
     """
     net = network_arrays(model)
-    _loss(loss, "crosscheck()")
+    closed_form_loss(loss, "crosscheck()")
     xv = _as_vector(x, net.sizes[0], "x", "crosscheck()")
     yv = _as_vector(y, net.sizes[-1], "y", "crosscheck()")
     auto = autodiff_gradients(model, [xv], [yv], loss, net=net)
@@ -694,14 +585,25 @@ def crosscheck(model, x, y, loss="half_sse", formula=None, eps=1e-6, atol=1e-10,
     return _build_report(title, net, auto, mine, fdg, atol, rtol, fd_tol, eps, formula)
 
 
-def crosscheck_batch(model, X, Y, loss="half_sse", formula=None, eps=1e-6, atol=1e-10, rtol=1e-8, fd=True, fd_tol=None):
+def crosscheck_batch(
+    model: MLP,
+    X: ArrayLike,
+    Y: ArrayLike,
+    loss: str = "half_sse",
+    formula: Formula | None = None,
+    eps: float = 1e-6,
+    atol: float = 1e-10,
+    rtol: float = 1e-8,
+    fd: bool = True,
+    fd_tol: float | None = None,
+) -> CrosscheckReport:
     """The batch matrix form (document 001, sections 2.6-2.7) against autodiff of E = sum_k E^k.
 
     ``X``: a list of N inputs, ``Y``: a list of N targets (numbers or lists). Your ``formula(q)`` gets matrices
     with one column per sample (``q.A[l]``, ``q.Z[l]``, ``q.delta[l]``, ``q.X``, ``q.Y``).
     """
     net = network_arrays(model)
-    _loss(loss, "crosscheck_batch()")
+    closed_form_loss(loss, "crosscheck_batch()")
     Xm, Ym = _samples(net, X, Y, "crosscheck_batch()")
     cols_x, cols_y = list(Xm.T), list(Ym.T)
     auto = autodiff_gradients(model, cols_x, cols_y, loss, net=net)
@@ -718,10 +620,3 @@ def crosscheck_batch(model, X, Y, loss="half_sse", formula=None, eps=1e-6, atol=
         title = f"crosscheck_batch: your formula vs autodiff, {Xm.shape[1]} samples (E summed), loss {loss}"
     fdg = finite_difference_gradients(model, cols_x, cols_y, loss, eps, net=net) if fd else None
     return _build_report(title, net, auto, mine, fdg, atol, rtol, fd_tol, eps, formula)
-
-
-def documents_report(**kwargs):
-    """Every gradient formula the five documents print, checked against autodiff (``nn.crosscheck.documents``)."""
-    from nn.crosscheck.documents import documents_report as report
-
-    return report(**kwargs)

@@ -15,15 +15,17 @@ precision of most GPU training) a step below ~1e-4 gives numbers that are mostly
     from nn.crosscheck.fd_study import fd_study
     study = fd_study()               # a sigmoid MLP 3-4-4-2, every parameter, h = 1e-1 ... 1e-12
     print(study)                     # the table of errors
-    study.plot("fd_study.png")       # log-log plot, matplotlib Agg
+    study.plot("fd_study.png")       # log-log plot: returns the Figure (inline in a notebook), saved to the path
 """
 
 # ruff: noqa: E741  (l is the layer index, as in the documents)
-from __future__ import annotations
-
 import math
 
 import numpy as np
+
+from nn.crosscheck.delta import LOSSES, autodiff_gradients, closed_form_loss
+from nn.matrices import NetworkArrays, batch_forward, network_arrays
+from nn.module import MLP
 
 __all__ = ["FDStudy", "differences", "fd_study"]
 
@@ -51,10 +53,9 @@ def differences(f, p, h):
 
 
 def _loss_function(net, X, Y, loss, dtype):
-    """E(theta) for the flattened parameter vector theta, computed entirely in ``dtype`` (float64 or float32):
-    the forward pass and the loss of ``nn.crosscheck`` (batch_forward, LOSSES) on the weights read from theta."""
-    from nn.crosscheck.delta import LOSSES, NetworkArrays, batch_forward
-
+    """E(theta) for the flattened parameter vector theta, computed entirely in ``dtype`` (float64 or float32): the
+    forward pass of ``nn.matrices`` (batch_forward) and the loss of ``nn.crosscheck`` (LOSSES) on the weights
+    read from theta."""
     shapes = [net.W[l].shape for l in range(1, net.L + 1)]
     X = np.asarray(X, dtype=dtype)
     Y = np.asarray(Y, dtype=dtype)
@@ -156,15 +157,14 @@ class FDStudy:
             )
         return "\n".join(lines)
 
-    def plot(self, path):
-        """Log-log plot of the four error curves with reference slopes; saved to ``path`` (PNG), returns path."""
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+    def plot(self, path=None):
+        """Log-log plot of the four error curves with reference slopes; returns the matplotlib ``Figure`` (it shows
+        inline in a notebook) and, given ``path``, also writes it there (PNG). The backend is left alone."""
+        from nn.display import figure, save_figure
 
         h = np.array(self.eps)
-        fig, ax = plt.subplots(figsize=(7.5, 5.0), dpi=110)
+        fig = figure((10.0, 5.0))
+        ax = fig.subplots()
         ax.loglog(h, self.forward, "o-", color="tab:blue", label="forward difference, float64")
         ax.loglog(h, self.central, "s-", color="tab:orange", label="central difference, float64")
         ax.loglog(h, self.forward32, "o--", color="tab:blue", alpha=0.5, label="forward difference, float32")
@@ -180,11 +180,11 @@ class FDStudy:
         ax.set_ylabel("max |finite difference - autodiff|")
         ax.set_title("Finite differences vs autodiff: truncation, then round-off")
         ax.grid(True, which="major", alpha=0.3)
-        ax.legend(fontsize=7.5, loc="upper left")
+        ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)  # beside, not on, the data
         fig.tight_layout()
-        fig.savefig(path)
-        plt.close(fig)
-        return path
+        if path is not None:
+            save_figure(fig, path)
+        return fig
 
 
 def fd_study(model=None, X=None, Y=None, loss="half_sse", eps_values=EPS_VALUES, seed=0):
@@ -193,10 +193,7 @@ def fd_study(model=None, X=None, Y=None, loss="half_sse", eps_values=EPS_VALUES,
     Defaults: a sigmoid MLP 3-4-4-2 (random biases), 4 random samples, E = 1/2 sum (y - a)^2 summed over them.
     X, Y: lists of samples (rows). Returns an FDStudy.
     """
-    from nn import MLP
-    from nn.crosscheck.delta import _loss, _parameter_names, autodiff_gradients, network_arrays
-
-    _loss(loss, "fd_study()")
+    closed_form_loss(loss, "fd_study()")
     rng = np.random.default_rng(seed)
     if model is None:
         model = MLP(3, [4, 4, 2], activation="sigmoid", output_activation="sigmoid", seed=seed)
@@ -208,7 +205,7 @@ def fd_study(model=None, X=None, Y=None, loss="half_sse", eps_values=EPS_VALUES,
         Y = rng.uniform(0.0, 1.0, (4, net.sizes[-1]))
     X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
     auto = autodiff_gradients(model, list(X), list(Y), loss, net=net)
-    g = np.array([auto[name] for name in _parameter_names(net)])
+    g = np.array([auto[name] for name in net.parameter_names()])
     theta = _flat(net)
     E64 = _loss_function(net, X.T, Y.T, loss, np.float64)
     E32 = _loss_function(net, X.T, Y.T, loss, np.float32)

@@ -26,13 +26,12 @@ derivatives repeat the network's formula inside every one of the P derivatives, 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 
 from nn.crosscheck.delta import (
     _engine_loss,
-    _parameter_names,
-    _parameters,
     autodiff_gradients,
     closed_form_gradients,
     finite_difference_gradients,
@@ -75,7 +74,7 @@ GROWTH = {"reverse": 1, "by_hand": 1, "forward": 2, "finite_differences": 2, "sy
 take longer than the budget: one pass over a graph of size ~P; P passes; formulas of size ~P^2 and more."""
 
 
-def _symbolic_module():
+def _symbolic_module() -> Any:
     """autograd_mini.symbolic, or None when sympy is not installed (the symbolic way is then left out, with a note)."""
     try:
         from autograd_mini import symbolic
@@ -286,8 +285,8 @@ def network_ways(model, x, y, loss="sse", eps=1e-6, ways=WAYS, sizes=True):
     net = network_arrays(model)
     xv = _as_vector(x, net.sizes[0], "x", "network_ways()")
     yv = _as_vector(y, net.sizes[-1], "y", "network_ways()")
-    names = _parameter_names(net)
-    params = _parameters(net)
+    names = net.parameter_names()
+    params = net.parameters()
     unknown = [w for w in ways if w not in WAYS]
     if unknown or "reverse" not in ways:
         raise ValueError(f"network_ways(): ways must include 'reverse' and come from {WAYS}, got {list(ways)}")
@@ -298,7 +297,7 @@ def network_ways(model, x, y, loss="sse", eps=1e-6, ways=WAYS, sizes=True):
     def forward():
         return dict(zip(names, forward_gradient(loss_graph(), params)))
 
-    symbolic = _symbolic_module() if "symbolic" in ways else None
+    symbolic: Any = _symbolic_module() if "symbolic" in ways else None
 
     def by_symbols():
         labels = [p.label for p in params]
@@ -373,7 +372,7 @@ class CostStudy:
         self.shape = tuple(shape)
         self.budget = budget
         self.sizes, self.parameters, self.graph_ops = [], [], []
-        self.seconds = {w: [] for w in WAYS}
+        self.seconds: dict[str, list[float | None]] = {w: [] for w in WAYS}
         self.symbolic_ops, self.symbolic_ops_cse = [], []
         self.max_rel = {w: 0.0 for w in WAYS if w != "reverse"}
         self.notes = []
@@ -433,14 +432,16 @@ def cost_study(shape=(2, 4, 1), widths=WIDTHS, budget=2.0, max_symbolic_paramete
     layers all have width w, for each w in ``widths``.
 
     A way is skipped from the size on where its time, extrapolated from its last size with ``GROWTH``, would exceed
-    ``budget`` seconds, and the symbolic way (sympy is slow on long formulas) above ``max_symbolic_parameters``;
-    ``notes`` says so. The gradients of every way are compared with reverse mode at every size (``max_rel``).
+    ``budget`` seconds (after three sizes at least), and the symbolic way (sympy is slow on long formulas) above
+    ``max_symbolic_parameters``; ``notes`` says so. The gradients of every way are compared with reverse mode at
+    every size (``max_rel``).
     """
     shape = tuple(int(n) for n in shape)
     if len(shape) < 3:
         raise ValueError(f"cost_study(): shape {list(shape)} has no hidden layer to widen; give e.g. (2, 4, 1)")
     study = CostStudy(shape, budget)
-    last = {}  # way -> (P, seconds) of its last measurement
+    last: dict[str, tuple[int, float]] = {}  # way -> (P, seconds) of its last measurement
+    measured = dict.fromkeys(WAYS, 0)
     symbolic = _symbolic_module()
     if symbolic is None:
         study.notes.append(MISSING_SYMPY)
@@ -463,7 +464,7 @@ def cost_study(shape=(2, 4, 1), widths=WIDTHS, budget=2.0, max_symbolic_paramete
                 )
                 stopped.add(way)
                 continue
-            if way in last:
+            if way in last and measured[way] >= 3:  # three sizes at least, for a slope
                 P0, s0 = last[way]
                 guess = s0 * (P / P0) ** GROWTH[way]
                 if guess > budget:
@@ -486,6 +487,7 @@ def cost_study(shape=(2, 4, 1), widths=WIDTHS, budget=2.0, max_symbolic_paramete
             study.seconds[way].append(report.seconds.get(way))
             if way in report.seconds:
                 last[way] = (P, report.seconds[way])
+                measured[way] += 1
                 if way != "reverse":
                     study.max_rel[way] = max(study.max_rel[way], report.max_rel_difference(way))
     return study

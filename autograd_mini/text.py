@@ -1,0 +1,32 @@
+"""Users' text made safe to show in a drawing: labels, titles, the output of a ``number_format`` function.
+
+A label is the user's text, and a drawing shows it as text, whatever it contains. Two things stand in the way.
+Graphviz reads some strings as markup (``draw.escape_text`` and ``draw.escape_record`` take care of that), and an
+SVG is XML, which cannot hold every character: NUL and the other control characters (except tab, line feed and
+carriage return), the halves of a surrogate pair standing alone, and the non-characters U+FFFE, U+FFFF and the like.
+``printable`` replaces each of those with U+FFFD, the replacement character, so every drawing and every step of the
+trace is a well-formed SVG (dot itself stops at a NUL, with an error that does not say which label it was).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["REPLACEMENT", "printable"]
+
+REPLACEMENT = "\ufffd"  # the replacement character: shown as a question mark in a diamond
+
+_NOT_TEXT = re.compile(
+    "["
+    "\x00-\x08\x0b\x0c\x0e-\x1f"  # control characters XML 1.0 forbids (tab, line feed, carriage return are allowed)
+    "\x7f-\x9f"  # DEL and the C1 controls: allowed in XML, but invisible or garbled on screen
+    "\ud800-\udfff"  # lone surrogates: not characters at all, cannot be encoded as UTF-8
+    "\ufdd0-\ufdef"  # non-characters
+    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
+
+
+def printable(text):
+    """``str(text)`` with every character an SVG cannot hold (see the module docstring) replaced by U+FFFD."""
+    return _NOT_TEXT.sub(REPLACEMENT, str(text))

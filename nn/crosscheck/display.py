@@ -1,0 +1,113 @@
+"""How the cross-check's reports show themselves in a notebook (``_repr_html_``).
+
+``report_html(report)``: a ``CrosscheckReport`` as its verdict on top, then the table, parameter by parameter,
+the entries that disagree with autodiff marked. ``documents_html(report)``: a ``DocumentsReport`` with every
+formula typeset from the LaTeX it is transcribed in (``\\( ... \\)``, which Jupyter's math rendering, MathJax or
+KaTeX, typesets in HTML output; elsewhere the LaTeX source stays readable), its verdict, and the corrected form
+where the printed one is wrong.
+"""
+
+from __future__ import annotations
+
+import html
+
+from autograd_mini.notebook import html_table, unique_id
+
+__all__ = ["documents_html", "report_html"]
+
+_BAD = "#fee2e2"  # a row that disagrees: light red
+_GOOD = "#166534"
+_WRONG = "#b91c1c"
+
+
+def _box(body, extra_style=""):
+    box = unique_id("am-report")
+    style = (
+        f"#{box} table {{ border-collapse: collapse; }} "
+        f"#{box} td, #{box} th {{ padding: 2px 10px; border-bottom: 1px solid #ddd; vertical-align: top; }} "
+        f"#{box} tr.am-bad td {{ background: {_BAD}; }} "
+        f"#{box} .am-ok {{ color: {_GOOD}; font-weight: bold; }} #{box} .am-wrong {{ color: {_WRONG}; "
+        f"font-weight: bold; }} {extra_style.replace('#BOX', '#' + box)}"
+    )
+    return f'<div id="{box}"><style>{style}</style>\n{body}\n</div>'
+
+
+def report_html(report):
+    """A ``CrosscheckReport`` as HTML: the title and verdict lines on top, then the table (disagreements marked)."""
+
+    def num(v):
+        return "" if v is None else f"{v:.12e}"
+
+    title, *verdict = report.summary().splitlines()
+    mark = "am-ok" if report.ok else "am-wrong"
+    top = f"<p><b>{html.escape(title)}</b><br>" + "<br>".join(
+        f'<span class="{mark if k == 0 else ""}">{html.escape(line)}</span>' for k, line in enumerate(verdict)
+    )
+    shown = [r for r in report.rows if r.closed_form is not None]
+    head = ("parameter", "autodiff", report.label, "central FD", "difference", "")
+    rows = [
+        (
+            r.name,
+            num(r.autodiff),
+            num(r.closed_form),
+            num(r.finite_difference),
+            f"{r.difference:.1e}",
+            "agrees" if r.ok else "✗ disagrees",
+        )  # fmt: skip
+        for r in shown
+    ]
+    table = html_table(head, rows, row_attrs=[{} if r.ok else {"class": "am-bad"} for r in shown], right=(1, 2, 3, 4))
+    left_out = len(report.rows) - len(shown)
+    note = f"<p>({left_out} parameters not given by your formula are left out)</p>" if left_out else ""
+    return _box(top + "</p>\n" + table + note, "#BOX td { font-family: monospace; }")
+
+
+def _math(latex):
+    return f"\\({html.escape(latex, quote=False)}\\)"
+
+
+def documents_html(report):
+    """A ``DocumentsReport`` as HTML: one table per document, one row per printed formula (typeset), its verdict
+    against autodiff, and the corrected form with its own verdict where the printed one is wrong."""
+    first = str(report).splitlines()[0]
+    parts = [f"<p><b>{html.escape(first)}</b></p>"]
+    head = ("where", "as printed", "verdict", "corrected form")
+    docs: list[tuple[str, list]] = []
+    for r in report.results:
+        if not docs or docs[-1][0] != r.entry.doc:
+            docs.append((r.entry.doc, []))
+        docs[-1][1].append(r)
+    for doc, results in docs:
+        parts.append(f"<h4>document {html.escape(doc)}</h4>")
+        cells = []
+        for r in results:
+            e = r.entry
+            where = html.escape(e.section) + (f"<br><small>{html.escape(e.what)}</small>" if e.what else "")
+            if r.agrees:
+                verdict = f'<span class="am-ok">agrees</span><br><small>max diff {r.max_abs_diff:.0e}</small>'
+            else:
+                verdict = (
+                    f'<span class="am-wrong">does not agree</span><br><small>{len(r.disagreeing)} of {r.count} '
+                    f"numbers wrong, max diff {r.max_abs_diff:.2g}<br>{html.escape(r.which())}</small>"
+                )
+            corrected = ""
+            if e.corrected:
+                ok = r.corrected_agrees
+                corrected = f'{_math(e.corrected)}<br><span class="{"am-ok" if ok else "am-wrong"}">' + (
+                    "agrees" if ok else "does not agree either"
+                )
+                corrected += "</span>"
+            if e.note:
+                corrected += f"<br><small>{html.escape(e.note)}</small>"
+            cells.append((where, _math(e.printed), verdict, corrected, r.agrees))
+        rows = "\n".join(
+            f"<tr{'' if ok else ' class=am-bad'}><td>{w}</td><td>{p}</td><td>{v}</td><td>{c}</td></tr>"
+            for w, p, v, c, ok in cells
+        )
+        header = "".join(f"<th>{h}</th>" for h in head)
+        parts.append(f"<table><thead><tr>{header}</tr></thead><tbody>\n{rows}\n</tbody></table>")
+    if report.remarks:
+        parts.append("<p><b>Remarks</b> (printed things the numbers do not decide):</p><ul>")
+        parts += [f"<li>{html.escape(d)}: {html.escape(text)}</li>" for d, text in report.remarks]
+        parts.append("</ul>")
+    return _box("\n".join(parts))
