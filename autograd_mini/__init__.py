@@ -11,9 +11,9 @@ from autograd_mini.collector import gc_paused
 from autograd_mini.engine import Value, topological_order
 from autograd_mini.forward import forward_gradient, jvp
 from autograd_mini.gradcheck import GradcheckError, gradcheck
-from autograd_mini.higher_order import grad, hessian
+from autograd_mini.higher_order import grad, hessian, hvp
 from autograd_mini.modes import is_grad_enabled, no_grad
-from autograd_mini.ops import OPS, Op
+from autograd_mini.ops import OPS, Op, binary, unary
 
 __version__ = "0.1.0"
 
@@ -22,6 +22,7 @@ __all__ = [
     "GradcheckError",
     "Op",
     "Value",
+    "binary",
     "detect_anomaly",
     "draw_dot",
     "forward_gradient",
@@ -29,11 +30,13 @@ __all__ = [
     "grad",
     "gradcheck",
     "hessian",
+    "hvp",
     "is_grad_enabled",
     "jvp",
     "no_grad",
     "topological_order",
     "trace_backward",
+    "unary",
 ]
 
 

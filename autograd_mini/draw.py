@@ -13,14 +13,18 @@ The drawing is deterministic: node names come from the topological numbering of 
 input, the root has the largest number), never from ``id()``, so the same expression gives byte-identical DOT
 source on every run. Building the ``Digraph`` needs only the ``graphviz`` Python package; rendering it (``.pipe()``,
 ``.render()``, Jupyter's inline display) needs the Graphviz program ``dot``, and says how to install it if missing.
+``.pipe()`` stops ``dot`` after ``DOT_TIME_LIMIT`` seconds (``dot_time_limit(seconds)`` changes it for a block), and
+``dot`` ends with the Python process that waits for it (on Ctrl-C, or any exception raised while it runs).
 """
 
+import contextlib
 import html
 import re
 import shutil
+import subprocess
 import warnings
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +36,16 @@ from autograd_mini.text import printable
 
 __all__ = [
     "DEFAULT_MAX_NODES",
+    "DOT_TIME_LIMIT",
     "Drawing",
     "GraphTooLargeError",
     "GraphvizNotFoundError",
+    "GraphvizTimeoutError",
     "PARAMETER_LABEL",
     "ROLE_COLORS",
     "SUMMARY_ABOVE",
     "dot_installed",
+    "dot_time_limit",
     "draw_dot",
     "graph_roles",
     "node_names",
@@ -46,6 +53,8 @@ __all__ = [
 ]
 
 DEFAULT_MAX_NODES = 2000  # Values; the dot graph has about twice as many nodes (one op node per non-leaf)
+DOT_TIME_LIMIT = 20.0  # seconds dot may take to lay out one drawing; then it is stopped (dot_time_limit changes it)
+MAX_LEAF_USES = 8  # a leaf used more often is drawn again at each further use: dot slows badly on wide fan-out
 # Above this many Values draw_dot draws a summary unless told summary=False: micrograd's MLP(2, [16, 16, 1]) has
 # 687 Values in one forward pass, and drawn in full it is 14,000 pt wide (a 1.4 MB SVG), unreadable at any size.
 SUMMARY_ABOVE = 300
@@ -85,15 +94,42 @@ class GraphTooLargeError(ValueError):
     """The graph has more nodes than ``max_nodes``: dot would run for minutes and draw an unreadable picture."""
 
 
-class Drawing(graphviz.Digraph):
-    """A ``graphviz.Digraph`` whose rendering errors say how to install Graphviz when ``dot`` is missing.
+class GraphvizTimeoutError(RuntimeError):
+    """``dot`` took longer than the time limit (``DOT_TIME_LIMIT``, ``dot_time_limit``) and was stopped."""
 
-    Everything else is graphviz's: ``.source``, ``.pipe(format="svg")``, ``.render(...)``, and inline display in
-    Jupyter (``_repr_mimebundle_``, which goes through ``.pipe``).
+
+_time_limit: list[float | None] = [DOT_TIME_LIMIT]
+
+
+@contextlib.contextmanager
+def dot_time_limit(seconds: float | None) -> Iterator[None]:
+    """Within the block, ``Drawing.pipe`` stops ``dot`` after ``seconds`` (None: no limit)."""
+    if seconds is not None and not seconds > 0:
+        raise ValueError(f"dot_time_limit({seconds!r}): give a number of seconds > 0, or None for no limit")
+    saved = _time_limit[0]
+    _time_limit[0] = seconds
+    try:
+        yield
+    finally:
+        _time_limit[0] = saved
+
+
+class Drawing(graphviz.Digraph):
+    """A ``graphviz.Digraph`` whose rendering errors say how to install Graphviz when ``dot`` is missing, and whose
+    ``.pipe(format=...)`` stops ``dot`` after the time limit (``GraphvizTimeoutError``).
+
+    Everything else is graphviz's: ``.source``, ``.render(...)``, and inline display in Jupyter
+    (``_repr_mimebundle_``, which goes through ``.pipe``).
     """
 
-    def pipe(self, *args, **kwargs):
-        return _saying_how_to_install(super().pipe, "Digraph.pipe", args, kwargs)
+    def pipe(  # graphviz's pipe, with a time limit on the common call
+        self, format: str | None = None, *args: Any, encoding: str | None = None, quiet: bool = False, **kwargs: Any
+    ) -> Any:
+        if args or kwargs:  # a renderer, a formatter ...: graphviz's own pipe, without a time limit
+            kwargs.update(encoding=encoding, quiet=quiet)
+            return _saying_how_to_install(super().pipe, "Digraph.pipe", (format, *args), kwargs)
+        out = _run_dot([self.engine, f"-T{format or self.format}"], self.source.encode(self.encoding))
+        return out if encoding is None else out.decode(encoding)
 
     def render(self, *args, **kwargs):
         return _saying_how_to_install(super().render, "Digraph.render", args, kwargs)
@@ -107,6 +143,24 @@ def _saying_how_to_install(method, name, args, kwargs):
         if isinstance(err, GraphvizNotFoundError):
             raise
         raise GraphvizNotFoundError(f"Rendering the drawing ({name})") from err
+
+
+def _run_dot(cmd: list[str], source: bytes) -> bytes:
+    """Run ``dot`` on ``source`` within the time limit; its output (bytes). ``subprocess.run`` kills ``dot`` when
+    the limit passes or anything interrupts the wait (Ctrl-C, a signal handler's exception), so none is left."""
+    limit = _time_limit[0]
+    try:
+        done = subprocess.run(cmd, input=source, capture_output=True, timeout=limit)
+    except FileNotFoundError:
+        raise GraphvizNotFoundError("Rendering the drawing (Digraph.pipe)") from None
+    except subprocess.TimeoutExpired:
+        raise GraphvizTimeoutError(
+            f"dot did not finish laying out the drawing within {limit:g} s and was stopped; draw fewer nodes "
+            f"(draw_dot(..., summary=True) draws one box of counts) or allow more time with dot_time_limit(seconds)"
+        ) from None
+    if done.returncode != 0:
+        raise graphviz.CalledProcessError(done.returncode, cmd, output=done.stdout, stderr=done.stderr)
+    return done.stdout
 
 
 def dot_installed() -> bool:
@@ -127,12 +181,10 @@ def write_drawing(dot: graphviz.Digraph, stem: str | Path, *, render: bool | Non
         path = Path(f"{stem}.gv")
         path.write_text(dot.source, encoding="utf-8")
         return [path]
-    paths = []
-    for fmt in ("svg", "png"):
-        path = Path(f"{stem}.{fmt}")
-        path.write_bytes(dot.pipe(format=fmt))
-        paths.append(path)
-    return paths
+    pictures = {Path(f"{stem}.{fmt}"): dot.pipe(format=fmt) for fmt in ("svg", "png")}  # both, or none written
+    for path, data in pictures.items():
+        path.write_bytes(data)
+    return list(pictures)
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
@@ -275,6 +327,8 @@ def draw_dot(
       instead of every node; False draws every node; None (default) draws every node up to ``SUMMARY_ABOVE``
       (300) Values and the summary above that, with a warning that says ``summary=False`` draws every node.
     - ``max_nodes``: a drawing of every node with more Values is refused (``GraphTooLargeError``).
+      A leaf used more than ``MAX_LEAF_USES`` times is drawn again (dashed) at each further use: ``x+x+...+x``
+      with one box and hundreds of edges would take dot minutes.
     - ``title``: a caption above the graph. ``show_grad``: include the grad field.
     - ``key``: add a colour key (input, parameter, intermediate, output) for pictures shown without the text.
     """
@@ -323,6 +377,8 @@ def draw_dot(
         edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7"},
     )
     horizontal = rankdir in ("LR", "RL")
+    boxes = {}  # node -> its box's attributes, for the copies of a leaf used more than MAX_LEAF_USES times
+    uses: Counter[Value] = Counter()
     for i, node in enumerate(order):
         nid = f"n{i}"
         fields = []
@@ -340,6 +396,7 @@ def draw_dot(
         if node in path:
             attrs.update(color=_HIGHLIGHT, penwidth="2.5")
         dot.node(nid, **attrs)
+        boxes[node] = attrs
 
         if node._op is None:
             continue
@@ -370,7 +427,15 @@ def draw_dot(
                     attrs["label"] = escape_text(": ".join(tags))
                 if node in path and operand in path:
                     attrs.update(color=_HIGHLIGHT, penwidth="2.5", fontcolor=_HIGHLIGHT)
-                dot.edge(f"n{index[operand]}", oid, **attrs)
+                source = f"n{index[operand]}"
+                uses[operand] += 1
+                if operand._op is None and uses[operand] > MAX_LEAF_USES:
+                    # the same leaf once more, dashed: one box with hundreds of edges takes dot minutes to lay out
+                    copy = f"{source}_{uses[operand]}"
+                    style = "filled,dashed" if color_roles else "dashed"
+                    dot.node(copy, **{**boxes[operand], "id": copy, "style": style})
+                    source = copy
+                dot.edge(source, oid, **attrs)
             elif not hide_constants:  # a number mixed into the op, drawn as its own small box
                 cid = f"n{i}c"
                 dot.node(cid, id=cid, label=escape_text(fmt(operand)), shape="box", style="dashed", fontsize="10")

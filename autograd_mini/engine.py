@@ -14,6 +14,9 @@ its record. (Why the code looks the way it does: docs/ARCHITECTURE.md.)
 
 from __future__ import annotations  # Value in the annotations of the functions that make its methods
 
+import numbers
+import operator
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -82,11 +85,47 @@ def _named(method: Callable[..., Value], op: Op, written: str) -> Callable[..., 
 
 
 def apply(op: Op, a: Value, b: Any = None) -> Value:
-    """``out = op(a)`` or ``op(a, b)`` for any ``Op`` record, also one defined outside ops.py."""
-    return _unary_method(op)(a) if op.arity == 1 else _binary_method(op)(a, b)
+    """``out = op(a)`` or ``op(a, b)`` for any ``Op`` record, also a learner's own (``x.apply(op)`` and ``op(x)``).
+
+    The table's ops have their Value methods below; any other op gets the same method made once and kept.
+    """
+    if not isinstance(op, Op):
+        raise TypeError(f"apply() takes an Op (made with unary(...) or binary(...)), got {type(op).__name__} {op!r}")
+    if not isinstance(a, Value):
+        raise TypeError(f"{op.name}(): the first operand must be a Value, got {type(a).__name__} {a!r}")
+    if (b is None) != (op.arity == 1):
+        raise TypeError(f"{op.name}() takes {op.arity} operand{'s' if op.arity > 1 else ''}: {op.write('a', 'b')}")
+    method = _methods.get(op)
+    if method is None:  # made once per op, as the table's methods are made once in Value's class body
+        made: Callable[..., Value] = _unary_method(op) if op.arity == 1 else _binary_method(op)
+        method = _methods[op] = made
+    out = method(a) if b is None else method(a, b)
+    if type(out.data) is not float:  # a learner's forward that returned an int, a numpy number or something else
+        if isinstance(out.data, Value) or not isinstance(out.data, numbers.Real):
+            raise TypeError(
+                f"the forward of op {op.name!r} must return a float, got {type(out.data).__name__} {out.data!r}: "
+                f"it is given plain numbers and computes on them (the partials are what may work on Values)"
+            )
+        out.data = float(out.data)
+    return out
 
 
+_methods: weakref.WeakKeyDictionary[Op, Callable[..., Value]] = weakref.WeakKeyDictionary()
 _new = object.__new__
+
+
+def _comparison(compare: Callable[[float, Any], Any]) -> Callable[[Value, Any], Any]:
+    """``self < other`` ... by value, for a Value or a real number ``other``: a bool, not a node."""
+
+    def method(self: Value, other: Any) -> Any:
+        if isinstance(other, Value):
+            return compare(self.data, other.data)
+        if isinstance(other, numbers.Real):  # compared as they are: an int too large for a float still compares
+            return bool(compare(self.data, other))
+        return NotImplemented  # Python then says "'<' not supported between instances of 'Value' and 'str'"
+
+    method.__name__ = method.__qualname__ = f"__{compare.__name__}__"
+    return method
 
 
 class Value:
@@ -121,23 +160,57 @@ class Value:
     __mul__ = __rmul__ = _binary_method(ops.MUL)
     __truediv__ = _binary_method(ops.DIV)
     __rtruediv__ = _binary_method(ops.RDIV)  # other / self, other a number
+    __mod__ = _binary_method(ops.MOD)
+    __rmod__ = _binary_method(ops.RMOD)  # other % self, other a number
     __rpow__ = _binary_method(ops.RPOW)  # other ** self, other a number
+    maximum = _binary_method(ops.MAXIMUM)  # x.maximum(y): max(x, y) as one node; torch.maximum
+    minimum = _binary_method(ops.MINIMUM)
     __neg__ = _unary_method(ops.NEG)
     __abs__ = _unary_method(ops.ABS)
+    sign = _unary_method(ops.SIGN)
     exp = _unary_method(ops.EXP)
+    expm1 = _unary_method(ops.EXPM1)
     log = _unary_method(ops.LOG)
+    log1p = _unary_method(ops.LOG1P)
+    log2 = _unary_method(ops.LOG2)
+    log10 = _unary_method(ops.LOG10)
     sqrt = _unary_method(ops.SQRT)
+    sin = _unary_method(ops.SIN)
+    cos = _unary_method(ops.COS)
+    tan = _unary_method(ops.TAN)
+    asin = _unary_method(ops.ASIN)
+    acos = _unary_method(ops.ACOS)
+    atan = _unary_method(ops.ATAN)
+    sinh = _unary_method(ops.SINH)
+    cosh = _unary_method(ops.COSH)
     tanh = _unary_method(ops.TANH)
     sigmoid = _unary_method(ops.SIGMOID)
     relu = _unary_method(ops.RELU)
-    sin = _unary_method(ops.SIN)
-    cos = _unary_method(ops.COS)
+    softplus = _unary_method(ops.SOFTPLUS)
 
     def __pow__(self, other: Any) -> Value:
         return _pow_value(self, other) if isinstance(other, Value) else _pow_number(self, other)
 
     def __pos__(self) -> Value:
         return self
+
+    def apply(self, op: Op, other: Any = None) -> Value:
+        """``op(self)``, ``op(self, other)`` for any ``Op``, also a learner's own (made with ``unary``, ``binary``)."""
+        return apply(op, self, other)
+
+    # -- comparisons: by value, as PyTorch and autograd compare scalars; the result is a bool, not a node ---------
+    #
+    # So max(a, b), min(...) and sorted(...) work (and pick Values, which stay in their graphs). The hash stays the
+    # node's identity, as a torch tensor's: a set or dict of Values holds nodes, and two different nodes with equal
+    # values are two entries (Python compares hashes before it asks ==). To ask "the same node?", use ``is``.
+
+    __lt__ = _comparison(operator.lt)
+    __le__ = _comparison(operator.le)
+    __gt__ = _comparison(operator.gt)
+    __ge__ = _comparison(operator.ge)
+    __eq__ = _comparison(operator.eq)
+    __ne__ = _comparison(operator.ne)
+    __hash__ = object.__hash__
 
     # -- the graph -------------------------------------------------------------------------------------------
 
@@ -236,8 +309,8 @@ def backward_steps(order: Sequence[Value], on_values: bool = False) -> Iterator[
                 yield node, a, da, b, db
     except FloatingPointError:  # detect_anomaly()'s own report, from a node made on the way: already says where
         raise
-    except (ArithmeticError, ValueError) as err:  # a local derivative that does not exist here (sqrt' at 0)
-        raise backward_failure(node, err) from None
+    except (ArithmeticError, ValueError, TypeError, IndexError) as err:  # a local derivative that does not exist
+        raise backward_failure(node, err, on_values) from None  # here (sqrt' at 0), or a learner's op's mistake
 
 
 # -- the topological order ---------------------------------------------------------------------------------------

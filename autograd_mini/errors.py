@@ -4,7 +4,7 @@ import math
 import numbers
 from typing import Any
 
-from autograd_mini.ops import Op
+from autograd_mini.ops import OPS, Op
 
 
 def as_float(x: Any, where: str) -> float:
@@ -25,28 +25,46 @@ def as_float(x: Any, where: str) -> float:
 def op_error(op: Op, a: float, b: float | None, err: Exception) -> Exception:
     """The forward value could not be computed (``log(0.0)``, ``1 / 0``, ``exp(1000)``): which op, at which values."""
     what = op.describe(a, b)
+    where = f"Value.{op.name}" if OPS.get(op.name) is op else f"the op {op.name!r}"  # the table's, or a learner's
     if isinstance(err, ZeroDivisionError):
-        return ZeroDivisionError(f"division by zero in {what} (Value.{op.name}): {op.domain or err}")
+        return ZeroDivisionError(f"division by zero in {what} ({where}): {op.domain or err}")
     if isinstance(err, OverflowError):
         return OverflowError(
-            f"{what} overflows a float (Value.{op.name}): the result is larger than 1.8e308; "
+            f"{what} overflows a float ({where}): the result is larger than 1.8e308; "
             f"scale the input down or use a numerically stable formulation"
         )
     reason = op.domain or str(err)  # the table's words, not Python's ("math domain error")
     if op.arity == 1:
-        return ValueError(f"{op.name} of {a!r} in Value.{op.name}(): {reason}")
-    return ValueError(f"{what} is undefined (Value.{op.name}): {reason}")
+        return ValueError(f"{op.name} of {a!r} in {where}{'()' if where.startswith('Value') else ''}: {reason}")
+    return ValueError(f"{what} is undefined ({where}): {reason}")
 
 
-def backward_failure(node: Any, err: Exception) -> Exception:
+def backward_failure(node: Any, err: Exception, on_values: bool = False) -> Exception:
     """A local derivative that could not be taken (sqrt at 0, say): which op, at which values.
 
     The error is of the original type (ZeroDivisionError, ValueError ...) and carries the node as ``.node``, so a
-    caller (the formula parser) can point at the sub-expression that failed.
+    caller (the formula parser) can point at the sub-expression that failed. A learner's op whose partials return
+    the wrong shape, or cannot work on Values (``on_values``: ``grad(create_graph=True)``), is told so.
     """
-    failure = type(err)(
-        f"backward through {node._op.describe(node._a.data, getattr(node._b, 'data', node._b))} "
-        f"(d/d operand of {node._op.name}) failed: {err}. The derivative is not finite at this point."
-    )
+    op = node._op
+    what = op.describe(node._a.data, getattr(node._b, "data", node._b))
+    shape = "partials(a, out) -> (dout/da,)" if op.arity == 1 else "partials(a, b, out) -> (dout/da, dout/db)"
+    if isinstance(err, (TypeError, IndexError)) or "unpack" in str(err):
+        if on_values and isinstance(err, TypeError) and "Value" in str(err):
+            failure: Exception = TypeError(
+                f"the partials of op {op.name!r} cannot work on Values (grad(create_graph=True) at {what}): {err}. "
+                f"Write them with arithmetic and functions that take Values too (a.exp(), a.sigmoid(), another "
+                f"op such as ops.SIGMOID(a)) instead of math.exp and the like"
+            )
+        else:
+            failure = TypeError(
+                f"the partials of op {op.name!r} at {what} failed: {err}. They must return a tuple with one local "
+                f"derivative per operand: {shape}"
+            )
+    else:
+        failure = type(err)(
+            f"backward through {what} (d/d operand of {op.name}) failed: {err}. The derivative is not finite at "
+            f"this point."
+        )
     failure.node = node  # type: ignore[attr-defined]
     return failure

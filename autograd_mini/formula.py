@@ -90,13 +90,21 @@ class FormulaError(ValueError):
         where = f" (column {column + 1})" if column is not None else ""
         super().__init__(f"{reason}{where}")
 
-    def caret(self):
-        """The formula and a caret line under the offending part (empty when there is no place to point at)."""
+    def caret(self, context=40):
+        """The formula and a caret line under the offending part (empty when there is no place to point at).
+
+        Only ``context`` characters either side of the part are shown (``...`` marks the cuts), and control
+        characters are shown as ``?``, so a terminal never receives escape sequences or a megabyte of text."""
         if self.column is None or not self.text:
             return ""
-        line = self.text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
-        width = min(self.width, max(1, len(line) - self.column))
-        return f"  {line}\n  {' ' * self.column}{'^' * width}"
+        start = max(0, self.column - context)
+        end = min(len(self.text), self.column + min(self.width, 2 * context) + context)
+        line = "".join(ch if ch.isprintable() else "?" for ch in self.text[start:end])
+        left = "..." if start else ""
+        width = min(self.width, max(1, end - self.column))
+        return f"  {left}{line}{'...' if end < len(self.text) else ''}\n  {' ' * (len(left) + self.column - start)}" + (
+            "^" * width
+        )
 
     def show(self):
         caret = self.caret()
@@ -405,6 +413,23 @@ class _Evaluator:
         message = str(err) or type(err).__name__
         return FormulaError(f"{part} cannot be computed: {message}", self.text, start, end - start)
 
+    def negative_base(self, node, a, b):
+        """a**b with a < 0 and a variable exponent: the value may exist ((-2)**2 = 4), d/db = a**b * log(a) does not."""
+        whole, base, exponent = (self.text[_start(n) : _end(n)] for n in (node, node[2], node[3]))
+        try:
+            value = f"the value is {math.pow(a, b):g}, but"
+        except (ValueError, OverflowError):
+            value = "it is not a real number, and"
+        return FormulaError(
+            f"{whole} at {base} = {a:g}, {exponent} = {b:g}: {value} the derivative with respect to the exponent, "
+            f"d/d{exponent} = {whole} * log({base}), is undefined for {base} < 0; the engine takes a power with a "
+            f"variable exponent only for a base >= 0: choose {base} >= 0"
+            + (f", or write the exponent as a number ({base}**{b:g})" if float(b).is_integer() else ""),
+            self.text,
+            _start(node),
+            _end(node) - _start(node),
+        )
+
     def check(self, node, result):
         value = result.data if isinstance(result, Value) else result
         if not math.isfinite(value):
@@ -442,6 +467,8 @@ class _Evaluator:
                     result = result.data
             else:  # "**"
                 a, b = self.eval(node[2]), self.eval(node[3])
+                if isinstance(a, Value) and isinstance(b, Value) and a.data < 0:
+                    raise self.negative_base(node, a.data, b.data)
                 result = _apply("**", a, b)
         except (ArithmeticError, ValueError) as err:
             if isinstance(err, FormulaError):

@@ -14,9 +14,13 @@ labels of the drawing, the step-by-step trace and the gradient tests all read th
 Operands: ``a`` is always a ``Value``. ``b`` is a second ``Value``, a plain float (a number mixed into the op,
 kept inside the op rather than as a node of its own). Ops whose number stands on the
 left (``3 - x``, ``3 / x``, ``2 ** x``) have their own "reflected" entry, so ``a`` is still the Value.
+
+A learner's own op is made the same way, with ``unary(...)`` or ``binary(...)``, and called like a function:
+``softplus(x)`` is a new node whose op is ``softplus`` (README, "Your own op").
 """
 
 import math
+import numbers
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +37,8 @@ class Op:
         binary: forward(a, b) -> out    partials(a, b, out) -> (dout/da, dout/db)
 
     A record is all an op is: backward, ``grad(create_graph=True)``, the drawing, the trace and the tests read these
-    fields and nothing else, so a new op is one more record (and a Value method naming it, in engine.py).
+    fields and nothing else, so a new op is one more record (and a Value method naming it, in engine.py). A record
+    is also a function: ``op(x)`` or ``op(x, y)`` applies it to Values (a new node) or computes it on numbers.
     """
 
     name: str  # short name, also the Value method's: "mul", "tanh", "rsub"
@@ -55,9 +60,9 @@ class Op:
         An operand given as "" is left out: ``write("", "3")`` is ``* 3``, an op node's label with its number inside.
         Messages, method docstrings, the drawing and the step-by-step trace all write ops through here.
         """
-        if self.arity == 1:
-            return f"{self.symbol}({a})"
         left, right = (b, a) if self.reflected else (a, b)
+        if self.arity == 1 or self.symbol.isidentifier():  # a function: tanh(a), and max(a, b) for a named symbol
+            return f"{self.symbol}({', '.join(text or '·' for text in (left, right) if text is not None)})"
         return " ".join(text for text in (left, self.symbol, right) if text)
 
     def describe(self, a: float, b: object = None) -> str:
@@ -66,22 +71,70 @@ class Op:
             return self.write(repr(a))
         return self.write(_operand(a), _operand(b))
 
+    def __call__(self, a: Any, b: Any = None) -> Any:
+        """``op(x)``, ``op(x, y)``: a new node for a Value ``x`` (``x.apply(op, y)``); on numbers, just the value.
+
+        On numbers the op is the plain function ``forward``, so a learner's partials may call ops (their own or the
+        table's) and still work on floats and on Values alike.
+        """
+        if type(a) is float and b is None and self.arity == 1:  # the common case first: a rule's helper on floats
+            return self.forward(a)
+        if isinstance(a, numbers.Real):
+            if self.arity == 1:
+                return self.forward(float(a))
+            if isinstance(b, numbers.Real):
+                return self.forward(float(a), float(b))
+        if not hasattr(type(a), "apply"):  # a Value has the method that makes the node (engine.py)
+            raise TypeError(
+                f"{self.name}() takes a Value or a number as its first operand, got {type(a).__name__} {a!r}"
+            )
+        return a.apply(self, b)
+
 
 def unary(name, equation, forward, partials, *, symbol=None, domain=""):
-    """A one-operand op: ``partials(a, out)`` returns ``(dout/da,)``. Written ``symbol(a)``, symbol the name."""
-    return Op(name, symbol or name, 1, equation, forward, partials, domain)
+    """A one-operand op: ``forward(a)`` its value, ``partials(a, out)`` returns ``(dout/da,)``.
+
+    Written ``symbol(a)``, symbol the name. ``domain``: what the operand must satisfy, said when ``forward`` raises
+    a ValueError or ArithmeticError. The table below is made of these; so is a learner's own op::
+
+        softplus = unary("softplus", "out = log(1 + e^a);  dout/da = sigmoid(a)",
+                         lambda a: math.log1p(math.exp(-abs(a))) + max(a, 0.0),
+                         lambda a, out: (SIGMOID(a),))
+        y = softplus(x)        # a node whose op is softplus; backward(), grad(), draw_dot() ... all work
+    """
+    return _checked(Op(name, symbol or name, 1, equation, forward, partials, domain))
 
 
 def binary(name, symbol, equation, forward, partials, *, domain="", reflected=False, commutative=False):
-    """A two-operand op: ``partials(a, b, out)`` returns ``(dout/da, dout/db)``, or ``(dout/da,)`` when the op
-    only ever has a number as ``b``."""
-    return Op(name, symbol, 2, equation, forward, partials, domain, reflected, commutative)
+    """A two-operand op: ``forward(a, b)`` its value, ``partials(a, b, out)`` returns ``(dout/da, dout/db)``.
+
+    ``b`` is a Value or a number mixed in (then only ``dout/da`` is used; an op that only ever has a number as ``b``
+    may return ``(dout/da,)``). Written ``a symbol b`` (``a % b``), or ``symbol(a, b)`` when the symbol is a name
+    (``max(a, b)``). ``reflected``: the number stands on the left (``b - a``); ``commutative``: a op b == b op a.
+    """
+    return _checked(Op(name, symbol, 2, equation, forward, partials, domain, reflected, commutative))
+
+
+def _checked(op):
+    """The record, after checking the fields a learner fills in, so a mistake shows here rather than in backward."""
+    for field in ("name", "symbol", "equation", "domain"):
+        if not isinstance(getattr(op, field), str):
+            raise TypeError(f"op {field} must be a str, got {type(getattr(op, field)).__name__} {getattr(op, field)!r}")
+    if not op.name.isidentifier():
+        raise ValueError(f"op name must be a Python name such as 'softplus', got {op.name!r}")
+    for field in ("forward", "partials"):
+        if not callable(getattr(op, field)):
+            raise TypeError(f"op {op.name!r}: {field} must be a function, got {getattr(op, field)!r}")
+    return op
 
 
 def _operand(x):
     """An operand as written in a message: negative numbers in parentheses, so -8.0 ** 0.5 reads as (-8.0) ** 0.5."""
     return f"({x!r})" if isinstance(x, (int, float)) and x < 0 else repr(x)
 
+
+LOG_OF_2 = math.log(2.0)
+LOG_OF_10 = math.log(10.0)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Helpers that work on floats and on Values alike (a Value has methods of the same names).
@@ -113,6 +166,19 @@ def sign(x):
     """Sign of x's value (0.0 at 0, the subgradient torch uses). A constant, derivative 0."""
     v = _data(x)
     return 1.0 if v > 0 else (-1.0 if v < 0 else 0.0)
+
+
+def larger(a, b):
+    """d/da max(a, b): 1.0 where a > b, 0.0 where a < b, and 0.5 at a tie, where torch.maximum splits the gradient
+    evenly between the two operands (torch 2.13); with a NaN, 1.0 as in torch. A constant, derivative 0."""
+    a, b = _data(a), _data(b)
+    return 0.5 if a == b else (0.0 if a < b else 1.0)
+
+
+def floor_quotient(a, b):
+    """floor(a / b) as Python's ``a // b`` and torch's floor division compute it: the whole number q with
+    a % b = a - q b. A constant (a staircase), derivative 0."""
+    return _data(a) // _data(b)
 
 
 def times_log(out, base):
@@ -160,6 +226,20 @@ def _sigmoid(a):
     return e / (1.0 + e)
 
 
+def _softplus(a):
+    # log(1 + e^a) = log(1 + e^-|a|) + max(a, 0): e^-|a| <= 1 never overflows, and log1p keeps its precision when
+    # e^-|a| is tiny (a large and positive: softplus(a) = a + e^-a, not a + 0 after rounding 1 + e^-a to 1)
+    return math.log1p(math.exp(-abs(a))) + (a if a > 0 else 0.0)
+
+
+def _maximum(a, b):
+    return a if a > b else (b if b >= a else math.nan)  # a NaN operand gives NaN, as torch.maximum
+
+
+def _minimum(a, b):
+    return a if a < b else (b if b <= a else math.nan)
+
+
 def _power(a, b):
     # inf is allowed ((-2.0) ** inf = inf is real); a NaN exponent gives NaN, as in torch
     if a < 0 and not (math.isinf(b) or math.isnan(b) or b.is_integer()):
@@ -181,6 +261,7 @@ def _exp_base(a, b):  # b ** a: the number b raised to the Value a
 
 # ---------------------------------------------------------------------------------------------------------------
 # The table: each op's equation, its forward value on floats, its local derivatives on floats or Values.
+# A rule may call another op of the table (SQRT(1 - a * a), COSH(a)): an op is a function on floats and Values.
 # In a binary op ``b`` may be a number mixed in (kept inside the op); the ops that only ever see a number as ``b``
 # (rsub, rdiv, pow, rpow) give one partial, dout/da.
 
@@ -266,7 +347,100 @@ COS = unary(
     "cos", "out = cos a;  dout/da = -sin a", math.cos, lambda a, out: (-sin(a),), domain="the argument must be finite"
 )
 
+TAN = unary(
+    "tan",
+    "out = tan a;  dout/da = 1 / cos(a)^2 = 1 + out^2",
+    math.tan,
+    lambda a, out: (1.0 + out * out,),
+    domain="the argument must be finite",
+)
+SINH: Op = unary("sinh", "out = sinh a = (e^a - e^-a) / 2;  dout/da = cosh a", math.sinh, lambda a, out: (COSH(a),))
+COSH: Op = unary("cosh", "out = cosh a = (e^a + e^-a) / 2;  dout/da = sinh a", math.cosh, lambda a, out: (SINH(a),))
+ASIN = unary(
+    "asin",
+    "out = asin a;  dout/da = 1 / sqrt(1 - a^2)",
+    math.asin,
+    lambda a, out: (1.0 / SQRT(1.0 - a * a),),
+    domain="the argument must be in [-1, 1]",
+)
+ACOS = unary(
+    "acos",
+    "out = acos a;  dout/da = -1 / sqrt(1 - a^2)",
+    math.acos,
+    lambda a, out: (-1.0 / SQRT(1.0 - a * a),),
+    domain="the argument must be in [-1, 1]",
+)
+ATAN = unary("atan", "out = atan a;  dout/da = 1 / (1 + a^2)", math.atan, lambda a, out: (1.0 / (1.0 + a * a),))
+LOG1P = unary(
+    "log1p",
+    "out = log(1 + a), exact for tiny a;  dout/da = 1 / (1 + a)",
+    math.log1p,
+    lambda a, out: (1.0 / (1.0 + a),),
+    domain="the argument must be greater than -1",
+)
+EXPM1 = unary(
+    "expm1", "out = e^a - 1, exact for tiny a;  dout/da = e^a = out + 1", math.expm1, lambda a, out: (out + 1.0,)
+)
+LOG2 = unary(
+    "log2",
+    "out = log2 a = log a / log 2;  dout/da = 1 / (a log 2)",
+    math.log2,
+    lambda a, out: (1.0 / (a * LOG_OF_2),),
+    domain="the argument must be positive",
+)
+LOG10 = unary(
+    "log10",
+    "out = log10 a = log a / log 10;  dout/da = 1 / (a log 10)",
+    math.log10,
+    lambda a, out: (1.0 / (a * LOG_OF_10),),
+    domain="the argument must be positive",
+)
+SIGN = unary("sign", "out = sign a (-1, 0 or 1);  dout/da = 0", sign, lambda a, out: (0.0,))
+SOFTPLUS = unary(
+    "softplus",
+    "out = log(1 + e^a) = log1p(e^-|a|) + max(a, 0);  dout/da = e^a / (1 + e^a) = sigmoid(a)",
+    _softplus,
+    lambda a, out: (SIGMOID(a),),
+)
+MOD = binary(
+    "mod",
+    "%",
+    "out = a % b = a - b floor(a/b);  dout/da = 1, dout/db = -floor(a/b)",
+    operator.mod,
+    lambda a, b, out: (1.0, -floor_quotient(a, b)),
+    domain="the divisor must not be 0",
+)
+RMOD = binary(
+    "rmod",
+    "%",
+    "out = b % a (b a number) = b - a floor(b/a);  dout/da = -floor(b/a)",
+    lambda a, b: b % a,
+    lambda a, b, out: (-floor_quotient(b, a),),
+    domain="the divisor must not be 0",
+    reflected=True,
+)
+MAXIMUM = binary(
+    "maximum",
+    "max",
+    "out = max(a, b);  dout/da = 1 if a > b, 0 if a < b, 1/2 at a tie (torch's split); dout/db likewise",
+    _maximum,
+    lambda a, b, out: (larger(a, b), larger(b, a)),
+    commutative=True,
+)
+MINIMUM = binary(
+    "minimum",
+    "min",
+    "out = min(a, b);  dout/da = 1 if a < b, 0 if a > b, 1/2 at a tie (torch's split); dout/db likewise",
+    _minimum,
+    lambda a, b, out: (larger(b, a), larger(a, b)),
+    commutative=True,
+)
+
 OPS = {
     op.name: op
-    for op in (ADD, SUB, RSUB, MUL, DIV, RDIV, POW, POWV, RPOW, NEG, EXP, LOG, SQRT, TANH, SIGMOID, RELU, ABS, SIN, COS)
+    for op in (
+        *(ADD, SUB, RSUB, MUL, DIV, RDIV, MOD, RMOD, POW, POWV, RPOW, MAXIMUM, MINIMUM, NEG, ABS, SIGN),
+        *(EXP, EXPM1, LOG, LOG1P, LOG2, LOG10, SQRT, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH),
+        *(SIGMOID, RELU, SOFTPLUS),
+    )
 }

@@ -28,10 +28,11 @@ sympy is an optional dependency: ``pip install 'autograd-mini[symbolic]'``.
 
 from __future__ import annotations
 
+import math
 import operator
 
 from autograd_mini.engine import Value, topological_order
-from autograd_mini.ops import OPS, step
+from autograd_mini.ops import OPS, sign, step
 
 try:
     import sympy
@@ -99,30 +100,49 @@ class relu(sympy.Function):
         return rf"\operatorname{{ReLU}}\left({printer._print(self.args[0])}\right)"
 
 
-class unit_step(sympy.Function):
-    """1 for x > 0, else 0 (``ops.step``); a constant almost everywhere, so its derivative is 0."""
+def _piecewise_constant(name, numeric, latex_name):
+    """A sympy function constant between its jumps, so its derivative is 0 (as the table's partials take it):
+    ``numeric`` is the op table's own function, used for numbers and when an expression is evaluated."""
 
-    @classmethod
     def eval(cls, x):
-        if x.is_Number:
-            return sympy.S.One if x > 0 else sympy.S.Zero
+        if x.is_Number and x.is_finite:
+            return sympy.sympify(numeric(float(x)))
+        return None
 
     def fdiff(self, argindex=1):
         return sympy.S.Zero
 
-    def _eval_is_real(self):
-        return True
-
     def _latex(self, printer):
-        return rf"\theta\left({printer._print(self.args[0])}\right)"
+        return rf"\operatorname{{{latex_name}}}\left({printer._print(self.args[0])}\right)"
+
+    return type(name, (sympy.Function,), {"eval": classmethod(eval), "fdiff": fdiff, "_latex": _latex})
 
 
-SPECIAL_FORMS = {"sigmoid": sigmoid, "relu": relu, "abs": sympy.Abs}
+unit_step = _piecewise_constant("unit_step", step, "step")  # 1 for x > 0, else 0: ReLU's derivative
+sgn = _piecewise_constant("sgn", sign, "sign")  # -1, 0 or 1: the sign op (sympy's sign has a Dirac delta as derivative)
+floor = _piecewise_constant("floor", math.floor, "floor")  # in a % b = a - b floor(a / b)
+
+
+SPECIAL_FORMS = {
+    "sigmoid": sigmoid,
+    "relu": relu,
+    "abs": sympy.Abs,
+    "sign": sgn,
+    "log1p": lambda a: sympy.log(1 + a),
+    "expm1": lambda a: sympy.exp(a) - 1,
+    "log2": lambda a: sympy.log(a, 2),
+    "log10": lambda a: sympy.log(a, 10),
+    "softplus": lambda a: sympy.log(1 + sympy.exp(a)),
+    "mod": lambda a, b: a - b * floor(a / b),
+    "rmod": lambda a, b: b - a * floor(b / a),  # b % a, b the number
+    "maximum": sympy.Max,  # d/da max(a, b) = Heaviside(a - b): 1/2 at a tie, as the table takes it
+    "minimum": sympy.Min,
+}
 """Ops whose sympy function is not ``sympy.<op name>``. A new op that sympy knows by its name (tan, sinh, asin)
-needs no entry; one it does not (softplus, log1p) gets one line here."""
+needs no entry; one it does not gets one line here."""
 
 # Numerical values of the functions above when an expression is evaluated: the op table's own forward functions.
-_NUMERIC = {"sigmoid": OPS["sigmoid"].forward, "relu": OPS["relu"].forward, "unit_step": step}
+_NUMERIC = {"sigmoid": OPS["sigmoid"].forward, "relu": OPS["relu"].forward, "unit_step": step, "sgn": sign}
 
 _INFIX = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
 

@@ -21,9 +21,9 @@ for p in $programs; do
 done
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "setup: installing$missing with apt-get"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+    echo "setup: installing$missing with apt-get (waiting up to 5 min if another apt-get holds the lock)"
+    apt-get -o DPkg::Lock::Timeout=300 update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq $missing >/dev/null
   else
     echo "setup: please install$missing (for example: sudo apt-get install$missing); continuing without" >&2
   fi
@@ -35,7 +35,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=".venv/.installed-$extras"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[$extras]"
+  # pip's output (pages of notices and build warnings) goes to a log, shown only when the install fails
+  echo "setup: installing autograd-mini[$extras] into .venv (the first time takes a minute or more)"
+  log=".venv/setup-pip.log"
+  if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m pip install -e ".[$extras]"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "setup: pip failed (output above, also in $log)" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi

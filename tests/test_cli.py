@@ -67,33 +67,7 @@ def test_version(capsys):
     assert (code, out.strip()) == (0, f"autograd-mini {__version__}")
 
 
-@pytest.mark.parametrize(
-    "argv, words",
-    [
-        ([], "required: COMMAND"),
-        (["fly"], "invalid choice: 'fly'"),
-        (["tour", "--bogus"], "unrecognized arguments: --bogus"),
-        (["train", "--epochs", "many"], "--epochs: invalid int value: 'many'"),
-        (["train", "--data", "mnist"], "invalid choice: 'mnist'"),
-        (["crosscheck", "--loss", "l1"], "invalid choice: 'l1'"),
-        (["graph"], "required: formula"),
-        (["graph", "x*w", "--x", "2"], "no value for the variable w: give --w VALUE"),
-        (["graph", "x*w", "--x", "2", "--w", "three"], "--w expects a number, got 'three'"),
-        (["graph", "x*w", "--x", "2", "--w", "nan"], "--w expects a finite number"),
-        (["graph", "x*w", "--x", "2", "--w"], "--w needs a value"),
-        (["graph", "x", "--x", "1", "--y", "2"], "'y', which the formula does not use"),
-        (["graph", "x", "--x", "1", "--x", "2"], "the variable x is given twice"),
-        (["graph", "x", "--var", "x2"], "--var takes NAME=VALUE"),
-        (["graph", "x", "--x", "1", "--highlight", "q"], "--highlight q: not a variable"),
-        (["graph", "x", "--x-y", "1"], "'x-y' is not a variable name"),
-        (["graph", "x", "--x", "1", "--rankdir", "XY"], "invalid choice: 'XY'"),
-    ],
-)
-def test_bad_options_exit_2_with_a_message(argv, words, capsys):
-    code, out, err = run(argv, capsys)
-    assert code == 2
-    assert words in err, err
-    assert "autograd-mini" in err
+# The table of mistakes, each with its exact line and status, is in test_cli_mistakes.py.
 
 
 # -- graph ---------------------------------------------------------------------------------------------------------
@@ -271,20 +245,3 @@ def test_train_refuses_a_boundary_for_digits_before_training(capsys):
     assert time.perf_counter() - t0 < 2.0
     err = capsys.readouterr().err
     assert "--boundary needs 2-D data" in err and "digits" in err
-
-
-@pytest.mark.parametrize(
-    "argv, says",
-    [
-        (["--hidden", "0"], "--hidden must be sizes >= 1"),
-        (["--hidden=-3"], "--hidden must be sizes >= 1"),
-        (["--loss", "softmax_ce"], "needs one output per class"),
-        (["--data", "digits", "--loss", "hinge"], "digits has 10 classes"),
-    ],
-)
-def test_train_refuses_options_that_do_not_fit_with_exit_2(argv, says, capsys):
-    # these used to end in a traceback from MLP() or fit(); now a usage message and exit status 2, before training
-    from nn.app.cli import main
-
-    assert main(["train", *argv, "--epochs", "1", "--no-progress"]) == 2
-    assert says in capsys.readouterr().err

@@ -21,7 +21,7 @@ import pytest
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMOS = sorted((ROOT / "demos").glob("0[1-7]_*.py"))
+DEMOS = sorted((ROOT / "demos").glob("0[0-9]_*.py"))
 
 
 @functools.cache
@@ -68,8 +68,8 @@ def svg_text(path):
     return " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
 
 
-def test_all_seven_demos_are_there():
-    assert [d.name[:3] for d in DEMOS] == ["01_", "02_", "03_", "04_", "05_", "06_", "07_"]
+def test_all_demos_are_there():
+    assert [d.name[:3] for d in DEMOS] == ["01_", "02_", "03_", "04_", "05_", "06_", "07_", "08_"]
 
 
 def test_01_neuron(demos):
@@ -202,3 +202,23 @@ def test_07_four_ways_agree_and_cost_differently(demos):
     assert "Cost of one nabla K" in stdout
     width, height = png_size(out / "four_ways.png")
     assert width > 1000 and height > 450
+
+
+def test_08_custom_op_against_torch_silu(demos):
+    stdout, out = get(demos, "08_custom_op")
+    # torch's SiLU is the same function: y = silu(w x + b) at w = -0.8, x = 1.5, b = 0.4, float64
+    w, x, b = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (-0.8, 1.5, 0.4))
+    y = torch.nn.functional.silu(w * x + b)
+    gw, gx, gb = torch.autograd.grad(y, [w, x, b])
+    assert f"y = swish(w x + b) = {y.item():.12f}" in stdout
+    assert f"dy/dw = {gw.item():.12f}   dy/dx = {gx.item():.12f}   dy/db = {gb.item():.12f}" in stdout
+    assert "gradcheck(swish): passed" in stdout
+    # the second derivative at 0.7, torch's double backward
+    t = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    (d1,) = torch.autograd.grad(torch.nn.functional.silu(t), [t], create_graph=True)
+    (d2,) = torch.autograd.grad(d1, [t])
+    assert f"swish''(0.7) = {d2.item():.12f}" in stdout
+    # the wrong derivative is caught, every input flagged in the table
+    assert "gradcheck(swish_wrong) caught the mistake:" in stdout and stdout.count("<-- mismatch") == 3
+    assert "swish" in svg_text(out / "swish.svg") and f"{gb.item():.4g}" in svg_text(out / "swish.svg")
+    assert "= swish(z)" in (out / "trace.txt").read_text()

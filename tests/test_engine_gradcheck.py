@@ -11,7 +11,7 @@ import dataclasses
 import hypothesis.strategies as st
 import pytest
 from hypothesis import given, settings
-from test_engine_ops import CASE_IDS, CASES
+from test_engine_ops import CASE_IDS, CASES, draw_point
 
 from autograd_mini import GradcheckError, Value, gradcheck
 from autograd_mini.engine import apply
@@ -34,8 +34,7 @@ NEARLY_SQUARE = unary(
 @settings(max_examples=20)
 @given(data=st.data())
 def test_gradcheck_passes_on_every_op(case, data):
-    xs = [data.draw(s) for s in case.variables]
-    cs = [data.draw(s) for s in case.constants]
+    xs, cs = draw_point(data, case)  # inside the op's domain, away from the jumps of % and the kinks of max/min
     assert gradcheck(lambda *vs: case.fn(*vs, *cs), xs) is True
 
 

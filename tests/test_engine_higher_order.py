@@ -170,3 +170,96 @@ def test_2x2_hessian_matches_torch_functional_hessian(f, x_range, y_range, data)
             assert close(h[i][j], th[i][j].item(), scale), f"H[{i}][{j}] at {point}: {h[i][j]!r}, torch {th[i][j]}"
     # and symmetric, up to the roundings of the two different paths to f_xy
     assert close(h[0][1], h[1][0], scale)
+
+
+# -- grad() of an output that does not depend on an input, or is a plain number (issue 11) -----------------------
+
+
+def test_grad_is_0_for_an_input_the_output_does_not_use_as_in_torch_allow_unused():
+    x, y, unused = Value(2.0), Value(3.0), Value(5.0)
+    out = x * y  # d/dx = y = 3, d/dy = x = 2, d/d unused = 0
+    assert [g.data for g in am.grad(out, [x, y, unused])] == [3.0, 2.0, 0.0]
+    for create_graph in (False, True):
+        g = am.grad(out, unused, create_graph=create_graph)
+        assert isinstance(g, Value) and g.data == 0.0
+    # torch says None for it with allow_unused=True, and 0 with materialize_grads=True
+    tx, ty, tu = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (2.0, 3.0, 5.0))
+    t = torch.autograd.grad(tx * ty, [tx, ty, tu], allow_unused=True, materialize_grads=True)
+    assert [v.item() for v in t] == [3.0, 2.0, 0.0]
+    assert x.grad == y.grad == unused.grad == 0.0  # grad() leaves .grad alone
+
+
+@pytest.mark.parametrize("constant", [0.0, 7, -2.5, math.pi])
+def test_grad_of_a_plain_number_is_all_zeros_as_in_autograd_and_jax(constant):
+    # jax.grad(lambda x: 7.0)(1.0) is 0.0, and so is HIPS autograd's: a function that ignores its input is flat
+    xs = [Value(1.0), Value(-4.0)]
+    assert [g.data for g in am.grad(constant, xs)] == [0.0, 0.0]
+    assert am.grad(constant, xs[0]).data == 0.0
+    assert [g.data for g in am.grad(constant, xs, create_graph=True)] == [0.0, 0.0]
+    assert am.hessian(lambda x, y: constant, [1.0, 2.0]) == [[0.0, 0.0], [0.0, 0.0]]
+    assert am.hvp(lambda x, y: constant, [1.0, 2.0], [1.0, 1.0]) == [0.0, 0.0]
+
+
+def test_grad_of_something_that_is_no_number_says_so():
+    with pytest.raises(TypeError, match=r"grad\(\) output takes a real number .* or a Value, got str 'y'"):
+        am.grad("y", [Value(1.0)])
+    with pytest.raises(TypeError, match="grad\\(\\) inputs must be Values, got float 1.0"):
+        am.grad(Value(1.0), [1.0])
+
+
+def test_second_derivative_of_a_function_whose_first_derivative_is_constant_is_0():
+    # f = 3x + y: f_x = 3, a constant that depends on nothing, so f_xx = f_xy = 0 (the case grad() used to refuse)
+    x, y = Value(1.0), Value(2.0)
+    fx, fy = am.grad(3 * x + y, [x, y], create_graph=True)
+    assert [g.data for g in am.grad(fx, [x, y])] == [0.0, 0.0]
+    assert [g.data for g in am.grad(fy, [x, y])] == [0.0, 0.0]
+
+
+# -- Hessian-vector products ------------------------------------------------------------------------------------
+
+
+def f_three(x, y, z):
+    return x**2 * y + (y * z).tanh() + z.exp() * x - (1 + y**2).log() * x.sin() + x.maximum(z) * y
+
+
+def test_hvp_by_hand():
+    # f(x, y) = x^2 y + y^3 at (1, 2): H = [[2y, 2x], [2x, 6y]] = [[4, 2], [2, 12]]; H (1, -1) = (2, -10)
+    assert am.hvp(lambda x, y: x**2 * y + y**3, [1.0, 2.0], [1.0, -1.0]) == [2.0, -10.0]
+
+
+@settings(max_examples=40)
+@given(
+    point=st.lists(reals(-2, 2), min_size=3, max_size=3),
+    v=st.lists(reals(-3, 3), min_size=3, max_size=3),
+)
+def test_hvp_matches_the_hessian_times_v_and_torch_functional_hvp(point, v):
+    assume(abs(point[0] - point[2]) > 1e-6)  # away from max's tie
+    hv = am.hvp(f_three, point, v)
+    h = am.hessian(f_three, point)
+    h_times_v = [sum(h[i][j] * v[j] for j in range(3)) for i in range(3)]
+    _, t_hv = torch.autograd.functional.hvp(
+        lambda x, y, z: f_three(x, y, z),
+        tuple(torch.tensor(p, dtype=torch.float64) for p in point),
+        tuple(torch.tensor(p, dtype=torch.float64) for p in v),
+    )
+    scale = 1.0 + sum(abs(h[i][j] * v[j]) for i in range(3) for j in range(3))
+    for i in range(3):
+        # the same numbers summed in another order: equal up to a few roundings of the products
+        assert close(hv[i], h_times_v[i], scale), f"(Hv)[{i}] at {point}, v={v}: {hv[i]!r}, H @ v {h_times_v[i]!r}"
+        assert close(hv[i], t_hv[i].item(), scale), f"(Hv)[{i}] at {point}, v={v}: {hv[i]!r}, torch {t_hv[i]}"
+
+
+def test_hvp_of_fifty_inputs_by_hand():
+    # f = sum_i x_i^3 over 50 inputs: H = diag(6 x_i), so H v = (6 x_i v_i)_i
+    n = 50
+    point = [0.1 * i for i in range(n)]
+    v = [1.0 - 0.02 * i for i in range(n)]
+    hv = am.hvp(lambda *xs: sum(x**3 for x in xs), point, v)
+    assert hv == pytest.approx([6 * x * vi for x, vi in zip(point, v)], rel=1e-14)
+
+
+def test_hvp_refuses_a_vector_of_the_wrong_length_or_kind():
+    with pytest.raises(ValueError, match="the vector v has 1 entries, the point 2"):
+        am.hvp(lambda x, y: x * y, [1.0, 2.0], [1.0])
+    with pytest.raises(TypeError, match="hvp\\(\\) vector v takes a real number"):
+        am.hvp(lambda x, y: x * y, [1.0, 2.0], [1.0, "a"])

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import hypothesis.strategies as st
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 
 import autograd_mini as am
 from autograd_mini import Value, no_grad
@@ -31,6 +31,22 @@ POSITIVE = reals(1e-3, 1e3)  # log, sqrt
 BASE = reals(0.1, 10)  # bases of real powers
 EXPONENT = reals(-3, 3)
 WHOLE_EXPONENT = st.integers(-3, 4)  # a negative base needs a whole-number exponent
+UNIT = reals(-0.999, 0.999)  # asin, acos: the slope 1 / sqrt(1 - x^2) is infinite at +-1 (tested at the edge)
+
+
+def off_the_jumps(a, b):
+    """a % b jumps where a / b is a whole number; keep 0.05 of a period away, far more than a finite-difference step."""
+    q = a / b
+    return abs(q - round(q)) > 0.05
+
+
+def untied(a, b):
+    """max and min have a kink where a = b (torch's split of the tie is tested at the edge)."""
+    return abs(a - b) > 1e-3
+
+
+def as_tensor(c):
+    return torch.tensor(float(c), dtype=torch.float64)
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,11 @@ class Case:
     fn: Callable  # fn(*variables, *constants), for Values and torch tensors alike
     variables: tuple  # strategies for the inputs we differentiate with respect to (they become Values)
     constants: tuple = ()  # strategies for plain numbers mixed into the op (they must not become nodes)
+    torch_fn: Callable | None = None  # torch's spelling, where it is not the same code as fn's
+    where: Callable | None = None  # where(*variables, *constants): the points to keep, away from jumps and kinks
+
+    def on_torch(self, *args):
+        return (self.torch_fn or self.fn)(*args)
 
 
 CASES = [
@@ -55,20 +76,72 @@ CASES = [
     Case("v / w", "div", lambda x, y: x / y, (ANY, NONZERO)),
     Case("v / c", "div", lambda x, c: x / c, (ANY,), (NONZERO,)),
     Case("c / v", "rdiv", lambda x, c: c / x, (NONZERO,), (ANY,)),
+    Case("v % w", "mod", lambda x, y: x % y, (ANY, NONZERO), where=off_the_jumps),
+    Case("v % c", "mod", lambda x, c: x % c, (ANY,), (NONZERO,), where=off_the_jumps),
+    # torch has no derivative for a number % tensor (aten::remainder(Scalar, Tensor)); the number as a tensor has
+    Case(
+        "c % v",
+        "rmod",
+        lambda x, c: c % x,
+        (NONZERO,),
+        (ANY,),
+        torch_fn=lambda x, c: torch.remainder(as_tensor(c), x),
+        where=lambda x, c: off_the_jumps(c, x),
+    ),
+    Case("max(v, w)", "maximum", lambda x, y: x.maximum(y), (ANY, ANY), where=untied),
+    Case(
+        "max(v, c)",
+        "maximum",
+        lambda x, c: x.maximum(c),
+        (ANY,),
+        (ANY,),
+        torch_fn=lambda x, c: x.maximum(as_tensor(c)),
+        where=untied,
+    ),
+    Case("min(v, w)", "minimum", lambda x, y: x.minimum(y), (ANY, ANY), where=untied),
+    Case(
+        "min(v, c)",
+        "minimum",
+        lambda x, c: x.minimum(c),
+        (ANY,),
+        (ANY,),
+        torch_fn=lambda x, c: x.minimum(as_tensor(c)),
+        where=untied,
+    ),
     Case("v ** c", "pow", lambda x, c: x**c, (BASE,), (EXPONENT,)),
     Case("v ** k (any sign, whole k)", "pow", lambda x, k: x**k, (NONZERO,), (WHOLE_EXPONENT,)),
     Case("c ** v", "rpow", lambda x, c: c**x, (reals(-5, 5),), (BASE,)),
     Case("v ** w", "powv", lambda x, y: x**y, (BASE, EXPONENT)),
     Case("-v", "neg", lambda x: -x, (ANY,)),
     Case("abs(v)", "abs", lambda x: abs(x), (AWAY_FROM_0,)),
+    Case("v.sign()", "sign", lambda x: x.sign(), (AWAY_FROM_0,)),
     Case("v.exp()", "exp", lambda x: x.exp(), (WIDE,)),
+    Case("v.expm1()", "expm1", lambda x: x.expm1(), (WIDE,)),
     Case("v.log()", "log", lambda x: x.log(), (POSITIVE,)),
+    Case("v.log1p()", "log1p", lambda x: x.log1p(), (reals(-0.999, 1e3),)),
+    Case("v.log2()", "log2", lambda x: x.log2(), (POSITIVE,)),
+    Case("v.log10()", "log10", lambda x: x.log10(), (POSITIVE,)),
     Case("v.sqrt()", "sqrt", lambda x: x.sqrt(), (POSITIVE,)),
+    Case("v.sin()", "sin", lambda x: x.sin(), (ANY,)),
+    Case("v.cos()", "cos", lambda x: x.cos(), (ANY,)),
+    Case("v.tan()", "tan", lambda x: x.tan(), (reals(-1.5, 1.5),)),  # tan(+-pi/2) is a pole
+    Case("v.asin()", "asin", lambda x: x.asin(), (UNIT,)),
+    Case("v.acos()", "acos", lambda x: x.acos(), (UNIT,)),
+    Case("v.atan()", "atan", lambda x: x.atan(), (WIDE,)),
+    Case("v.sinh()", "sinh", lambda x: x.sinh(), (reals(-20, 20),)),
+    Case("v.cosh()", "cosh", lambda x: x.cosh(), (reals(-20, 20),)),
     Case("v.tanh()", "tanh", lambda x: x.tanh(), (reals(-20, 20),)),
     Case("v.sigmoid()", "sigmoid", lambda x: x.sigmoid(), (WIDE,)),
     Case("v.relu()", "relu", lambda x: x.relu(), (AWAY_FROM_0,)),
-    Case("v.sin()", "sin", lambda x: x.sin(), (ANY,)),
-    Case("v.cos()", "cos", lambda x: x.cos(), (ANY,)),
+    # torch's softplus returns x itself above its threshold (default 20: off by e^-20 = 2e-9); above 30 the true
+    # log(1 + e^x) rounds to x anyway, so a threshold of 40 makes torch compute the formula everywhere here
+    Case(
+        "v.softplus()",
+        "softplus",
+        lambda x: x.softplus(),
+        (WIDE,),
+        torch_fn=lambda x: torch.nn.functional.softplus(x, threshold=40.0),
+    ),
 ]
 CASE_IDS = [c.name for c in CASES]
 
@@ -84,6 +157,8 @@ def test_the_table_covers_every_op_of_the_engine():
 def draw_point(data, case):
     xs = [data.draw(s, label=f"x{i}") for i, s in enumerate(case.variables)]
     cs = [data.draw(s, label=f"c{i}") for i, s in enumerate(case.constants)]
+    if case.where is not None:
+        assume(case.where(*xs, *cs))
     return xs, cs
 
 
@@ -98,7 +173,7 @@ def engine(case, xs, cs):
 def oracle(case, xs, cs):
     """torch float64: (value, [d out / d x_i])."""
     ts = [torch.tensor(float(x), dtype=torch.float64, requires_grad=True) for x in xs]
-    out = case.fn(*ts, *cs)
+    out = case.on_torch(*ts, *cs)
     return out.item(), [g.item() for g in torch.autograd.grad(out, ts)]
 
 
@@ -171,6 +246,58 @@ def test_derivative_matches_central_finite_differences(case, data):
         assert abs(g - numeric) <= tolerance, f"{case.name} at {xs}, {cs}: d/dx{i} {g!r}, numeric {numeric!r}"
 
 
+def oracle_second(case, xs, cs):
+    """torch float64: the matrix d2 out / dx_i dx_j, by differentiating torch's gradient again."""
+    ts = [torch.tensor(float(x), dtype=torch.float64, requires_grad=True) for x in xs]
+    first = torch.autograd.grad(case.on_torch(*ts, *cs), ts, create_graph=True)
+    rows = []
+    for g in first:
+        if not g.requires_grad:  # a constant derivative (sign, the staircase of %): its derivative is 0
+            rows.append([0.0] * len(ts))
+            continue
+        rows.append([h.item() for h in torch.autograd.grad(g, ts, allow_unused=True, materialize_grads=True)])
+    return rows
+
+
+def engine_first(case, xs, cs):
+    """[d out / d x_i] at a point, by backward() (checked against torch and finite differences above)."""
+    return engine(case, xs, cs)[1]
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+@settings(max_examples=40)
+@given(data=st.data())
+def test_second_derivatives_match_torch_and_finite_differences_of_the_first(case, data):
+    # grad(create_graph=True) evaluates each op's partials on Values, so the first derivative is a graph of its
+    # own; differentiating it again gives row i of the Hessian. Two oracles: torch's double backward, and central
+    # differences of the (already checked) first derivative
+    xs, cs = draw_point(data, case)
+    leaves = [Value(x) for x in xs]
+    first = am.grad(case.fn(*leaves, *cs), leaves, create_graph=True)
+    ours = [[h.data for h in am.grad(g, leaves)] for g in first]
+    torch_rows = oracle_second(case, xs, cs)
+    g1 = engine_first(case, xs, cs)
+    scale = size(xs, cs, max(abs(g) for g in g1))
+    for i in range(len(xs)):
+        for j in range(len(xs)):
+            h, th = ours[i][j], torch_rows[i][j]
+            # torch's x ** y sets d/dx = y x^(y-1) to 0 wherever y = 0 (also for its own derivative), so its
+            # d2/dy dx there is 0 instead of x^(y-1) + y x^(y-1) log x = 1/x; the finite differences below judge
+            torch_is_off = case.op == "powv" and (i, j) == (0, 1) and xs[1] == 0.0
+            # torch differentiates its own backward formulas, which may be written differently (1 + tan^2 against
+            # 1 / cos^2): equal up to a few roundings of the numbers involved
+            assert torch_is_off or math.isclose(h, th, rel_tol=1e-9, abs_tol=1e-12 * scale**2), (
+                f"{case.name} at {xs}, {cs}: d2/dx{i}dx{j} {h!r}, torch {th!r}"
+            )
+            step = 1e-6 * max(1.0, abs(xs[j]))
+            up, down = list(xs), list(xs)
+            up[j] += step
+            down[j] -= step
+            numeric = (engine_first(case, up, cs)[i] - engine_first(case, down, cs)[i]) / (up[j] - down[j])
+            tolerance = 1e-5 * (abs(numeric) + max(abs(g) for g in g1)) + 1e-7
+            assert abs(h - numeric) <= tolerance, f"{case.name} at {xs}, {cs}: d2/dx{i}dx{j} {h!r}, numeric {numeric!r}"
+
+
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 @settings(max_examples=15)  # the structure does not depend on the numbers; a few points suffice
 @given(data=st.data())
@@ -196,6 +323,11 @@ def test_one_node_per_op_numbers_stay_numbers_and_local_grads_are_the_partials(c
 
 
 # -- the domain edges, one by one --------------------------------------------------------------------------------
+
+
+def softplus(x, threshold=1e308):
+    """softplus on a Value, and torch's, by default with its threshold out of the way (see the table above)."""
+    return torch.nn.functional.softplus(x, threshold=threshold) if torch.is_tensor(x) else x.softplus()
 
 
 def torch_grad(fn, *xs):
@@ -238,6 +370,30 @@ def engine_grad(fn, *xs):
         ("sigmoid at -800 (e^800 would overflow)", lambda x: x.sigmoid(), [-800.0]),
         ("1 / tiny", lambda x: 1 / x, [1e-300]),
         ("sqrt of the smallest subnormal", lambda x: x.sqrt(), [5e-324]),
+        # ties of max and min: torch.maximum and torch.minimum split the gradient 1/2 : 1/2 (torch 2.13 float64)
+        ("max(v, w) at a tie", lambda x, y: x.maximum(y), [1.5, 1.5]),
+        ("min(v, w) at a tie", lambda x, y: x.minimum(y), [-2.0, -2.0]),
+        ("max(v, w) at a tie at 0", lambda x, y: x.maximum(y), [0.0, 0.0]),
+        ("max(v, c) at a tie", lambda x: x.maximum(as_tensor(3.0) if torch.is_tensor(x) else 3.0), [3.0]),
+        ("min(v, c) at a tie", lambda x: x.minimum(as_tensor(3.0) if torch.is_tensor(x) else 3.0), [3.0]),
+        ("sign at 0", lambda x: x.sign(), [0.0]),
+        ("sign at -0.0", lambda x: x.sign(), [-0.0]),
+        # % at a jump: 2 % 2 = 0 (the right-hand limit), d/da = 1, d/db = -floor(2/2) = -1
+        ("v % w where v / w is whole", lambda x, y: x % y, [2.0, 2.0]),
+        ("v % w, negative divisor", lambda x, y: x % y, [7.5, -2.0]),  # Python's and torch's sign: -0.5
+        ("v % w, negative dividend", lambda x, y: x % y, [-7.5, 2.0]),  # 0.5, d/dw = -floor(-3.75) = 4
+        ("softplus at 0", lambda x: softplus(x), [0.0]),  # log 2, sigmoid(0) = 1/2
+        # far out, torch's default threshold (x itself above 20) is the exact answer in float64
+        ("softplus at 1000 (e^1000 would overflow)", lambda x: softplus(x, 20.0), [1000.0]),
+        ("softplus at -1000", lambda x: softplus(x, 20.0), [-1000.0]),
+        ("softplus at 36.7 (1 + e^-36.7 rounds to 1)", lambda x: softplus(x), [36.7]),
+        ("log1p of a tiny number", lambda x: x.log1p(), [1e-20]),  # log(1 + 1e-20) would be 0
+        ("expm1 of a tiny number", lambda x: x.expm1(), [1e-20]),  # e^1e-20 - 1 would be 0
+        ("log1p near -1", lambda x: x.log1p(), [-1.0 + 1e-15]),
+        ("tan at the float nearest pi/2", lambda x: x.tan(), [math.pi / 2]),
+        ("cosh at 710 (above exp's limit, still finite)", lambda x: x.cosh(), [710.0]),
+        ("asin at 0", lambda x: x.asin(), [0.0]),
+        ("atan at 1e308", lambda x: x.atan(), [1e308]),
     ],
 )
 def test_domain_edges_match_torch(name, fn, xs):
@@ -258,17 +414,26 @@ def test_sigmoid_and_tanh_stay_in_range_at_the_float_limits():
 
 
 @pytest.mark.parametrize(
-    "fn, op",
-    [(lambda x: x.sqrt(), "sqrt"), (lambda x: x**0.5, "pow"), (lambda x: x**0.25, "pow")],
-    ids=["sqrt", "x ** 0.5", "x ** 0.25"],
+    "fn, op, at",
+    [
+        (lambda x: x.sqrt(), "sqrt", 0.0),
+        (lambda x: x**0.5, "pow", 0.0),
+        (lambda x: x**0.25, "pow", 0.0),
+        (lambda x: x.asin(), "asin", 1.0),  # d/dx asin x = 1 / sqrt(1 - x^2)
+        (lambda x: x.asin(), "asin", -1.0),
+        (lambda x: x.acos(), "acos", 1.0),
+    ],
+    ids=["sqrt", "x ** 0.5", "x ** 0.25", "asin at 1", "asin at -1", "acos at 1"],
 )
-def test_an_infinite_slope_at_0_raises_in_backward_naming_the_op(fn, op):
-    # d/dx sqrt(x) = 1 / (2 sqrt x) is infinite at 0 (torch returns inf). The forward value 0 is fine; backward
-    # refuses with a message naming the op and the point rather than passing an inf on
-    x = Value(0.0)
+def test_an_infinite_slope_raises_in_backward_naming_the_op(fn, op, at):
+    # d/dx sqrt(x) = 1 / (2 sqrt x) is infinite at 0 (torch returns inf; so are asin' and acos' at +-1). The
+    # forward value is fine; backward refuses with a message naming the op and the point rather than passing an
+    # inf on
+    x = Value(at)
     y = fn(x)
-    assert y.data == 0.0
+    t_value, (t_grad,) = torch_grad(fn, at)
+    assert y.data == t_value and math.isinf(t_grad)
     with pytest.raises(ZeroDivisionError) as info:
         y.backward()
     message = str(info.value)
-    assert op in message and "0.0" in message and "not finite" in message
+    assert op in message and repr(at) in message and "not finite" in message

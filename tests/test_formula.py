@@ -71,8 +71,11 @@ def test_precedence_as_in_python(text, x, expected):
 
 # -- against torch float64 -------------------------------------------------------------------------------------
 
-TORCH_FUNCTIONS = {
-    name: (lambda f: lambda v: f(torch.as_tensor(v, dtype=torch.float64)))(getattr(torch, name)) for name in FUNCTIONS
+TORCH_FUNCTIONS = {  # softplus is torch.nn.functional's (whose threshold=20 shortcut is within the 1e-9 below)
+    name: (lambda f: lambda v: f(torch.as_tensor(v, dtype=torch.float64)))(
+        getattr(torch, name, None) or getattr(torch.nn.functional, name)
+    )
+    for name in FUNCTIONS
 }
 
 
@@ -221,7 +224,10 @@ def test_long_flat_chains_are_fine_and_length_is_limited():
 
 def test_variables_in_order_of_first_use():
     assert parse("b + w*x + w").variables == ("b", "w", "x")
-    assert set(FUNCTIONS) == {"exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos"}
+    assert set(FUNCTIONS) == {
+        *("exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "abs", "sign", "relu", "sigmoid", "softplus"),
+        *("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh"),
+    }
 
 
 # -- fuzzing -----------------------------------------------------------------------------------------------------

@@ -238,7 +238,12 @@ POINTS = {
     "pow": (0.7, 3.0),
     "powv": (0.7, 1.3),
     "rpow": (0.7, 2.5),
+    "mod": (2.7, 1.3),
+    "rmod": (0.7, 2.5),
+    "maximum": (0.7, 1.3),
+    "minimum": (0.7, 1.3),
 }
+VALUE_PAIRS = ("add", "sub", "mul", "div", "powv", "mod", "maximum", "minimum")  # b a Value, not a number
 
 
 @pytest.mark.parametrize("name", sorted(OPS))
@@ -256,7 +261,7 @@ def test_every_op_has_a_sympy_form_whose_derivative_is_the_tables_partial(name):
         assert float(expr.subs(a_sym, a).evalf()) == pytest.approx(out, rel=1e-14)
         assert float(sympy.diff(expr, a_sym).subs(a_sym, a).evalf()) == pytest.approx(partials[0], rel=1e-13)
         return
-    two_values = name in ("add", "sub", "mul", "div", "powv")
+    two_values = name in VALUE_PAIRS
     expr = form(a_sym, b_sym if two_values else sympy.Float(b))
     out = op.forward(a, b)
     partials = op.partials(a, b, out)
@@ -270,9 +275,10 @@ def test_every_op_has_a_sympy_form_whose_derivative_is_the_tables_partial(name):
 def test_an_op_sympy_does_not_know_fails_loudly():
     from autograd_mini.ops import unary
 
-    softplus = unary("softplus", "out = log(1 + e^a)", lambda a: math.log1p(math.exp(a)), lambda a, out: (0.0,))
-    with pytest.raises(NotImplementedError, match="'softplus'.*SPECIAL_FORMS in autograd_mini/symbolic.py"):
-        S.sympy_form(softplus)
+    # a learner's op (issue 11) under a name sympy does not have
+    bent = unary("bent", "out = a + sqrt(a^2 + 1)", lambda a: a + math.hypot(a, 1.0), lambda a, out: (0.0,))
+    with pytest.raises(NotImplementedError, match="'bent'.*SPECIAL_FORMS in autograd_mini/symbolic.py"):
+        S.sympy_form(bent)
 
 
 def test_document_004_gradient_example_symbolically():

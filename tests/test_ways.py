@@ -161,11 +161,14 @@ def test_ways_formula_command(capsys):
     [
         (["ways", "x*y", "--x", "1"], "no value for the variable y"),
         (["ways", "x*y", "--x", "1", "--y", "2", "--sizes", "2,4,1"], "a formula or --sizes"),
-        (["ways", "--sizes", "2,x"], "--sizes '2,x': give whole numbers"),
-        (["ways", "--budget", "0"], "--budget 0: give a positive number of seconds"),
-        (["ways", "--eps", "-1"], "--eps -1: give a small positive step"),
+        (["ways", "--sizes", "2,x"], "--sizes 2,x: x is not a whole number"),
+        (["ways", "--budget", "0"], "--budget 0: must be a number of seconds > 0"),
+        (["ways", "--eps", "-1"], "--eps -1: must be a finite-difference step from 1e-12 to 0.1"),
         (["ways", "--x", "1"], "--x: variables need a formula"),
-        (["ways", "x", "--x", "abc"], "--x expects a number, got 'abc'"),
+        (["ways", "x", "--x", "abc"], "--x abc: must be a number"),
+        # 2000*(2+1) + 1*(2000+1) = 8001 parameters, about 3 forward passes each of ~12,000 Values: ~3e8 > 1e7
+        (["ways", "--sizes", "2,2000,1"], "the table's forward mode and finite differences would compute about"),
+        (["ways", "--plot", "/proc/no/x.png"], "--plot /proc/no/x.png: cannot write in /proc"),
     ],
 )
 def test_ways_mistakes_exit_2_with_one_line(argv, says, capsys):

@@ -13,20 +13,29 @@ This module only reads the command line and dispatches; the work is done where i
 
 ``main(argv)`` returns the exit status instead of exiting: 0 when all went well, 1 when the work failed (a formula
 that cannot be computed, say), 2 for a bad command line (argparse's convention), so tests can call it directly.
+A bad command line is one line on stderr, naming the option, the value and what is allowed; every option is
+checked (ranges, lists, output paths, the extras an option needs, and the cost worked out from the sizes) before
+any work starts. An error raised while the command works is one line too, unless ``--debug`` asks for the
+traceback. Ctrl-C ends with status 130 and SIGTERM with 143, stopping Graphviz's ``dot`` if it runs; a closed stdout
+(``autograd-mini crosscheck | head -1``) ends quietly with status 141, as a program killed by SIGPIPE would.
 """
 
 import argparse
+import contextlib
 import math
 import os
 import re
+import signal
 import sys
 from pathlib import Path
+
+from nn.app.options import OptionError, output_file, output_folder, real, shown, whole
 
 PROG = "autograd-mini"
 
 _MAIN_EPILOG = """\
 examples:
-  autograd-mini tour                                   the ten-minute walk through backpropagation
+  autograd-mini tour                                   a walk through backpropagation (about 5 s)
   autograd-mini tour --out my-tour --fast              a quicker tour into the folder my-tour
   autograd-mini graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88
   autograd-mini crosscheck --sizes 3,4,2 --activation sigmoid
@@ -52,7 +61,7 @@ examples:
   autograd-mini graph "sigmoid(w*x)" --var x=1.5 --var w=-0.3 --edge-labels --highlight w
 
 Variables are given as --NAME VALUE (or --NAME=VALUE, or --var NAME=VALUE for names that clash with the
-options below). A formula that starts with '-' goes last, after --:  graph --x 3 -- "-x**2".
+options below). A formula may start with '-':  graph "-x**2" --x 3.
 The formula may use numbers, variables, + - * / ** (right-associative), unary minus, parentheses and the
 functions exp log sqrt tanh sigmoid relu abs sin cos; nothing else is accepted and no Python code is ever run.
 The drawing is written as PATH.svg and PATH.png (or PATH.gv, the DOT source, when the Graphviz program `dot`
@@ -64,25 +73,37 @@ examples:
   autograd-mini crosscheck
   autograd-mini crosscheck --sizes 3,4,2 --activation sigmoid --loss half_sse --seed 1
 
-Prints the table of gradients (autodiff, the closed-form delta equations, central finite differences) and the
-report on the formulas printed in the lecture notes.
+Prints the table of gradients (autodiff, the closed-form delta equations, central finite differences) and one line
+per lecture-notes document with how many of its printed formulas agree (--documents full: every formula).
 """
 
 _TRAIN_EPILOG = """\
 examples:
-  autograd-mini train                                    micrograd's moons demo: MLP(2, [16, 16, 1]), hinge loss
+  autograd-mini train                                    micrograd's moons demo: MLP(2, [16, 16, 1]), 100% accuracy
   autograd-mini train --data xor --hidden 8 --activation tanh --epochs 200 --save xor.json
   autograd-mini train --data moons --optimizer adam --lr 0.05 --plot loss.png --boundary boundary.png
   autograd-mini train --data digits --hidden 32 --epochs 10 --batch-size 32 --save digits.json
 """
 
 
+# argparse's own phrases after "argument --OPTION: "; the checks of nn.app.options start with the value instead
+_ARGPARSE_PHRASES = ("invalid ", "expected ", "ignored ", "not allowed ")
+
+
+def _one_line(prog, message):
+    """The one line a mistake gets: ``autograd-mini train: error: --epochs 0: must be ... (see ... --help)``."""
+    match = re.match(r"argument (\S+?): (.*)", message, re.S)
+    if match:
+        option, rest = match.group(1).split("/")[-1], match.group(2)
+        message = f"{option}: {rest}" if rest.startswith(_ARGPARSE_PHRASES) else f"{option} {rest}"
+    return f"{prog}: error: {' '.join(message.split())} (see {prog} --help)"
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with our program name in every message; errors exit with status 2 (argparse's convention)."""
+    """argparse with our program name in every message; a mistake is one line and exit status 2."""
 
     def error(self, message):
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n(see {self.prog} --help)\n")
+        self.exit(2, _one_line(self.prog, message) + "\n")
 
 
 def build_parser():
@@ -107,13 +128,16 @@ def build_parser():
     tour = sub.add_parser(
         "tour",
         help="the main job: one neuron, the backward pass, the documents' equations, training; pictures",
-        description="Walk through backpropagation in about a minute and write every picture into a folder.",
+        description="Walk through backpropagation in about 5 seconds and write every picture into a folder.",
         epilog=_TOUR_EPILOG,
         formatter_class=formatter,
     )
     tour.add_argument("--out", metavar="DIR", default="autograd-mini-tour", help="output folder (default: %(default)s)")
-    tour.add_argument("--fast", action="store_true", help="train for fewer epochs (for tests and quick looks)")
-    tour.add_argument("--no-progress", action="store_true", help="no progress bar while training")
+    tour.add_argument(
+        "--fast", action="store_true", help="train for fewer epochs, for tests and quick looks (default: off)"
+    )
+    tour.add_argument("--no-progress", action="store_true", help="no progress bar while training (default: a bar)")
+    _add_common(tour)
     tour.set_defaults(run=_run_tour)
 
     graph = sub.add_parser(
@@ -127,7 +151,11 @@ def build_parser():
     )
     graph.add_argument("formula", help='the formula, in quotes: "tanh(x*w + b)"')
     graph.add_argument(
-        "--var", action="append", default=[], metavar="NAME=VALUE", help="a variable's value (repeatable)"
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a variable's value, repeatable (default: none)",
     )
     graph.add_argument(
         "--out",
@@ -135,15 +163,42 @@ def build_parser():
         default="autograd-mini-graph",
         help="where to write the drawing, without extension: PATH.svg, PATH.png (default: %(default)s)",
     )
-    graph.add_argument("--edge-labels", action="store_true", help="write each local derivative on its edge")
-    graph.add_argument("--highlight", metavar="NAME", help="draw the path from variable NAME to the output in red")
-    graph.add_argument("--rankdir", choices=["LR", "TB"], default="LR", help="left to right (LR) or top to bottom")
+    graph.add_argument(
+        "--edge-labels", action="store_true", help="write each local derivative on its edge (default: off)"
+    )
+    graph.add_argument(
+        "--highlight", metavar="NAME", help="draw the path from variable NAME to the output in red (default: none)"
+    )
+    graph.add_argument(
+        "--rankdir", choices=["LR", "TB"], default="LR", help="left to right (LR) or top to bottom (default: LR)"
+    )
     graph.add_argument(
         "--steps",
         action="store_true",
-        help="also print the backward pass step by step and write PATH-steps.html (Previous/Next buttons)",
+        help="also print the backward pass step by step and write PATH-steps.html (Previous/Next buttons; "
+        "default: off)",
     )
-    graph.add_argument("--no-draw", action="store_true", help="print the gradients only")
+    graph.add_argument(
+        "--max-frames",
+        type=whole(1),
+        default=_DEFAULT_MAX_FRAMES,
+        metavar="N",
+        help=f"--steps refuses a backward pass of more steps than this (default: {_DEFAULT_MAX_FRAMES})",
+    )
+    graph.add_argument("--no-draw", action="store_true", help="print the gradients only (default: draw)")
+    graph.add_argument(
+        "--every-node",
+        action="store_true",
+        help="draw every node of a big graph (default: above 300 Values, one box of counts instead)",
+    )
+    graph.add_argument(
+        "--dot-timeout",
+        type=real(0.0, low_open=True, what="a number of seconds"),
+        default=_DOT_TIME_LIMIT,
+        metavar="SECONDS",
+        help=f"stop Graphviz's dot after this long (default: {_DOT_TIME_LIMIT:g})",
+    )
+    _add_common(graph)
     graph.set_defaults(run=_run_graph)
 
     check = sub.add_parser(
@@ -155,6 +210,7 @@ def build_parser():
         formatter_class=formatter,
     )
     crosscheck.add_arguments(check)
+    _add_common(check)
     check.set_defaults(run=crosscheck.run)
 
     fit = sub.add_parser(
@@ -165,41 +221,105 @@ def build_parser():
         formatter_class=formatter,
     )
     train.add_arguments(fit)
+    _add_common(fit)
     fit.set_defaults(run=train.run)
 
     from nn.app import ways_command as ways
 
-    ways.add_parser(sub, formatter)
+    _add_common(ways.add_parser(sub, formatter))
     return parser
 
 
+def _add_common(parser):
+    parser.add_argument(
+        "--debug", action="store_true", help="show the Python traceback of an error instead of one line (default: off)"
+    )
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: raised in the main thread so that everything unwinds (and ``dot`` is stopped)."""
+
+
+@contextlib.contextmanager
+def _terminate_by_exception():
+    """While the command runs, SIGTERM raises ``Terminated`` (the default would end Python at once and leave a
+    running ``dot`` behind); the previous handler is restored afterwards."""
+
+    def handler(signum, frame):
+        raise Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: signals cannot be caught here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _silence_stdout():
+    """After a closed pipe: point stdout at /dev/null, so that Python's final flush does not complain again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's capture)
+        pass
+
+
 def main(argv=None):
-    """Run the command line ``argv`` (default: ``sys.argv[1:]``); returns the exit status (0, 1 or 2)."""
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``); returns the exit status (0, 1, 2, 130, 141, 143)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     # the command line only writes files: should anything reach pyplot, no window (the library never chooses)
     os.environ.setdefault("MPLBACKEND", "Agg")
-    try:
-        if argv and argv[0] in ("graph", "ways"):
-            argv, variables = _split_graph_variables(argv, *_formula_options(argv[0]))
-        else:
-            variables = None
-        parser = build_parser()
-        args = parser.parse_args(argv)
-        if variables is not None:
-            args.values = _graph_values(variables, args.var, argv[0])
-        return int(args.run(args) or 0)
-    except SystemExit as exit_:  # argparse: --help (0) and bad options (2)
-        code = exit_.code
-        return code if isinstance(code, int) else (0 if code is None else 2)
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+    command = argv[0] if argv and not argv[0].startswith("-") else ""
+    prog = f"{PROG} {command}".strip()
+    with _terminate_by_exception():
+        try:
+            if command in ("graph", "ways"):
+                argv, variables = _split_graph_variables(argv, *_formula_options(command))
+            else:
+                variables = None
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            if variables is not None:
+                args.values = _graph_values(variables, args.var)
+            return int(args.run(args) or 0)
+        except SystemExit as exit_:  # argparse: --help (0) and bad options (2)
+            code = exit_.code
+            return code if isinstance(code, int) else (0 if code is None else 2)
+        except OptionError as err:
+            print(_one_line(prog, str(err)), file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print(f"{PROG}: interrupted", file=sys.stderr)
+            return 130
+        except Terminated:
+            print(f"{PROG}: terminated", file=sys.stderr)
+            return 143
+        except BrokenPipeError:  # the reader went away (| head): nothing more to say, and no one to say it to
+            _silence_stdout()
+            return 141
+        except Exception as err:
+            if "--debug" in argv:
+                raise
+            lines = str(err).strip().splitlines() or [""]
+            more = " ..." if len(lines) > 1 else ""
+            print(
+                f"{prog}: error: {type(err).__name__}: {shown(lines[0], 300)}{more} (--debug shows the traceback)",
+                file=sys.stderr,
+            )
+            return 1
 
 
 # -- graph ------------------------------------------------------------------------------------------------------
 
-_GRAPH_OPTIONS = {"--var", "--out", "--edge-labels", "--highlight", "--rankdir", "--steps", "--no-draw", "--help", "-h"}
-_GRAPH_VALUED = ("--var", "--out", "--highlight", "--rankdir")  # options that take a value
+_DEFAULT_MAX_FRAMES = 300  # autograd_mini.trace.DEFAULT_MAX_FRAMES, without importing graphviz to build the parser
+_DOT_TIME_LIMIT = 20.0  # autograd_mini.draw.DOT_TIME_LIMIT, likewise
+_GRAPH_OPTIONS = {"--var", "--out", "--edge-labels", "--highlight", "--rankdir", "--steps", "--no-draw", "--help"}
+_GRAPH_OPTIONS |= {"--max-frames", "--dot-timeout", "--every-node", "--debug", "-h"}
+_GRAPH_VALUED = ("--var", "--out", "--highlight", "--rankdir", "--max-frames", "--dot-timeout")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
 def _formula_options(command):
@@ -208,16 +328,8 @@ def _formula_options(command):
         return _GRAPH_OPTIONS, _GRAPH_VALUED
     from nn.app.ways_command import own_options
 
-    return own_options()
-
-
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-
-
-def _usage_error(command, message):
-    print(f"usage: {PROG} {command} ... (see {PROG} {command} --help)", file=sys.stderr)
-    print(f"{PROG} {command}: error: {message}", file=sys.stderr)
-    raise SystemExit(2)
+    options, valued = own_options()
+    return options | {"--debug"}, valued
 
 
 def _split_graph_variables(argv, options=_GRAPH_OPTIONS, valued=_GRAPH_VALUED):
@@ -225,7 +337,7 @@ def _split_graph_variables(argv, options=_GRAPH_OPTIONS, valued=_GRAPH_VALUED):
 
     Done by hand because the names are the user's: any ``--NAME`` that is not one of graph's own options is a
     variable, and its value may be negative (``--w -3``), which argparse would take for an option. A formula that
-    starts with '-' goes after ``--``: ``graph --x 3 -- "-x**2"``.
+    starts with '-' (``graph "-x**2" --x 3``) is the formula: graph has no one-letter options but -h.
     """
     rest, variables, positional = [argv[0]], [], []
     i = 1
@@ -237,15 +349,17 @@ def _split_graph_variables(argv, options=_GRAPH_OPTIONS, valued=_GRAPH_VALUED):
                 positional.append(argv[i + 1])
             i += 2
             continue
-        if arg.startswith("--") and name not in options:
+        if arg.startswith("-") and not arg.startswith("--") and arg not in ("-", "-h"):
+            positional.append(arg)  # "-x**2", "-3*x": a formula, not an option
+        elif arg.startswith("--") and name not in options:
             if "=" in arg:
                 value = arg.split("=", 1)[1]
             elif i + 1 < len(argv):
                 i += 1
                 value = argv[i]
             else:
-                _usage_error(argv[0], f"{name} needs a value, e.g. {name} 2.5")
-            variables.append((name[2:], value, name))
+                raise OptionError(f"{shown(name)} needs a value, e.g. {shown(name)} 2.5")
+            variables.append((name[2:], value, f"{name} {value}"))
         else:
             rest.append(arg)
             if name in valued and "=" not in arg and i + 1 < len(argv):
@@ -257,42 +371,76 @@ def _split_graph_variables(argv, options=_GRAPH_OPTIONS, valued=_GRAPH_VALUED):
     return rest, variables
 
 
-def _graph_values(variables, var_options, command="graph"):
+def _graph_values(variables, var_options):
     values = {}
     given = list(variables)
     for item in var_options:
         if "=" not in item:
-            _usage_error(command, f"--var takes NAME=VALUE, e.g. --var x=2, got {item!r}")
+            raise OptionError(f"--var {shown(item)}: give NAME=VALUE, e.g. --var x=2")
         name, value = item.split("=", 1)
         given.append((name.strip(), value.strip(), f"--var {item}"))
     for name, text, where in given:
         if not _NAME.match(name):
-            _usage_error(command, f"{where}: {name!r} is not a variable name (letters, digits and _, a letter first)")
+            raise OptionError(
+                f"{shown(where)}: {shown(name)!r} is not a variable name (letters, digits and _, a letter first)"
+            )
         try:
             value = float(text)
         except ValueError:
-            _usage_error(command, f"{where} expects a number, got {text!r}")
+            raise OptionError(f"{shown(where)}: must be a number") from None
         if not math.isfinite(value):
-            _usage_error(command, f"{where} expects a finite number, got {text!r}")
+            raise OptionError(f"{shown(where)}: must be a finite number")
         if name in values:
-            _usage_error(command, f"the variable {name} is given twice")
+            raise OptionError(f"the variable {name} is given twice")
         values[name] = value
     return values
 
 
-def _run_graph(args):
-    from autograd_mini.formula import FormulaError, differentiate
+def _graph_outputs(args):
+    """The files ``graph`` writes: PATH.svg and PATH.png (PATH.gv without dot), PATH-steps.html with --steps."""
+    stem = Path(args.out)
+    if stem.suffix.lower() in (".svg", ".png", ".gv", ".dot", ".pdf"):
+        stem = stem.with_suffix("")
+    names = [f"{stem}.svg", f"{stem}.png", f"{stem}.gv"] + ([f"{stem}-steps.html"] if args.steps else [])
+    return stem, names
 
+
+def _check_graph(args):
+    if not args.no_draw:
+        for name in _graph_outputs(args)[1]:
+            output_file("--out", name)
+
+
+def _run_graph(args):
+    from autograd_mini.engine import topological_order
+    from autograd_mini.formula import FormulaError, differentiate
+    from autograd_mini.trace import node_names
+
+    _check_graph(args)
     try:
         out, leaves = differentiate(args.formula, args.values)
     except FormulaError as err:
-        print(f"{PROG} graph: {err.show()}", file=sys.stderr)
+        print(f"{PROG} graph: error: {err.show()}", file=sys.stderr)
         # a missing or superfluous variable is a command-line mistake (2); a formula that fails is an error (1)
         return 2 if err.reason.startswith(("no value for", "a value was given")) else 1
     if args.highlight is not None and args.highlight not in leaves:
-        _usage_error("graph", f"--highlight {args.highlight}: not a variable of the formula ({', '.join(leaves)})")
+        raise OptionError(f"--highlight {shown(args.highlight)}: not a variable of the formula ({', '.join(leaves)})")
     if not out.label:
         out.label = "f"
+    order = topological_order(out)
+    for node, name in node_names(order).items():  # n1, n3 ...: the same names in the table and the drawing
+        node.label = node.label or name
+    trace = None
+    if args.steps:
+        from autograd_mini.trace import trace_backward
+
+        trace = trace_backward(out)
+        if len(trace.steps) + 1 > args.max_frames and not args.no_draw:
+            raise OptionError(
+                f"--steps: the backward pass of this formula has {len(trace.steps)} steps, a page of "
+                f"{len(trace.steps) + 1} pictures; the limit is --max-frames {args.max_frames}: raise it "
+                f"(--max-frames {len(trace.steps) + 1}), or add --no-draw for the table alone"
+            )
     f = out.label
     point = ", ".join(f"{name} = {_num(leaf.data)}" for name, leaf in leaves.items())
     print(f"{f} = {args.formula}")
@@ -301,45 +449,68 @@ def _run_graph(args):
     width = max(len(name) for name in leaves)
     for name, leaf in leaves.items():
         print(f"  d{f}/d{name:<{width}} = {_num(leaf.grad)}")
-    if args.steps:
-        from autograd_mini.trace import trace_backward
-
+    if trace is not None:
         print()
-        print(trace_backward(out).table())
+        print(trace.table())
     if args.no_draw:
         return 0
-    return _write_drawing(out, args)
+    return _write_drawing(out, trace, args)
 
 
 def _num(x):
     return f"{x:.10g}"
 
 
-def _write_drawing(out, args):
-    from autograd_mini.draw import INSTALL_GRAPHVIZ, GraphvizNotFoundError, draw_dot, write_drawing
+def _write_drawing(out, trace, args):
+    from autograd_mini.draw import (
+        INSTALL_GRAPHVIZ,
+        SUMMARY_ABOVE,
+        GraphvizNotFoundError,
+        GraphvizTimeoutError,
+        dot_time_limit,
+        draw_dot,
+        write_drawing,
+    )
+    from autograd_mini.engine import topological_order
 
-    stem = Path(args.out)
-    if stem.suffix.lower() in (".svg", ".png", ".gv", ".dot", ".pdf"):
-        stem = stem.with_suffix("")
+    stem, _ = _graph_outputs(args)
     stem.parent.mkdir(parents=True, exist_ok=True)
+    size = len(topological_order(out))
+    summary = size > SUMMARY_ABOVE and not args.every_node
+    if summary:
+        print(f"note: the graph has {size} Values, so the drawing is one box of counts; --every-node draws them all")
     dot = draw_dot(
-        out, rankdir=args.rankdir, edge_labels=args.edge_labels, highlight=args.highlight, title=args.formula
+        out,
+        rankdir=args.rankdir,
+        edge_labels=args.edge_labels,
+        highlight=args.highlight,
+        title=args.formula,
+        summary=summary,
     )
     try:
-        written = write_drawing(dot, stem)
-        if written[0].suffix == ".gv":
-            source = written[0]
-            print(f"drawing: {source} (DOT source; the Graphviz program `dot` is not installed, so no SVG/PNG)")
-            print(f"  {INSTALL_GRAPHVIZ}")
-            print(f"  Then: dot -Tsvg {source} -o {stem}.svg")
-            return 0
-        if args.steps:
-            from autograd_mini.trace import trace_backward
-
-            html = trace_backward(out).write_html(Path(f"{stem}-steps.html"), title=f"Backward pass: {args.formula}")
-            written.append(html)
+        with dot_time_limit(args.dot_timeout):
+            written = write_drawing(dot, stem)
+            if written[0].suffix == ".gv":
+                source = written[0]
+                print(f"drawing: {source} (DOT source; the Graphviz program `dot` is not installed, so no SVG/PNG)")
+                print(f"  {INSTALL_GRAPHVIZ}")
+                print(f"  Then: dot -Tsvg {source} -o {stem}.svg")
+                return 0
+            if trace is not None:
+                html = trace.write_html(
+                    Path(f"{stem}-steps.html"), title=f"Backward pass: {args.formula}", max_frames=args.max_frames
+                )
+                written.append(html)
     except GraphvizNotFoundError as err:  # dot vanished between the check and the call
         print(f"{PROG} graph: {err}", file=sys.stderr)
+        return 1
+    except GraphvizTimeoutError:
+        print(
+            f"{PROG} graph: error: Graphviz's dot did not finish the drawing within --dot-timeout {args.dot_timeout:g} "
+            f"s and was stopped; the gradients above are complete. Allow more time (--dot-timeout "
+            f"{max(60, 4 * args.dot_timeout):g}), or leave the drawing out (--no-draw)",
+            file=sys.stderr,
+        )
         return 1
     print("drawing: " + ", ".join(map(str, written)))
     return 0
@@ -348,9 +519,14 @@ def _write_drawing(out, args):
 # -- tour -------------------------------------------------------------------------------------------------------
 
 
+def _check_tour(args):
+    output_folder("--out", args.out)
+
+
 def _run_tour(args):
     from nn.app.tour import run_tour
 
+    _check_tour(args)
     run_tour(args.out, fast=args.fast, progress=not args.no_progress)
     return 0
 

@@ -1,80 +1,155 @@
 """``autograd-mini crosscheck``: build an MLP from the options, cross-check one sample and a batch, report."""
 
-import argparse
-import sys
-
 import numpy as np
 
+from nn.app import cost
+from nn.app.options import OptionError, add_max_values, real, sizes, whole
 from nn.crosscheck.delta import ACTIVATIONS, LOSSES, crosscheck, crosscheck_batch
 
 
-def _sizes(text):
+def _fd_count(text):
+    """``--fd-params``: ``auto``, ``all`` or a whole number >= 0."""
+    if text in ("auto", "all"):
+        return text
     try:
-        sizes = [int(s) for s in text.replace("-", ",").split(",") if s.strip()]
-    except ValueError:
-        raise ValueError(f"--sizes {text!r}: give whole numbers, e.g. 3,4,4,2 (inputs, hidden..., outputs)") from None
-    if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(f"--sizes {text!r}: need at least an input and an output size, each >= 1, e.g. 3,4,2")
-    return sizes
+        return whole(0)(text)
+    except OptionError:
+        raise OptionError(f"{text}: must be auto, all, or a whole number >= 0") from None
 
 
 def add_arguments(parser):
     """The options of ``autograd-mini crosscheck``."""
 
-    parser.add_argument("--sizes", default="3,4,4,2", help="layer sizes, inputs first (default 3,4,4,2)")
-    parser.add_argument("--activation", default="sigmoid", choices=sorted(ACTIVATIONS), help="hidden layers")
     parser.add_argument(
-        "--output-activation", default="sigmoid", choices=sorted(ACTIVATIONS), help="output layer (default sigmoid)"
+        "--sizes",
+        default=[3, 4, 4, 2],
+        type=sizes(2, "3,4,2"),
+        metavar="N0,N1,...",
+        help="layer sizes, inputs first, at least two (default: 3,4,4,2)",
     )
-    parser.add_argument("--loss", default="half_sse", choices=sorted(LOSSES), help="squared-error scaling")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the weights and the data (default 0)")
-    parser.add_argument("--batch", type=int, default=4, help="samples of the batch check (0: skip it; default 4)")
-    parser.add_argument("--eps", type=float, default=1e-6, help="step of the central finite differences")
+    parser.add_argument(
+        "--activation", default="sigmoid", choices=sorted(ACTIVATIONS), help="hidden layers (default: sigmoid)"
+    )
+    parser.add_argument(
+        "--output-activation", default="sigmoid", choices=sorted(ACTIVATIONS), help="output layer (default: sigmoid)"
+    )
+    parser.add_argument(
+        "--loss", default="half_sse", choices=sorted(LOSSES), help="squared-error scaling (default: half_sse)"
+    )
+    parser.add_argument("--seed", type=whole(0), default=0, help="seed of the weights and the data (default: 0)")
+    parser.add_argument(
+        "--batch", type=whole(0), default=4, help="samples of the batch check, 0 to skip it (default: 4)"
+    )
+    parser.add_argument(
+        "--eps",
+        type=real(1e-12, 0.1, what="a finite-difference step"),
+        default=1e-6,
+        help="step of the central finite differences, from 1e-12 to 0.1 (default: 1e-06)",
+    )
+    parser.add_argument(
+        "--fd-params",
+        type=_fd_count,
+        default="auto",
+        metavar="N",
+        help="finite differences on N parameters spread over the layers (each costs two forward passes); auto: "
+        f"all of them when that stays under {cost.FD_BUDGET:.0e} Values of work, all: every one (default: auto)",
+    )
     parser.add_argument(
         "--documents",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="print the report on the formulas the documents print (default on; --no-documents to skip)",
+        choices=["summary", "full", "off"],
+        default="summary",
+        help="the report on the formulas the lecture notes print: one line per document, every formula, or "
+        "nothing (default: summary)",
     )
+    parser.add_argument(
+        "--no-documents", dest="documents", action="store_const", const="off", help="the same as --documents off"
+    )
+    add_max_values(parser, cost.DEFAULT_MAX_VALUES)
     return parser
+
+
+def check(args):
+    """Everything that can be known before building the network: the cost (raises OptionError)."""
+    n_fd = cost.parameters(args.sizes)
+    activated = args.output_activation != "linear"
+    if args.fd_params == "auto":
+        n_fd = min(n_fd, cost.fd_parameters(args.sizes, 1 + args.batch, activated))
+    elif args.fd_params != "all":
+        n_fd = min(n_fd, args.fd_params)
+    args.fd_count = n_fd
+    refusal = cost.crosscheck_cost(args.sizes, args.batch, n_fd, activated).too_big(args.max_values)
+    if refusal:
+        raise OptionError(f"--sizes {','.join(map(str, args.sizes))} --batch {args.batch}: {refusal}")
+
+
+def spread(names, k):
+    """``k`` of ``names``, evenly spaced from the first to the last (every layer, weights and biases alike)."""
+    if k >= len(names):
+        return list(names)
+    if k == 1:
+        return [names[0]]
+    step = (len(names) - 1) / (k - 1)
+    return [names[round(i * step)] for i in range(k)]
+
+
+def documents_summary(report):
+    """One line per document: how many of its printed formulas agree with autodiff, and which do not."""
+    by_doc: dict[str, list] = {}
+    for r in report.results:
+        by_doc.setdefault(r.entry.doc, []).append(r)
+    wrong = report.wrong()
+    lines = [
+        f"What the lecture notes print, checked against autodiff: {len(report.results) - len(wrong)} of "
+        f"{len(report.results)} formulas agree (--documents full lists every formula with its verdict)"
+    ]
+    for doc, results in by_doc.items():
+        bad = [r.id.removeprefix(f"{doc} ") for r in results if not r.agrees]
+        line = f"  document {doc}: {len(results) - len(bad):2d} of {len(results):2d} agree"
+        if bad:
+            line += f"; do not: {', '.join(bad)}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def run(args):
     """Build an MLP from the options, cross-check one sample and a batch, print the documents' report.
 
-    Returns 0 when the closed form agrees with autodiff, 1 when it does not, 2 on bad options."""
+    Returns 0 when the closed form agrees with autodiff, 1 when it does not."""
 
     from nn import MLP
 
-    try:
-        sizes = _sizes(args.sizes)
-        if args.batch < 0:
-            raise ValueError(f"--batch {args.batch}: give 0 (skip the batch check) or a positive number of samples")
-    except ValueError as err:
-        print(f"autograd-mini crosscheck: {err}", file=sys.stderr)
-        return 2
+    check(args)  # before anything is built
+    sizes_ = args.sizes
     model = MLP(
-        sizes[0], sizes[1:], activation=args.activation, output_activation=args.output_activation, seed=args.seed
+        sizes_[0], sizes_[1:], activation=args.activation, output_activation=args.output_activation, seed=args.seed
     )
     rng = np.random.default_rng(args.seed)
     for name, p in model.named_parameters():  # biases start at 0 in nn; random ones exercise the bias rows
         if name.endswith(".b"):
             p.data = float(rng.normal(0.0, 0.5))
-    x = rng.normal(0.0, 1.0, sizes[0])
-    y = rng.uniform(0.0, 1.0, sizes[-1])
-    report = crosscheck(model, x, y, loss=args.loss, eps=args.eps)
+    names = [name for name, _ in model.named_parameters()]
+    fd = True if args.fd_count >= len(names) else (spread(names, args.fd_count) if args.fd_count else False)
+    x = rng.normal(0.0, 1.0, sizes_[0])
+    y = rng.uniform(0.0, 1.0, sizes_[-1])
+    report = crosscheck(model, x, y, loss=args.loss, eps=args.eps, fd=fd)
     print(report)
     ok = report.ok
     if args.batch:
-        X = rng.normal(0.0, 1.0, (args.batch, sizes[0]))
-        Y = rng.uniform(0.0, 1.0, (args.batch, sizes[-1]))
-        batch = crosscheck_batch(model, X, Y, loss=args.loss, eps=args.eps)
+        X = rng.normal(0.0, 1.0, (args.batch, sizes_[0]))
+        Y = rng.uniform(0.0, 1.0, (args.batch, sizes_[-1]))
+        batch = crosscheck_batch(model, X, Y, loss=args.loss, eps=args.eps, fd=fd)
         print()
         print(batch.summary())
         ok = ok and batch.ok
-    if args.documents:
+    if fd is not True:
+        print(
+            f"(finite differences on {args.fd_count} of {len(names)} parameters, spread over the layers: each costs "
+            f"two forward passes; --fd-params all checks every one)"
+        )
+    if args.documents != "off":
         from nn.crosscheck.documents import documents_report
 
+        documents = documents_report()
         print()
-        print(documents_report())
+        print(documents if args.documents == "full" else documents_summary(documents))
     return 0 if ok else 1

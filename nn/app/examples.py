@@ -5,6 +5,7 @@ tour's step 5 use ``train_moons``.
 """
 
 import math
+from collections.abc import Callable
 
 from autograd_mini import Value
 from nn.data import DataSet
@@ -55,6 +56,11 @@ def neuron_by_hand() -> dict[str, tuple[str, float]]:
     }
 
 
+def micrograd_schedule(steps: int) -> Callable[[int], float]:
+    """micrograd's learning rate in step k of ``steps``: 1.0 - 0.9 * k / steps, from 1.0 down towards 0.1."""
+    return lambda k: 1.0 - 0.9 * k / steps  # micrograd: learning_rate = 1.0 - 0.9*k/100
+
+
 def train_moons(data: DataSet, steps: int, progress: bool = False) -> tuple[MLP, History]:
     """micrograd's ``demo.ipynb``, kept: MLP(2, [16, 16, 1]) (ReLU hidden layers, a linear output, seed 1) learns
     the moons ``data`` with the SVM "max-margin" loss + L2,
@@ -74,7 +80,7 @@ def train_moons(data: DataSet, steps: int, progress: bool = False) -> tuple[MLP,
         optimizer=SGD(model.parameters(), lr=1.0),
         epochs=steps,
         l2=1e-4,
-        lr_schedule=lambda k: 1.0 - 0.9 * k / steps,  # micrograd: learning_rate = 1.0 - 0.9*k/100
+        lr_schedule=micrograd_schedule(steps),
         progress=progress,
     )
     return model, history

@@ -13,6 +13,7 @@
    accuracy curves, the decision boundary, the model as JSON.
 
 Everything goes into one folder, named at the end, with ``summary.md`` linking the pictures. No network is used.
+It takes about 5 s, most of it the training (README.md and ``autograd-mini tour --help`` say the same).
 ``run_tour(out, fast=True)`` trains for fewer epochs (the tests use it).
 """
 

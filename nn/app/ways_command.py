@@ -13,8 +13,10 @@ until it would take longer than --budget seconds; sympy until --max-symbolic par
 from __future__ import annotations
 
 import argparse
-import math
 import sys
+
+from nn.app import cost
+from nn.app.options import OptionError, output_file, real, sizes, whole
 
 EPILOG = """\
 examples:
@@ -55,24 +57,50 @@ def add_arguments(parser):
     """The options of ``autograd-mini ways``."""
     parser.add_argument("formula", nargs="?", help='a formula in quotes, e.g. "(x**2 - sin(y)) * x" (else a network)')
     parser.add_argument(
-        "--var", action="append", default=[], metavar="NAME=VALUE", help="a variable's value (repeatable)"
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a variable's value, repeatable (default: none)",
     )
-    parser.add_argument("--sizes", help="layer sizes of the MLP, inputs first (default 2,4,1)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the weights and the sample (default 0)")
-    parser.add_argument("--eps", type=float, default=1e-6, help="step of the central differences (default 1e-6)")
+    parser.add_argument(
+        "--sizes",
+        type=sizes(2, "2,4,1"),
+        metavar="N0,N1,...",
+        help="layer sizes of the MLP, inputs first (default: 2,4,1)",
+    )
+    parser.add_argument("--seed", type=whole(0), default=0, help="seed of the weights and the sample (default: 0)")
+    parser.add_argument(
+        "--eps",
+        type=real(1e-12, 0.1, what="a finite-difference step"),
+        default=1e-6,
+        help="step of the central differences, from 1e-12 to 0.1 (default: 1e-06)",
+    )
     parser.add_argument(
         "--plot", metavar="PATH", default="autograd-mini-ways.png", help="the cost picture (default: %(default)s)"
     )
-    parser.add_argument("--no-plot", action="store_true", help="no picture")
-    parser.add_argument("--no-sweep", action="store_true", help="the table only, no cost study")
+    parser.add_argument("--no-plot", action="store_true", help="no picture (default: off)")
+    parser.add_argument("--no-sweep", action="store_true", help="the table only, no cost study (default: off)")
     parser.add_argument(
-        "--budget", type=float, default=2.0, metavar="SECONDS", help="time limit per way and size (default 2)"
+        "--budget",
+        type=real(0, 600, low_open=True, what="a number of seconds"),
+        default=2.0,
+        metavar="SECONDS",
+        help="time limit per way and size in the cost study (default: 2)",
     )
     parser.add_argument(
-        "--max-symbolic", type=int, default=70, metavar="P", help="largest network sympy gets, in parameters (70)"
+        "--max-symbolic",
+        type=whole(1, 1000),
+        default=70,
+        metavar="P",
+        help="largest network sympy gets, in parameters (default: 70)",
     )
-    parser.add_argument("--fast", action="store_true", help="a quick study: --budget 0.2 --max-symbolic 13")
-    parser.add_argument("--latex", action="store_true", help="also print the symbolic derivatives in LaTeX")
+    parser.add_argument(
+        "--fast", action="store_true", help="a quick study: --budget 0.2 --max-symbolic 13 (default: off)"
+    )
+    parser.add_argument(
+        "--latex", action="store_true", help="also print the symbolic derivatives in LaTeX (default: off)"
+    )
     return parser
 
 
@@ -83,34 +111,32 @@ def own_options():
     return set(actions), {name for name, action in actions.items() if action.nargs != 0}
 
 
-def _fail(message):
-    print(f"autograd-mini ways: {message}", file=sys.stderr)
-    return 2
+# The table runs forward mode (P passes) and finite differences (2P passes) over the network: about 3P forward
+# passes of F Values each. Above this many Values that is more than a few seconds (nn.app.cost), so it is refused.
+TABLE_BUDGET = cost.FD_BUDGET
 
 
 def run(args):
     """Compare the ways; 0 when every way agrees with reverse mode (within ``TOLERANCE``), 1 when not, 2 on bad
-    options."""
-    from nn.app.crosscheck_command import _sizes
-
-    if not (math.isfinite(args.eps) and args.eps > 0):
-        return _fail(f"--eps {args.eps:g}: give a small positive step, e.g. 1e-6")
-    if not (math.isfinite(args.budget) and args.budget > 0):
-        return _fail(f"--budget {args.budget:g}: give a positive number of seconds, e.g. 2")
-    if args.max_symbolic < 1:
-        return _fail(f"--max-symbolic {args.max_symbolic}: give a number of parameters >= 1, e.g. 70")
+    options (``OptionError``, one line)."""
+    if not args.no_plot and not args.no_sweep and args.formula is None:
+        output_file("--plot", args.plot)
     if args.formula is not None:
         if args.sizes is not None:
-            return _fail("give a formula or --sizes (a network), not both")
+            raise OptionError("give a formula or --sizes (a network), not both")
         return _run_formula(args)
     if args.values:
         names = ", ".join(f"--{name}" for name in args.values)
-        return _fail(f'{names}: variables need a formula, e.g. ways "x*y" --x 2 --y 3')
-    try:
-        sizes = _sizes(args.sizes or "2,4,1")
-    except ValueError as err:
-        return _fail(str(err))
-    return _run_network(args, sizes)
+        raise OptionError(f'{names}: variables need a formula, e.g. ways "x*y" --x 2 --y 3')
+    sizes_ = args.sizes or [2, 4, 1]
+    work = 3 * cost.parameters(sizes_) * cost.forward_values(sizes_)
+    if work > TABLE_BUDGET:
+        raise OptionError(
+            f"--sizes {','.join(map(str, sizes_))}: the table's forward mode and finite differences would compute "
+            f"about {work:.2g} Values ({cost.parameters(sizes_)} parameters, about 3 forward passes each); the limit "
+            f"is {TABLE_BUDGET:.0e}: give smaller sizes (the cost study widens them anyway)"
+        )
+    return _run_network(args, sizes_)
 
 
 def _verdict(report):
@@ -132,10 +158,10 @@ def _run_formula(args):
     try:
         report = expression_ways(args.formula, args.values, eps=args.eps)
     except FormulaError as err:
-        print(f"autograd-mini ways: {err.show()}", file=sys.stderr)
+        print(f"autograd-mini ways: error: {err.show()}", file=sys.stderr)
         return 2 if err.reason.startswith(("no value for", "a value was given")) else 1
     except (ArithmeticError, ValueError) as err:  # a derivative that is not finite at the point
-        print(f"autograd-mini ways: {err}", file=sys.stderr)
+        print(f"autograd-mini ways: error: {err}", file=sys.stderr)
         return 1
     print(report)
     if args.latex and report.formulas:
@@ -152,7 +178,8 @@ def _run_formula(args):
 def _run_network(args, sizes):
     from nn.crosscheck.ways import demo_network_ways
 
-    report = demo_network_ways(sizes, seed=args.seed, eps=args.eps)
+    budget, max_symbolic = (0.2, 13) if args.fast else (args.budget, args.max_symbolic)
+    report = demo_network_ways(sizes, seed=args.seed, eps=args.eps, max_symbolic_parameters=max(max_symbolic, 17))
     print(report)
     status = _verdict(report)
     print()
@@ -164,7 +191,6 @@ def _run_network(args, sizes):
         return status
     from nn.crosscheck.ways import cost_study
 
-    budget, max_symbolic = (0.2, 13) if args.fast else (args.budget, args.max_symbolic)
     print()
     print(f"cost study: widening the hidden layers of {sizes}, each way until it would take > {budget:g} s ...")
     study = cost_study(sizes, budget=budget, max_symbolic_parameters=max_symbolic, seed=args.seed)

@@ -350,10 +350,16 @@ def _demo_network(sizes, seed):
     return model, x, y
 
 
-def demo_network_ways(sizes=(2, 4, 1), seed=0, eps=1e-6):
-    """``network_ways`` on a sigmoid MLP of ``sizes`` with seeded weights and one seeded sample (the command's)."""
+def demo_network_ways(sizes=(2, 4, 1), seed=0, eps=1e-6, max_symbolic_parameters=70):
+    """``network_ways`` on a sigmoid MLP of ``sizes`` with seeded weights and one seeded sample (the command's).
+    Above ``max_symbolic_parameters`` the symbolic way is left out, with a note (sympy is slow on long formulas)."""
     model, x, y = _demo_network(sizes, seed)
-    return network_ways(model, x, y, "sse", eps)
+    P = len(model.parameters())
+    if P <= max_symbolic_parameters:
+        return network_ways(model, x, y, "sse", eps)
+    report = network_ways(model, x, y, "sse", eps, ways=[w for w in WAYS if w != "symbolic"])
+    report.notes.append(f"symbolic: left out, {P} parameters is more than {max_symbolic_parameters} (sympy is slow)")
+    return report
 
 
 # ---------------------------------------------------------------------------------------------------------------
