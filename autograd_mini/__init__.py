@@ -8,6 +8,7 @@ from typing import Any
 
 from autograd_mini.anomaly import detect_anomaly
 from autograd_mini.collector import gc_paused
+from autograd_mini.compiler import compile as compile  # noqa: A004 (not in __all__: import * keeps the builtin)
 from autograd_mini.engine import Value, topological_order
 from autograd_mini.forward import forward_gradient, jvp
 from autograd_mini.gradcheck import GradcheckError, gradcheck

@@ -62,9 +62,14 @@ def backward_failure(node: Any, err: Exception, on_values: bool = False) -> Exce
                 f"derivative per operand: {shape}"
             )
     else:
-        failure = type(err)(
-            f"backward through {what} (d/d operand of {op.name}) failed: {err}. The derivative is not finite at "
-            f"this point."
-        )
+        failure = derivative_error(op, node._a.data, getattr(node._b, "data", node._b), err)
     failure.node = node  # type: ignore[attr-defined]
     return failure
+
+
+def derivative_error(op: Op, a: float, b: Any, err: Exception) -> Exception:
+    """The words of ``backward_failure`` for an op and its operands' values (also the compiled step's)."""
+    return type(err)(
+        f"backward through {op.describe(a, b)} (d/d operand of {op.name}) failed: {err}. "
+        f"The derivative is not finite at this point."
+    )

@@ -11,6 +11,13 @@ rule works on floats (the fast backward pass) and on ``Value`` nodes (``grad(...
 derivative itself becomes a graph that can be differentiated again). Backward, higher-order gradients, the edge
 labels of the drawing, the step-by-step trace and the gradient tests all read this one table.
 
+``code`` is the same op once more as Python text, for ``autograd_mini.compile``, which writes a traced graph out as a
+straight-line program: the forward expression, then one expression per local derivative, with ``{a}``, ``{b}`` and
+``{out}`` standing for the operands and the result, and ``{f}`` for the op's own ``forward`` (used where a plain
+expression would not raise the op's error or would lose its numerics: ``(-8.0) ** 0.5`` is a complex number in
+Python, not an error). The expressions are evaluated in this module's namespace, so ``math`` and the helpers below
+can be named. They must compute exactly the floats ``forward`` and ``partials`` compute (the tests hold them to it).
+
 Operands: ``a`` is always a ``Value``. ``b`` is a second ``Value``, a plain float (a number mixed into the op,
 kept inside the op rather than as a node of its own). Ops whose number stands on the
 left (``3 - x``, ``3 / x``, ``2 ** x``) have their own "reflected" entry, so ``a`` is still the Value.
@@ -50,6 +57,9 @@ class Op:
     domain: str = ""  # what the operand must satisfy, for error messages ("" if any number will do)
     reflected: bool = False  # the number b stands on the left: b - a, b / a, b ** a
     commutative: bool = False  # a op b == b op a, so the drawing need not tell the operands apart
+    # the op as Python text for compile(): (forward, dout/da) or (forward, dout/da, dout/db); () means "not written
+    # yet", and compile() refuses the op by name
+    code: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"Op({self.name!r}: {self.equation})"
@@ -91,7 +101,7 @@ class Op:
         return a.apply(self, b)
 
 
-def unary(name, equation, forward, partials, *, symbol=None, domain=""):
+def unary(name, equation, forward, partials, *, symbol=None, domain="", code=()):
     """A one-operand op: ``forward(a)`` its value, ``partials(a, out)`` returns ``(dout/da,)``.
 
     Written ``symbol(a)``, symbol the name. ``domain``: what the operand must satisfy, said when ``forward`` raises
@@ -102,17 +112,17 @@ def unary(name, equation, forward, partials, *, symbol=None, domain=""):
                          lambda a, out: (SIGMOID(a),))
         y = softplus(x)        # a node whose op is softplus; backward(), grad(), draw_dot() ... all work
     """
-    return _checked(Op(name, symbol or name, 1, equation, forward, partials, domain))
+    return _checked(Op(name, symbol or name, 1, equation, forward, partials, domain, code=tuple(code)))
 
 
-def binary(name, symbol, equation, forward, partials, *, domain="", reflected=False, commutative=False):
+def binary(name, symbol, equation, forward, partials, *, domain="", reflected=False, commutative=False, code=()):
     """A two-operand op: ``forward(a, b)`` its value, ``partials(a, b, out)`` returns ``(dout/da, dout/db)``.
 
     ``b`` is a Value or a number mixed in (then only ``dout/da`` is used; an op that only ever has a number as ``b``
     may return ``(dout/da,)``). Written ``a symbol b`` (``a % b``), or ``symbol(a, b)`` when the symbol is a name
     (``max(a, b)``). ``reflected``: the number stands on the left (``b - a``); ``commutative``: a op b == b op a.
     """
-    return _checked(Op(name, symbol, 2, equation, forward, partials, domain, reflected, commutative))
+    return _checked(Op(name, symbol, 2, equation, forward, partials, domain, reflected, commutative, tuple(code)))
 
 
 def _checked(op):
@@ -266,9 +276,22 @@ def _exp_base(a, b):  # b ** a: the number b raised to the Value a
 # (rsub, rdiv, pow, rpow) give one partial, dout/da.
 
 ADD = binary(
-    "add", "+", "out = a + b;  dout/da = 1, dout/db = 1", operator.add, lambda a, b, out: (1.0, 1.0), commutative=True
+    "add",
+    "+",
+    "out = a + b;  dout/da = 1, dout/db = 1",
+    operator.add,
+    lambda a, b, out: (1.0, 1.0),
+    commutative=True,
+    code=("{a} + {b}", "1.0", "1.0"),
 )
-SUB = binary("sub", "-", "out = a - b;  dout/da = 1, dout/db = -1", operator.sub, lambda a, b, out: (1.0, -1.0))
+SUB = binary(
+    "sub",
+    "-",
+    "out = a - b;  dout/da = 1, dout/db = -1",
+    operator.sub,
+    lambda a, b, out: (1.0, -1.0),
+    code=("{a} - {b}", "1.0", "-1.0"),
+)
 RSUB = binary(
     "rsub",
     "-",
@@ -276,9 +299,16 @@ RSUB = binary(
     lambda a, b: b - a,
     lambda a, b, out: (-1.0,),
     reflected=True,
+    code=("{b} - {a}", "-1.0"),
 )
 MUL = binary(
-    "mul", "*", "out = a * b;  dout/da = b, dout/db = a", operator.mul, lambda a, b, out: (b, a), commutative=True
+    "mul",
+    "*",
+    "out = a * b;  dout/da = b, dout/db = a",
+    operator.mul,
+    lambda a, b, out: (b, a),
+    commutative=True,
+    code=("{a} * {b}", "{b}", "{a}"),
 )
 DIV = binary(
     "div",
@@ -287,6 +317,7 @@ DIV = binary(
     operator.truediv,
     lambda a, b, out: (1.0 / b, -out / b),
     domain="the divisor must not be 0",
+    code=("{a} / {b}", "1.0 / {b}", "-{out} / {b}"),
 )
 RDIV = binary(
     "rdiv",
@@ -296,9 +327,15 @@ RDIV = binary(
     lambda a, b, out: (-out / a,),
     domain="the divisor must not be 0",
     reflected=True,
+    code=("{b} / {a}", "-{out} / {a}"),
 )
 POW = binary(
-    "pow", "**", "out = a ** b (b a number);  dout/da = b * a^(b-1)", _power, lambda a, b, out: (power_rule(a, b),)
+    "pow",
+    "**",
+    "out = a ** b (b a number);  dout/da = b * a^(b-1)",
+    _power,
+    lambda a, b, out: (power_rule(a, b),),
+    code=("{f}({a}, {b})", "power_rule({a}, {b})"),
 )
 POWV = binary(
     "powv",
@@ -306,6 +343,7 @@ POWV = binary(
     "out = a ** b;  dout/da = b * a^(b-1), dout/db = a^b * log a",
     _power_of_values,
     lambda a, b, out: (power_rule(a, b), times_log(out, a)),
+    code=("{f}({a}, {b})", "power_rule({a}, {b})", "times_log({out}, {a})"),
 )
 RPOW = binary(
     "rpow",
@@ -314,11 +352,17 @@ RPOW = binary(
     _exp_base,
     lambda a, b, out: (times_log(out, b),),
     reflected=True,
+    code=("{f}({a}, {b})", "times_log({out}, {b})"),
 )
-NEG = unary("neg", "out = -a;  dout/da = -1", operator.neg, lambda a, out: (-1.0,), symbol="-")
-EXP = unary("exp", "out = e^a;  dout/da = e^a = out", math.exp, lambda a, out: (out,))
+NEG = unary("neg", "out = -a;  dout/da = -1", operator.neg, lambda a, out: (-1.0,), symbol="-", code=("-{a}", "-1.0"))
+EXP = unary("exp", "out = e^a;  dout/da = e^a = out", math.exp, lambda a, out: (out,), code=("math.exp({a})", "{out}"))
 LOG = unary(
-    "log", "out = log a;  dout/da = 1/a", math.log, lambda a, out: (1.0 / a,), domain="the argument must be positive"
+    "log",
+    "out = log a;  dout/da = 1/a",
+    math.log,
+    lambda a, out: (1.0 / a,),
+    domain="the argument must be positive",
+    code=("math.log({a})", "1.0 / {a}"),
 )
 SQRT = unary(
     "sqrt",
@@ -326,11 +370,22 @@ SQRT = unary(
     math.sqrt,
     lambda a, out: (0.5 / out,),
     domain="the argument must not be negative",
+    code=("math.sqrt({a})", "0.5 / {out}"),
 )
-TANH = unary("tanh", "out = tanh a;  dout/da = 1 - tanh(a)^2 = 1 - out^2", math.tanh, lambda a, out: (1.0 - out * out,))
+TANH = unary(
+    "tanh",
+    "out = tanh a;  dout/da = 1 - tanh(a)^2 = 1 - out^2",
+    math.tanh,
+    lambda a, out: (1.0 - out * out,),
+    code=("math.tanh({a})", "1.0 - {out} * {out}"),
+)
 # document 001, section 2.3: sigma'(x) = sigma(x) (1 - sigma(x))
 SIGMOID = unary(
-    "sigmoid", "out = 1 / (1 + e^-a);  dout/da = out (1 - out)", _sigmoid, lambda a, out: (out * (1.0 - out),)
+    "sigmoid",
+    "out = 1 / (1 + e^-a);  dout/da = out (1 - out)",
+    _sigmoid,
+    lambda a, out: (out * (1.0 - out),),
+    code=("{f}({a})", "{out} * (1.0 - {out})"),
 )
 RELU = unary(
     "relu",
@@ -338,13 +393,30 @@ RELU = unary(
     lambda a: 0.0 if a <= 0 else a,  # NaN passes through, as in torch
     lambda a, out: (step(a),),
     symbol="ReLU",
+    code=("0.0 if {a} <= 0 else {a}", "0.0 if {a} <= 0 else 1.0"),
 )
-ABS = unary("abs", "out = |a|;  dout/da = sign a (0 at 0)", abs, lambda a, out: (sign(a),))
+ABS = unary(
+    "abs",
+    "out = |a|;  dout/da = sign a (0 at 0)",
+    abs,
+    lambda a, out: (sign(a),),
+    code=("abs({a})", "sign({a})"),
+)
 SIN = unary(
-    "sin", "out = sin a;  dout/da = cos a", math.sin, lambda a, out: (cos(a),), domain="the argument must be finite"
+    "sin",
+    "out = sin a;  dout/da = cos a",
+    math.sin,
+    lambda a, out: (cos(a),),
+    domain="the argument must be finite",
+    code=("math.sin({a})", "math.cos({a})"),
 )
 COS = unary(
-    "cos", "out = cos a;  dout/da = -sin a", math.cos, lambda a, out: (-sin(a),), domain="the argument must be finite"
+    "cos",
+    "out = cos a;  dout/da = -sin a",
+    math.cos,
+    lambda a, out: (-sin(a),),
+    domain="the argument must be finite",
+    code=("math.cos({a})", "-math.sin({a})"),
 )
 
 TAN = unary(
@@ -353,15 +425,29 @@ TAN = unary(
     math.tan,
     lambda a, out: (1.0 + out * out,),
     domain="the argument must be finite",
+    code=("math.tan({a})", "1.0 + {out} * {out}"),
 )
-SINH: Op = unary("sinh", "out = sinh a = (e^a - e^-a) / 2;  dout/da = cosh a", math.sinh, lambda a, out: (COSH(a),))
-COSH: Op = unary("cosh", "out = cosh a = (e^a + e^-a) / 2;  dout/da = sinh a", math.cosh, lambda a, out: (SINH(a),))
+SINH: Op = unary(
+    "sinh",
+    "out = sinh a = (e^a - e^-a) / 2;  dout/da = cosh a",
+    math.sinh,
+    lambda a, out: (COSH(a),),
+    code=("math.sinh({a})", "math.cosh({a})"),
+)
+COSH: Op = unary(
+    "cosh",
+    "out = cosh a = (e^a + e^-a) / 2;  dout/da = sinh a",
+    math.cosh,
+    lambda a, out: (SINH(a),),
+    code=("math.cosh({a})", "math.sinh({a})"),
+)
 ASIN = unary(
     "asin",
     "out = asin a;  dout/da = 1 / sqrt(1 - a^2)",
     math.asin,
     lambda a, out: (1.0 / SQRT(1.0 - a * a),),
     domain="the argument must be in [-1, 1]",
+    code=("math.asin({a})", "1.0 / math.sqrt(1.0 - {a} * {a})"),
 )
 ACOS = unary(
     "acos",
@@ -369,17 +455,29 @@ ACOS = unary(
     math.acos,
     lambda a, out: (-1.0 / SQRT(1.0 - a * a),),
     domain="the argument must be in [-1, 1]",
+    code=("math.acos({a})", "-1.0 / math.sqrt(1.0 - {a} * {a})"),
 )
-ATAN = unary("atan", "out = atan a;  dout/da = 1 / (1 + a^2)", math.atan, lambda a, out: (1.0 / (1.0 + a * a),))
+ATAN = unary(
+    "atan",
+    "out = atan a;  dout/da = 1 / (1 + a^2)",
+    math.atan,
+    lambda a, out: (1.0 / (1.0 + a * a),),
+    code=("math.atan({a})", "1.0 / (1.0 + {a} * {a})"),
+)
 LOG1P = unary(
     "log1p",
     "out = log(1 + a), exact for tiny a;  dout/da = 1 / (1 + a)",
     math.log1p,
     lambda a, out: (1.0 / (1.0 + a),),
     domain="the argument must be greater than -1",
+    code=("math.log1p({a})", "1.0 / (1.0 + {a})"),
 )
 EXPM1 = unary(
-    "expm1", "out = e^a - 1, exact for tiny a;  dout/da = e^a = out + 1", math.expm1, lambda a, out: (out + 1.0,)
+    "expm1",
+    "out = e^a - 1, exact for tiny a;  dout/da = e^a = out + 1",
+    math.expm1,
+    lambda a, out: (out + 1.0,),
+    code=("math.expm1({a})", "{out} + 1.0"),
 )
 LOG2 = unary(
     "log2",
@@ -387,6 +485,7 @@ LOG2 = unary(
     math.log2,
     lambda a, out: (1.0 / (a * LOG_OF_2),),
     domain="the argument must be positive",
+    code=("math.log2({a})", "1.0 / ({a} * LOG_OF_2)"),
 )
 LOG10 = unary(
     "log10",
@@ -394,13 +493,15 @@ LOG10 = unary(
     math.log10,
     lambda a, out: (1.0 / (a * LOG_OF_10),),
     domain="the argument must be positive",
+    code=("math.log10({a})", "1.0 / ({a} * LOG_OF_10)"),
 )
-SIGN = unary("sign", "out = sign a (-1, 0 or 1);  dout/da = 0", sign, lambda a, out: (0.0,))
+SIGN = unary("sign", "out = sign a (-1, 0 or 1);  dout/da = 0", sign, lambda a, out: (0.0,), code=("sign({a})", "0.0"))
 SOFTPLUS = unary(
     "softplus",
     "out = log(1 + e^a) = log1p(e^-|a|) + max(a, 0);  dout/da = e^a / (1 + e^a) = sigmoid(a)",
     _softplus,
     lambda a, out: (SIGMOID(a),),
+    code=("{f}({a})", "_sigmoid({a})"),
 )
 MOD = binary(
     "mod",
@@ -409,6 +510,7 @@ MOD = binary(
     operator.mod,
     lambda a, b, out: (1.0, -floor_quotient(a, b)),
     domain="the divisor must not be 0",
+    code=("{a} % {b}", "1.0", "-floor_quotient({a}, {b})"),
 )
 RMOD = binary(
     "rmod",
@@ -418,6 +520,7 @@ RMOD = binary(
     lambda a, b, out: (-floor_quotient(b, a),),
     domain="the divisor must not be 0",
     reflected=True,
+    code=("{b} % {a}", "-floor_quotient({b}, {a})"),
 )
 MAXIMUM = binary(
     "maximum",
@@ -426,6 +529,7 @@ MAXIMUM = binary(
     _maximum,
     lambda a, b, out: (larger(a, b), larger(b, a)),
     commutative=True,
+    code=("{f}({a}, {b})", "larger({a}, {b})", "larger({b}, {a})"),
 )
 MINIMUM = binary(
     "minimum",
@@ -434,6 +538,7 @@ MINIMUM = binary(
     _minimum,
     lambda a, b, out: (larger(b, a), larger(a, b)),
     commutative=True,
+    code=("{f}({a}, {b})", "larger({b}, {a})", "larger({a}, {b})"),
 )
 
 OPS = {

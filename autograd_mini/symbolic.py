@@ -123,10 +123,28 @@ sgn = _piecewise_constant("sgn", sign, "sign")  # -1, 0 or 1: the sign op (sympy
 floor = _piecewise_constant("floor", math.floor, "floor")  # in a % b = a - b floor(a / b)
 
 
+class Abs(sympy.Function):
+    """|x| with the derivative the table gives, sign(x) (0 at 0). sympy's own Abs differentiates through re() and
+    im() wherever it cannot prove its argument real (as for (x**-1.392)**1.221), which no float evaluation reads.
+    Named Abs, so sympy prints it as its own: Abs(x), and |x| in LaTeX."""
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_Number and x.is_finite:
+            return abs(x)
+        return None
+
+    def fdiff(self, argindex=1):
+        return sgn(self.args[0])
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+
 SPECIAL_FORMS = {
     "sigmoid": sigmoid,
     "relu": relu,
-    "abs": sympy.Abs,
+    "abs": Abs,
     "sign": sgn,
     "log1p": lambda a: sympy.log(1 + a),
     "expm1": lambda a: sympy.exp(a) - 1,

@@ -69,6 +69,7 @@ class Step:
     formula: str  # how the node was computed, in names: "d * f", "tanh(n5)", "3 - y"
     upstream: float  # dL/dnode, complete at this point
     contributions: tuple[Contribution, ...]
+    adjoint: tuple[str, ...] = ()  # the lines of the compiled program's adjoint this step is (autograd_mini.compile)
 
 
 def trace_backward(root: Value | Sequence[Value], grad: float = 1.0, *, params: Any = None) -> "BackwardTrace":
@@ -92,6 +93,7 @@ def trace_backward(root: Value | Sequence[Value], grad: float = 1.0, *, params: 
     totals = {root: float(grad)}
     received = {root}
     steps: list[Step] = []
+    adjoint = _adjoint_lines(root, order, label)
     for node, a, da, b, db in backward_steps(order):  # the walk backward() takes, the same local derivatives
         upstream = totals.get(node, 0.0)
         contributions = []
@@ -105,9 +107,28 @@ def trace_backward(root: Value | Sequence[Value], grad: float = 1.0, *, params: 
             )
             received.add(operand)
         steps.append(
-            Step(len(steps) + 1, node, label[node], index[node], _formula(node, label), upstream, tuple(contributions))
+            Step(
+                len(steps) + 1,
+                node,
+                label[node],
+                index[node],
+                _formula(node, label),
+                upstream,
+                tuple(contributions),
+                tuple(adjoint.get(node, ())),
+            )
         )
     return BackwardTrace(root, float(grad), order, label, tuple(steps), {node: totals.get(node, 0.0) for node in order})
+
+
+def _adjoint_lines(root, order, label):
+    """{node: its lines of the adjoint program}, the leaves as the program's arguments; {} if an op has no code."""
+    from autograd_mini.compiler import Program
+
+    try:
+        return Program([root], [n for n in order if n._op is None], names=label).backward_lines
+    except NotImplementedError:  # an op without a code form: the steps are shown without their program lines
+        return {}
 
 
 def _formula(node, label):
@@ -262,6 +283,7 @@ class BackwardTrace:
                     f"{fmt(s.upstream)} * {fmt(c.local)} = {fmt(c.product)}; "
                     f"grad {c.name} = {fmt(c.before)} + {fmt(c.product)} = {fmt(c.after)}{again}"
                 )
+            lines += [f"  program: {line}" for line in s.adjoint]
             out.append(lines)
         return out
 

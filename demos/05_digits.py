@@ -5,8 +5,10 @@ set, no download): each image is 64 pixel intensities 0..16, scaled to 0..1. We 
 train MLP(64, [16, 10]) with softmax cross-entropy and Adam on the rest, and measure the accuracy on the held-out
 images. The misclassified ones are drawn with what the network thought they were.
 
-Every weight is a Value, so this is slow compared with numpy or torch (about a minute): that is the price of a
-graph you can draw and check. nn.torch_bridge.to_torch(model) hands the same network to PyTorch.
+Every weight is a Value, so this is slow compared with numpy or torch: that is the price of a graph you can draw
+and check. fit(engine="compiled") traces the network's graph once, writes it out as a straight-line Python program
+(forward and adjoint, autograd_mini.compile) and replays that per image: the same numbers as building the graph for
+every image, several times faster. nn.torch_bridge.to_torch(model) hands the same network to PyTorch.
 
 Run:  python demos/05_digits.py            (pictures go to demo-output/05_digits/)
       python demos/05_digits.py --fast     (300 training images, 200 held out, 3 epochs: seconds)
@@ -53,6 +55,7 @@ history = fit(
     seed=0,
     progress=not FAST,
     validation=(X_test, y_test),
+    engine="compiled",  # traced once, replayed per image (engine="nodes" builds every graph: same numbers, slower)
 )
 for k in range(epochs):
     print(

@@ -235,6 +235,12 @@ def softmax_cross_entropy(logits: Output, class_index: Target) -> Value:
     return lse - shifted[c]
 
 
+# The losses whose graph, for a given target, is the same whatever the output's values (no Python control flow on
+# .data): fit(engine="compiled") compiles each of them once per target. bce, bce_with_logits and
+# softmax_cross_entropy choose a branch or a shift from the values (for numerical stability), so fit builds them from
+# Values for every sample.
+STRAIGHT_LINE = frozenset({"half_sse", "sse", "mse", "hinge"})
+
 LOSSES: dict[str, Loss] = {
     "half_sse": half_sse,
     "sse": sse,

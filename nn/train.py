@@ -18,6 +18,12 @@ made anyway (as Keras reports them), and, when ``validation=(X, y)`` is given, `
 measured after the epoch under ``no_grad()`` (no graph is built). ``evaluate`` and ``accuracy`` also run under
 ``no_grad()``.
 
+``engine="compiled"`` runs the same steps through the model's forward and adjoint program (``autograd_mini.compile``):
+the model is traced once (per model shape), and each sample replays the program instead of building a graph. The
+loss of each sample is still built from Values (a handful of nodes), so any loss works; it tells the program
+dE^k/d output, and the program's adjoint takes it back to every parameter. Loss, gradients and the History agree
+with ``engine="nodes"`` to rounding (the sums over a batch are added up in another order: differences ~1e-16).
+
 Nothing goes silently wrong: samples and targets with a NaN or infinite number are refused (by ``fit``,
 ``evaluate``, ``accuracy`` and ``predict``, naming the sample), and ``fit`` checks the loss of every step: a NaN or
 infinite loss stops training with a ``TrainingDivergedError`` that names the epoch, the step and the loss, and the
@@ -36,7 +42,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from autograd_mini import Value, gc_paused, no_grad
-from nn.losses import LOSSES, Loss, get_loss, sum_values
+from autograd_mini.compiler import compile_graph
+from nn.losses import LOSSES, STRAIGHT_LINE, Loss, get_loss, sum_values
 from nn.optim import SGD, Optimizer
 
 __all__ = ["History", "TrainingDivergedError", "accuracy", "decision_threshold", "evaluate", "fit", "predict"]
@@ -336,37 +343,183 @@ class _NonFinite(Exception):
         self.error = error  # an op's OverflowError or ZeroDivisionError on the way, or None
 
 
+class _StepGuard:
+    """What every step of ``fit`` promises, whichever engine takes it (``with _StepGuard(params) as guard:``).
+
+    A NaN or infinite loss (``guard.check_loss``), or an op that overflows, stops training before the step; a step
+    that makes a parameter NaN or infinite is undone. Either way the model is left at its last finite parameters, and
+    ``_NonFinite`` is raised. (Any other error, an interrupt included, also leaves the parameters as they were.)
+    """
+
+    def __init__(self, params):
+        self.params = params
+        self.before = [p.data for p in params]
+        self.loss = None  # the batch loss, once known
+
+    def check_loss(self, loss):
+        self.loss = loss
+        if not math.isfinite(loss):
+            raise _NonFinite(loss)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, err, traceback):
+        if err is None:
+            bad = next((k for k, p in enumerate(self.params) if not math.isfinite(p.data)), None)
+            if bad is None:
+                return False
+            err = _NonFinite(self.loss, bad)
+        for p, data in zip(self.params, self.before):
+            p.data = data
+        if isinstance(err, (OverflowError, ZeroDivisionError)):
+            raise _NonFinite(self.loss, error=err) from err
+        if isinstance(err, _NonFinite) and kind is None:
+            raise err
+        return False
+
+
 def _train_step(model, X, targets, batch, loss_fn, params, l2, optimizer, decision):
     """One optimizer step on one batch; returns (the batch loss, the number classified right before the step).
-
-    A NaN or infinite loss, or an op that overflows, stops training before the step; a step that makes a parameter
-    NaN or infinite is undone. Either way the model is left at its last finite parameters, and ``_NonFinite`` is
-    raised. (Any other error, an interrupt included, also leaves the parameters as they were before the step.)
-    """
-    before = [p.data for p in params]
-    total = None
-    try:
+    Guarded by ``_StepGuard``."""
+    with _StepGuard(params) as guard:
         outs = [model(X[k]) for k in batch]
         # E = 1/N sum_k E^k over the batch of N (document 001, section 2.2: the eta/N sum_k of the update), so that
         # after backward p.grad = 1/N sum_k dE^k/dp and SGD's p <- p - eta * p.grad is the notes' update.
         total = sum_values([loss_fn(out, targets[k]) for out, k in zip(outs, batch)]) * (1.0 / len(batch))
         if l2:
             total = total + l2 * sum_values([p * p for p in params])
-        if not math.isfinite(total.data):
-            raise _NonFinite(total.data)
+        guard.check_loss(total.data)
         optimizer.zero_grad()
         total.backward()
         optimizer.step()
-        if not all(map(math.isfinite, [p.data for p in params])):
-            raise _NonFinite(total.data, next(k for k, p in enumerate(params) if not math.isfinite(p.data)))
-    except BaseException as err:
-        for p, data in zip(params, before):
-            p.data = data
-        if isinstance(err, (OverflowError, ZeroDivisionError)):
-            raise _NonFinite(None if total is None else total.data, error=err) from err
-        raise
     correct = sum(_correct(out, targets[k], decision) for out, k in zip(outs, batch)) if decision else 0
     return total.data, correct
+
+
+class _CompiledModel:
+    """The model's forward and adjoint program for ``fit(engine="compiled")``: traced once, replayed per sample.
+
+    The program takes one sample's inputs and the parameters' values, runs the model forward, calls ``seed`` with
+    the outputs (the loss, built from Values, returns dE/d output), and runs the adjoint back to the parameters.
+    """
+
+    def __init__(self, model, x, params):
+        xs = [Value(v, label=f"x{i}") for i, v in enumerate(x)]
+        with gc_paused():
+            out = model(xs)
+        self.several = isinstance(out, list)
+        self.step = compile_graph(out, [*xs, *params], wrt=params, seed="callback", accumulate=True)
+        self.n_inputs = len(xs)
+
+    def check_path(self, model, x, params, where):
+        """Tracing limit, guarded: the model must take the same path at another sample (no control flow on values)."""
+        xs = [Value(v, label=f"x{i}") for i, v in enumerate(x)]
+        again = compile_graph(model(xs), [*xs, *params], wrt=params, seed="callback", accumulate=True)
+        if again.source != self.step.source:
+            raise ValueError(
+                f"{where}: engine='compiled' needs a model whose forward pass is the same graph for every sample, "
+                f"but this model's graph depends on the input values (Python control flow on .data); "
+                f"use engine='nodes'"
+            )
+
+
+_COMPILED_MODELS: dict[
+    tuple[Any, ...], _CompiledModel
+] = {}  # (model type, sizes, activations) -> _CompiledModel: an MLP's program depends on its shape only
+
+
+def _compiled_model(model, X, params, where):
+    sizes, acts = getattr(model, "sizes", None), getattr(model, "activations", None)
+    key = (type(model), tuple(sizes), tuple(acts)) if sizes and acts else None
+    compiled = _COMPILED_MODELS.get(key) if key else None
+    if compiled is None:
+        compiled = _CompiledModel(model, X[0], params)
+        for k in {len(X) // 2, len(X) - 1} - {0}:
+            compiled.check_path(model, X[k], params, where)
+        if key:
+            if len(_COMPILED_MODELS) >= 8:
+                _COMPILED_MODELS.pop(next(iter(_COMPILED_MODELS)))
+            _COMPILED_MODELS[key] = compiled
+    return compiled
+
+
+class _LossSeed:
+    """The compiled model's ``seed``: E^k at the outputs, and d E / d output = 1/N * dE^k/d output.
+
+    A straight-line loss (``nn.losses.STRAIGHT_LINE``) is compiled once per target (the target's numbers are
+    constants of its graph), the others are built from Values for every sample, with backward seeded by 1/N: either
+    way the numbers of the node engine's batch graph. Set ``target`` and ``key`` before each sample.
+    """
+
+    _MAX_PROGRAMS = 64  # more distinct targets than this (regression): the rest are built from Values
+
+    def __init__(self, loss_fn, name, several):
+        self.loss_fn, self.several = loss_fn, several
+        self.programs: dict[Any, Any] | None = {} if name in STRAIGHT_LINE else None
+        self.target = self.key = None
+        self.inv = 1.0
+        self.seen: list[tuple[float, Any]] = []  # (E^k, outputs) of each sample of the batch
+
+    def __call__(self, *outs):
+        programs = self.programs
+        step = programs.get(self.key) if programs is not None else None
+        if step is None and programs is not None and len(programs) < self._MAX_PROGRAMS:
+            leaves = [Value(o, label=f"out{j}") for j, o in enumerate(outs)]
+            loss = self.loss_fn(leaves if self.several else leaves[0], self.target)
+            step = programs[self.key] = compile_graph(loss, leaves, seed="number")
+        if step is not None:
+            try:
+                loss, grads = step.function(outs, self.inv)
+            except (ArithmeticError, ValueError) as err:
+                raise step.named_error(err) from None
+            self.seen.append((loss, outs if self.several else outs[0]))
+            return grads if self.several else grads[0]
+        # E^k from Values at the outputs, backward seeded with 1/N: dE/d out as the node engine's batch graph has it
+        leaves = [Value(o) for o in outs]
+        loss = self.loss_fn(leaves if self.several else leaves[0], self.target)
+        loss.backward(self.inv)
+        self.seen.append((loss.data, outs if self.several else outs[0]))
+        return tuple(v.grad for v in leaves) if self.several else leaves[0].grad
+
+
+def _train_step_compiled(compiled, X, targets, keys, batch, seed, params, l2_step, optimizer, decision):
+    """``_train_step`` through the compiled program: the same loss, gradients and step (see the module docstring)."""
+    seed.inv = inv = 1.0 / len(batch)
+    seen: list[tuple[float, Any]] = []
+    seed.seen = seen
+    pdata = [p.data for p in params]
+    function = compiled.step.function
+    grads = [0.0] * len(params)  # zero_grad(); each sample's program adds its contributions, as backward() does
+    with _StepGuard(params) as guard:
+        try:
+            for k in batch:
+                seed.target, seed.key = targets[k], keys[k]
+                _, grads = function(X[k] + pdata, seed, grads)
+        except (ArithmeticError, ValueError) as err:
+            raise compiled.step.named_error(err) from None
+        total = sum_values([loss for loss, _ in seen]) * inv  # E = 1/N sum_k E^k, in the order _train_step adds
+        if l2_step is not None:  # + l2 sum_p p^2, and its gradient added to the same sums
+            value, grads = l2_step.function(pdata, 1.0, grads)
+            total = total + value
+        guard.check_loss(total)
+        for p, g in zip(params, grads):
+            p.grad = g
+        optimizer.step()
+    correct = sum(_correct(out, targets[k], decision) for (_, out), k in zip(seen, batch)) if decision else 0
+    return total, correct
+
+
+def _input_rows(X, n, where):
+    rows = []
+    for k, x in enumerate(X):
+        if len(x) != n:
+            raise ValueError(f"{where}: sample {k} has {len(x)} inputs, the model takes {n}")
+        try:
+            rows.append([float(v) for v in x])
+        except (TypeError, ValueError):
+            raise TypeError(f"{where}: sample {k} must be numbers, got {x!r:.80}") from None
+    return rows
 
 
 def _divergence(model, optimizer, history, stop, epoch, step, steps, batch_size):
@@ -426,6 +579,7 @@ def fit(
     lr_schedule: Callable[[int], float] | None = None,
     validation: tuple[Sequence[Sequence[Any]], Sequence[Any]] | None = None,
     shuffle: bool = True,
+    engine: str = "nodes",
 ) -> History:
     """Train ``model`` on (X, y) and return a ``History``.
 
@@ -436,12 +590,17 @@ def fit(
     set on the optimizer at the start of each epoch (epoch counts from 0; micrograd's demo:
     ``lambda k: 1.0 - 0.9 * k / 100`` with one batch per epoch). validation: (X_val, y_val), evaluated after every
     epoch under ``no_grad()``. progress: True, False, or None (for a long run, a tqdm bar: in a notebook the
-    ipywidgets bar, in a terminal on stderr when stderr is one).
+    ipywidgets bar, in a terminal on stderr when stderr is one). engine: "nodes" (each step builds its graph and
+    walks it back) or "compiled" (the model's forward and adjoint program, traced once and replayed per sample: the
+    same numbers, several times faster; the model's graph must not depend on the input values, which ``fit`` checks
+    at two more samples).
 
     A step whose loss is NaN or infinite (or that would make a parameter so) raises ``TrainingDivergedError``,
     with the model left at the parameters from before that step.
     """
     X, y = _check_data(X, y, "fit()")
+    if engine not in ("nodes", "compiled"):
+        raise ValueError(f"fit(): engine must be 'nodes' or 'compiled', got {engine!r}")
     name = _loss_name(loss)
     loss_fn = get_loss(loss)
     if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
@@ -464,6 +623,15 @@ def fit(
         _check_optimizer(optimizer, params)
     targets = _prepare_targets(y, name, _n_outputs(model), "fit()")
     decision = _decision(name, targets, getattr(model, "output_activation", "linear"))
+    if engine == "compiled":
+        n_in = model.sizes[0] if getattr(model, "sizes", None) else len(X[0])
+        X = _input_rows(X, n_in, "fit()")
+        compiled = _compiled_model(model, X, params, "fit()")
+        loss_seed = _LossSeed(loss_fn, name, compiled.several)
+        keys = [tuple(t) if isinstance(t, list) else t for t in targets]
+        # the L2 term l2 * sum_p p^2 is a graph of the parameters alone: compiled once, run once per step
+        l2_term = l2 * sum_values([p * p for p in params]) if l2 else None
+        l2_step = compile_graph(l2_term, params, seed="number", accumulate=True) if l2_term is not None else None
     rng = random.Random(seed)
     order = list(range(n))
     history = History()
@@ -488,9 +656,14 @@ def fit(
                 # collector would only walk its tens of thousands of nodes in vain (autograd_mini.gc_paused).
                 try:
                     with gc_paused():
-                        batch_loss, batch_correct = _train_step(
-                            model, X, targets, batch, loss_fn, params, l2, optimizer, decision
-                        )
+                        if engine == "compiled":
+                            batch_loss, batch_correct = _train_step_compiled(
+                                compiled, X, targets, keys, batch, loss_seed, params, l2_step, optimizer, decision
+                            )
+                        else:
+                            batch_loss, batch_correct = _train_step(
+                                model, X, targets, batch, loss_fn, params, l2, optimizer, decision
+                            )
                 except _NonFinite as stop:
                     raise _divergence(model, optimizer, history, stop, epoch, step, steps, batch_size) from stop.error
                 epoch_loss += batch_loss * len(batch)

@@ -59,6 +59,7 @@ examples:
   autograd-mini graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88
   autograd-mini graph "x**2 * y + sin(y)" --x 3 --y 0.5 --out pics/f --steps
   autograd-mini graph "sigmoid(w*x)" --var x=1.5 --var w=-0.3 --edge-labels --highlight w
+  autograd-mini graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88 --code --no-draw
 
 Variables are given as --NAME VALUE (or --NAME=VALUE, or --var NAME=VALUE for names that clash with the
 options below). A formula may start with '-':  graph "-x**2" --x 3.
@@ -177,6 +178,11 @@ def build_parser():
         action="store_true",
         help="also print the backward pass step by step and write PATH-steps.html (Previous/Next buttons; "
         "default: off)",
+    )
+    graph.add_argument(
+        "--code",
+        action="store_true",
+        help="also print the forward program and its adjoint as Python, what autograd_mini.compile runs (default: off)",
     )
     graph.add_argument(
         "--max-frames",
@@ -317,7 +323,7 @@ def main(argv=None):
 _DEFAULT_MAX_FRAMES = 300  # autograd_mini.trace.DEFAULT_MAX_FRAMES, without importing graphviz to build the parser
 _DOT_TIME_LIMIT = 20.0  # autograd_mini.draw.DOT_TIME_LIMIT, likewise
 _GRAPH_OPTIONS = {"--var", "--out", "--edge-labels", "--highlight", "--rankdir", "--steps", "--no-draw", "--help"}
-_GRAPH_OPTIONS |= {"--max-frames", "--dot-timeout", "--every-node", "--debug", "-h"}
+_GRAPH_OPTIONS |= {"--code", "--max-frames", "--dot-timeout", "--every-node", "--debug", "-h"}
 _GRAPH_VALUED = ("--var", "--out", "--highlight", "--rankdir", "--max-frames", "--dot-timeout")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
@@ -449,6 +455,12 @@ def _run_graph(args):
     width = max(len(name) for name in leaves)
     for name, leaf in leaves.items():
         print(f"  d{f}/d{name:<{width}} = {_num(leaf.grad)}")
+    if args.code:
+        from autograd_mini.compiler import Program
+
+        print()
+        print("the forward program and its adjoint (g_v = d f / d v), as autograd_mini.compile writes it:")
+        print(Program([out], list(leaves.values())).source, end="")
     if trace is not None:
         print()
         print(trace.table())

@@ -82,6 +82,13 @@ def add_arguments(parser):
         "--boundary", metavar="PATH", help="save the decision boundary as a PNG, 2-D data only (default: none)"
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (default: a bar on a terminal)")
+    parser.add_argument(
+        "--engine",
+        choices=["compiled", "nodes"],
+        default="compiled",
+        help="compiled: the model's forward and adjoint program, traced once and replayed per sample (the same "
+        "numbers, several times faster); nodes: a graph of Values per step (default: compiled)",
+    )
     add_max_values(parser, cost.DEFAULT_MAX_VALUES)
     parser.add_argument(
         "--max-minutes",
@@ -212,6 +219,7 @@ def run(args):
             progress=False if args.no_progress else None,
             lr_schedule=schedule,
             validation=(X_held, y_held) if X_held else None,
+            engine=args.engine,
         )
     except TrainingDivergedError as err:  # the work failed: one line, nothing saved or plotted
         print(f"autograd-mini train: error: {err}", file=sys.stderr)

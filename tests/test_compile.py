@@ -1,0 +1,422 @@
+"""autograd_mini.compile: the traced program against the node engine (hypothesis graphs over every op of the table,
+fan-out, numbers mixed in), the one-neuron program against a Wengert list written by hand, the tracing limit and its
+check, named errors, and fit(engine="compiled") against fit(engine="nodes")."""
+
+import math
+import re
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from autograd_mini import OPS, Value, compile, grad
+from autograd_mini.compiler import Program, compile_graph
+from autograd_mini.engine import apply
+from autograd_mini.ops import binary
+from nn import MLP, fit
+from nn.app.cli import main
+from nn.optim import SGD, Adam
+
+# -- every op has a code form ---------------------------------------------------------------------------------------
+
+
+def test_every_op_in_the_table_has_a_code_form():
+    # (forward, dout/da) or (forward, dout/da, dout/db), each a Python expression once the operands are put in
+    for op in OPS.values():
+        assert len(op.code) in ((2,) if op.arity == 1 else (2, 3)), f"{op.name}: code={op.code!r}"
+        for template in op.code:
+            compiled = template.format(a="a", b="b", out="out", f="f")
+            builtins_compile = __builtins__["compile"] if isinstance(__builtins__, dict) else __builtins__.compile
+            builtins_compile(compiled, op.name, "eval")
+
+
+def test_an_op_without_a_code_form_is_refused_by_name():
+    square = binary("square_plus", "#", "out = a^2 + b", lambda a, b: a * a + b, lambda a, b, out: (2 * a, 1.0))
+    x = Value(2.0, label="x")
+    with pytest.raises(NotImplementedError, match="square_plus.*code="):
+        compile_graph(apply(square, x, 1.0), [x])
+
+
+# -- compiled against the node engine on drawn graphs ---------------------------------------------------------------
+
+_NUMBER = st.floats(-3.0, 3.0, allow_nan=False).map(lambda v: round(v, 3))
+
+
+@st.composite
+def graphs(draw):
+    """(point, instructions): a graph over 3 inputs, each instruction an op of the table applied to earlier nodes
+    (any of them: fan-out) or to a number mixed in."""
+    point = [draw(_NUMBER.filter(lambda v: abs(v) > 0.05)) for _ in range(3)]
+    steps = []
+    for _ in range(draw(st.integers(1, 12))):
+        op = draw(st.sampled_from(sorted(OPS)))
+        i = draw(st.integers(0, 2 + len(steps)))
+        j = draw(st.integers(0, 2 + len(steps)))
+        number = draw(_NUMBER)
+        with_value = OPS[op].arity == 2 and len(OPS[op].code) == 3 and draw(st.booleans())
+        steps.append((op, i, j if with_value else None, number))
+    return point, steps
+
+
+def _build(point, steps):
+    xs = [Value(v, label=name) for v, name in zip(point, "xyz")]
+    nodes = list(xs)
+    for op_name, i, j, number in steps:
+        op = OPS[op_name]
+        if op.arity == 1:
+            b = None
+        elif j is not None:
+            b = nodes[j]
+        else:  # a number mixed into the op; pow's exponent a small whole number, so negative bases stay real
+            b = float(round(number)) if op_name == "pow" else (abs(number) + 0.5 if op_name == "rpow" else number)
+        nodes.append(apply(op, nodes[i], b))
+    # the output adds every node that is used nowhere else, so the whole graph counts
+    used = {id(n._a) for n in nodes} | {id(n._b) for n in nodes}
+    out = nodes[-1]
+    for n in nodes[3:-1]:
+        if id(n) not in used:
+            out = out + n
+    return xs, out
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs())
+def test_compiled_graph_equals_the_node_engine(graph):
+    point, steps = graph
+    try:
+        xs, out = _build(point, steps)
+        expected = grad(out, xs)  # the walk of backward(), sums kept in a dict, in topological order
+    except (ArithmeticError, ValueError):
+        assume(False)
+    assume(all(math.isfinite(g.data) for g in expected) and math.isfinite(out.data))
+    step = compile_graph(out, xs)
+    value, grads = step([x.data for x in xs])
+    assert value == out.data  # the same float operations, so the same floats
+    assert list(grads) == [g.data for g in expected]
+    out.backward()  # backward()'s own order of the nodes: the sums may be added up in another order
+    for g, x in zip(grads, xs):
+        assert g == pytest.approx(x.grad, rel=1e-12, abs=1e-12)
+
+
+def test_every_op_of_the_table_compiles_and_replays():
+    # the strategy above draws from OPS itself; here each op once more, at a point in every op's domain, so an op
+    # added to the table without a code form (or with one that computes other floats) fails by name
+    for name, op in OPS.items():
+        second = [None] if op.arity == 1 else ([0.7] if len(op.code) == 2 else [0.7, "value"])
+        for b in second:
+            x, y = Value(0.3, label="x"), Value(0.7, label="y")  # 0.3: inside asin's and acos's [-1, 1] too
+            out = apply(op, x, y if b == "value" else b)
+            expected = grad(out, [x, y])
+            value, grads = compile_graph(out, [x, y])([0.3, 0.7])
+            assert value == out.data, name
+            assert list(grads) == [g.data for g in expected], name
+
+
+def test_numbers_and_constants_become_literals_and_arguments_parameters():
+    c = Value(-2.0, label="c")  # a Value made inside f, not an argument: a constant of the program
+
+    def f(x, y):
+        return (x * 3 - y) * c + 2 ** (x - 1) + y**-1.0
+
+    step = compile(f, [1.0, 4.0])
+    assert "(-2.0)" in step.source and "* 3.0" in step.source and "f_pow(y, (-1.0))" in step.source
+    for point in ([1.0, 4.0], [0.5, 2.0], [-1.5, 0.25]):
+        xs = [Value(v) for v in point]
+        out = f(*xs)
+        out.backward()
+        value, grads = step(point)
+        assert value == out.data
+        assert list(grads) == [x.grad for x in xs]
+
+
+def test_several_outputs_and_an_output_that_is_an_argument():
+    step = compile(lambda x: x, [2.0])
+    assert step([5.0]) == (5.0, (1.0,))
+    x = Value(3.0, label="x")
+    y = Value(0.5, label="y")
+    a, b = x * y, (x + y).exp()
+    seen = []
+
+    def seed(va, vb):  # dL/da = 2, dL/db = -1
+        seen.append((va, vb))
+        return 2.0, -1.0
+
+    step = compile_graph([a, b], [x, y], seed="callback")
+    (va, vb), (gx, gy) = step.function([3.0, 0.5], seed)
+    assert seen == [(1.5, math.exp(3.5))]
+    # d/dx (2 a - b) = 2 y - e^(x+y),  d/dy = 2 x - e^(x+y)
+    assert gx == pytest.approx(2 * 0.5 - math.exp(3.5), rel=1e-15)
+    assert gy == pytest.approx(2 * 3.0 - math.exp(3.5), rel=1e-15)
+
+
+# -- the one-neuron example, against a Wengert list written by hand ----------------------------------------------------
+
+
+def neuron(x1, w1, x2, w2, b):
+    x1w1 = x1 * w1
+    x1w1.label = "x1w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2w2"
+    x1w1x2w2 = x1w1 + x2w2
+    x1w1x2w2.label = "x1w1x2w2"
+    n = x1w1x2w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+# The forward program (the Wengert list: one op per line, each after its operands) and its adjoint, g_v = do/dv,
+# written from the chain rule by hand: do/dn = 1 - o^2; an add passes its gradient on unchanged (d/da = d/db = 1),
+# so the operands of n and of x1w1x2w2 share g_n; a mul a*b sends g*b to a and g*a to b.
+WENGERT = [
+    ("def step(args):", ""),
+    ('"""o and the gradient: the forward program, then its adjoint."""', ""),
+    ("x1, w1, x2, w2, b = args", ""),
+    ("# forward: one line per node, each after its operands", ""),
+    ("x1w1 = x1 * w1", "mul"),
+    ("x2w2 = x2 * w2", "mul"),
+    ("x1w1x2w2 = x1w1 + x2w2", "add"),
+    ("n = x1w1x2w2 + b", "add"),
+    ("o = math.tanh(n)", "tanh"),
+    ("# backward: g_v = d o / d v, from the output back (each node's g is complete when used)", ""),
+    ("g_o = 1.0", ""),
+    ("g_n = g_o * (1.0 - o * o)", "tanh"),
+    ("# g_x1w1x2w2 is g_n", "add"),
+    ("# g_b is g_n", "add"),
+    ("# g_x1w1 is g_n", "add"),
+    ("# g_x2w2 is g_n", "add"),
+    ("g_x2 = g_n * w2", "mul"),
+    ("g_w2 = g_n * x2", "mul"),
+    ("g_x1 = g_n * w1", "mul"),
+    ("g_w1 = g_n * x1", "mul"),
+    ("return o, (g_x1, g_w1, g_x2, g_w2, g_n)", ""),
+]
+
+
+def _split(line):
+    code, sep, op = line.strip().rpartition("  # ")
+    return (code.strip(), op) if sep and op.isidentifier() else (line.strip(), "")
+
+
+def test_the_one_neuron_program_line_by_line():
+    point = [2.0, -3.0, 0.0, 1.0, 6.8813735870195432]  # micrograd's lecture: o = tanh(n) = 1/sqrt 2
+    step = compile(neuron, point)
+    lines = [_split(line) for line in step.source.splitlines()]
+    assert lines == WENGERT
+    o, (gx1, gw1, gx2, gw2, gb) = step(point)
+    # by hand: o = tanh(0.8813735870195432) = 0.70710678; do/dn = 1 - o^2 = 0.5; dx1 = w1/2, dw1 = x1/2 ...
+    assert o == pytest.approx(1 / math.sqrt(2), abs=1e-12)
+    assert (gx1, gw1, gx2, gw2, gb) == pytest.approx((-1.5, 1.0, 0.5, 0.0, 0.5), abs=1e-12)
+    # the program really is Python that runs: exec it on its own
+    namespace = {"math": math}
+    exec(step.source, namespace)
+    assert namespace["step"](point) == (o, (gx1, gw1, gx2, gw2, gb))
+
+
+def test_names_become_identifiers_that_clash_with_nothing():
+    x = Value(1.5, label="log")  # the name of a helper the program may call
+    w = Value(2.0, label="L1.N0.w0")
+    g = Value(0.5, label="g_log")  # would clash with the gradient of "log"
+    out = (x * w).log() * g
+    step = compile_graph(out, [x, w, g])
+    assert "log_ = args" not in step.source and "L1_N0_w0" in step.source
+    assert step.names == ("log_", "L1_N0_w0", "g_log")
+    value, grads = step([1.5, 2.0, 0.5])
+    out.backward()
+    assert value == out.data and list(grads) == [x.grad, w.grad, g.grad]
+
+
+# -- the tracing limit and its check --------------------------------------------------------------------------------
+
+
+def test_control_flow_on_values_traces_one_path_and_check_finds_it():
+    def f(x, y):
+        if x.data > 0:  # Python looks at the value: the trace keeps the branch of the example
+            return x * y
+        return -x + y
+
+    step = compile(f, [1.0, 2.0])
+    assert step([-3.0, 2.0])[0] == -6.0  # the traced branch x*y, not -x + y = 5
+    report = step.check([[2.0, 5.0], [-3.0, 2.0]])
+    assert not report.ok
+    assert any("at (-3.0, 2.0): f takes another path" in d for d in report.differences)
+    assert any("the value is -6.0 compiled, 5.0 with the node engine" in d for d in report.differences)
+    assert not any("(2.0, 5.0)" in d for d in report.differences)
+
+
+def test_a_number_computed_from_values_is_baked_in_and_check_finds_it():
+    def shifted(x, y):
+        m = max(x.data, y.data)  # a constant of the trace, as softmax's shift
+        return (x - m).exp() + (y - m).exp()
+
+    step = compile(shifted, [1.0, 2.0])
+    report = step.check([[1.0, 2.0], [3.0, 0.0]])
+    assert [d.split(":")[0] for d in report.differences][:1] == ["at (3.0, 0.0)"]
+    assert "another path" in report.differences[0] and "the value" in str(report)
+
+
+def test_ops_that_branch_inside_are_not_control_flow():
+    step = compile(lambda x, y: (x * y).relu() + abs(x - y), [1.0, 2.0])
+    report = step.check([[1.0, 2.0], [-1.0, 2.0], [3.0, -0.5], [0.0, 0.0]])
+    assert report.ok, str(report)
+    assert "agrees with the node engine at all 4 points" in str(report)
+
+
+# -- errors are named as the node engine names them ----------------------------------------------------------------
+
+
+def _node_error(f, point):
+    xs = [Value(v) for v in point]
+    with pytest.raises((ArithmeticError, ValueError)) as info:
+        f(*xs).backward()
+    return info.value
+
+
+@pytest.mark.parametrize(
+    "f,good,bad",
+    [
+        (lambda x, y: (x * y).log(), [1.0, 2.0], [0.0, 2.0]),  # log of 0.0
+        (lambda x, y: (x - y) ** 0.5, [3.0, 2.0], [1.0, 2.0]),  # (-1.0) ** 0.5: complex in plain Python
+        (lambda x, y: x / (y - 1), [1.0, 3.0], [1.0, 1.0]),  # division by zero
+        (lambda x, y: (x * y).sqrt(), [1.0, 2.0], [0.0, 2.0]),  # sqrt' at 0: the backward line fails
+        (lambda x, y: (x * y).exp(), [1.0, 2.0], [30.0, 30.0]),  # exp(900) overflows
+    ],
+)
+def test_a_failing_line_says_which_op_at_which_values(f, good, bad):
+    step = compile(f, good)
+    expected = _node_error(f, bad)
+    with pytest.raises(type(expected)) as info:
+        step(bad)
+    message = str(info.value)
+    assert message.startswith(str(expected)), (message, str(expected))
+    assert "[compiled step, line " in message
+
+
+def test_compile_refuses_what_it_cannot_trace():
+    with pytest.raises(TypeError, match="f must return one Value"):
+        compile(lambda x: 3.0, [1.0])
+    with pytest.raises(TypeError, match="example is a list of numbers"):
+        compile(lambda x: x, 1.0)
+    with pytest.raises(TypeError, match="compile: example x"):
+        compile(lambda x: x, ["one"])
+    step = compile(lambda x, y: x * y, [1.0, 2.0])
+    with pytest.raises(ValueError, match=r"takes 2 numbers \(x, y\), got 3"):
+        step([1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="compiled from a graph"):
+        compile_graph(Value(1.0) * 2, []).check([[]])
+
+
+# -- training: fit(engine="compiled") against fit(engine="nodes") ------------------------------------------------
+
+
+def _moons(n=40):
+    from nn.data import make_moons
+
+    return make_moons(n, noise=0.1, seed=3)
+
+
+@pytest.mark.parametrize(
+    "sizes,activation,output_activation,loss,batch_size,l2,optimizer",
+    [
+        ([8, 8, 1], "relu", "linear", "hinge", None, 1e-4, "sgd"),  # micrograd's demo, smaller
+        ([6, 1], "tanh", "sigmoid", "bce", 7, 0.0, "adam"),  # a loss built from Values for every sample
+        ([5, 2], "sigmoid", "linear", "half_sse", 8, 1e-3, "sgd"),  # one-hot targets: one program per class
+        ([6, 3], "relu", "linear", "softmax_ce", 5, 0.0, "adam"),  # the constant shift of softmax: Values
+        ([4, 1], "relu", "linear", "mse", 1, 0.0, "sgd"),
+    ],
+)
+def test_compiled_training_equals_node_training(sizes, activation, output_activation, loss, batch_size, l2, optimizer):
+    X, y = _moons()
+    if sizes[-1] == 3:
+        y = [int(t) + (1 if x[0] > 1.0 else 0) for x, t in zip(X, y)]  # three classes
+    runs = []
+    for engine in ("nodes", "compiled"):
+        model = MLP(2, sizes, activation=activation, output_activation=output_activation, seed=5)
+        opt = SGD(model.parameters(), lr=0.2, momentum=0.5) if optimizer == "sgd" else Adam(model.parameters(), 0.02)
+        history = fit(model, X, y, loss=loss, optimizer=opt, epochs=4, batch_size=batch_size, seed=1, l2=l2,
+                      validation=(X[:10], y[:10]), engine=engine)  # fmt: skip
+        runs.append((history, [p.data for p in model.parameters()]))
+    (h_nodes, w_nodes), (h_compiled, w_compiled) = runs
+    assert h_compiled.loss == pytest.approx(h_nodes.loss, rel=1e-12, abs=1e-12)
+    assert h_compiled.accuracy == h_nodes.accuracy
+    assert h_compiled.val_loss == pytest.approx(h_nodes.val_loss, rel=1e-12, abs=1e-12)
+    assert h_compiled.lr == h_nodes.lr
+    assert w_compiled == pytest.approx(w_nodes, rel=1e-12, abs=1e-12)
+    assert h_nodes.loss[-1] < h_nodes.loss[0]  # it trained
+
+
+def test_compiled_training_refuses_a_model_whose_graph_depends_on_values():
+    class Branchy(MLP):
+        def __call__(self, x):
+            out = super().__call__(x)
+            return out.tanh() if out.data > 0 else out  # control flow on a value
+
+    X, y = _moons(20)
+    model = Branchy(2, [4, 1], seed=0)
+    outs = [model(x).data > 0 for x in X]
+    assert len(set(outs)) == 2  # both branches occur in the data
+    with pytest.raises(ValueError, match="engine='compiled' needs a model whose forward pass is the same graph"):
+        fit(model, X, y, epochs=1, engine="compiled")
+    with pytest.raises(ValueError, match="engine must be 'nodes' or 'compiled', got 'jit'"):
+        fit(MLP(2, [1]), X, y, engine="jit")
+
+
+def test_a_compiled_training_error_is_the_node_engines_and_keeps_the_parameters():
+    from nn.train import TrainingDivergedError
+
+    y = [0.5, 0.25]
+    big = [[1e200, 1e200], [1e200, 1e200]]  # (1.5e200 - 0.5) ** 2 overflows in the loss of the first sample
+    messages = []
+    for engine in ("nodes", "compiled"):
+        model = MLP(2, [1], activation="relu", seed=0)
+        before = [p.data for p in model.parameters()]
+        with pytest.raises(TrainingDivergedError) as info:
+            fit(model, big, y, loss="half_sse", epochs=1, engine=engine)
+        assert [p.data for p in model.parameters()] == before
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    assert re.search(r"e\+200 \*\* 2.0 overflows a float \(Value.pow\)", messages[1])
+
+
+# -- where a learner sees it: graph --code, the step-by-step trace ----------------------------------------------
+
+
+def test_graph_command_prints_the_program(capsys):
+    code = main(["graph", "tanh(x*w + b)", "--x", "2", "--w", "-3", "--b", "6.88", "--code", "--no-draw"])
+    out = capsys.readouterr().out
+    assert code == 0
+    program = out.split("as autograd_mini.compile writes it:\n")[1]
+    lines = [_split(line) for line in program.splitlines()]
+    assert ("f = math.tanh(n4)", "tanh") in lines
+    assert ("g_n4 = g_f * (1.0 - f * f)", "tanh") in lines
+    assert ("g_w = g_n4 * x", "mul") in lines
+    assert lines[-1] == ("return f, (g_x, g_w, g_n4)", "")
+    namespace = {"math": math}
+    exec(program, namespace)  # the printed program runs and gives the printed gradients
+    f, (gx, gw, gb) = namespace["step"]([2.0, -3.0, 6.88])
+    assert f"df/dw = {gw:.10g}" in out and f"df/dx = {gx:.10g}" in out and f"df/db = {gb:.10g}" in out
+
+
+def test_each_trace_step_knows_its_adjoint_lines():
+    from autograd_mini.trace import trace_backward
+
+    x, y = Value(2.0, label="x"), Value(3.0, label="y")
+    f = (x * y + x).tanh()
+    f.label = "f"
+    trace = trace_backward(f)
+    assert [s.adjoint for s in trace.steps] == [
+        ("g_n3 = g_f * (1.0 - f * f)",),
+        ("# g_n2 is g_n3", "g_x = g_n3"),
+        ("g_x += g_n3 * y", "g_y = g_n3 * x"),
+    ]
+    captions = trace.captions()
+    assert "  program: g_x += g_n3 * y" in captions[3]
+
+
+def test_unlabelled_nodes_are_named_as_in_the_drawing():
+    xs = [Value(v) for v in (1.0, 2.0)]
+    program = Program([(xs[0] * xs[1]).exp()], xs)
+    # n{i}, i the node's topological number: the names draw_dot and the trace give unlabelled nodes
+    assert "    n0, n1 = args\n" in program.source
+    assert "    n2 = n0 * n1" in program.source and "    n3 = math.exp(n2)" in program.source
