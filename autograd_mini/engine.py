@@ -14,14 +14,13 @@ its record. (Why the code looks the way it does: docs/ARCHITECTURE.md.)
 
 from __future__ import annotations  # Value in the annotations of the functions that make its methods
 
-import numbers
-import operator
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from autograd_mini import modes, ops
-from autograd_mini.errors import as_float, backward_failure, op_error
+from autograd_mini.errors import as_float, backward_failure, check_operands, forward_result, op_error
+from autograd_mini.node import Node
 from autograd_mini.ops import Op
 
 # -- applying an op ------------------------------------------------------------------------------------------------
@@ -89,24 +88,14 @@ def apply(op: Op, a: Value, b: Any = None) -> Value:
 
     The table's ops have their Value methods below; any other op gets the same method made once and kept.
     """
-    if not isinstance(op, Op):
-        raise TypeError(f"apply() takes an Op (made with unary(...) or binary(...)), got {type(op).__name__} {op!r}")
-    if not isinstance(a, Value):
-        raise TypeError(f"{op.name}(): the first operand must be a Value, got {type(a).__name__} {a!r}")
-    if (b is None) != (op.arity == 1):
-        raise TypeError(f"{op.name}() takes {op.arity} operand{'s' if op.arity > 1 else ''}: {op.write('a', 'b')}")
+    check_operands(op, a, b)
     method = _methods.get(op)
     if method is None:  # made once per op, as the table's methods are made once in Value's class body
         made: Callable[..., Value] = _unary_method(op) if op.arity == 1 else _binary_method(op)
         method = _methods[op] = made
     out = method(a) if b is None else method(a, b)
     if type(out.data) is not float:  # a learner's forward that returned an int, a numpy number or something else
-        if isinstance(out.data, Value) or not isinstance(out.data, numbers.Real):
-            raise TypeError(
-                f"the forward of op {op.name!r} must return a float, got {type(out.data).__name__} {out.data!r}: "
-                f"it is given plain numbers and computes on them (the partials are what may work on Values)"
-            )
-        out.data = float(out.data)
+        out.data = forward_result(op, out.data)
     return out
 
 
@@ -114,21 +103,7 @@ _methods: weakref.WeakKeyDictionary[Op, Callable[..., Value]] = weakref.WeakKeyD
 _new = object.__new__
 
 
-def _comparison(compare: Callable[[float, Any], Any]) -> Callable[[Value, Any], Any]:
-    """``self < other`` ... by value, for a Value or a real number ``other``: a bool, not a node."""
-
-    def method(self: Value, other: Any) -> Any:
-        if isinstance(other, Value):
-            return compare(self.data, other.data)
-        if isinstance(other, numbers.Real):  # compared as they are: an int too large for a float still compares
-            return bool(compare(self.data, other))
-        return NotImplemented  # Python then says "'<' not supported between instances of 'Value' and 'str'"
-
-    method.__name__ = method.__qualname__ = f"__{compare.__name__}__"
-    return method
-
-
-class Value:
+class Value(Node):
     """A scalar in a computation graph: its value ``data`` and, after ``backward()``, ``grad`` = d output / d self."""
 
     __slots__ = ("data", "grad", "label", "_op", "_a", "_b")
@@ -136,11 +111,6 @@ class Value:
 
     def __init__(self, data: float, label: str = "") -> None:
         if type(data) is not float:
-            if isinstance(data, Value):
-                raise TypeError(
-                    f"Value() takes a real number (int, float, numpy scalar), got the Value {data!r}: use it as it "
-                    f"is to stay in its graph, or .detach() for a new leaf with the same value"
-                )
             data = as_float(data, "Value()")
         if not isinstance(label, str):
             raise TypeError(f"Value() label must be a str, got {type(label).__name__} {label!r}")
@@ -198,42 +168,7 @@ class Value:
         """``op(self)``, ``op(self, other)`` for any ``Op``, also a learner's own (made with ``unary``, ``binary``)."""
         return apply(op, self, other)
 
-    # -- comparisons: by value, as PyTorch and autograd compare scalars; the result is a bool, not a node ---------
-    #
-    # So max(a, b), min(...) and sorted(...) work (and pick Values, which stay in their graphs). The hash stays the
-    # node's identity, as a torch tensor's: a set or dict of Values holds nodes, and two different nodes with equal
-    # values are two entries (Python compares hashes before it asks ==). To ask "the same node?", use ``is``.
-
-    __lt__ = _comparison(operator.lt)
-    __le__ = _comparison(operator.le)
-    __gt__ = _comparison(operator.gt)
-    __ge__ = _comparison(operator.ge)
-    __eq__ = _comparison(operator.eq)
-    __ne__ = _comparison(operator.ne)
-    __hash__ = object.__hash__
-
-    # -- the graph -------------------------------------------------------------------------------------------
-
-    @property
-    def op(self) -> Op | None:
-        """The ``Op`` that produced this node, or None for a leaf (an input or a parameter)."""
-        return self._op
-
-    @property
-    def is_leaf(self) -> bool:
-        return self._op is None
-
-    @property
-    def operands(self) -> tuple[Any, ...]:
-        """The op's operands in order: Values, and numbers that were mixed into the op. () for a leaf."""
-        if self._op is None:
-            return ()
-        return (self._a,) if self._b is None else (self._a, self._b)
-
-    @property
-    def children(self) -> tuple[Value, ...]:
-        """The Values this node was computed from, in operand order; ``a + a`` lists ``a`` twice."""
-        return tuple(v for v in self.operands if isinstance(v, Value))
+    # -- the graph: what a node shows of itself (op, operands, children, repr, comparisons) is in node.py --------
 
     def local_grads(self) -> tuple[float, ...]:
         """d self / d child for each child, in the order of ``children``: the numbers backward() multiplies by."""
@@ -241,20 +176,6 @@ class Value:
             return ()
         _, _, da, b, db = next(backward_steps((self,)))
         return (da,) if b is None else (da, db)
-
-    def detach(self) -> Value:
-        """A new leaf with the same value: the graph behind this node stops here."""
-        return Value(self.data, self.label)
-
-    def __float__(self) -> float:
-        return self.data
-
-    def __format__(self, spec: str) -> str:  # f"{v:.3f}" formats the value
-        return format(self.data, spec) if spec else repr(self)
-
-    def __repr__(self) -> str:
-        label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     # -- reverse mode ----------------------------------------------------------------------------------------
 

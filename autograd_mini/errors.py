@@ -4,11 +4,17 @@ import math
 import numbers
 from typing import Any
 
+from autograd_mini.node import Node
 from autograd_mini.ops import OPS, Op
 
 
 def as_float(x: Any, where: str) -> float:
     """A real number as a float, or a TypeError that names where it was used and what it was."""
+    if isinstance(x, Node) and where == "Value()":
+        raise TypeError(
+            f"Value() takes a real number (int, float, numpy scalar), got the Value {x!r}: use it as it is to stay "
+            f"in its graph, or .detach() for a new leaf with the same value"
+        )
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         takes = "a real number (int, float, numpy scalar)" + ("" if where == "Value()" else " or a Value")
         raise TypeError(f"{where} takes {takes}, got {type(x).__name__} {x!r}")
@@ -73,3 +79,23 @@ def derivative_error(op: Op, a: float, b: Any, err: Exception) -> Exception:
         f"backward through {op.describe(a, b)} (d/d operand of {op.name}) failed: {err}. "
         f"The derivative is not finite at this point."
     )
+
+
+def check_operands(op: Any, a: Any, b: Any) -> None:
+    """``apply(op, a, b)``'s arguments, as a learner may get them wrong: an Op, a Value first, the op's arity."""
+    if not isinstance(op, Op):
+        raise TypeError(f"apply() takes an Op (made with unary(...) or binary(...)), got {type(op).__name__} {op!r}")
+    if not isinstance(a, Node):
+        raise TypeError(f"{op.name}(): the first operand must be a Value, got {type(a).__name__} {a!r}")
+    if (b is None) != (op.arity == 1):
+        raise TypeError(f"{op.name}() takes {op.arity} operand{'s' if op.arity > 1 else ''}: {op.write('a', 'b')}")
+
+
+def forward_result(op: Op, data: Any) -> float:
+    """A learner's forward that returned an int or a numpy number: as a float; anything else: a named TypeError."""
+    if isinstance(data, bool) or not isinstance(data, numbers.Real) or isinstance(data, Node):
+        raise TypeError(
+            f"the forward of op {op.name!r} must return a float, got {type(data).__name__} {data!r}: "
+            f"it is given plain numbers and computes on them (the partials are what may work on Values)"
+        )
+    return float(data)
