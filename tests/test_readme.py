@@ -112,7 +112,7 @@ def test_readme_command(line, argv, scratch):
     if Path(program).name.startswith("python") and args and args[0].startswith("demos/"):
         stem = Path(args[0]).stem
         runs = demo_runs()
-        assert stem in runs, f"README runs {args[0]}, which is not a demo (demos/01_*.py ... 06_*.py)"
+        assert stem in runs, f"README runs {args[0]}, which is not a demo (demos/01_*.py ... 07_*.py)"
         code, stdout, stderr, _ = runs[stem]
         assert code == 0, f"{args[0]}: {stderr[-3000:]}"
         return
