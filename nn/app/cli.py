@@ -27,6 +27,7 @@ import os
 import re
 import signal
 import sys
+import textwrap
 from pathlib import Path
 
 from nn.app.options import OptionError, output_file, output_folder, real, shown, whole
@@ -59,12 +60,12 @@ examples:
   autograd-mini graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88
   autograd-mini graph "x**2 * y + sin(y)" --x 3 --y 0.5 --out pics/f --steps
   autograd-mini graph "sigmoid(w*x)" --var x=1.5 --var w=-0.3 --edge-labels --highlight w
+  autograd-mini graph "max(x, y) * (x % 3) + min(x, 2)" --x 2.5 --y 1
   autograd-mini graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88 --code --no-draw
 
 Variables are given as --NAME VALUE (or --NAME=VALUE, or --var NAME=VALUE for names that clash with the
 options below). A formula may start with '-':  graph "-x**2" --x 3.
-The formula may use numbers, variables, + - * / ** (right-associative), unary minus, parentheses and the
-functions exp log sqrt tanh sigmoid relu abs sin cos; nothing else is accepted and no Python code is ever run.
+{grammar}
 The drawing is written as PATH.svg and PATH.png (or PATH.gv, the DOT source, when the Graphviz program `dot`
 is not installed).
 """
@@ -107,6 +108,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, _one_line(self.prog, message) + "\n")
 
 
+def _formula_grammar():
+    """What a formula may contain, from the parser (whose functions come from the engine's op table), wrapped."""
+    from autograd_mini.formula import ALLOWED
+
+    text = f"The formula may use {ALLOWED}, with Python's precedence (** right-associative); nothing else is "
+    return textwrap.fill(text + "accepted and no Python code is ever run.", width=110)
+
+
 def build_parser():
     """The whole command line: ``autograd-mini {tour,graph,crosscheck,train} ...``."""
     from nn.app import crosscheck_command as crosscheck
@@ -146,7 +155,7 @@ def build_parser():
         help='differentiate a formula: graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88',
         description="Parse a formula, build its graph with the engine, backpropagate, print every gradient and "
         "draw the graph.",
-        epilog=_GRAPH_EPILOG,
+        epilog=_GRAPH_EPILOG.format(grammar=_formula_grammar()),
         formatter_class=formatter,
         allow_abbrev=False,  # every other --NAME is a variable
     )
