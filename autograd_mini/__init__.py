@@ -10,6 +10,7 @@ from autograd_mini.anomaly import detect_anomaly
 from autograd_mini.collector import gc_paused
 from autograd_mini.compiler import compile as compile  # noqa: A004 (not in __all__: import * keeps the builtin)
 from autograd_mini.engine import Value, topological_order
+from autograd_mini.forward import forward_gradient, jvp
 from autograd_mini.gradcheck import GradcheckError, gradcheck
 from autograd_mini.higher_order import grad, hessian, hvp
 from autograd_mini.modes import is_grad_enabled, no_grad
@@ -25,12 +26,14 @@ __all__ = [
     "binary",
     "detect_anomaly",
     "draw_dot",
+    "forward_gradient",
     "gc_paused",
     "grad",
     "gradcheck",
     "hessian",
     "hvp",
     "is_grad_enabled",
+    "jvp",
     "no_grad",
     "topological_order",
     "trace_backward",

@@ -4,15 +4,18 @@ Hand-written: a tokenizer and a recursive-descent parser over this grammar (Pyth
 means what it would mean in Python; ``**`` binds tighter than unary minus on its left and is right-associative)::
 
     expr   := term (("+" | "-") term)*
-    term   := unary (("*" | "/") unary)*
+    term   := unary (("*" | "/" | "%") unary)*   # x * 7 % 3 = (x * 7) % 3,  -x % 3 = (-x) % 3
     unary  := ("-" | "+") unary | power
     power  := atom ("**" unary)?               # 2**3**2 = 2**(3**2) = 512,  -x**2 = -(x**2),  2**-1 = 0.5
-    atom   := NUMBER | NAME | FUNCTION "(" expr ")" | "(" expr ")"
+    atom   := NUMBER | NAME | FUNCTION "(" expr ("," expr)* ")" | "(" expr ")"
 
-and nothing else: no attribute access, no calls other than the engine's functions (exp log sqrt tanh sigmoid relu
-abs sin cos), no strings, no keywords, no indexing. Python's ``eval`` and ``ast`` are never used, so no formula can
-run code. Nesting is limited (``MAX_DEPTH``), so no formula can exhaust the stack, and the arithmetic is the
-engine's float arithmetic, so ``9**9**9`` overflows at once (a clear error) instead of computing a huge integer.
+and nothing else: no attribute access, no calls other than the engine's functions, no strings, no keywords, no
+indexing. The functions come from the op table (``ops.OPS``): every one-operand op by its name (``tanh(x)``,
+``relu(x)``), and every two-operand op whose symbol is a name, called with two arguments as the drawing writes it
+(``max(x, y)``, ``min(x, 2)``); a call must have exactly as many arguments as the op has operands. Python's
+``eval`` and ``ast`` are never used, so no formula can run code. Nesting is limited (``MAX_DEPTH``), so no formula
+can exhaust the stack, and the arithmetic is the engine's float arithmetic, so ``9**9**9`` overflows at once (a
+clear error) instead of computing a huge integer.
 
 Every problem is a ``FormulaError``: one line saying what is wrong and what to do, with the column, and
 ``err.show()`` adds the formula with a caret under the offending part::
@@ -28,15 +31,35 @@ The result is built with the engine: each variable is one leaf ``Value`` whose l
 
 import keyword
 import math
+import operator
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from autograd_mini.engine import Value, backward_steps, topological_order
-from autograd_mini.ops import OPS
+from autograd_mini.ops import OPS, Op
 
-FUNCTIONS = tuple(name for name, op in OPS.items() if op.arity == 1 and name != "neg")
-"""The functions a formula may call: the engine's unary ops (from the op table; -x is written with a sign)."""
+_CALLS: dict[str, Op] = {name: op for name, op in OPS.items() if op.arity == 1 and name != "neg"}
+_CALLS.update((op.symbol, op) for op in OPS.values() if op.arity == 2 and op.symbol.isidentifier() and not op.reflected)
+
+FUNCTIONS = tuple(name for name, op in _CALLS.items() if op.arity == 1)
+"""The one-argument functions a formula may call: the engine's unary ops, by name (from the op table; -x is written
+with a sign)."""
+
+FUNCTIONS_OF_TWO = tuple(name for name, op in _CALLS.items() if op.arity == 2)
+"""The two-argument functions: the op table's binary ops whose symbol is a name (``max``, ``min``), called as the
+drawing writes them, ``max(x, y)``."""
+
+OPERATORS = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "%": operator.mod,
+    "**": operator.pow,
+}
+"""The binary operators of the grammar, applied with Python's operators, so a Value picks its op from the table
+(``3 - x`` is rsub, ``x ** y`` with a Value exponent is powv)."""
 
 MAX_DEPTH = 40
 """Deepest nesting of parentheses, function calls, unary signs and powers a formula may have."""
@@ -44,14 +67,18 @@ MAX_DEPTH = 40
 MAX_LENGTH = 2000
 """Longest formula in characters; a drawing of anything longer would not be readable anyway."""
 
-_ALLOWED = "numbers, variables, + - * / **, parentheses and the functions " + ", ".join(FUNCTIONS)
+ALLOWED = (
+    f"numbers, variables, {' '.join(OPERATORS)}, parentheses and the functions {', '.join(FUNCTIONS)}, "
+    + ", ".join(f"{name}(x, y)" for name in FUNCTIONS_OF_TWO)
+)
+"""What a formula may contain, in one line (for error messages and the command's help)."""
 
 _TOKEN = re.compile(
     r"""
     (?P<space>[ \t]+)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<op>\*\*|[-+*/()])
+  | (?P<op>\*\*|[-+*/%(),])
     """,
     re.VERBOSE | re.ASCII,
 )
@@ -65,12 +92,10 @@ _EXPLAIN = {
     "]": "indexing (']') is not allowed",
     "{": "'{' is not allowed",
     "}": "'}' is not allowed",
-    ",": "',' is not allowed: every function takes exactly one argument",
     "^": "'^' is not allowed: write powers as x**2",
     "=": "'=' is not allowed: give variable values as options, e.g. --x 2",
     ";": "';' is not allowed: a formula is one expression",
     "\n": "a line break is not allowed: a formula is one line",
-    "%": "'%' is not allowed",
     "@": "'@' is not allowed",
     "_": "'_' is not allowed here",
 }
@@ -143,7 +168,7 @@ def tokenize(text):
             ch = text[pos]
             reason = _EXPLAIN.get(ch) or f"the character {ch!r} is not allowed"
             bad = _Tok("bad", ch, pos, pos + 1)
-            bad.error = FormulaError(f"{reason}: a formula has {_ALLOWED} only", text, pos)
+            bad.error = FormulaError(f"{reason}: a formula has {ALLOWED} only", text, pos)
             tokens.append(bad)  # the parser raises this when it gets here, so the leftmost problem is reported
             return tokens
         kind = m.lastgroup
@@ -168,8 +193,9 @@ def tokenize(text):
 
 # -- the tree -------------------------------------------------------------------------------------------------
 # Nodes are tuples: ("num", value, start, end), ("var", name, start, end), ("neg", child, start, end),
-# ("call", name, child, start, end), ("bin", symbol, left, right, start, end) where start:end is the span in the
-# formula of the whole sub-expression (for carets), and for "bin" the operator's own position is kept too.
+# ("call", name, arguments, start, end) with a tuple of argument nodes, ("bin", symbol, left, right, start, end)
+# where start:end is the span in the formula of the whole sub-expression (for carets), and for "bin" the operator's
+# own position is kept too.
 
 
 class Formula:
@@ -268,14 +294,16 @@ class _Parser:
     # grammar
     def parse(self):
         if self.peek().kind == "end":
-            raise FormulaError(f"the formula is empty: write an expression of {_ALLOWED}", self.text, 0)
+            raise FormulaError(f"the formula is empty: write an expression of {ALLOWED}", self.text, 0)
         tree = self.expr()
         tok = self.peek()
         if tok.kind != "end":
             if tok.text == ")":
                 raise self.error("unmatched ')': there is no '(' for it", tok)
+            if tok.text == ",":
+                raise self.error(_COMMA_OUTSIDE_CALL, tok)
             if tok.kind == "name" and (keyword.iskeyword(tok.text) or keyword.issoftkeyword(tok.text)):
-                raise self.error(f"{tok.text!r} is a Python keyword, not allowed in a formula of {_ALLOWED}", tok)
+                raise self.error(f"{tok.text!r} is a Python keyword, not allowed in a formula of {ALLOWED}", tok)
             raise self.error(f"unexpected {_describe(tok)} after a complete expression: is an operator missing?", tok)
         return Formula(self.text, tree, self.variables, self.first_use)
 
@@ -289,7 +317,7 @@ class _Parser:
 
     def term(self):
         left = self.unary()
-        while self.peek().text in ("*", "/") and self.peek().kind == "op":
+        while self.peek().text in ("*", "/", "%") and self.peek().kind == "op":
             op = self.take()
             right = self.unary()
             left = ("bin", op.text, left, right, _start(left), _end(right), op.start)
@@ -332,6 +360,8 @@ class _Parser:
             inner = self.expr()
             self.leave()
             close = self.take()
+            if close.text == "," and close.kind == "op":
+                raise self.error(_COMMA_OUTSIDE_CALL, close)
             if close.text != ")" or close.kind != "op":
                 raise self.error(f"'(' is never closed: expected ')' but found {_describe(close)}", tok)
             return _respan(inner, tok.start, close.end)  # the span of "(...)" includes its parentheses
@@ -346,34 +376,70 @@ class _Parser:
     def name(self, tok):
         name = tok.text
         if keyword.iskeyword(name) or keyword.issoftkeyword(name):
-            raise self.error(f"{name!r} is a Python keyword, not allowed in a formula of {_ALLOWED}", tok)
+            raise self.error(f"{name!r} is a Python keyword, not allowed in a formula of {ALLOWED}", tok)
         if name.startswith("_"):
             raise self.error(f"names starting with '_' ({name!r}) are not allowed: variables are plain names", tok)
         following = self.peek()
         calls = following.kind == "op" and following.text == "("
         if calls:
-            if name not in FUNCTIONS:
-                raise self.error(f"calling {name!r} is not allowed: the functions are {', '.join(FUNCTIONS)}", tok)
-            open_ = self.take()
-            self.enter(tok)
-            if self.peek().text == ")":
-                raise self.error(f"{name}() needs one argument, e.g. {name}(x)", open_)
-            arg = self.expr()
-            self.leave()
-            close = self.take()
-            if close.text != ")" or close.kind != "op":
-                if close.text == "," or close.kind != "end":
-                    raise self.error(
-                        f"{name}(...) takes one argument: expected ')' but found {_describe(close)}", close
-                    )
-                raise self.error(f"'(' of {name}( is never closed", open_)
-            return ("call", name, arg, tok.start, close.end)
-        if name in FUNCTIONS:
-            raise self.error(f"{name} is a function: call it with parentheses, e.g. {name}(x)", tok)
+            return self.call(tok)
+        if name in _CALLS:
+            raise self.error(f"{name} is a function: call it with parentheses, e.g. {_example(name)}", tok)
         if name not in self.first_use:
             self.variables.append(name)
             self.first_use[name] = (tok.start, tok.end)
         return ("var", name, tok.start, tok.end)
+
+    def call(self, tok):
+        """name(argument, ...) for a function of the op table, with exactly as many arguments as the op's operands."""
+        name = tok.text
+        op = _CALLS.get(name)
+        if op is None:
+            functions = ", ".join((*FUNCTIONS, *FUNCTIONS_OF_TWO))
+            raise self.error(f"calling {name!r} is not allowed: the functions are {functions}", tok)
+        open_ = self.take()
+        self.enter(tok)
+        arguments = []
+        surplus = None  # the ',' that starts the first argument too many
+        if not self.at(")"):
+            arguments.append(self.expr())
+            while self.at(","):
+                comma = self.take()
+                if len(arguments) == op.arity and surplus is None:
+                    surplus = comma
+                arguments.append(self.expr())
+        self.leave()
+        close = self.take()
+        if not (close.kind == "op" and close.text == ")"):
+            if close.kind == "end":
+                raise self.error(f"'(' of {name}( is never closed", open_)
+            expected = "',' or ')'" if op.arity > 1 else "')'"
+            raise self.error(f"{name}(...): expected {expected} but found {_describe(close)}", close)
+        if len(arguments) != op.arity:
+            # too many: the caret under the surplus arguments; too few: under the ')' that comes too early
+            start = surplus.start if surplus is not None else close.start
+            end = _end(arguments[-1]) if surplus is not None else close.end
+            raise self.error(
+                f"{name}() takes {op.arity} argument{'s' if op.arity > 1 else ''}, got {len(arguments)}: "
+                f"write {_example(name)}",
+                start,
+                end - start,
+            )
+        return ("call", name, tuple(arguments), tok.start, close.end)
+
+    def at(self, text):
+        tok = self.peek()
+        return tok.kind == "op" and tok.text == text
+
+
+_COMMA_OUTSIDE_CALL = "',' outside a function call: ',' separates the two arguments of " + (
+    " and ".join(f"{name}(x, y)" for name in FUNCTIONS_OF_TWO) or "a function of two arguments"
+)
+
+
+def _example(name):
+    """A call of the function with the right number of arguments: tanh(x), max(x, y)."""
+    return f"{name}({', '.join(('x', 'y')[: _CALLS[name].arity])})"
 
 
 def _describe(tok):
@@ -459,12 +525,7 @@ class _Evaluator:
                 x = self.eval(node[1])
                 result = -x
             elif kind == "call":
-                x = self.eval(node[2])
-                # a number is computed by the engine too (a throwaway leaf), so its checks and messages apply
-                v = x if isinstance(x, Value) else Value(x)
-                result = abs(v) if node[1] == "abs" else getattr(v, node[1])()  # abs(x) is Value.__abs__
-                if not isinstance(x, Value):
-                    result = result.data
+                result = _call(_CALLS[node[1]], *(self.eval(argument) for argument in node[2]))
             else:  # "**"
                 a, b = self.eval(node[2]), self.eval(node[3])
                 if isinstance(a, Value) and isinstance(b, Value) and a.data < 0:
@@ -497,17 +558,19 @@ class _Evaluator:
 
 def _apply(symbol, a, b):
     if isinstance(a, Value) or isinstance(b, Value):
-        if symbol == "+":
-            return a + b
-        if symbol == "-":
-            return a - b
-        if symbol == "*":
-            return a * b
-        if symbol == "/":
-            return a / b
-        return a**b
+        return OPERATORS[symbol](a, b)  # a Value's operator picks the op: 3 - x is rsub, 3 % x is rmod
     # two numbers: computed by the engine on a throwaway leaf (the same domain checks and messages, float arithmetic)
     return _apply(symbol, Value(a), b).data
+
+
+def _call(op, a, b=None):
+    """op(a) or op(a, b) applied by the engine, the Value first (max(2, x) is max(x, 2): the op is commutative)."""
+    if isinstance(a, Value):
+        return a.apply(op, b)
+    if isinstance(b, Value):
+        return b.apply(op, a) if op.commutative else Value(a).apply(op, b)
+    # numbers only: computed by the engine on a throwaway leaf (the same domain checks and messages)
+    return Value(a).apply(op, b).data
 
 
 # -- the public functions -------------------------------------------------------------------------------------

@@ -175,8 +175,8 @@ def test_the_top_level_mistakes(capsys):
         "autograd-mini: error: the following arguments are required: COMMAND (see autograd-mini --help)\n"
     )
     assert run(["fly"], capsys)[2] == (
-        "autograd-mini: error: COMMAND: invalid choice: 'fly' (choose from 'tour', 'graph', 'crosscheck', 'train') "
-        "(see autograd-mini --help)\n"
+        "autograd-mini: error: COMMAND: invalid choice: 'fly' (choose from 'tour', 'graph', 'crosscheck', 'train', "
+        "'ways') (see autograd-mini --help)\n"
     )
 
 

@@ -1,6 +1,6 @@
 """Every demo runs on its own, in fast mode (AUTOGRAD_MINI_FAST=1), and prints and writes what it says: numbers
 compared with torch float64, published values, Taylor's theorem and independent forward passes; files checked as
-real PNG/SVG. The six scripts run concurrently (one module fixture) to keep the suite quick."""
+real PNG/SVG. The seven scripts run concurrently (one module fixture) to keep the suite quick."""
 
 import atexit
 import functools
@@ -69,7 +69,7 @@ def svg_text(path):
 
 
 def test_all_demos_are_there():
-    assert [d.name[:3] for d in DEMOS] == ["01_", "02_", "03_", "04_", "05_", "06_", "08_"]
+    assert [d.name[:3] for d in DEMOS] == ["01_", "02_", "03_", "04_", "05_", "06_", "07_", "08_"]
 
 
 def test_01_neuron(demos):
@@ -184,6 +184,24 @@ def test_06_finite_differences_follow_taylor(demos):
     assert math.isfinite(table[1e-1][1])
     png_size(out / "neuron_fd_error.png")
     png_size(out / "network_fd_error.png")
+
+
+def test_07_four_ways_agree_and_cost_differently(demos):
+    stdout, out = get(demos, "07_four_ways")
+    # document 004, page 6: f = (x^2 - sin y) x = x^3 - x sin y at (1.5, 0.5):
+    #   df/dx = 3x^2 - sin y = 6.75 - 0.479425538604203 = 6.270574461395797,  df/dy = -x cos y = -1.316373842835559
+    rows = dict(re.findall(r"^([xy])\s+(\S+)", stdout, re.M))
+    assert float(rows["x"]) == pytest.approx(6.270574461395797, rel=1e-13)
+    assert float(rows["y"]) == pytest.approx(-1.5 * math.cos(0.5), rel=1e-13)
+    assert "d/dx = 3*x**2 - sin(y)" in stdout
+    slopes = [float(v) for v in re.findall(r"directional derivative = (\S+)", stdout)]
+    assert slopes == pytest.approx([6.270574461395797, -1.5 * math.cos(0.5)], rel=1e-11)
+    # the tanh neuron: do/dw = x (1 - tanh(b + w x)^2)
+    assert "do/dw = x*(1 - tanh(b + w*x)**2)" in stdout
+    assert stdout.count(" same\n") == 9 and "DIFFERENT" not in stdout
+    assert "Cost of one nabla K" in stdout
+    width, height = png_size(out / "four_ways.png")
+    assert width > 1000 and height > 450
 
 
 def test_08_custom_op_against_torch_silu(demos):

@@ -1,7 +1,7 @@
 """Notebooks in a real Jupyter kernel (nbclient + ipykernel): every demo, opened as a notebook with jupytext, and a
 teacher's lesson. What a learner sees is checked where they see it: the outputs' mime types (SVG for drawings,
 HTML for traces and reports, PNG for plots, the ipywidgets bar for training), their numbers against values worked
-out by hand, and the size of the saved notebook. The seven notebooks run concurrently, one kernel each."""
+out by hand, and the size of the saved notebook. The eight notebooks run concurrently, one kernel each."""
 
 import asyncio
 import functools
@@ -27,7 +27,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMOS = sorted((ROOT / "demos").glob("0[1-6]_*.py"))
+DEMOS = sorted((ROOT / "demos").glob("0[1-7]_*.py"))
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
 LESSON = [
@@ -139,6 +139,7 @@ def test_demo_outputs_have_the_right_kinds(notebooks):
     assert kinds["04_moons"] == ["image/png", "text/html"]  # model and history tables, the decision boundary
     assert kinds["05_digits"] == ["image/png"]
     assert kinds["06_finite_differences"] == ["image/png"]
+    assert kinds["07_four_ways"] == ["image/png"]  # the cost picture
     assert len(data(notebooks["03_crosscheck"], "text/html")) == 4  # one sample, batch, 2.5.1, documents
     assert len(data(notebooks["05_digits"], "image/png")) == 2 and len(data(notebooks["06_finite_differences"],
                                                                             "image/png")) == 2  # fmt: skip

@@ -112,7 +112,7 @@ def test_readme_command(line, argv, scratch):
     if Path(program).name.startswith("python") and args and args[0].startswith("demos/"):
         stem = Path(args[0]).stem
         runs = demo_runs()
-        assert stem in runs, f"README runs {args[0]}, which is not a demo (demos/01_*.py ... 06_*.py)"
+        assert stem in runs, f"README runs {args[0]}, which is not a demo (demos/01_*.py ... 07_*.py)"
         code, stdout, stderr, _ = runs[stem]
         assert code == 0, f"{args[0]}: {stderr[-3000:]}"
         return
@@ -152,3 +152,18 @@ def test_readme_documents_figures_match_the_code():
 
     report = documents_report()
     assert (int(m.group(1)), int(m.group(2))) == (len(report.results) - len(report.wrong()), len(report.results))
+
+
+def test_readme_graph_paragraph_lists_what_the_parser_takes():
+    # the paragraph on `graph` names the formula's operators and functions; each must be one the parser takes (its
+    # functions come from the op table), and it names every two-argument function, max(x, y) and min(x, y)
+    from autograd_mini.formula import FUNCTIONS, FUNCTIONS_OF_TWO, OPERATORS
+
+    text = README.read_text(encoding="utf-8")
+    paragraph = text[text.index("`graph` parses the formula") :].split("\n\n")[0]
+    groups = re.findall(r"`([^`]*)`", paragraph)
+    assert "op table" in paragraph
+    assert " ".join(OPERATORS) in groups
+    one_argument = next(group.split() for group in groups if group.startswith("exp "))
+    assert set(one_argument) <= set(FUNCTIONS), set(one_argument) - set(FUNCTIONS)
+    assert tuple(re.findall(r"(\w+)\(x, y\)", paragraph)) == FUNCTIONS_OF_TWO

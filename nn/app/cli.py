@@ -8,7 +8,8 @@ This module only reads the command line and dispatches; the work is done where i
 - ``graph``: ``autograd_mini.formula`` (the strict formula parser), the engine's ``backward()`` and
   ``autograd_mini.draw``;
 - ``crosscheck``: ``nn.app.crosscheck_command``;
-- ``train``: ``nn.app.train_command``.
+- ``train``: ``nn.app.train_command``;
+- ``ways``: ``nn.app.ways_command`` (document 004's four ways to compute the gradient, side by side).
 
 ``main(argv)`` returns the exit status instead of exiting: 0 when all went well, 1 when the work failed (a formula
 that cannot be computed, say), 2 for a bad command line (argparse's convention), so tests can call it directly.
@@ -26,6 +27,7 @@ import os
 import re
 import signal
 import sys
+import textwrap
 from pathlib import Path
 
 from nn.app.options import OptionError, output_file, output_folder, real, shown, whole
@@ -39,6 +41,7 @@ examples:
   autograd-mini graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88
   autograd-mini crosscheck --sizes 3,4,2 --activation sigmoid
   autograd-mini train --data moons --epochs 100 --save model.json --plot loss.png
+  autograd-mini ways --sizes 2,4,1                     the gradient four ways, and what each costs
 
 Each command has its own --help, e.g. autograd-mini graph --help.
 """
@@ -57,12 +60,12 @@ examples:
   autograd-mini graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88
   autograd-mini graph "x**2 * y + sin(y)" --x 3 --y 0.5 --out pics/f --steps
   autograd-mini graph "sigmoid(w*x)" --var x=1.5 --var w=-0.3 --edge-labels --highlight w
+  autograd-mini graph "max(x, y) * (x % 3) + min(x, 2)" --x 2.5 --y 1
   autograd-mini graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88 --code --no-draw
 
 Variables are given as --NAME VALUE (or --NAME=VALUE, or --var NAME=VALUE for names that clash with the
 options below). A formula may start with '-':  graph "-x**2" --x 3.
-The formula may use numbers, variables, + - * / ** (right-associative), unary minus, parentheses and the
-functions exp log sqrt tanh sigmoid relu abs sin cos; nothing else is accepted and no Python code is ever run.
+{grammar}
 The drawing is written as PATH.svg and PATH.png (or PATH.gv, the DOT source, when the Graphviz program `dot`
 is not installed).
 """
@@ -105,6 +108,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, _one_line(self.prog, message) + "\n")
 
 
+def _formula_grammar():
+    """What a formula may contain, from the parser (whose functions come from the engine's op table), wrapped."""
+    from autograd_mini.formula import ALLOWED
+
+    text = f"The formula may use {ALLOWED}, with Python's precedence (** right-associative); nothing else is "
+    return textwrap.fill(text + "accepted and no Python code is ever run.", width=110)
+
+
 def build_parser():
     """The whole command line: ``autograd-mini {tour,graph,crosscheck,train} ...``."""
     from nn.app import crosscheck_command as crosscheck
@@ -144,7 +155,7 @@ def build_parser():
         help='differentiate a formula: graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88',
         description="Parse a formula, build its graph with the engine, backpropagate, print every gradient and "
         "draw the graph.",
-        epilog=_GRAPH_EPILOG,
+        epilog=_GRAPH_EPILOG.format(grammar=_formula_grammar()),
         formatter_class=formatter,
         allow_abbrev=False,  # every other --NAME is a variable
     )
@@ -227,6 +238,10 @@ def build_parser():
     train.add_arguments(fit)
     _add_common(fit)
     fit.set_defaults(run=train.run)
+
+    from nn.app import ways_command as ways
+
+    _add_common(ways.add_parser(sub, formatter))
     return parser
 
 
@@ -276,8 +291,8 @@ def main(argv=None):
     prog = f"{PROG} {command}".strip()
     with _terminate_by_exception():
         try:
-            if command == "graph":
-                argv, variables = _split_graph_variables(argv)
+            if command in ("graph", "ways"):
+                argv, variables = _split_graph_variables(argv, *_formula_options(command))
             else:
                 variables = None
             parser = build_parser()
@@ -322,8 +337,18 @@ _GRAPH_VALUED = ("--var", "--out", "--highlight", "--rankdir", "--max-frames", "
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
-def _split_graph_variables(argv):
-    """Take the variables (``--x 2``, ``--w=-3``) out of ``graph``'s arguments; argparse gets the rest.
+def _formula_options(command):
+    """(own options, the ones that take a value) of a command whose other --NAME VALUE are a formula's variables."""
+    if command == "graph":
+        return _GRAPH_OPTIONS, _GRAPH_VALUED
+    from nn.app.ways_command import own_options
+
+    options, valued = own_options()
+    return options | {"--debug"}, valued
+
+
+def _split_graph_variables(argv, options=_GRAPH_OPTIONS, valued=_GRAPH_VALUED):
+    """Take the variables (``--x 2``, ``--w=-3``) out of ``graph``'s (or ``ways``') arguments; argparse gets the rest.
 
     Done by hand because the names are the user's: any ``--NAME`` that is not one of graph's own options is a
     variable, and its value may be negative (``--w -3``), which argparse would take for an option. A formula that
@@ -341,7 +366,7 @@ def _split_graph_variables(argv):
             continue
         if arg.startswith("-") and not arg.startswith("--") and arg not in ("-", "-h"):
             positional.append(arg)  # "-x**2", "-3*x": a formula, not an option
-        elif arg.startswith("--") and name not in _GRAPH_OPTIONS:
+        elif arg.startswith("--") and name not in options:
             if "=" in arg:
                 value = arg.split("=", 1)[1]
             elif i + 1 < len(argv):
@@ -352,7 +377,7 @@ def _split_graph_variables(argv):
             variables.append((name[2:], value, f"{name} {value}"))
         else:
             rest.append(arg)
-            if name in _GRAPH_VALUED and "=" not in arg and i + 1 < len(argv):
+            if name in valued and "=" not in arg and i + 1 < len(argv):
                 i += 1
                 rest.append(argv[i])  # the option's own value, even if it looks like a number
         i += 1

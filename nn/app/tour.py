@@ -7,7 +7,8 @@
 3. The documents' delta equations (``seeds/``) against autodiff: a sigmoid network in document 001's notation,
    parameter by parameter, then the report on every formula the five documents print.
 4. Finite differences: a central-difference check of the neuron, and the error of central and forward differences
-   as eps shrinks (truncation, then round-off), as a plot.
+   as eps shrinks (truncation, then round-off), as a plot; then document 004's four ways to compute the gradient
+   (finite differences, by hand, symbolic, automatic) side by side, and what each costs as the network grows.
 5. Training: micrograd's moons demo (MLP(2, [16, 16, 1]), hinge loss + L2, SGD) with a progress bar; the loss and
    accuracy curves, the decision boundary, the model as JSON.
 
@@ -195,7 +196,7 @@ class _Tour:
         return report
 
     def finite_differences(self):
-        self.heading(4, "Finite differences against autodiff")
+        self.heading(4, "Finite differences against autodiff, and document 004's four ways to the gradient")
 
         def neuron(x1, w1, x2, w2, b):
             return (x1 * w1 + x2 * w2 + b).tanh()
@@ -205,6 +206,7 @@ class _Tour:
         self.say("   gradcheck: central differences (f(p + h) - f(p - h)) / 2h, h = 1e-6 * max(1, |p|), agree with")
         self.say("   autodiff on every input of the neuron to 1e-8 (autograd_mini.gradcheck)")
         self._fd_study()
+        self._four_ways()
 
     def _fd_study(self):
         from nn.crosscheck.fd_study import fd_study
@@ -225,6 +227,39 @@ class _Tour:
             self.wrote(path, "error of finite differences as the step h shrinks")
         else:
             self.note("the plots need matplotlib: pip install 'autograd-mini[plot]'")
+
+    def _four_ways(self):
+        """Document 004, page 9: "Wie berechnet man nabla K?" -- the four ways, side by side (nn.crosscheck.ways)."""
+        from nn.crosscheck.ways import SHORT, cost_study, expression_ways, symbolic_delta_equations
+
+        self.say()
+        try:
+            import sympy  # noqa: F401  (the symbolic way)
+        except ImportError:
+            self.note("the four ways need sympy for the symbolic one: pip install 'autograd-mini[symbolic]'")
+            return
+        report = expression_ways("(x**2 - sin(y)) * x", {"x": 1.5, "y": 0.5})
+        for line in str(report).splitlines():
+            self.say("   " + line)
+        v11 = symbolic_delta_equations()[0][0]
+        self.say(f"   sympy on document 004's network: dK/dv11 = {v11.symbolic} = {v11.written.split('[')[0].strip()}")
+        study = cost_study((2, 4, 1), budget=0.2 if self.fast else 1.0, max_symbolic_parameters=13 if self.fast else 40)
+        self.say()
+        for line in str(study).splitlines():
+            self.say("   " + line)
+        self.write_text("04_four_ways.txt", f"{report}\n\n{study}", "the four ways: the numbers and the cost")
+        big = len(study.parameters) - 1
+        self.result.facts["ways"] = {
+            "parameters": study.parameters[big],
+            "seconds": {SHORT[w]: s[big] for w, s in study.seconds.items() if s[big] is not None},
+            "largest_symbolic": max(n for n in study.symbolic_ops if n is not None),
+        }
+        if self.has_matplotlib:
+            from nn.app.plots import plot_four_ways
+
+            path = self.out / "04_four_ways.png"
+            plot_four_ways(study, path)
+            self.wrote(path, "the four ways: time and size vs P")
 
     def train(self):
         from nn import accuracy
@@ -306,6 +341,15 @@ class _Tour:
                 f"h = 1e-12 a forward difference is off by {fd['forward_at_1e-12']:.1e}: round-off.",
                 "",
             ]
+            if "ways" in facts:
+                ways = facts["ways"]
+                times = ", ".join(f"{w} {s * 1e3:.2g} ms" for w, s in ways["seconds"].items())
+                lines += [
+                    f"Document 004's four ways to compute nabla K agree on the numbers; at {ways['parameters']} "
+                    f"parameters one gradient takes: {times}. The symbolic derivatives swell to "
+                    f"{ways['largest_symbolic']} ops (`04_four_ways.txt`).",
+                    "",
+                ]
             lines += self._pictures("04_")
         if "train" in facts:
             t = facts["train"]

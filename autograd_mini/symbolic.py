@@ -1,0 +1,321 @@
+"""Symbolic differentiation: a ``Value`` graph as a sympy expression, differentiated as formulas are by hand.
+
+Document 004 (page 9, "Wie berechnet man nabla K?") lists "nabla K durch symb. Diff. bestimmen" as the third way:
+write the cost as one formula and let a computer-algebra system apply the differentiation rules to it. Here the
+formula is read off the graph the engine built, so the same code that trains a network also gives its formula::
+
+    from autograd_mini import Value
+    from autograd_mini import symbolic
+    x, y = Value(1.5, label="x"), Value(0.5, label="y")
+    f = (x**2 - y.sin()) * x                   # document 004, page 6
+    expr = symbolic.to_sympy(f)                # x*(x**2 - sin(y))
+    d = symbolic.gradient(f)                   # {"x": 3*x**2 - sin(y), "y": -x*cos(y)}  (sympy.diff)
+    symbolic.text(d["x"]), symbolic.latex(d["x"]), sympy.simplify(d["x"])
+    symbolic.evaluate(d["x"], {"x": 1.5, "y": 0.5})       # a float
+
+Rules: a leaf with a label becomes a real symbol of that name; a leaf without a label is a constant (its number);
+numbers mixed into an op stay numbers (whole ones and simple fractions exact, others as floats). Each op of the
+table maps to sympy through ``sympy_form(op)``: the arithmetic ops by the symbol they are written with, the
+functions by their name in sympy, and the few sympy has under another name or not at all (sigmoid, ReLU, abs) in
+``SPECIAL_FORMS`` below. An op with no sympy form is an error that says where to add one.
+
+The catch, measured by ``expression_size``: a formula has no shared nodes. The derivative of a network's cost with
+respect to each weight repeats the whole forward pass inside it, so the expressions swell with the network
+(common-subexpression elimination, ``sympy.cse``, recovers the sharing a graph has from the start).
+
+sympy is an optional dependency: ``pip install 'autograd-mini[symbolic]'``.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+
+from autograd_mini.engine import Value, topological_order
+from autograd_mini.ops import OPS, sign, step
+
+try:
+    import sympy
+except ImportError:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "autograd_mini.symbolic needs sympy (computer algebra): pip install 'autograd-mini[symbolic]' "
+        "(or pip install sympy)"
+    ) from None
+
+__all__ = [
+    "SPECIAL_FORMS",
+    "derivative",
+    "evaluate",
+    "expression_size",
+    "gradient",
+    "gradient_values",
+    "latex",
+    "leaf_symbols",
+    "sigmoid",
+    "sympy_form",
+    "text",
+    "to_sympy",
+]
+
+
+# -- the functions sympy does not have under the op's name ------------------------------------------------------
+
+
+class sigmoid(sympy.Function):
+    r"""sigma(x) = 1 / (1 + e^{-x}), kept as one function so that its derivative reads as the documents write it:
+    sigma'(x) = sigma(x) (1 - sigma(x))  (document 001, section 2.3), not as a quotient of exponentials."""
+
+    def fdiff(self, argindex=1):
+        s = sigmoid(self.args[0])
+        return s * (1 - s)
+
+    def _eval_rewrite_as_exp(self, x, **kwargs):
+        return 1 / (1 + sympy.exp(-x))
+
+    def _eval_evalf(self, prec):
+        return self.rewrite(sympy.exp)._eval_evalf(prec)
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _latex(self, printer):
+        return rf"\sigma\left({printer._print(self.args[0])}\right)"
+
+
+class relu(sympy.Function):
+    """ReLU(x) = max(0, x); its derivative is the step 1 for x > 0, else 0 (the engine's value at the kink 0)."""
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_Number:
+            return x if x > 0 else sympy.S.Zero
+
+    def fdiff(self, argindex=1):
+        return unit_step(self.args[0])
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _latex(self, printer):
+        return rf"\operatorname{{ReLU}}\left({printer._print(self.args[0])}\right)"
+
+
+def _piecewise_constant(name, numeric, latex_name):
+    """A sympy function constant between its jumps, so its derivative is 0 (as the table's partials take it):
+    ``numeric`` is the op table's own function, used for numbers and when an expression is evaluated."""
+
+    def eval(cls, x):
+        if x.is_Number and x.is_finite:
+            return sympy.sympify(numeric(float(x)))
+        return None
+
+    def fdiff(self, argindex=1):
+        return sympy.S.Zero
+
+    def _latex(self, printer):
+        return rf"\operatorname{{{latex_name}}}\left({printer._print(self.args[0])}\right)"
+
+    return type(name, (sympy.Function,), {"eval": classmethod(eval), "fdiff": fdiff, "_latex": _latex})
+
+
+unit_step = _piecewise_constant("unit_step", step, "step")  # 1 for x > 0, else 0: ReLU's derivative
+sgn = _piecewise_constant("sgn", sign, "sign")  # -1, 0 or 1: the sign op (sympy's sign has a Dirac delta as derivative)
+floor = _piecewise_constant("floor", math.floor, "floor")  # in a % b = a - b floor(a / b)
+
+
+class Abs(sympy.Function):
+    """|x| with the derivative the table gives, sign(x) (0 at 0). sympy's own Abs differentiates through re() and
+    im() wherever it cannot prove its argument real (as for (x**-1.392)**1.221), which no float evaluation reads.
+    Named Abs, so sympy prints it as its own: Abs(x), and |x| in LaTeX."""
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_Number and x.is_finite:
+            return abs(x)
+        return None
+
+    def fdiff(self, argindex=1):
+        return sgn(self.args[0])
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+
+SPECIAL_FORMS = {
+    "sigmoid": sigmoid,
+    "relu": relu,
+    "abs": Abs,
+    "sign": sgn,
+    "log1p": lambda a: sympy.log(1 + a),
+    "expm1": lambda a: sympy.exp(a) - 1,
+    "log2": lambda a: sympy.log(a, 2),
+    "log10": lambda a: sympy.log(a, 10),
+    "softplus": lambda a: sympy.log(1 + sympy.exp(a)),
+    "mod": lambda a, b: a - b * floor(a / b),
+    "rmod": lambda a, b: b - a * floor(b / a),  # b % a, b the number
+    "maximum": sympy.Max,  # d/da max(a, b) = Heaviside(a - b): 1/2 at a tie, as the table takes it
+    "minimum": sympy.Min,
+}
+"""Ops whose sympy function is not ``sympy.<op name>``. A new op that sympy knows by its name (tan, sinh, asin)
+needs no entry; one it does not gets one line here."""
+
+# Numerical values of the functions above when an expression is evaluated: the op table's own forward functions.
+_NUMERIC = {"sigmoid": OPS["sigmoid"].forward, "relu": OPS["relu"].forward, "unit_step": step, "sgn": sign}
+
+_INFIX = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
+
+
+def sympy_form(op):
+    """The op as a function of sympy expressions, read from the table: ``a * b``, ``b - a`` (reflected), ``tanh(a)``.
+
+    Binary ops by the symbol they are written with (and ``op.reflected``: the number stands on the left), unary
+    minus by its symbol, functions by their name in sympy or in ``SPECIAL_FORMS``.
+    """
+    if op.name in SPECIAL_FORMS:
+        return SPECIAL_FORMS[op.name]
+    if op.arity == 2 and op.symbol in _INFIX:
+        f = _INFIX[op.symbol]
+        return (lambda a, b: f(b, a)) if op.reflected else f
+    if op.arity == 1 and op.symbol == "-":
+        return operator.neg
+    function = getattr(sympy, op.name, None)
+    if op.arity == 1 and callable(function):  # sympy.tanh, sympy.sqrt ...
+        return function
+    raise NotImplementedError(
+        f"the op {op.name!r} ({op.write('a', 'b')}) has no sympy form: add one to SPECIAL_FORMS in "
+        f"autograd_mini/symbolic.py"
+    )
+
+
+# -- Value graph -> sympy ---------------------------------------------------------------------------------------
+
+
+def _number(x):
+    """A number mixed into an op, as sympy writes it: 2.0 -> 2, 0.25 -> 1/4 (exact), 0.1 -> 0.1 (a float)."""
+    if x == x and abs(x) != float("inf") and (x * 1024).is_integer() and abs(x) < 2**40:
+        return sympy.Rational(x)
+    return sympy.Float(x)
+
+
+def leaf_symbols(value):
+    """{label: sympy Symbol} for every labelled leaf behind ``value``, in the order the graph reaches them."""
+    symbols = {}
+    owner: dict[str, Value] = {}
+    for node in topological_order(value):
+        if node._op is None and node.label:
+            other = owner.setdefault(node.label, node)
+            if other is not node:
+                raise ValueError(
+                    f"two different leaves are labelled {node.label!r} (values {other.data!r} and {node.data!r}); "
+                    f"a symbol stands for one leaf, so give them different labels"
+                )
+            symbols[node.label] = sympy.Symbol(node.label, real=True)
+    return symbols
+
+
+def to_sympy(value):
+    """The graph behind ``value`` as one sympy expression (labelled leaves as symbols, other leaves as numbers)."""
+    if not isinstance(value, Value):
+        raise TypeError(f"to_sympy() takes a Value, got {type(value).__name__} {value!r}")
+    symbols = leaf_symbols(value)
+    expr = {}
+    for node in topological_order(value):
+        op = node._op
+        if op is None:
+            expr[node] = symbols[node.label] if node.label else _number(node.data)
+        elif node._b is None:
+            expr[node] = sympy_form(op)(expr[node._a])
+        else:
+            b = node._b
+            expr[node] = sympy_form(op)(expr[node._a], expr[b] if isinstance(b, Value) else _number(b))
+    return expr[value]
+
+
+def _symbol(wrt, symbols, where):
+    """The symbol of a leaf Value or a label. A labelled leaf the graph does not reach gets its own symbol (the
+    derivative is then 0, as ``grad`` gives); a label that names no leaf is refused (a typo, most likely)."""
+    if isinstance(wrt, sympy.Symbol):
+        return wrt
+    if isinstance(wrt, Value):
+        if not wrt.label:
+            raise ValueError(f"{where}: the leaf {wrt!r} has no label, so no symbol; give it one (label='x')")
+        return symbols.get(wrt.label) or sympy.Symbol(wrt.label, real=True)
+    if wrt not in symbols:
+        raise ValueError(
+            f"{where}: {wrt!r} is not a labelled leaf of the graph; its symbols are {', '.join(symbols) or 'none'}"
+        )
+    return symbols[wrt]
+
+
+def derivative(value, wrt):
+    """d value / d wrt as a sympy expression; ``wrt`` a leaf Value or its label."""
+    return sympy.diff(to_sympy(value), _symbol(wrt, leaf_symbols(value), "derivative()"))
+
+
+def gradient(value, wrt=None):
+    """{label: d value / d leaf} for each labelled leaf (or for the leaf Values or labels in ``wrt``), by sympy.diff."""
+    symbols = leaf_symbols(value)
+    expr = to_sympy(value)
+    wrt = list(symbols) if wrt is None else list(wrt)
+    return {_name(w): sympy.diff(expr, _symbol(w, symbols, "gradient()")) for w in wrt}
+
+
+def _name(wrt):
+    return wrt.label if isinstance(wrt, Value) else str(wrt)
+
+
+def gradient_values(value, wrt=None, cse=False):
+    """The gradient as numbers, the symbolic way: differentiate the formula, then evaluate every derivative at the
+    leaves' current values (compiled once with ``sympy.lambdify``). ``{label: float}``.
+
+    ``cse=True`` evaluates with the common subexpressions taken out first (what a careful person would do by hand).
+    """
+    grads = gradient(value, wrt)
+    symbols = leaf_symbols(value)
+    at = {node.label: node.data for node in topological_order(value) if node._op is None and node.label}
+    numbers = _evaluator(list(symbols.values()), list(grads.values()), cse)(*[at[name] for name in symbols])
+    return {name: float(v) for name, v in zip(grads, numbers)}
+
+
+def _evaluator(symbols, exprs, cse):
+    """A Python function of the symbols' values computing ``exprs`` (sympy.lambdify, math functions, and the op
+    table's own forward functions for sigmoid and ReLU). Labels such as ``L1.N0.w0`` are no Python names, so the
+    symbols are renamed first, in one pass (lambdify would rename them one symbol and one pass at a time)."""
+    plain = {s: sympy.Symbol(f"s{k}", real=True) for k, s in enumerate(symbols)}
+    renamed = [e.xreplace(plain) for e in exprs] if isinstance(exprs, list) else exprs.xreplace(plain)
+    return sympy.lambdify(list(plain.values()), renamed, modules=[_NUMERIC, "math"], cse=cse)
+
+
+def evaluate(expr, values):
+    """The number ``expr`` stands for, with ``values`` mapping symbol names (or Symbols) to numbers."""
+    expr = sympy.sympify(expr)
+    given = {(k.name if isinstance(k, sympy.Symbol) else str(k)): float(v) for k, v in values.items()}
+    free = sorted(expr.free_symbols, key=lambda s: s.name)
+    missing = [s.name for s in free if s.name not in given]
+    if missing:
+        raise ValueError(f"evaluate(): no value for {', '.join(missing)}; give values={{name: number, ...}}")
+    return float(_evaluator(free, expr, False)(*[given[s.name] for s in free]))
+
+
+def text(expr):
+    """The expression as one line of text (sympy's ``str``)."""
+    return sympy.sstr(expr)
+
+
+def latex(expr):
+    """The expression in LaTeX (sigma as \\sigma)."""
+    return sympy.latex(expr)
+
+
+def expression_size(exprs):
+    """``(operations, operations after CSE)`` of an expression or a list of them (a gradient).
+
+    Operations are ``sympy.count_ops``: every +, *, function call ... of the written-out formula, a repeated
+    subexpression counted each time it is written. After common-subexpression elimination (``sympy.cse``) each
+    repeated piece is written once, as an auxiliary variable, and counted once.
+    """
+    exprs = list(exprs.values()) if isinstance(exprs, dict) else (exprs if isinstance(exprs, list) else [exprs])
+    plain = sum(sympy.count_ops(e) for e in exprs)
+    replacements, reduced = sympy.cse(exprs)
+    shared = sum(sympy.count_ops(rhs) for _, rhs in replacements) + sum(sympy.count_ops(e) for e in reduced)
+    return int(plain), int(shared)
