@@ -36,7 +36,7 @@ def see(command):
 
 # -- the table: invocation, the one line it must give (after "autograd-mini CMD: error: "), status 2 ----------------
 
-CC, TR, GR, TO = "crosscheck", "train", "graph", "tour"
+CC, TR, GR, TO, WA = "crosscheck", "train", "graph", "tour", "ways"
 
 
 def _proc_refusal():
@@ -135,6 +135,24 @@ MISTAKES = [
     ([TR, "--plot", "/tmp"], "--plot /tmp: is a folder; give a file name, e.g. /tmp/out"),
     ([TO, "--out", "/proc/forbidden"], f"--out /proc/forbidden: cannot write in /proc ({PROC})"),
     ([TO, "--out", "/etc/passwd"], "--out /etc/passwd: exists and is not a folder; name a folder to write into"),
+    # words no command takes are blamed on the command, whose --help is named (was: "autograd-mini: error: ...")
+    ([TO, "--bogus"], "unrecognized arguments: --bogus"),
+    ([CC, "--sizes", "3,4,2", "--x", "1,2"], "unrecognized arguments: --x 1,2"),
+    ([GR, "x", "--x", "1", "extra"], "unrecognized arguments: extra"),
+    # ways: a picture that would not be written is refused (was: exit 0, no picture, no note)
+    (
+        [WA, "--sizes", "2,4,1", "--no-sweep", "--plot", "foo.png"],
+        "--plot foo.png: --no-sweep leaves out the cost study, so there is no picture to write",
+    ),
+    (
+        [WA, "--sizes", "2,1", "--plot", "foo.png"],
+        "--plot foo.png: a network without a hidden layer to widen gets no cost study, so there is no picture to write",
+    ),
+    (
+        [WA, "x*y", "--x", "1", "--y", "2", "--plot", "foo.png"],
+        "--plot foo.png: a formula gets no cost study, so there is no picture to write",
+    ),
+    ([WA, "--plot", "foo.png", "--no-plot"], "--plot foo.png and --no-plot: give one of them"),
     # graph
     ([GR], "the following arguments are required: formula"),
     ([GR, "x*w", "--x", "2", "--w", "three"], "--w three: must be a number"),
@@ -168,6 +186,56 @@ def test_each_mistake_is_one_line_and_exit_2(argv, line, capsys, tmp_path, monke
     assert out == ""
     assert list(tmp_path.iterdir()) == []  # nothing written, nothing started
     assert seconds < 1.0  # the cost guards answer from the sizes, before anything is built
+
+
+# -- formulas: one that does not parse is a bad argument (2), one that cannot be computed there failed work (1) -----
+# The caret lines point at the column the reason names (1-based in the message, 0-based under the two-space indent).
+
+FORMULA_MISTAKES = [
+    ("x**", "the formula ends where a number, variable or '(' was expected (column 4)", ["  x**", "     ^"]),
+    ("2x", "a number runs into a name ('2x'): write multiplication as 2*x (column 1)", ["  2x", "  ^^"]),
+    ("x^2", "'^' is not allowed: write powers as x**2: ", ["  x^2", "   ^"]),
+    ("foo(x)", "calling 'foo' is not allowed: the functions are ", ["  foo(x)", "  ^^^"]),
+    ("x y", "unexpected 'y' after a complete expression: is an operator missing? (column 3)", ["  x y", "    ^"]),
+    ("", "the formula is empty: write an expression of ", []),
+    ("2*3", "a value was given for 'x', which the formula does not use (its variables: none)", []),
+]
+
+
+@pytest.mark.parametrize("command", [GR, WA])
+@pytest.mark.parametrize("formula, reason, caret", FORMULA_MISTAKES, ids=[m[0] or "empty" for m in FORMULA_MISTAKES])
+def test_a_formula_that_does_not_parse_is_a_bad_argument(
+    command, formula, reason, caret, capsys, tmp_path, monkeypatch
+):  # noqa: E501
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run([command, formula, "--x", "3"], capsys)
+    lines = err.splitlines()
+    assert (code, out) == (2, "")
+    assert lines[0].startswith(f"autograd-mini {command}: error: {reason}")
+    assert lines[1:] == caret
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [GR, WA])
+def test_a_formula_that_cannot_be_computed_at_the_values_is_failed_work(command, capsys, tmp_path, monkeypatch):
+    # log(x) parses; at x = 0 there is no value (log 0 = -inf): the command line was fine, the work failed
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run([command, "log(x)", "--x", "0"], capsys)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"autograd-mini {command}: error: log(x) cannot be computed: log of 0.0 in Value.log(): the argument must be "
+        "positive (column 1)",
+        "  log(x)",
+        "  ^^^^^^",
+    ]
+
+
+def test_the_exit_statuses_are_explained_in_the_help(capsys):
+    code, out, err = run(["--help"], capsys)
+    text = " ".join(out.split())
+    assert code == 0
+    assert "exit status: 0 all went well; 1 the work failed" in text
+    assert "2 a bad command line" in text and "a formula that does not parse" in text
 
 
 def test_the_top_level_mistakes(capsys):
@@ -380,10 +448,10 @@ def test_negative_base_names_the_undefined_derivative(capsys):
 
 def test_the_caret_line_shows_no_control_characters_and_no_megabytes(capsys):
     code, out, err = run(["graph", "x\x1b[31m + y", "--x", "1", "--y", "2"], capsys)
-    assert code == 1 and "\x1b" not in err
+    assert code == 2 and "\x1b" not in err  # does not parse: a bad argument
     assert err.splitlines()[-2:] == ["  x?[31m + y", "   ^"]
     code, out, err = run(["graph", "x+" * 500_000 + "x", "--x", "1"], capsys)  # 1 MB
-    assert code == 1 and len(err) < 1000
+    assert code == 2 and len(err) < 1000
 
 
 def test_the_table_and_the_drawing_name_nodes_alike(tmp_path, capsys):

@@ -87,6 +87,52 @@ def test_tour_writes_every_picture_and_names_the_folder(tour):
     assert sorted(links) == sorted(p.name for p in out.glob("*.png"))
 
 
+def test_summary_names_the_files_the_tour_wrote_and_lists_them_all(tour):
+    _, out = tour
+    summary = (out / "summary.md").read_text()
+    named = re.findall(r"`([^`]+)`", summary)
+    assert named and all((out / name).exists() for name in named), [n for n in named if not (out / n).exists()]
+    # section 3 names both files: the table and the report on each printed formula
+    section = summary[summary.index("## 3.") : summary.index("## 4.")]
+    assert "`03_crosscheck.txt`" in section and "each formula the documents print: `03_documents.txt`" in section
+    # the list at the end: every file and folder in the tour's folder, the frames' folder too
+    listed = re.findall(r"^- `([^`]+)`$", summary[summary.index("## Files") :], re.M)
+    assert sorted(listed) == sorted(p.name + ("/" if p.is_dir() else "") for p in out.iterdir())
+    assert "02_backward_steps/" in listed
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tour):
+    # the session's tour ran with stderr captured, as `make tour 2>log` would: no bar, no carriage returns
+    proc, _ = tour_run()
+    assert "\r" not in proc.stderr and "training:" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_the_progress_bar_is_drawn_on_a_terminal(tmp_path):
+    import fcntl
+    import pty
+    import termios
+
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns (0: tqdm draws none)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
+    argv = [sys.executable, "-m", "nn.app", "tour", "--out", str(tmp_path / "t"), "--fast"]
+    with os.fdopen(primary, "rb", buffering=0) as terminal:
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=secondary, cwd=tmp_path, env=env)
+        os.close(secondary)
+        seen = b""
+        while True:
+            try:
+                chunk = terminal.read(4096)
+            except OSError:  # the other end closed: the tour is done
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert proc.wait(timeout=300) == 0
+    assert b"training" in seen and b"25/25" in seen  # tqdm's bar over the 25 epochs of the fast tour
+
+
 def test_tour_finishes_in_under_a_minute(tour):
     stdout, _ = tour
     seconds = float(re.search(r"Done in ([\d.]+) s", stdout).group(1))

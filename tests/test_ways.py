@@ -207,6 +207,58 @@ def test_ways_network_command_no_sweep_writes_nothing(tmp_path, capsys, monkeypa
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_kink_is_named_where_the_ways_disagree(capsys):
+    # relu(x) = max(0, x): slope 0 left of 0, 1 right of it. Central differences at 0 give (h - 0) / 2h = 1/2,
+    # the engine's relu'(0) = 0: a disagreement of 1/2 that is no one's fault, and the command must say why
+    code, out, err = run(["ways", "relu(x)", "--x", "0"], capsys)
+    assert code == 1, err
+    assert "DISAGREE: ① finite differences" in out
+    assert (
+        "  x = 0 is a kink of f (slope 0 on the left, 1 on the right): d/dx has no single value there, so the ways "
+        "need not agree; elsewhere they would"
+    ) in out
+    assert "note: x = 0 is a kink of f: the slope is 0 on the left and 1 on the right" in out
+    # away from the kink (x = 2: slope 1 on both sides) every way agrees and no kink is mentioned
+    code, out, err = run(["ways", "relu(x)", "--x", "2"], capsys)
+    assert code == 0 and "kink" not in out
+
+
+@pytest.mark.parametrize(
+    "f, point, i, slopes",
+    [
+        (lambda x: abs(x), [0.0], 0, (-1.0, 1.0)),  # |x|: slopes -1 and 1 by hand
+        (lambda x, y: max(x, y), [1.5, 1.5], 1, (0.0, 1.0)),  # d/dy max(x, y) at y = x: 0 below, 1 above
+        (lambda x: 3 * x - 2 if x > 1 else x, [1.0], 0, (1.0, 3.0)),  # a line bent at x = 1 (both give 1 there)
+        (lambda x: math.exp(10 * x), [0.0], 0, None),  # smooth, f'' = 100: the one-sided gap shrinks with h
+        (lambda x: x**2, [0.0], 0, None),
+        (lambda x: 1e6 * x, [5.0], 0, None),  # a straight line: no gap at all
+    ],
+)
+def test_one_sided_slopes_find_kinks_and_only_kinks(f, point, i, slopes):
+    got = W.one_sided_slopes(f, point, i)
+    if slopes is None:
+        assert got is None
+    else:
+        assert got == pytest.approx(slopes, abs=1e-6)
+
+
+def test_the_size_line_counts_one_op_in_the_singular(capsys):
+    # exp(x) is one op in the graph, and its derivative exp(x) one op written out
+    code, out, err = run(["ways", "exp(x)", "--x", "0"], capsys)
+    assert code == 0, err
+    assert "size: the graph has 1 op; the symbolic derivatives written out have 1 op" in out
+
+
+def test_ways_says_its_own_option_where_sympy_stops_and_given_limits_win_over_fast(capsys):
+    # 2-w-1 networks have 4w + 1 parameters (w = 1, 2, ...: 5, 9, ...): with --max-symbolic 5 sympy runs at 5 and
+    # stops before 9, though --fast alone would allow 13
+    argv = ["ways", "--sizes", "2,4,1", "--fast", "--max-symbolic", "5", "--budget", "0.02", "--no-plot"]
+    code, out, err = run(argv, capsys)
+    assert code == 0, err
+    assert "note: symbolic: stopped above 5 parameters (sympy's formulas swell; raise --max-symbolic to go on)" in out
+    assert "max_symbolic_parameters" not in out
+
+
 def test_value_labels_become_symbols_in_the_report():
     x = Value(2.0, label="x")
     assert W.expression_ways("sigmoid(x)", {"x": x.data}).formulas == {"x": "(1 - sigmoid(x))*sigmoid(x)"}

@@ -12,7 +12,8 @@ This module only reads the command line and dispatches; the work is done where i
 - ``ways``: ``nn.app.ways_command`` (document 004's four ways to compute the gradient, side by side).
 
 ``main(argv)`` returns the exit status instead of exiting: 0 when all went well, 1 when the work failed (a formula
-that cannot be computed, say), 2 for a bad command line (argparse's convention), so tests can call it directly.
+that parses but cannot be computed at the values given, say), 2 for a bad command line (argparse's convention; a
+formula that does not parse is a bad argument too), so tests can call it directly.
 A bad command line is one line on stderr, naming the option, the value and what is allowed; every option is
 checked (ranges, lists, output paths, the extras an option needs, and the cost worked out from the sizes) before
 any work starts. An error raised while the command works is one line too, unless ``--debug`` asks for the
@@ -30,7 +31,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from nn.app.options import OptionError, output_file, output_folder, real, shown, whole
+from nn.app.options import OptionError, formula_status, output_file, output_folder, real, shown, whole
 
 PROG = "autograd-mini"
 
@@ -44,6 +45,10 @@ examples:
   autograd-mini ways --sizes 2,4,1                     the gradient four ways, and what each costs
 
 Each command has its own --help, e.g. autograd-mini graph --help.
+
+exit status: 0 all went well; 1 the work failed (a formula that parses but cannot be computed at the values given,
+such as log(x) at x = 0; gradients that disagree); 2 a bad command line (one line naming the option; also a formula
+that does not parse, or whose variables are not the ones given); 130 Ctrl-C, 143 terminated, 141 stdout closed.
 """
 
 _TOUR_EPILOG = """\
@@ -107,6 +112,16 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, _one_line(self.prog, message) + "\n")
 
+    def parse_args(self, args=None, namespace=None):
+        """As argparse's, but words no command takes are blamed on the command they were given to
+        (``autograd-mini tour: error: unrecognized arguments: --bogus (see autograd-mini tour --help)``)."""
+        namespace, extras = self.parse_known_args(args, namespace)
+        if extras:
+            commands = next((a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction)), {})
+            parser = commands.get(getattr(namespace, "command", None), self)
+            parser.error(f"unrecognized arguments: {shown(' '.join(extras))}")
+        return namespace
+
 
 def _formula_grammar():
     """What a formula may contain, from the parser (whose functions come from the engine's op table), wrapped."""
@@ -146,7 +161,11 @@ def build_parser():
     tour.add_argument(
         "--fast", action="store_true", help="train for fewer epochs, for tests and quick looks (default: off)"
     )
-    tour.add_argument("--no-progress", action="store_true", help="no progress bar while training (default: a bar)")
+    tour.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar while training (default: a bar when stderr is a terminal)",
+    )
     _add_common(tour)
     tour.set_defaults(run=_run_tour)
 
@@ -436,8 +455,7 @@ def _run_graph(args):
         out, leaves = differentiate(args.formula, args.values)
     except FormulaError as err:
         print(f"{PROG} graph: error: {err.show()}", file=sys.stderr)
-        # a missing or superfluous variable is a command-line mistake (2); a formula that fails is an error (1)
-        return 2 if err.reason.startswith(("no value for", "a value was given")) else 1
+        return formula_status(args.formula, args.values)
     if args.highlight is not None and args.highlight not in leaves:
         raise OptionError(f"--highlight {shown(args.highlight)}: not a variable of the formula ({', '.join(leaves)})")
     if not out.label:
@@ -548,7 +566,7 @@ def _run_tour(args):
     from nn.app.tour import run_tour
 
     _check_tour(args)
-    run_tour(args.out, fast=args.fast, progress=not args.no_progress)
+    run_tour(args.out, fast=args.fast, progress=False if args.no_progress else None)
     return 0
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from nn.app import cost
-from nn.app.options import OptionError, add_max_values, real, sizes, whole
+from nn.app.options import OptionError, add_eps, add_max_values, sizes, whole
 from nn.crosscheck.delta import ACTIVATIONS, LOSSES, crosscheck, crosscheck_batch
 
 
@@ -40,12 +40,7 @@ def add_arguments(parser):
     parser.add_argument(
         "--batch", type=whole(0), default=4, help="samples of the batch check, 0 to skip it (default: 4)"
     )
-    parser.add_argument(
-        "--eps",
-        type=real(1e-12, 0.1, what="a finite-difference step"),
-        default=1e-6,
-        help="step of the central finite differences, from 1e-12 to 0.1 (default: 1e-06)",
-    )
+    add_eps(parser)
     parser.add_argument(
         "--fd-params",
         type=_fd_count,

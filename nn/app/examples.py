@@ -61,7 +61,7 @@ def micrograd_schedule(steps: int) -> Callable[[int], float]:
     return lambda k: 1.0 - 0.9 * k / steps  # micrograd: learning_rate = 1.0 - 0.9*k/100
 
 
-def train_moons(data: DataSet, steps: int, progress: bool = False) -> tuple[MLP, History]:
+def train_moons(data: DataSet, steps: int, progress: bool | None = False) -> tuple[MLP, History]:
     """micrograd's ``demo.ipynb``, kept: MLP(2, [16, 16, 1]) (ReLU hidden layers, a linear output, seed 1) learns
     the moons ``data`` with the SVM "max-margin" loss + L2,
 

@@ -16,7 +16,9 @@ from pathlib import Path
 
 __all__ = [
     "OptionError",
+    "add_eps",
     "add_max_values",
+    "formula_status",
     "need_module",
     "output_file",
     "output_folder",
@@ -194,3 +196,28 @@ def add_max_values(parser, default):
         metavar="N",
         help=f"refuse sizes whose graph would hold more Values at once (default: {default})",
     )
+
+
+def add_eps(parser):
+    """The ``--eps`` option of the commands that take central finite differences (``crosscheck``, ``ways``)."""
+    parser.add_argument(
+        "--eps",
+        type=real(1e-12, 0.1, what="a finite-difference step"),
+        default=1e-6,
+        help="step of the central finite differences, from 1e-12 to 0.1 (default: 1e-06)",
+    )
+
+
+def formula_status(text, values):
+    """The exit status for a formula the engine refused (``FormulaError``), by the rule of ``autograd-mini --help``.
+
+    2, a bad command line: the formula does not parse, it has no variable, or its variables and the values given
+    do not match. 1, the work failed: it parses and fits the values, but cannot be computed at them
+    (``log(x)`` at x = 0)."""
+    from autograd_mini.formula import FormulaError, parse
+
+    try:
+        formula = parse(text)
+    except FormulaError:
+        return 2
+    return 2 if not formula.variables or set(formula.variables) != set(values) else 1

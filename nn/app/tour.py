@@ -32,6 +32,25 @@ __all__ = ["TourResult", "run_tour"]
 # micrograd's moons demo (nn.app.examples.train_moons) on 100 points; the fast tour (the tests) takes 25 steps
 MOONS: dict[str, Any] = {"n": 100, "noise": 0.1, "seed": 1, "epochs": 100, "fast_epochs": 25}
 
+# The names of what the tour writes, the one place the steps and summary.md take them from (drawings get .svg and
+# .png, or .gv without Graphviz).
+FILES = {
+    "neuron": "01_neuron",
+    "steps_table": "02_backward_steps.txt",
+    "local_derivatives": "02_local_derivatives",
+    "steps_page": "02_backward_steps.html",
+    "steps_frames": "02_backward_steps",
+    "crosscheck": "03_crosscheck.txt",
+    "documents": "03_documents.txt",
+    "fd_error": "04_fd_error.png",
+    "four_ways": "04_four_ways.txt",
+    "four_ways_plot": "04_four_ways.png",
+    "model": "05_model.json",
+    "loss_curve": "05_loss_curve.png",
+    "boundary": "05_decision_boundary.png",
+    "summary": "summary.md",
+}
+
 
 @dataclass
 class TourResult:
@@ -114,7 +133,7 @@ class _Tour:
         self.result.facts["neuron"] = {"o": o.data, "grads": {k: v[k].grad for k in NEURON}, "max_diff": worst}
         # top to bottom, with the colour key: narrow enough to read at the width of a page or a slide
         title = "one neuron: o = tanh(x1*w1 + x2*w2 + b)"
-        self.draw(draw_dot(o, rankdir="TB", key=True, title=title), "01_neuron", "the neuron's graph")
+        self.draw(draw_dot(o, rankdir="TB", key=True, title=title), FILES["neuron"], "the neuron's graph")
         self.root = o
         self.leaves = v
 
@@ -127,7 +146,7 @@ class _Tour:
         table = trace.table()
         for line in table.splitlines():
             self.say("   " + line)
-        self.write_text("02_backward_steps.txt", table, "the table above")
+        self.write_text(FILES["steps_table"], table, "the table above")
         self.draw(
             draw_dot(
                 self.root,
@@ -137,15 +156,15 @@ class _Tour:
                 highlight=self.leaves["w1"],
                 title="local derivatives on the edges; do/dw1 is the product along the red path",
             ),
-            "02_local_derivatives",
+            FILES["local_derivatives"],
             "every edge labelled with its local derivative",
         )
         if self.has_dot:
-            page = trace.write_html(self.out / "02_backward_steps.html", title="The backward pass through one neuron")
+            page = trace.write_html(self.out / FILES["steps_page"], title="The backward pass through one neuron")
             self.wrote(page, "open in a browser: Previous/Next steps through the backward pass")
-            frames = trace.write_frames(self.out / "02_backward_steps")
+            frames = trace.write_frames(self.out / FILES["steps_frames"])
             self.result.files += [p.relative_to(self.out).as_posix() for p in frames]
-            self.say(f"   wrote 02_backward_steps/step_*.svg  ({len(frames)} frames, one per step)")
+            self.say(f"   wrote {FILES['steps_frames']}/step_*.svg  ({len(frames)} frames, one per step)")
         else:
             self.note("the step-by-step page needs the Graphviz program `dot` (pictures are laid out by it)")
         self.result.facts["steps"] = len(trace.steps)
@@ -164,7 +183,7 @@ class _Tour:
         for line in text.splitlines():
             self.say("   " + line)
         self.result.facts["crosscheck"] = {"ok": report.ok, "max_abs_error": report.max_abs_error}
-        self.write_text("03_crosscheck.txt", text, "the table above")
+        self.write_text(FILES["crosscheck"], text, "the table above")
         self._documents_report()
 
     def _documents_report(self):
@@ -186,13 +205,13 @@ class _Tour:
                 if r.entry.corrected is not None:
                     verdict += "; corrected form agrees" if r.corrected_agrees else "; corrected form does NOT agree"
             self.say(f"     {r.id:<{width}}  {verdict}")
-        self.say("   (the printed formulas, the wrong entries and the corrected forms: 03_documents.txt)")
+        self.say(f"   (the printed formulas, the wrong entries and the corrected forms: {FILES['documents']})")
         self.result.facts["documents"] = {
             "formulas": len(report.results),
             "wrong": [r.id for r in wrong],
             "corrected_agree": [r.id for r in wrong if r.corrected_agrees],
         }
-        self.write_text("03_documents.txt", str(report), "the documents' formulas, one verdict each")
+        self.write_text(FILES["documents"], str(report), "the documents' formulas, one verdict each")
         return report
 
     def finite_differences(self):
@@ -222,7 +241,7 @@ class _Tour:
             "forward_at_1e-12": study.error("forward", 1e-12),
         }
         if self.has_matplotlib:
-            path = self.out / "04_fd_error.png"
+            path = self.out / FILES["fd_error"]
             study.plot(path)
             self.wrote(path, "error of finite differences as the step h shrinks")
         else:
@@ -247,7 +266,7 @@ class _Tour:
         self.say()
         for line in str(study).splitlines():
             self.say("   " + line)
-        self.write_text("04_four_ways.txt", f"{report}\n\n{study}", "the four ways: the numbers and the cost")
+        self.write_text(FILES["four_ways"], f"{report}\n\n{study}", "the four ways: the numbers and the cost")
         big = len(study.parameters) - 1
         self.result.facts["ways"] = {
             "parameters": study.parameters[big],
@@ -257,7 +276,7 @@ class _Tour:
         if self.has_matplotlib:
             from nn.app.plots import plot_four_ways
 
-            path = self.out / "04_four_ways.png"
+            path = self.out / FILES["four_ways_plot"]
             plot_four_ways(study, path)
             self.wrote(path, "the four ways: time and size vs P")
 
@@ -270,21 +289,21 @@ class _Tour:
         self.heading(5, f"Training MLP(2, [16, 16, 1]) on two moons (micrograd's demo), {epochs} epochs")
         X, y = make_moons(MOONS["n"], noise=MOONS["noise"], seed=MOONS["seed"])
         # the recipe of demos/04_moons.py: hinge loss + L2, SGD with learning rate 1.0 - 0.9 k / epochs in step k
-        model, history = train_moons((X, y), epochs, progress=bool(self.progress and self.has_tqdm))
+        model, history = train_moons((X, y), epochs, progress=self.progress if self.has_tqdm else False)
         self.say(f"   {model!r}: {len(model.parameters())} parameters, {len(X)} points, hinge loss + 1e-4 * sum p^2")
         acc = accuracy(model, X, y, loss="hinge")
         self.say(f"   after {epochs} epochs: loss {history.loss[-1]:.4f}, training accuracy {acc:.0%}")
         self.result.facts["train"] = {"epochs": epochs, "loss": history.loss[-1], "accuracy": acc}
-        path = self.out / "05_model.json"
+        path = self.out / FILES["model"]
         save(model, path)
         self.wrote(path, "the trained model, nn.io.load() reads it back")
         if self.has_matplotlib:
             from nn.app.plots import plot_decision_boundary, plot_history
 
-            path = self.out / "05_loss_curve.png"
+            path = self.out / FILES["loss_curve"]
             plot_history(history, path, title="moons: hinge loss + L2")
             self.wrote(path, "loss and accuracy per epoch")
-            path = self.out / "05_decision_boundary.png"
+            path = self.out / FILES["boundary"]
             plot_decision_boundary(model, X, y, path, loss="hinge")
             self.wrote(path, "the decision boundary")
         else:
@@ -311,24 +330,29 @@ class _Tour:
                 f"(by hand and by autodiff, largest difference {nf['max_diff']:.1e}).",
                 "",
             ]
-            lines += self._pictures("01_")
+            lines += self._pictures(FILES["neuron"])
         if "steps" in facts:
+            pictures = (
+                f", the pictures in {self._named('steps_page')} (open it in a browser; one SVG per step in "
+                f"{self._named('steps_frames')})"
+                if FILES["steps_page"] in self.result.files
+                else ""
+            )
             lines += [
                 "## 2. The backward pass, step by step",
                 "",
-                f"{facts['steps']} steps; the table is in `02_backward_steps.txt`, the pictures in "
-                "`02_backward_steps.html` (open it in a browser).",
+                f"{facts['steps']} steps; the table is in {self._named('steps_table')}{pictures}.",
                 "",
             ]
-            lines += self._pictures("02_local")
+            lines += self._pictures(FILES["local_derivatives"])
         if "crosscheck" in facts:
             c = facts["crosscheck"]
             lines += [
                 "## 3. The documents' delta equations",
                 "",
                 f"Document 001's sigmoid network: closed form vs autodiff {'agree' if c['ok'] else 'DISAGREE'} "
-                f"(max abs error {c['max_abs_error']:.1e}). Full tables and the report on each printed "
-                "formula: `03_crosscheck.txt`.",
+                f"(max abs error {c['max_abs_error']:.1e}); the table: {self._named('crosscheck')}. The report on "
+                f"each formula the documents print: {self._named('documents')}.",
                 "",
             ]
         if "fd" in facts:
@@ -347,7 +371,7 @@ class _Tour:
                 lines += [
                     f"Document 004's four ways to compute nabla K agree on the numbers; at {ways['parameters']} "
                     f"parameters one gradient takes: {times}. The symbolic derivatives swell to "
-                    f"{ways['largest_symbolic']} ops (`04_four_ways.txt`).",
+                    f"{ways['largest_symbolic']} ops ({self._named('four_ways')}).",
                     "",
                 ]
             lines += self._pictures("04_")
@@ -357,24 +381,32 @@ class _Tour:
                 "## 5. Training on two moons",
                 "",
                 f"{t['epochs']} epochs: loss {t['loss']:.4f}, training accuracy {t['accuracy']:.0%}. "
-                "Model: `05_model.json`.",
+                f"Model: {self._named('model')}.",
                 "",
             ]
             lines += self._pictures("05_")
         if self.result.notes:
             lines += ["## Notes", ""] + [f"- {n}" for n in self.result.notes] + [""]
-        lines += ["## Files", ""] + [f"- `{f}`" for f in self.result.files if "/" not in f] + [""]
-        path = self.out / "summary.md"
+        self.result.files.append(FILES["summary"])
+        top = dict.fromkeys(f.split("/")[0] + ("/" if "/" in f else "") for f in self.result.files)  # in order
+        lines += ["## Files", ""] + [f"- `{f}`" for f in top] + [""]
+        path = self.out / FILES["summary"]
         path.write_text("\n".join(lines), encoding="utf-8")
-        self.result.files.append("summary.md")
         return path
+
+    def _named(self, key):
+        """A file (or folder) of ``FILES`` as summary.md names it."""
+        return f"`{FILES[key]}/`" if key == "steps_frames" else f"`{FILES[key]}`"
 
     def _pictures(self, prefix):
         return [f"![{f}]({f})" for f in self.result.files if f.startswith(prefix) and f.endswith(".png")] + [""]
 
 
-def run_tour(out="autograd-mini-tour", fast=False, progress=True, stream=None):
-    """Run the tour, writing into the folder ``out``; returns a ``TourResult``. ``stream``: where to print."""
+def run_tour(out="autograd-mini-tour", fast=False, progress=None, stream=None):
+    """Run the tour, writing into the folder ``out``; returns a ``TourResult``. ``stream``: where to print.
+
+    ``progress``: the training's progress bar, as ``nn.fit`` takes it: None (a bar on stderr when it is a terminal,
+    the widget in a notebook, never ``\\r`` lines in a log), True or False."""
     stream = sys.stdout if stream is None else stream
     tour = _Tour(out, fast, progress, stream)
     tour.out.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ import argparse
 import sys
 
 from nn.app import cost
-from nn.app.options import OptionError, output_file, real, sizes, whole
+from nn.app.options import OptionError, add_eps, formula_status, output_file, real, shown, sizes, whole
 
 EPILOG = """\
 examples:
@@ -34,6 +34,11 @@ size would take longer than --budget seconds; sympy stops at --max-symbolic para
 # How close each way must come to reverse mode (relative to the largest entry) for the command to say "agree":
 # the exact ways to rounding, central differences to their truncation and round-off error (nn.crosscheck.fd_study).
 TOLERANCE = {"forward": 1e-10, "symbolic": 1e-10, "by_hand": 1e-10, "finite_differences": 1e-5}
+
+# The cost study's limits, and --fast's; an option given on the command line wins over either.
+STUDY = {"budget": 2.0, "max_symbolic": 70}
+FAST_STUDY = {"budget": 0.2, "max_symbolic": 13}
+DEFAULT_PLOT = "autograd-mini-ways.png"
 
 
 def add_parser(sub, formatter):
@@ -70,33 +75,29 @@ def add_arguments(parser):
         help="layer sizes of the MLP, inputs first (default: 2,4,1)",
     )
     parser.add_argument("--seed", type=whole(0), default=0, help="seed of the weights and the sample (default: 0)")
-    parser.add_argument(
-        "--eps",
-        type=real(1e-12, 0.1, what="a finite-difference step"),
-        default=1e-6,
-        help="step of the central differences, from 1e-12 to 0.1 (default: 1e-06)",
-    )
-    parser.add_argument(
-        "--plot", metavar="PATH", default="autograd-mini-ways.png", help="the cost picture (default: %(default)s)"
-    )
+    add_eps(parser)
+    parser.add_argument("--plot", metavar="PATH", help=f"the cost picture (default: {DEFAULT_PLOT})")
     parser.add_argument("--no-plot", action="store_true", help="no picture (default: off)")
     parser.add_argument("--no-sweep", action="store_true", help="the table only, no cost study (default: off)")
     parser.add_argument(
         "--budget",
         type=real(0, 600, low_open=True, what="a number of seconds"),
-        default=2.0,
         metavar="SECONDS",
-        help="time limit per way and size in the cost study (default: 2)",
+        help=f"time limit per way and size in the cost study (default: {STUDY['budget']:g}; with --fast "
+        f"{FAST_STUDY['budget']:g})",
     )
     parser.add_argument(
         "--max-symbolic",
         type=whole(1, 1000),
-        default=70,
         metavar="P",
-        help="largest network sympy gets, in parameters (default: 70)",
+        help=f"largest network sympy gets, in parameters (default: {STUDY['max_symbolic']}; with --fast "
+        f"{FAST_STUDY['max_symbolic']})",
     )
     parser.add_argument(
-        "--fast", action="store_true", help="a quick study: --budget 0.2 --max-symbolic 13 (default: off)"
+        "--fast",
+        action="store_true",
+        help=f"a quick study: --budget {FAST_STUDY['budget']:g} --max-symbolic {FAST_STUDY['max_symbolic']} unless "
+        "given (default: off)",
     )
     parser.add_argument(
         "--latex", action="store_true", help="also print the symbolic derivatives in LaTeX (default: off)"
@@ -119,8 +120,7 @@ TABLE_BUDGET = cost.FD_BUDGET
 def run(args):
     """Compare the ways; 0 when every way agrees with reverse mode (within ``TOLERANCE``), 1 when not, 2 on bad
     options (``OptionError``, one line)."""
-    if not args.no_plot and not args.no_sweep and args.formula is None:
-        output_file("--plot", args.plot)
+    _check_plot(args)
     if args.formula is not None:
         if args.sizes is not None:
             raise OptionError("give a formula or --sizes (a network), not both")
@@ -139,12 +139,39 @@ def run(args):
     return _run_network(args, sizes_)
 
 
+def _check_plot(args):
+    """--plot names the cost study's picture: refused where no study runs, checked where one does."""
+    if args.plot is not None:
+        if args.no_plot:
+            raise OptionError(f"--plot {shown(args.plot)} and --no-plot: give one of them")
+        reason = (
+            "a formula gets no cost study"
+            if args.formula is not None
+            else "--no-sweep leaves out the cost study"
+            if args.no_sweep
+            else "a network without a hidden layer to widen gets no cost study"
+            if args.sizes is not None and len(args.sizes) < 3
+            else None
+        )
+        if reason:
+            raise OptionError(f"--plot {shown(args.plot)}: {reason}, so there is no picture to write")
+    else:
+        args.plot = DEFAULT_PLOT
+    if not args.no_plot and not args.no_sweep and args.formula is None:
+        output_file("--plot", args.plot)
+
+
 def _verdict(report):
     bad = [w for w in report.ways if w != "reverse" and report.max_rel_difference(w) > TOLERANCE[w]]
     if bad:
         from nn.crosscheck.ways import LABELS
 
         print("DISAGREE: " + ", ".join(f"{LABELS[w]} (rel. {report.max_rel_difference(w):.1e})" for w in bad))
+        for name, (at, left, right) in report.kinks.items():
+            print(
+                f"  {name} = {at:g} is a kink of f (slope {left:.6g} on the left, {right:.6g} on the right): "
+                f"d/d{name} has no single value there, so the ways need not agree; elsewhere they would"
+            )
         return 1
     tolerances = ", ".join(f"{w.replace('_', ' ')} {TOLERANCE[w]:g}" for w in report.ways if w != "reverse")
     print(f"agree: every way gives reverse mode's gradient (relative tolerances: {tolerances})")
@@ -159,7 +186,7 @@ def _run_formula(args):
         report = expression_ways(args.formula, args.values, eps=args.eps)
     except FormulaError as err:
         print(f"autograd-mini ways: error: {err.show()}", file=sys.stderr)
-        return 2 if err.reason.startswith(("no value for", "a value was given")) else 1
+        return formula_status(args.formula, args.values)
     except (ArithmeticError, ValueError) as err:  # a derivative that is not finite at the point
         print(f"autograd-mini ways: error: {err}", file=sys.stderr)
         return 1
@@ -178,7 +205,9 @@ def _run_formula(args):
 def _run_network(args, sizes):
     from nn.crosscheck.ways import demo_network_ways
 
-    budget, max_symbolic = (0.2, 13) if args.fast else (args.budget, args.max_symbolic)
+    limits = FAST_STUDY if args.fast else STUDY
+    budget = limits["budget"] if args.budget is None else args.budget
+    max_symbolic = limits["max_symbolic"] if args.max_symbolic is None else args.max_symbolic
     report = demo_network_ways(sizes, seed=args.seed, eps=args.eps, max_symbolic_parameters=max(max_symbolic, 17))
     print(report)
     status = _verdict(report)
@@ -193,7 +222,9 @@ def _run_network(args, sizes):
 
     print()
     print(f"cost study: widening the hidden layers of {sizes}, each way until it would take > {budget:g} s ...")
-    study = cost_study(sizes, budget=budget, max_symbolic_parameters=max_symbolic, seed=args.seed)
+    study = cost_study(
+        sizes, budget=budget, max_symbolic_parameters=max_symbolic, seed=args.seed, limit_name="--max-symbolic"
+    )
     print(study)
     if not args.no_plot:
         try:

@@ -46,6 +46,7 @@ __all__ = [
     "cost_study",
     "expression_ways",
     "network_ways",
+    "one_sided_slopes",
     "symbolic_delta_equations",
 ]
 
@@ -132,6 +133,7 @@ class WaysReport:
         self.notes = list(notes)
         self.passes = passes or {}
         self.ways = [w for w in WAYS if w in values]
+        self.kinks: dict[str, tuple[float, float, float]] = {}  # expressions: name -> (at, left, right slope)
 
     @property
     def reference(self):
@@ -176,10 +178,10 @@ class WaysReport:
             lines.append(f"  {LABELS[way]:<50} {diff:<26} {_seconds(self.seconds[way])}{passes}")
         if self.sizes:
             s = self.sizes
-            text = f"size: the graph has {s['graph_ops']} ops"
+            text = f"size: the graph has {_ops(s['graph_ops'])}"
             if "symbolic_ops" in s:
                 text += (
-                    f"; the symbolic derivatives written out have {s['symbolic_ops']} ops "
+                    f"; the symbolic derivatives written out have {_ops(s['symbolic_ops'])} "
                     f"({s['symbolic_ops_cse']} after common-subexpression elimination)"
                 )
             lines.append(text)
@@ -192,6 +194,10 @@ class WaysReport:
 
     def __repr__(self):
         return f"WaysReport({self.title!r}, ways={self.ways}, entries={len(self.names)})"
+
+
+def _ops(n):
+    return f"{n} op" if n == 1 else f"{n} ops"
 
 
 def _seconds(s):
@@ -216,7 +222,7 @@ def _symbolic_sizes(symbolic, output, wrt):
 def expression_ways(formula, values, eps=1e-6, sizes=True):
     """The gradient of a formula (``autograd_mini.formula`` syntax) at ``values`` ({name: number}), four ways:
     reverse mode, forward mode, symbolic (sympy, left out with a note if it is missing), central differences."""
-    from autograd_mini import forward_gradient
+    from autograd_mini import forward_gradient, no_grad
     from autograd_mini.formula import parse
     from autograd_mini.gradcheck import numeric_gradient
 
@@ -257,6 +263,17 @@ def expression_ways(formula, values, eps=1e-6, sizes=True):
         if sizes:
             size.update(_symbolic_sizes(symbolic, out, names))
     values_by["finite_differences"], seconds["finite_differences"] = _timed(differences)
+    kinks = {}
+    with no_grad():
+        for i, name in enumerate(names):
+            slopes = one_sided_slopes(lambda *vs: f.evaluate(dict(zip(names, vs)))[0].data, point, i, eps)
+            if slopes is not None:
+                kinks[name] = (values[name], *slopes)
+                notes.append(
+                    f"{name} = {values[name]:g} is a kink of f: the slope is {slopes[0]:.6g} on the left and "
+                    f"{slopes[1]:.6g} on the right, so d/d{name} has no single value there; central differences "
+                    "give the mean of the two slopes, the other ways the value the engine defines there"
+                )
     n = len(names)
     passes = {
         "reverse": "1 forward + 1 backward pass",
@@ -265,7 +282,33 @@ def expression_ways(formula, values, eps=1e-6, sizes=True):
     }
     at = ", ".join(f"{k} = {values[k]:g}" for k in names)
     title = f"Wie berechnet man nabla f?  f = {formula}  at {at}"
-    return WaysReport(title, names, values_by, seconds, size, formulas, notes, passes)
+    report = WaysReport(title, names, values_by, seconds, size, formulas, notes, passes)
+    report.kinks = kinks
+    return report
+
+
+def one_sided_slopes(f, point, i, eps=1e-6):
+    """(left, right) slopes of ``f`` (plain floats in, a float out) in coordinate ``i`` at ``point`` when ``point``
+    is a kink there (relu(x) at 0, abs(x) at 0, max(x, y) where x = y); None where ``f`` is smooth.
+
+    The one-sided quotients (f(x) - f(x - h)) / h and (f(x + h) - f(x)) / h differ by about h f''(x) where f is
+    smooth, so their gap shrinks tenfold with h; at a kink it stays the jump of the slope. A kink: a gap above
+    1e-5 (relative to the slopes) at h = eps * max(1, |x|) that is still more than half as large at h / 10."""
+
+    def slopes(h):
+        up, down = list(point), list(point)
+        up[i] += h
+        down[i] -= h
+        here = f(*point)
+        return (here - f(*down)) / (point[i] - down[i]), (f(*up) - here) / (up[i] - point[i])
+
+    h = eps * max(1.0, abs(point[i]))
+    left, right = slopes(h)
+    finer = slopes(h / 10)
+    gap, finer_gap = abs(right - left), abs(finer[1] - finer[0])
+    if gap > 1e-5 * max(1.0, abs(left), abs(right)) and finer_gap > 0.5 * gap:
+        return left, right
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -433,14 +476,17 @@ WIDTHS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 """The widths the hidden layers of ``cost_study`` take, step by step (about x1.5 each)."""
 
 
-def cost_study(shape=(2, 4, 1), widths=WIDTHS, budget=2.0, max_symbolic_parameters=70, seed=0):
+def cost_study(
+    shape=(2, 4, 1), widths=WIDTHS, budget=2.0, max_symbolic_parameters=70, seed=0, limit_name="max_symbolic_parameters"
+):
     """Time every way on networks like ``shape`` (its inputs, outputs and number of hidden layers) whose hidden
     layers all have width w, for each w in ``widths``.
 
     A way is skipped from the size on where its time, extrapolated from its last size with ``GROWTH``, would exceed
     ``budget`` seconds (after three sizes at least), and the symbolic way (sympy is slow on long formulas) above
-    ``max_symbolic_parameters``; ``notes`` says so. The gradients of every way are compared with reverse mode at
-    every size (``max_rel``).
+    ``max_symbolic_parameters``; ``notes`` says so (and to raise ``limit_name``: a caller with its own name for the
+    limit, such as the command's ``--max-symbolic``, gives it). The gradients of every way are compared with reverse
+    mode at every size (``max_rel``).
     """
     shape = tuple(int(n) for n in shape)
     if len(shape) < 3:
@@ -466,7 +512,7 @@ def cost_study(shape=(2, 4, 1), widths=WIDTHS, budget=2.0, max_symbolic_paramete
             if way == "symbolic" and P > max_symbolic_parameters:
                 study.notes.append(
                     f"symbolic: stopped above {max_symbolic_parameters} parameters (sympy's formulas swell; "
-                    f"raise max_symbolic_parameters to go on)"
+                    f"raise {limit_name} to go on)"
                 )
                 stopped.add(way)
                 continue
