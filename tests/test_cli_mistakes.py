@@ -206,7 +206,7 @@ FORMULA_MISTAKES = [
 @pytest.mark.parametrize("formula, reason, caret", FORMULA_MISTAKES, ids=[m[0] or "empty" for m in FORMULA_MISTAKES])
 def test_a_formula_that_does_not_parse_is_a_bad_argument(
     command, formula, reason, caret, capsys, tmp_path, monkeypatch
-):  # noqa: E501
+):
     monkeypatch.chdir(tmp_path)
     code, out, err = run([command, formula, "--x", "3"], capsys)
     lines = err.splitlines()

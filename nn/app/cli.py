@@ -118,7 +118,7 @@ class _Parser(argparse.ArgumentParser):
         namespace, extras = self.parse_known_args(args, namespace)
         if extras:
             commands = next((a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction)), {})
-            parser = commands.get(getattr(namespace, "command", None), self)
+            parser = commands.get(str(getattr(namespace, "command", "")), self)
             parser.error(f"unrecognized arguments: {shown(' '.join(extras))}")
         return namespace
 
