@@ -133,6 +133,21 @@ def test_the_progress_bar_is_drawn_on_a_terminal(tmp_path):
     assert b"training" in seen and b"25/25" in seen  # tqdm's bar over the 25 epochs of the fast tour
 
 
+def test_one_claim_of_the_tours_time_everywhere(capsys):
+    # README, both --help texts and the tour's docstring state the same figure (nn.app.cli.TOUR_TIME)
+    import nn.app.tour
+    from nn.app.cli import TOUR_TIME, main
+
+    readme = [line for line in (ROOT / "README.md").read_text().splitlines() if "tour" in line]
+    texts = {"README.md": "\n".join(readme), "tour docstring": nn.app.tour.__doc__}
+    for argv in (["--help"], ["tour", "--help"]):
+        assert main(argv) == 0
+        texts[" ".join(argv)] = " ".join(capsys.readouterr().out.split())
+    for where, text in texts.items():
+        claims = re.findall(r"about \d+(?:\.\d+)? s(?:econds)?\b", text)
+        assert claims and set(claims) == {TOUR_TIME}, (where, claims)
+
+
 def test_tour_finishes_in_under_a_minute(tour):
     stdout, _ = tour
     seconds = float(re.search(r"Done in ([\d.]+) s", stdout).group(1))

@@ -13,7 +13,8 @@
    accuracy curves, the decision boundary, the model as JSON.
 
 Everything goes into one folder, named at the end, with ``summary.md`` linking the pictures. No network is used.
-It takes about 5 s, most of it the training (README.md and ``autograd-mini tour --help`` say the same).
+It takes about 10 s, most of it step 4's cost study (each way timed up to a 1 s budget); ``nn.app.cli.TOUR_TIME``
+is the figure README.md and ``autograd-mini tour --help`` give.
 ``run_tour(out, fast=True)`` trains for fewer epochs (the tests use it).
 """
 
