@@ -31,7 +31,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from nn.app.options import OptionError, formula_status, output_file, output_folder, real, shown, whole
+from nn.app.options import OptionError, add_var, formula_status, output_file, output_folder, real, shown, whole
 
 PROG = "autograd-mini"
 
@@ -183,13 +183,7 @@ def build_parser():
         allow_abbrev=False,  # every other --NAME is a variable
     )
     graph.add_argument("formula", help='the formula, in quotes: "tanh(x*w + b)"')
-    graph.add_argument(
-        "--var",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a variable's value, repeatable (default: none)",
-    )
+    add_var(graph)
     graph.add_argument(
         "--out",
         metavar="PATH",

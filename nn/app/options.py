@@ -18,6 +18,7 @@ __all__ = [
     "OptionError",
     "add_eps",
     "add_max_values",
+    "add_var",
     "formula_status",
     "need_module",
     "output_file",
@@ -221,3 +222,15 @@ def formula_status(text, values):
     except FormulaError:
         return 2
     return 2 if not formula.variables or set(formula.variables) != set(values) else 1
+
+
+def add_var(parser):
+    """The ``--var NAME=VALUE`` option of the commands that take a formula (``graph``, ``ways``), for variable names
+    that clash with their options; ``cli`` splits the other ``--NAME VALUE`` off before argparse runs."""
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a variable's value, repeatable (default: none)",
+    )

@@ -16,7 +16,7 @@ import argparse
 import sys
 
 from nn.app import cost
-from nn.app.options import OptionError, add_eps, formula_status, output_file, real, shown, sizes, whole
+from nn.app.options import OptionError, add_eps, add_var, formula_status, output_file, real, shown, sizes, whole
 
 EPILOG = """\
 examples:
@@ -61,13 +61,7 @@ def add_parser(sub, formatter):
 def add_arguments(parser):
     """The options of ``autograd-mini ways``."""
     parser.add_argument("formula", nargs="?", help='a formula in quotes, e.g. "(x**2 - sin(y)) * x" (else a network)')
-    parser.add_argument(
-        "--var",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a variable's value, repeatable (default: none)",
-    )
+    add_var(parser)
     parser.add_argument(
         "--sizes",
         type=sizes(2, "2,4,1"),
