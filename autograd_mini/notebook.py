@@ -201,10 +201,10 @@ def stepper_html(trace, *, autofocus=False, **options):
     for row in rows:  # the step number stands on a step's first row only
         steps.append(row[0] or steps[-1])
     table = html_table(head, rows, row_attrs=[{"data-step": k} for k in steps], right=(0, 3))
-    focus = " data-autofocus" if autofocus else ""
+    autofocus_attr = " data-autofocus" if autofocus else ""
     return "\n".join(
         [
-            f'<div class="am-stepper" id="{root_id}" tabindex="0"{focus}>',
+            f'<div class="am-stepper" id="{root_id}" tabindex="0"{autofocus_attr}>',
             "<style>" + _STYLE.format(id=root_id) + "</style>",
             _key(trace.COLORS),
             '<div class="am-controls"><button type="button" class="am-prev">&#9664; Previous</button> '
