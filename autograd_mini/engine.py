@@ -189,45 +189,50 @@ class Value(Node):
             grad = as_float(grad, "backward(grad=...)")
         order = _interior_order(self)  # every node that passes a gradient on, grads zeroed
         self.grad += grad
-        anomaly = modes.anomaly_recorder()
-        for node, a, da, b, db in backward_steps(order):
-            g = node.grad
-            a.grad += g * da  # dL/da += dL/dout * dout/da
-            if b is not None:
-                b.grad += g * db  # dL/db += dL/dout * dout/db
-            if anomaly is not None:
-                anomaly.backward(node, g, a.grad, b.grad if b is not None else 0.0)
+        for _ in backward_steps(order, into_grad=True):  # the walk adds upstream * local into each .grad itself
+            pass
 
 
 _pow_number = _binary_method(ops.POW)  # x ** 2.0
 _pow_value = _binary_method(ops.POWV)  # x ** y, y a Value
 
 
-def backward_steps(order: Sequence[Value], on_values: bool = False) -> Iterator[tuple[Value, Value, Any, Any, Any]]:
-    """The reverse-mode walk: ``(node, a, dout/da, b, dout/db)`` for each node with an op, output first.
+def backward_steps(
+    order: Sequence[Value], on_values: bool = False, into_grad: bool = False
+) -> Iterator[tuple[Value, Value, Any, Any, Any]]:
+    """The reverse-mode walk: each node with an op, output first, and the op's local derivatives at that node.
 
-    ``order`` is a topological order (inputs first); the walk takes it backwards and, for each node, evaluates its
-    op's local derivatives at the node. ``b`` is None when the op has no second Value (``tanh(a)``, ``a * 3``). The
-    caller adds upstream * local to each operand, keeping the sums where it needs them: backward() in ``.grad``,
-    grad() and the step-by-step trace in a dict of their own. ``on_values``: evaluate the rules on the Values
-    themselves, so that each derivative is a graph that can be differentiated again (``grad(create_graph=True)``).
+    ``order`` is a topological order (inputs first); the walk takes it backwards, so each node's dL/dnode is
+    complete when its turn comes. ``into_grad`` (``backward()``): apply the chain rule right here, into ``.grad``,
+    and yield nothing. Otherwise yield ``(node, a, dout/da, b, dout/db)`` (``b`` None when the op has no second
+    Value: ``tanh(a)``, ``a * 3``) and let the caller keep the sums: grad() and the step-by-step trace in a dict
+    of their own. ``on_values``: evaluate the rules on the Values themselves, so that each derivative is a graph
+    that can be differentiated again (``grad(create_graph=True)``).
     """
+    anomaly = modes.anomaly_recorder() if into_grad else None
     node = None
     try:
         for node in reversed(order):
             op = node._op
             if op is None:  # a leaf passes nothing on
                 continue
-            a, b = node._a, node._b
+            a, b, db = node._a, node._b, 0.0
             if b is None:  # out = f(a)
                 da = (op.partials(a, node) if on_values else op.partials(a.data, node.data))[0]
-                yield node, a, da, None, 0.0
             elif type(b) is float:  # out = f(a, b), b a number kept inside the op
                 da = (op.partials(a, b, node) if on_values else op.partials(a.data, b, node.data))[0]
-                yield node, a, da, None, 0.0
+                b = None
             else:  # out = f(a, b), both Values
                 da, db = op.partials(a, b, node) if on_values else op.partials(a.data, b.data, node.data)
+            if not into_grad:
                 yield node, a, da, b, db
+                continue
+            g = node.grad
+            a.grad += g * da  # dL/da += dL/dout * dout/da
+            if b is not None:
+                b.grad += g * db  # dL/db += dL/dout * dout/db
+            if anomaly is not None:
+                anomaly.backward(node, g, a.grad, b.grad if b is not None else 0.0)
     except FloatingPointError:  # detect_anomaly()'s own report, from a node made on the way: already says where
         raise
     except (ArithmeticError, ValueError, TypeError, IndexError) as err:  # a local derivative that does not exist

@@ -18,12 +18,12 @@ expression would not raise the op's error or would lose its numerics: ``(-8.0) *
 Python, not an error). The expressions are evaluated in this module's namespace, so ``math`` and the helpers below
 can be named. They must compute exactly the floats ``forward`` and ``partials`` compute (the tests hold them to it).
 
-Operands: ``a`` is always a ``Value``. ``b`` is a second ``Value``, a plain float (a number mixed into the op,
-kept inside the op rather than as a node of its own). Ops whose number stands on the
-left (``3 - x``, ``3 / x``, ``2 ** x``) have their own "reflected" entry, so ``a`` is still the Value.
+Operands: ``a`` is always a ``Value``. ``b`` is a second ``Value`` or a plain float (a number mixed into the op,
+kept inside the op rather than as a node of its own). Ops whose number stands on the left (``3 - x``, ``3 / x``,
+``2 ** x``) have their own "reflected" entry, so ``a`` is still the Value.
 
 A learner's own op is made the same way, with ``unary(...)`` or ``binary(...)``, and called like a function:
-``softplus(x)`` is a new node whose op is ``softplus`` (README, "Your own op").
+``swish(x)`` is a new node whose op is ``swish`` (README, "Your own op"; demos/08_custom_op.py).
 """
 
 import math
@@ -107,10 +107,10 @@ def unary(name, equation, forward, partials, *, symbol=None, domain="", code=())
     Written ``symbol(a)``, symbol the name. ``domain``: what the operand must satisfy, said when ``forward`` raises
     a ValueError or ArithmeticError. The table below is made of these; so is a learner's own op::
 
-        softplus = unary("softplus", "out = log(1 + e^a);  dout/da = sigmoid(a)",
-                         lambda a: math.log1p(math.exp(-abs(a))) + max(a, 0.0),
-                         lambda a, out: (SIGMOID(a),))
-        y = softplus(x)        # a node whose op is softplus; backward(), grad(), draw_dot() ... all work
+        swish = unary("swish", "out = a sigmoid(a);  dout/da = sigmoid(a) + a sigmoid(a) (1 - sigmoid(a))",
+                      lambda a: a * _sigmoid(a),
+                      lambda a, out: (SIGMOID(a) + a * SIGMOID(a) * (1.0 - SIGMOID(a)),))
+        y = swish(x)           # a node whose op is swish; backward(), grad(), draw_dot() ... all work
     """
     return _checked(Op(name, symbol or name, 1, equation, forward, partials, domain, code=tuple(code)))
 

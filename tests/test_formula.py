@@ -363,6 +363,7 @@ def _formulas(depth=3):
 @given(_formulas(), st.sampled_from([-1.25, -0.5, 0.75, 1.5, 2.0]), st.sampled_from([-2.0, 0.3, 1.1]))
 @example("exp(log(relu(x)))", -1.25, 0.3)  # found by hypothesis: torch's 0 hides log'(0) = 1/0
 @example("relu(-x) ** x", 0.75, 0.3)  # found by hypothesis: torch's 0 hides d/dr r ** 0.75 = inf at r = 0
+@example("sign(log(x))", -1.25, 0.3)  # found by hypothesis: torch's sign(nan) = 0 hides log(-1.25) = nan
 def test_grammar_formulas_match_torch(text, x, y):
     text = f"x * y * w + {text}"  # every variable present, so the formula is never a constant
     point = {"x": x, "y": y, "w": 0.9}
@@ -392,11 +393,12 @@ def test_grammar_formulas_match_torch(text, x, y):
         out, leaves = differentiate(text, point)
     except FormulaError:
         # we refuse only where torch has no finite answer (nan/inf value or gradient, or an error), or where torch's
-        # finite answer passes through an infinite or NaN gradient that a relu's 0 then hides: log(relu(x)) at
-        # x < 0 (d/dr log r = 1/0), relu(-x) ** 0.75 at x > 0 (d/dr r ** 0.75 = inf at 0). The engine names that
-        # point instead of multiplying inf by 0.
+        # finite answer passes through an infinite or NaN gradient or value that a relu's or sign's 0 then hides:
+        # log(relu(x)) at x < 0 (d/dr log r = 1/0), relu(-x) ** 0.75 at x > 0 (d/dr r ** 0.75 = inf at 0),
+        # sign(log(x)) at x < 0 (log = nan). The engine names that point instead of multiplying inf by 0.
         finite = oracle is not None and all(math.isfinite(v) for v in oracle)
         hidden = [t.grad.item() for t in intermediates if t.grad is not None and not torch.isfinite(t.grad)]
+        hidden += [t.item() for t in intermediates if not torch.isfinite(t)]  # sign(log(-1.25)) = sign(nan) = 0
         assert not finite or hidden, (text, oracle)
         return
     assert oracle is not None and all(math.isfinite(v) for v in oracle), (text, oracle)

@@ -52,11 +52,19 @@ COMMANDS = bash_commands(README.read_text(encoding="utf-8"))
 
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory):
-    """A folder that looks like the repository (symlinks to its top-level entries) where files may be written."""
+    """A folder that looks like the repository (symlinks to its top-level entries) where files may be written.
+
+    Only the entries git tracks, and .venv: files a reader made by running the README's commands in the checkout
+    (xor.json, pics/) must not turn into symlinks here, which nn.io.save rightly refuses to write through."""
     base = tmp_path_factory.mktemp("readme")
-    for entry in ROOT.iterdir():
-        if entry.name not in (".git",):
-            (base / entry.name).symlink_to(entry)
+    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files"], capture_output=True, text=True)
+    if listed.returncode == 0 and listed.stdout:
+        names = {line.split("/")[0] for line in listed.stdout.splitlines()} | {".venv"}
+    else:  # not a git checkout (an unpacked archive): every entry
+        names = {entry.name for entry in ROOT.iterdir()} - {".git"}
+    for name in sorted(names):
+        if (ROOT / name).exists():
+            (base / name).symlink_to(ROOT / name)
     return base
 
 
