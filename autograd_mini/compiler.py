@@ -26,10 +26,13 @@ from __future__ import annotations
 
 import ast
 import builtins
+import difflib
+import functools
 import inspect
 import keyword
 import linecache
 import math
+import numbers as numbers_
 import re
 import time
 from collections import Counter
@@ -48,6 +51,7 @@ __all__ = ["CheckReport", "CompiledStep", "Program", "compile", "compile_graph"]
 _NAMESPACE = {name: value for name, value in vars(ops).items() if not name.startswith("__")}
 _RESERVED = set(_NAMESPACE) | set(dir(builtins)) | set(keyword.kwlist) | {"args", "seed"}
 _files = count(1)
+_WORD = re.compile(r"(?<![\w.])[A-Za-z_]\w*")  # a name, not an attribute (math.sin: math)
 
 
 # -- writing the program ------------------------------------------------------------------------------------------
@@ -76,11 +80,25 @@ class Program:
     ``step(samples, params, seed, grads)`` and runs the program once for each sample inside one loop, the other
     arguments (``params``) unpacked once and each ``wrt`` gradient summed in one local over the samples; it returns the
     summed gradients (each sample's outputs reach only ``seed``, so it needs ``seed="callback"`` and ``accumulate``).
-    ``names``: {node: name} to use instead of labels (the step-by-step trace passes its own).
+    ``names``: {node: name} to use instead of labels (the step-by-step trace passes its own). ``alias``: keep a
+    gradient that is passed on unchanged (d/da = 1, an add) under the node's name (a comment line says so) instead of
+    copying it; the step-by-step trace writes the copy (``g_n3 = g_f``), so each step's line names its own gradient.
+
+    ``source`` starts with what the program calls (``import math``, the helpers and op functions of ``ops.py``), so
+    it runs as it is when pasted into Python; ``CompiledStep`` runs that same text.
     """
 
     def __init__(
-        self, outputs, arguments, wrt=None, seed="one", accumulate=False, name="step", names=None, per_sample=None
+        self,
+        outputs,
+        arguments,
+        wrt=None,
+        seed="one",
+        accumulate=False,
+        name="step",
+        names=None,
+        per_sample=None,
+        alias=True,
     ):
         outputs, arguments = list(outputs), list(arguments)
         wrt = arguments if wrt is None else list(wrt)
@@ -101,18 +119,26 @@ class Program:
         if not is_argument.issuperset(per_sample) or set(per_sample) & set(wrt) or (looped and not per_sample):
             raise ValueError("compile: per_sample must be one or more arguments not in wrt (the gradients are summed)")
         self.per_sample = per_sample if looped else None
-        self.names = _variable_names(order, arguments, names)
+        self.ops = {node._op.name: node._op for node in order if node._op is not None}
+        self.names = _variable_names(order, arguments, names, {f"f_{name}" for name in self.ops})
+        constant = [k for k, v in enumerate(outputs, 1) if v not in self.names]
+        if constant and seed != "one":
+            raise ValueError(
+                f"compile: output {constant[0]} is a constant (a Value made from no argument, "
+                f"{outputs[constant[0] - 1]!r}): seed={seed!r} needs outputs computed from the arguments"
+            )
         self._grad_names = _grad_names(self.names)
         needs = set(wrt)  # the nodes whose gradient the program has to compute: ancestors of a wrt argument
         for node in order:
             if node._op is not None and any(v in needs for v in _value_operands(node)):
                 needs.add(node)
         self.lines: list[Line] = []
+        self._called: set[str] = set()  # the names the program's code calls: math, helpers, f_pow ...
         self.backward_lines: dict[Value, list[str]] = {}
         self.forward_line: dict[Value, str] = {}
 
         emit = self._emit
-        what = ", ".join(self.names[v] for v in outputs) if len(outputs) < 4 else f"{len(outputs)} outputs"
+        what = ", ".join(self._operand(v) for v in outputs) if len(outputs) < 4 else f"{len(outputs)} outputs"
         grad_names = [self._grad(v) for v in wrt]
         if looped:
             # the per-sample program inside a loop over the samples: the parameters are unpacked once, and each
@@ -140,6 +166,7 @@ class Program:
             if op is None or node in is_argument:
                 continue
             code = _code(op)
+            self._called |= _names_in(code[0], op.name)
             text = f"{self.names[node]} = " + code[0].format(
                 a=self._operand(node._a), b=self._operand(node._b), f=f"f_{op.name}"
             )
@@ -182,9 +209,10 @@ class Program:
             for operand, template in operands:
                 if operand not in needs:
                     continue
+                self._called |= _names_in(template, op.name)
                 local = template.format(a=self._operand(node._a), b=self._operand(node._b), out=self.names[node])
-                if local == "1.0" and uses[operand] == 1 and operand not in received:
-                    text = f"# g_{self.names[operand]} is {g}"
+                if alias and local == "1.0" and uses[operand] == 1 and operand not in received:
+                    text = f"# g_{self.names[operand]} is {g} (passed on)"
                     self._grad_names[operand] = g
                 else:
                     text = _accumulate(self._grad(operand), g, local, operand in received)
@@ -197,8 +225,10 @@ class Program:
             emit(_wrap("    ", "return ", [result] if len(grads) < 2 else grads, ""), None, "")
         else:
             emit(_wrap("    ", "return ", f"{self._values(outputs)}, {result}".split(", "), ""), None, "")
-        self.source = "\n".join(line.text for line in self.lines) + "\n"
-        self.ops = {node._op.name: node._op for node in order if node._op is not None}
+        body = "\n".join(line.text for line in self.lines) + "\n"
+        self.prelude = _prelude(self._called, self.ops)
+        self.lines[:0] = [Line(text, None, "prelude") for text in self.prelude]
+        self.source = "".join(f"{text}\n" for text in self.prelude) + body
 
     def _emit(self, text, node, phase, comment=""):
         if comment:
@@ -210,8 +240,13 @@ class Program:
         if x is None:
             return ""
         if isinstance(x, Value):
-            return self.names[x] if x in self.names else _literal(x.data)
-        return _literal(x)
+            if x in self.names:
+                return self.names[x]
+            x = x.data
+        text = _literal(x)
+        if "math." in text:  # math.nan, math.inf
+            self._called.add("math")
+        return text
 
     def _grad(self, node):
         return self._grad_names[node]
@@ -222,6 +257,38 @@ class Program:
 
     def __repr__(self):
         return f"<Program: {len(self.forward_line)} forward lines, {self.source.count(chr(10))} lines in all>"
+
+
+@functools.cache
+def _names_in(template: str, op_name: str) -> frozenset[str]:
+    """The names an op's code form calls (``power_rule``, ``math``, ``f_pow``), for the program's prelude."""
+    text = template.format(a="", b="", out="", f=f"f_{op_name}")
+    return frozenset(word for word in _WORD.findall(text) if word in _NAMESPACE or word == f"f_{op_name}")
+
+
+def _prelude(called: set[str], used_ops: dict[str, ops.Op]) -> list[str]:
+    """The lines before ``def step``: where each name the program calls comes from, only those it calls.
+
+    ``import math``; ``from autograd_mini.ops import power_rule, sign`` (the helpers of the op table); and for an op
+    whose code calls its own forward function (``{f}`` in its code form): ``f_pow = OPS["pow"].forward``, or, for a
+    learner's op that is not in the table, ``f_softplus = softplus.forward`` (the op made with ``unary``/``binary``).
+    """
+    helpers = sorted(name for name in called if name in _NAMESPACE and name != "math")
+    own = {f"f_{name}": op for name, op in used_ops.items() if f"f_{name}" in called}
+    if any(ops.OPS.get(op.name) is op for op in own.values()) and "OPS" not in helpers:
+        helpers = sorted([*helpers, "OPS"])
+    prelude = ["import math"] if "math" in called else []
+    if helpers:
+        prelude.append(f"from autograd_mini.ops import {', '.join(helpers)}")
+    if own:
+        prelude.append("")
+    for name, op in sorted(own.items()):
+        value = op.equation.split(";")[0]
+        if ops.OPS.get(op.name) is op:
+            prelude.append(f'{name} = OPS["{op.name}"].forward  # the table\'s {op.name}: {value}')
+        else:
+            prelude.append(f"{name} = {op.name}.forward  # your own op {op.name!r} ({value}): define it before this")
+    return [*prelude, "", ""] if prelude else []
 
 
 def _code(op):
@@ -279,7 +346,7 @@ def _identifier(name):
     return f"_{name}" if not name or name[0].isdigit() else name
 
 
-def _variable_names(order, arguments, preferred=None):
+def _variable_names(order, arguments, preferred=None, reserved=()):
     """{node: variable}: arguments and nodes with an op, named after labels where there are labels (n{i} if none).
 
     Leaves that are not arguments are constants; the program writes their numbers in. Names are made Python
@@ -288,7 +355,7 @@ def _variable_names(order, arguments, preferred=None):
     wanted = dict(preferred) if preferred else node_names(order)
     for v in arguments:
         wanted.setdefault(v, v.label or "x")
-    taken = set(_RESERVED)
+    taken = set(_RESERVED) | set(reserved)
     names = {}
     for node in [*arguments, *[n for n in order if n._op is not None]]:
         if node in names:
@@ -352,8 +419,10 @@ class CompiledStep:
         self.source = program.source
         self.names = tuple(program.names[v] for v in program.arguments)
         self.filename = f"<autograd_mini.compile #{next(_files)}>"
-        namespace = dict(_NAMESPACE)
-        namespace.update({f"f_{name}": op.forward for name, op in program.ops.items()})
+        # the source runs as it is (its first lines import what it calls); a learner's own op, not in the table, is
+        # the one name it expects to find defined
+        namespace: dict[str, Any] = {"__name__": "autograd_mini.compiled"}
+        namespace.update({name: op for name, op in program.ops.items() if ops.OPS.get(name) is not op})
         linecache.cache[self.filename] = (len(self.source), None, self.source.splitlines(True), self.filename)
         exec(builtins.compile(self.source, self.filename, "exec"), namespace)
         self.function = namespace["step"]
@@ -367,7 +436,14 @@ class CompiledStep:
                 "compiled step: a program with a loop over samples is called as "
                 "step.function(samples, params, seed, grads)"
             )
-        if len(numbers) != len(self.names):
+        try:
+            wrong = len(numbers) != len(self.names)
+        except TypeError:
+            raise TypeError(
+                f"compiled step: takes a list of {len(self.names)} numbers ({', '.join(self.names)}), got "
+                f"{type(numbers).__name__} {numbers!r:.60}"
+            ) from None
+        if wrong:
             raise ValueError(
                 f"compiled step: takes {len(self.names)} numbers ({', '.join(self.names)}), got {len(numbers)}"
             )
@@ -375,6 +451,13 @@ class CompiledStep:
             return self.function(numbers)
         except (ArithmeticError, ValueError) as err:
             raise self.named_error(err) from None
+        except TypeError:  # the numbers are looked at only now, so a call with good numbers pays nothing for it
+            for k, (x, name) in enumerate(zip(numbers, self.names), 1):
+                if isinstance(x, bool) or not isinstance(x, numbers_.Real):
+                    raise TypeError(
+                        f"compiled step: argument {k} ({name}) must be a number, got {type(x).__name__} {x!r:.60}"
+                    ) from None
+            raise
 
     def named_error(self, err: Exception) -> Exception:
         """The error a failing line of the program raised, reworded as the node engine words it: which op, at which
@@ -412,7 +495,7 @@ class CompiledStep:
                 continue
             retraced = Program([out], xs)
             if retraced.source != self.source:
-                differences.append(f"{where}: f takes another path: {_first_difference(self.source, retraced.source)}")
+                differences.append(f"{where}: f takes another path: {_another_path(self.program, retraced)}")
             for x in xs:
                 x.grad = 0.0
             out.backward()
@@ -453,11 +536,48 @@ def _code_of(line):
     return line.split("  #")[0].strip()
 
 
-def _first_difference(old, new):
-    for k, (a, b) in enumerate(zip(old.splitlines(), new.splitlines()), 1):
-        if a != b:
-            return f"line {k} is `{_code_of(b)}` there, `{_code_of(a)}` in the compiled program"
-    return "the programs differ in length"
+def _another_path(compiled, retraced):
+    """In words, where the program ``f`` traces at another point first differs from the compiled one: a constant
+    returned there, or the first lines of code that differ (the docstring and comments, which name the output, left
+    out), with the compiled program's line numbers."""
+    mine, theirs = _code_lines(compiled), _code_lines(retraced)
+    constant = [v for v in retraced.outputs if v not in retraced.names]
+    if constant:
+        returned = ", ".join(compiled._operand(v) for v in compiled.outputs)
+        return (
+            f"f returns the constant {constant[0].data!r} there (a Value made from none of the arguments: "
+            f"every gradient is 0 there), where the compiled program returns {returned}"
+        )
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=[t for _, t in mine], b=[t for _, t in theirs]).get_opcodes():
+        if tag == "equal":
+            continue
+        n = mine[i1][0] if i1 < len(mine) else len(compiled.lines)
+        ours = f"`{mine[i1][1]}`" if i1 < len(mine) else "the end"
+        there = f"`{theirs[j1][1]}`" if j1 < len(theirs) else "the end"
+        more = (
+            f" ({_count(i2 - i1, 'line')} against {_count(j2 - j1, 'line')} differ here)"
+            if max(i2 - i1, j2 - j1) > 1
+            else ""
+        )
+        if tag == "insert":
+            return f"f's program there has {there} before line {n} of the compiled program ({ours}){more}"
+        if tag == "delete":
+            return f"line {n} of the compiled program, {ours}, is not in f's program there{more}"
+        return f"at line {n} the compiled program has {ours} where f's program there has {there}{more}"
+    return "the same lines of code"
+
+
+def _count(n, noun):
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _code_lines(program):
+    """(line number, code) for each line of the program's code: no prelude, docstring, comment or blank line."""
+    return [
+        (k, _code_of(line.text))
+        for k, line in enumerate(program.lines, 1)
+        if line.phase != "prelude" and _code_of(line.text) and not _code_of(line.text).startswith(("#", '"""'))
+    ]
 
 
 @dataclass(frozen=True)
@@ -500,6 +620,7 @@ def compile(f: Callable[..., Value], example: Sequence[float]) -> CompiledStep: 
         raise TypeError(f"compile() takes a function of Values, got {type(f).__name__} {f!r:.60}")
     if isinstance(example, (int, float)) or not hasattr(example, "__len__"):
         raise TypeError(f"compile(f, example): example is a list of numbers, one per argument of f, got {example!r}")
+    _check_arity(f, len(example))
     names = _parameter_names(f, len(example))
     t0 = time.perf_counter()
     xs = _leaves(example, names, "example")
@@ -510,6 +631,33 @@ def compile(f: Callable[..., Value], example: Sequence[float]) -> CompiledStep: 
         )
     trace_seconds = time.perf_counter() - t0
     return CompiledStep(Program([out], xs), f, trace_seconds)
+
+
+def _check_arity(f, n):
+    """A named error when ``f`` cannot take ``n`` positional arguments (a Python function whose signature says so)."""
+    try:
+        signature = inspect.signature(f)
+    except (TypeError, ValueError):  # a builtin without a signature: calling it will tell
+        return
+    try:
+        signature.bind(*range(n))
+    except TypeError:
+        params = list(signature.parameters.values())
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        required = [p for p in positional if p.default is p.empty]
+        if any(p.kind == p.KEYWORD_ONLY and p.default is p.empty for p in params):
+            takes = "has keyword-only parameters without defaults (compile passes the example's numbers by position)"
+        elif any(p.kind == p.VAR_POSITIONAL for p in params):
+            takes = f"takes at least {_count(len(required), 'argument')}"
+        elif len(required) == len(positional):
+            takes = f"takes {_count(len(positional), 'argument')}"
+        else:
+            takes = f"takes {len(required)} to {len(positional)} arguments"
+        names = ", ".join(p.name for p in positional)
+        raise TypeError(
+            f"compile(): f {takes}{f' ({names})' if names and 'keyword' not in takes else ''}, example has "
+            f"{_count(n, 'number')} (one per argument)"
+        ) from None
 
 
 def _parameter_names(f, n):

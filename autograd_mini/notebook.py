@@ -11,7 +11,9 @@ script looks up only its own element. Where no script runs (GitHub's notebook pr
 trust the output) the static view remains: the final state, every gradient filled in, and the table.
 
 The pictures keep their natural size (11 pt text, 9 pt edge labels): on a narrow screen or a projector the picture
-scrolls sideways instead of shrinking its text; the captions, the key and the table are HTML text at 15 px.
+scrolls sideways instead of shrinking its text, and each step scrolls it to what the step is about (its node, op
+and the operands receiving, the operands first when they do not all fit); the captions, the key and the table are
+HTML text at 15 px.
 """
 
 from __future__ import annotations
@@ -126,18 +128,29 @@ _SCRIPT = """(function () {
   var next = root.querySelector(".am-next");
   var counter = root.querySelector(".am-counter");
   var k = 0;
+  // A picture wider than its box scrolls sideways. Show what the step is about: the bounding box of its node,
+  // op node and operands (data-focus), left-aligned with a margin; when that box is wider than the view, its
+  // left part, the operands receiving the gradient (the graph flows left to right). The browser clamps the
+  // scroll position to the picture's ends.
+  function scrollToStep(frame) {
+    var box = frame.querySelector(".am-picture");
+    if (!box || box.scrollWidth <= box.clientWidth) { return; }
+    var left = Infinity;
+    var names = frame.dataset.focus.split(" ");
+    for (var n = 0; n < names.length; n++) {
+      var element = root.querySelector('[id="ID-s' + frame.dataset.step + "_" + names[n] + '"]');
+      if (element) { left = Math.min(left, element.getBoundingClientRect().left); }
+    }
+    if (left === Infinity) { return; }
+    var margin = 16;
+    box.scrollLeft += left - (box.getBoundingClientRect().left + box.clientLeft) - margin;
+  }
   function show(i) {
     k = Math.max(0, Math.min(frames.length - 1, i));
     for (var j = 0; j < frames.length; j++) { frames[j].classList.toggle("current", j === k); }
     for (var r = 0; r < rows.length; r++) { rows[r].classList.toggle("am-now", rows[r].dataset.step === String(k)); }
     counter.textContent = "step " + k + " of " + (frames.length - 1);
-    // a picture wider than its box scrolls: bring this step's node into view
-    var box = frames[k].querySelector(".am-picture");
-    var node = root.querySelector('[id="ID-s' + k + "_" + frames[k].dataset.node + '"]');
-    if (box && node && box.scrollWidth > box.clientWidth) {
-      var a = box.getBoundingClientRect(), b = node.getBoundingClientRect();
-      box.scrollLeft += b.left + b.width / 2 - (a.left + a.width / 2);
-    }
+    scrollToStep(frames[k]);
     prev.disabled = k === 0;
     next.disabled = k === frames.length - 1;
   }
@@ -168,11 +181,19 @@ def stepper_html(trace, *, autofocus=False, **options):
     captions = trace.captions(options.get("number_format", ".4g"))
     last = len(frames) - 1
     sections = []
+    index = {node: i for i, node in enumerate(trace.order)}
     for k, svg in enumerate(frames):
-        node = f"n{len(trace.order) - 1}" if k == 0 else f"n{trace.steps[k - 1].index}"  # frame 0: the root
+        # what the step is about, the ids the script scrolls into view: frame 0 the root (seeded), step k its
+        # node, its op node and the operands receiving a contribution
+        if k == 0:
+            focus = [f"n{index[trace.root]}"]
+        else:
+            s = trace.steps[k - 1]
+            focus = [f"n{s.index}", f"n{s.index}op", *(f"n{index[c.operand]}" for c in s.contributions)]
+        focus_ids = " ".join(focus)
         current = " current" if k == last else ""  # the static view shows the final state
         sections.append(
-            f'<section class="frame{current}" data-step="{k}" data-node="{node}">\n{_caption(captions[k])}\n'
+            f'<section class="frame{current}" data-step="{k}" data-focus="{focus_ids}">\n{_caption(captions[k])}\n'
             f'<div class="am-picture">{_inline(svg)}</div>\n</section>'
         )
     head, rows = trace.rows(options.get("number_format", ".6g"), "BackwardTrace._repr_html_")
@@ -180,10 +201,10 @@ def stepper_html(trace, *, autofocus=False, **options):
     for row in rows:  # the step number stands on a step's first row only
         steps.append(row[0] or steps[-1])
     table = html_table(head, rows, row_attrs=[{"data-step": k} for k in steps], right=(0, 3))
-    focus = " data-autofocus" if autofocus else ""
+    autofocus_attr = " data-autofocus" if autofocus else ""
     return "\n".join(
         [
-            f'<div class="am-stepper" id="{root_id}" tabindex="0"{focus}>',
+            f'<div class="am-stepper" id="{root_id}" tabindex="0"{autofocus_attr}>',
             "<style>" + _STYLE.format(id=root_id) + "</style>",
             _key(trace.COLORS),
             '<div class="am-controls"><button type="button" class="am-prev">&#9664; Previous</button> '

@@ -122,11 +122,14 @@ def trace_backward(root: Value | Sequence[Value], grad: float = 1.0, *, params: 
 
 
 def _adjoint_lines(root, order, label):
-    """{node: its lines of the adjoint program}, the leaves as the program's arguments; {} if an op has no code."""
+    """{node: its lines of the adjoint program}, the leaves as the program's arguments; {} if an op has no code.
+
+    Every gradient is written out (``g_n3 = g_f`` where an add passes its gradient on; compile() keeps g_f under both
+    names), so each step's line names the gradient its caption gives: step n3 multiplies ``g_n3``."""
     from autograd_mini.compiler import Program
 
     try:
-        return Program([root], [n for n in order if n._op is None], names=label).backward_lines
+        return Program([root], [n for n in order if n._op is None], names=label, alias=False).backward_lines
     except NotImplementedError:  # an op without a code form: the steps are shown without their program lines
         return {}
 

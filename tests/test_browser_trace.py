@@ -338,3 +338,131 @@ def test_two_inline_steppers_step_independently(notebook_page, tmp_path):
     png = Path(os.environ.get("AUTOGRAD_MINI_SCREENSHOT_TWO", tmp_path / "two_steppers.png"))
     png.write_bytes(base64.b64decode(shot))
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# -- a picture wider than the window: each step scrolls its node, op and operands into view --------------------
+
+# Where the highlighted boxes of the visible frame of one stepper stand against its scroll box, in the browser's
+# coordinates: the red and violet nodes and the red op ellipse are found from their computed stroke, as above.
+VIEW_JS = """JSON.stringify((() => {
+  const root = document.querySelectorAll('.am-stepper')[INDEX];
+  const frame = [...root.querySelectorAll('.frame')].find(s => getComputedStyle(s).display !== 'none');
+  const box = frame.querySelector('.am-picture');
+  const left = box.getBoundingClientRect().left + box.clientLeft;
+  const out = {step: frame.dataset.step, scrollLeft: box.scrollLeft, overflow: box.scrollWidth - box.clientWidth,
+               view: [left, left + box.clientWidth], red: {}, violet: {}};
+  for (const g of frame.querySelectorAll('g.node')) {
+    const shape = g.querySelector(':scope > polygon, :scope > ellipse');
+    const stroke = getComputedStyle(shape).stroke;
+    const r = g.getBoundingClientRect();
+    const name = g.querySelector('title').textContent;
+    if (stroke === 'RED') out.red[name] = [r.left, r.right];
+    if (stroke === 'VIOLET') out.violet[name] = [r.left, r.right];
+  }
+  return out;
+})())""".replace("RED", RED).replace("VIOLET", VIOLET)
+
+
+def view(browser, index=0):
+    return json.loads(browser.evaluate(VIEW_JS.replace("INDEX", str(index))))
+
+
+def assert_in_view(now):
+    """Every highlighted box lies inside the visible part of the scroll box (half a pixel for rounding)."""
+    left, right = now["view"]
+    for name, (a, b) in {**now["red"], **now["violet"]}.items():
+        assert left - 0.5 <= a and b <= right + 0.5, (now["step"], name, (a, b), now["view"])
+
+
+def wide_trace():
+    """f = x**2 * y + sin(y) at x = 3, y = 0.5: five nodes in a row, about 1100 px wide with the edge labels.
+    Topological numbering: n0 x, n1 = x**2, n2 y, n3 = n1 * y, n4 = sin(y), n5 f."""
+    x, y = Value(3.0, label="x"), Value(0.5, label="y")
+    f = x**2 * y + y.sin()
+    f.label = "f"
+    return trace_backward(f)
+
+
+@pytest.fixture(scope="module")
+def narrow(tmp_path_factory):
+    """A 1024 px wide window on two pages: the stand-alone step page, and two inline steppers of the wide graph."""
+    needs_browser_and_dot()
+    tmp = tmp_path_factory.mktemp("narrow")
+    page = wide_trace().write_html(tmp / "steps.html")
+    notebook = tmp / "notebook.html"
+    notebook.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>two outputs</title></head><body>'
+        + "".join(f'<div class="output_area">{wide_trace()._repr_html_()}</div>' for _ in range(2))
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    browser = Browser(tmp / "profile")
+    try:
+        browser.attach()
+        browser.send("Page.enable")
+        browser.send("Emulation.setDeviceMetricsOverride", width=1024, height=900, deviceScaleFactor=1, mobile=False)
+
+        def load(path):
+            browser.send("Page.navigate", url=path.as_uri())
+            browser.wait_event("Page.loadEventFired")
+
+        yield browser, load, page, notebook
+    finally:
+        browser.close()
+
+
+# what each frame is about, worked out from the formula: (red: node and op, violet: the operands receiving)
+WIDE_STEPS = [
+    ([], ["n5"]),  # the seed: f receives df/df = 1
+    (["n5", "n5op"], ["n3", "n4"]),  # f = n3 + n4
+    (["n4", "n4op"], ["n2"]),  # n4 = sin(y)
+    (["n3", "n3op"], ["n1", "n2"]),  # n3 = n1 * y
+    (["n1", "n1op"], ["n0"]),  # n1 = x ** 2
+]
+
+
+def test_each_step_scrolls_its_operands_into_view(narrow):
+    browser, load, page, _ = narrow
+    load(page)
+    for k, (red, violet) in enumerate(WIDE_STEPS):
+        if k:
+            browser.click(".am-next")
+        now = view(browser)
+        assert now["step"] == str(k) and sorted(now["red"]) == red and sorted(now["violet"]) == violet
+        assert now["overflow"] > 50  # the picture is wider than its box, or there would be nothing to test
+        assert_in_view(now)
+    # the way back scrolls as well: step 3's operands n1 and y, then step 1's n3 and n4 and the root f
+    browser.click(".am-prev")
+    assert_in_view(view(browser))
+    browser.click(".am-prev")
+    browser.click(".am-prev")
+    now = view(browser)
+    assert now["step"] == "1" and sorted(now["violet"]) == ["n3", "n4"]
+    assert_in_view(now)
+    # step 2 (n4 = sin(y)) is narrower than the view and not at the picture's right end: its box is left-aligned,
+    # the operand y a small margin from the left edge, the graph's leaves before it scrolled out of the way
+    browser.click(".am-next")
+    now = view(browser)
+    assert now["step"] == "2" and 0 < now["scrollLeft"] < now["overflow"]
+    assert 0 < now["violet"]["n2"][0] - now["view"][0] <= 32
+
+
+def test_inline_steppers_scroll_independently(narrow):
+    browser, load, _, notebook = narrow
+    load(notebook)
+    first, second = view(browser, 0), view(browser, 1)
+    assert_in_view(first)
+    assert_in_view(second)
+    seed = second
+    for _ in range(3):  # the first to step 3, n3 = n1 * y: scrolled back to its operands at the left
+        browser.click(".am-next", index=0)
+    first, second = view(browser, 0), view(browser, 1)
+    assert first["step"] == "3" and sorted(first["violet"]) == ["n1", "n2"]
+    assert first["scrollLeft"] < seed["scrollLeft"]
+    assert_in_view(first)
+    assert second["step"] == "0" and second["scrollLeft"] == seed["scrollLeft"]  # the second did not move
+    browser.click(".am-next", index=1)
+    second = view(browser, 1)
+    assert second["step"] == "1" and sorted(second["violet"]) == ["n3", "n4"]
+    assert_in_view(second)
+    assert view(browser, 0)["scrollLeft"] == first["scrollLeft"]

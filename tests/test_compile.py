@@ -168,8 +168,12 @@ def neuron(x1, w1, x2, w2, b):
 
 # The forward program (the Wengert list: one op per line, each after its operands) and its adjoint, g_v = do/dv,
 # written from the chain rule by hand: do/dn = 1 - o^2; an add passes its gradient on unchanged (d/da = d/db = 1),
-# so the operands of n and of x1w1x2w2 share g_n; a mul a*b sends g*b to a and g*a to b.
+# so the operands of n and of x1w1x2w2 share g_n; a mul a*b sends g*b to a and g*a to b. The program starts with
+# what it calls (tanh from math), so it runs when pasted into Python as it is.
 WENGERT = [
+    ("import math", ""),
+    ("", ""),
+    ("", ""),
     ("def step(args):", ""),
     ('"""o and the gradient: the forward program, then its adjoint."""', ""),
     ("x1, w1, x2, w2, b = args", ""),
@@ -182,10 +186,10 @@ WENGERT = [
     ("# backward: g_v = d o / d v, from the output back (each node's g is complete when used)", ""),
     ("g_o = 1.0", ""),
     ("g_n = g_o * (1.0 - o * o)", "tanh"),
-    ("# g_x1w1x2w2 is g_n", "add"),
-    ("# g_b is g_n", "add"),
-    ("# g_x1w1 is g_n", "add"),
-    ("# g_x2w2 is g_n", "add"),
+    ("# g_x1w1x2w2 is g_n (passed on)", "add"),
+    ("# g_b is g_n (passed on)", "add"),
+    ("# g_x1w1 is g_n (passed on)", "add"),
+    ("# g_x2w2 is g_n (passed on)", "add"),
     ("g_x2 = g_n * w2", "mul"),
     ("g_w2 = g_n * x2", "mul"),
     ("g_x1 = g_n * w1", "mul"),
@@ -208,8 +212,8 @@ def test_the_one_neuron_program_line_by_line():
     # by hand: o = tanh(0.8813735870195432) = 0.70710678; do/dn = 1 - o^2 = 0.5; dx1 = w1/2, dw1 = x1/2 ...
     assert o == pytest.approx(1 / math.sqrt(2), abs=1e-12)
     assert (gx1, gw1, gx2, gw2, gb) == pytest.approx((-1.5, 1.0, 0.5, 0.0, 0.5), abs=1e-12)
-    # the program really is Python that runs: exec it on its own
-    namespace = {"math": math}
+    # the program really is Python that runs: exec it on its own, in a namespace of nothing
+    namespace: dict = {}
     exec(step.source, namespace)
     assert namespace["step"](point) == (o, (gx1, gw1, gx2, gw2, gb))
 
@@ -227,7 +231,7 @@ LOOPED = [
     ("y = wx + b", "add"),
     ("# backward: g_v = d y / d v, from the output back (each node's g is complete when used)", ""),
     ("g_y = seed(y)", ""),
-    ("# g_wx is g_y", "add"),
+    ("# g_wx is g_y (passed on)", "add"),
     ("g_b += g_y", "add"),
     ("g_w += g_y * x", "mul"),
     ("return g_w, g_b", ""),
@@ -318,6 +322,37 @@ def test_a_number_computed_from_values_is_baked_in_and_check_finds_it():
     assert "another path" in report.differences[0] and "the value" in str(report)
 
 
+def test_a_constant_returned_on_another_path_is_reported_in_words():
+    # max() of Python compares the values: at 1.0 it returns x itself, at 0.2 the constant Value(0.5)
+    step = compile(lambda x: max(x, Value(0.5)), [1.0])
+    report = step.check([[0.2], [2.0]])
+    assert not report.ok
+    # by hand at 0.2: max(0.2, 0.5) = 0.5, a constant, so d/dx = 0; the program (return x) gives 0.2 and d/dx = 1
+    assert report.differences == (
+        "at (0.2,): f takes another path: f returns the constant 0.5 there (a Value made from none of the "
+        "arguments: every gradient is 0 there), where the compiled program returns x",
+        "at (0.2,): the value is 0.2 compiled, 0.5 with the node engine",
+        "at (0.2,): d/dx is 1.0 compiled, 0.0 with the node engine",
+    )
+    # traced at 0.2 instead, the program returns the constant: 0.5 and d/dx = 0 wherever it is called
+    constant = compile(lambda x: max(x, Value(0.5)), [0.2])
+    assert constant([3.0]) == (0.5, (0.0,))
+    assert "return 0.5, (0.0,)" in constant.source
+    assert "another path" in constant.check([[3.0]]).differences[0]
+
+
+def test_another_path_names_the_first_differing_line_of_code_not_the_docstring():
+    step = compile(lambda x: x if x.data > 0 else -x, [1.0])
+    # the program at 1.0 returns x itself; its lines of code: def, x, = args, g_x = 1.0 (line 6), return
+    assert step.source.splitlines()[5].strip() == "g_x = 1.0"
+    first = step.check([[-1.0]]).differences[0]
+    assert first.startswith(
+        "at (-1.0,): f takes another path: at line 6 the compiled program has `g_x = 1.0` where f's program "
+        "there has `n1 = -x`"
+    )
+    assert '"""' not in first and "#" not in first
+
+
 def test_ops_that_branch_inside_are_not_control_flow():
     step = compile(lambda x, y: (x * y).relu() + abs(x - y), [1.0, 2.0])
     report = step.check([[1.0, 2.0], [-1.0, 2.0], [3.0, -0.5], [0.0, 0.0]])
@@ -367,6 +402,30 @@ def test_compile_refuses_what_it_cannot_trace():
         step([1.0, 2.0, 3.0])
     with pytest.raises(TypeError, match="compiled from a graph"):
         compile_graph(Value(1.0) * 2, []).check([[]])
+
+
+def test_api_mistakes_are_named():
+    with pytest.raises(TypeError) as info:
+        compile(neuron, [1.0, 2.0])
+    assert str(info.value) == (
+        "compile(): f takes 5 arguments (x1, w1, x2, w2, b), example has 2 numbers (one per argument)"
+    )
+    with pytest.raises(TypeError, match=r"f takes 1 to 2 arguments \(x, y\), example has 3 numbers"):
+        compile(lambda x, y=2.0: x * y, [1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="f takes at least 1 argument .x., example has 0 numbers"):
+        compile(lambda x, *more: x, [])
+    step = compile(neuron, [2.0, -3.0, 0.0, 1.0, 6.8813735870195432])
+    with pytest.raises(TypeError) as info:
+        step([1.0, 2.0, 3, 4, "a"])
+    assert str(info.value) == "compiled step: argument 5 (b) must be a number, got str 'a'"
+    with pytest.raises(TypeError, match=r"argument 2 \(w1\) must be a number, got NoneType None"):
+        step([1.0, None, 3, 4, 5])
+    with pytest.raises(TypeError, match=r"takes a list of 5 numbers \(x1, w1, x2, w2, b\), got float 3.0"):
+        step(3.0)
+    # ints are numbers: tanh(1*1 + 0*0 + 0) by hand, d/dw1 = x1 (1 - tanh(1)^2)
+    value, grads = step([1, 1, 0, 0, 0])
+    assert value == pytest.approx(math.tanh(1.0), abs=1e-15)
+    assert grads[1] == pytest.approx(1.0 - math.tanh(1.0) ** 2, abs=1e-15)
 
 
 # -- training: fit(engine="compiled") against fit(engine="nodes") ------------------------------------------------
@@ -454,10 +513,53 @@ def test_graph_command_prints_the_program(capsys):
     assert ("g_n4 = g_f * (1.0 - f * f)", "tanh") in lines
     assert ("g_w = g_n4 * x", "mul") in lines
     assert lines[-1] == ("return f, (g_x, g_w, g_n4)", "")
-    namespace = {"math": math}
-    exec(program, namespace)  # the printed program runs and gives the printed gradients
+    namespace: dict = {}
+    exec(program, namespace)  # the printed program runs as it is and gives the printed gradients
     f, (gx, gw, gb) = namespace["step"]([2.0, -3.0, 6.88])
     assert f"df/dw = {gw:.10g}" in out and f"df/dx = {gx:.10g}" in out and f"df/db = {gb:.10g}" in out
+
+
+def test_the_source_names_where_each_helper_comes_from_and_runs_pasted():
+    # f = x^2 y + sin y at x = 3, y = 0.5; by hand: df/dx = 2 x y = 3, df/dy = x^2 + cos y = 9 + cos 0.5
+    x, y = Value(3.0, label="x"), Value(0.5, label="y")
+    f = x**2 * y + y.sin()
+    f.label = "f"
+    step = compile_graph(f, [x, y])
+    head = step.source.split("\n\n\ndef step")[0].splitlines()
+    assert head == [
+        "import math",  # sin, cos
+        "from autograd_mini.ops import OPS, power_rule",  # only what the program calls
+        "",
+        'f_pow = OPS["pow"].forward  # the table\'s pow: out = a ** b (b a number)',
+    ]
+    namespace: dict = {}
+    exec(step.source, namespace)  # pasted into a fresh Python
+    value, (gx, gy) = namespace["step"]([3.0, 0.5])
+    assert value == pytest.approx(4.5 + math.sin(0.5), abs=1e-15)
+    assert (gx, gy) == pytest.approx((3.0, 9.0 + math.cos(0.5)), abs=1e-14)
+    assert namespace["step"]([3.0, 0.5]) == step([3.0, 0.5])  # the same source is what the step runs
+    with pytest.raises(ValueError, match="negative base needs a whole-number exponent"):  # the engine's own check
+        namespace["f_pow"](-8.0, 0.5)
+    # the one-neuron program calls tanh only: one import, no helpers
+    assert compile(neuron, [1.0] * 5).source.startswith("import math\n\n\ndef step(args):")
+
+
+def test_a_learners_own_op_in_the_source_is_named_as_theirs():
+    cube = binary(
+        "cube_plus",
+        "cube_plus",
+        "out = a^3 + b;  dout/da = 3 a^2, dout/db = 1",
+        lambda a, b: a**3 + b,
+        lambda a, b, out: (3.0 * a * a, 1.0),
+        code=("{f}({a}, {b})", "3.0 * {a} * {a}", "1.0"),
+    )
+    x, y = Value(2.0, label="x"), Value(1.0, label="y")
+    step = compile_graph(apply(cube, x, y), [x, y])
+    assert "f_cube_plus = cube_plus.forward  # your own op 'cube_plus'" in step.source
+    namespace = {"cube_plus": cube}  # the learner's definition, before the pasted program
+    exec(step.source, namespace)
+    # by hand at x = 2, y = 1: 2^3 + 1 = 9, d/dx = 3 * 4 = 12, d/dy = 1
+    assert namespace["step"]([2.0, 1.0]) == step([2.0, 1.0]) == (9.0, (12.0, 1.0))
 
 
 def test_each_trace_step_knows_its_adjoint_lines():
@@ -467,13 +569,35 @@ def test_each_trace_step_knows_its_adjoint_lines():
     f = (x * y + x).tanh()
     f.label = "f"
     trace = trace_backward(f)
+    # by hand: f = tanh(n3), n3 = n2 + x, n2 = x * y. Each step's line multiplies the gradient its caption names:
+    # the add's pass-through is written out (g_n2 = g_n3), so step 3, "n2 = x * y, its gradient df/dn2", reads g_n2
     assert [s.adjoint for s in trace.steps] == [
         ("g_n3 = g_f * (1.0 - f * f)",),
-        ("# g_n2 is g_n3", "g_x = g_n3"),
-        ("g_x += g_n3 * y", "g_y = g_n3 * x"),
+        ("g_n2 = g_n3", "g_x = g_n3"),
+        ("g_x += g_n2 * y", "g_y = g_n2 * x"),
     ]
     captions = trace.captions()
-    assert "  program: g_x += g_n3 * y" in captions[3]
+    assert captions[3][0].startswith("Step 3 of 3: n2 = x * y, its gradient df/dn2 = ")
+    assert "  program: g_x += g_n2 * y" in captions[3]
+
+
+def test_each_step_of_the_page_multiplies_the_gradient_its_caption_gives():
+    from autograd_mini.formula import build
+    from autograd_mini.trace import trace_backward
+
+    out, _ = build("x**2 * y + sin(y)", {"x": 3.0, "y": 0.5})
+    out.label = "f"
+    trace = trace_backward(out)
+    # the add f = n3 + n4 hands g_f on to both operands: step 1 writes them out, and step 3 (n3 = n1 * y, whose
+    # caption says df/dn3) multiplies g_n3, not g_f
+    assert trace.steps[0].adjoint == ("g_n3 = g_f", "g_n4 = g_f")
+    for s in trace.steps:
+        for line, c in zip(s.adjoint, s.contributions):
+            target, _, rhs = line.partition(" = ") if " += " not in line else line.partition(" += ")
+            assert target == f"g_{c.name}" and rhs.split(" * ")[0] == f"g_{s.name}", (s.number, line)
+    caption = trace.captions()[3]
+    assert caption[0].startswith("Step 3 of 4: n3 = n1 * y, its gradient df/dn3 = 1")
+    assert caption[-2:] == ["  program: g_n1 = g_n3 * y", "  program: g_y += g_n3 * n1"]
 
 
 def test_unlabelled_nodes_are_named_as_in_the_drawing():
