@@ -364,6 +364,7 @@ def _formulas(depth=3):
 @example("exp(log(relu(x)))", -1.25, 0.3)  # found by hypothesis: torch's 0 hides log'(0) = 1/0
 @example("relu(-x) ** x", 0.75, 0.3)  # found by hypothesis: torch's 0 hides d/dr r ** 0.75 = inf at r = 0
 @example("sign(log(x))", -1.25, 0.3)  # found by hypothesis: torch's sign(nan) = 0 hides log(-1.25) = nan
+@example("-sign(asin(2.0))", -1.25, -2.0)  # found by hypothesis: the same with a constant argument
 def test_grammar_formulas_match_torch(text, x, y):
     text = f"x * y * w + {text}"  # every variable present, so the formula is never a constant
     point = {"x": x, "y": y, "w": 0.9}
@@ -376,8 +377,9 @@ def test_grammar_formulas_match_torch(text, x, y):
             if func is torch.Tensor.__rmod__:  # 0.5 % x: torch has no derivative of remainder(number, tensor)
                 func, args = torch.remainder, (_tensor(args[1]), args[0])  # so the number is made a tensor
             result = func(*args, **(kwargs or {}))
-            if isinstance(result, torch.Tensor) and result.requires_grad:
-                result.retain_grad()
+            if isinstance(result, torch.Tensor):  # constants too: sign(asin(2.0)) hides asin(2.0) = nan
+                if result.requires_grad:
+                    result.retain_grad()
                 intermediates.append(result)
             return result
 
