@@ -308,11 +308,11 @@ def main(argv=None):
     prog = f"{PROG} {command}".strip()
     with _terminate_by_exception():
         try:
+            parser = build_parser()
             if command in ("graph", "ways"):
-                argv, variables = _split_graph_variables(argv, *_formula_options(command))
+                argv, variables = _split_graph_variables(argv, *_own_options(parser, command))
             else:
                 variables = None
-            parser = build_parser()
             args = parser.parse_args(argv)
             if variables is not None:
                 args.values = _graph_values(variables, args.var)
@@ -348,23 +348,18 @@ def main(argv=None):
 
 _DEFAULT_MAX_FRAMES = 300  # autograd_mini.trace.DEFAULT_MAX_FRAMES, without importing graphviz to build the parser
 _DOT_TIME_LIMIT = 20.0  # autograd_mini.draw.DOT_TIME_LIMIT, likewise
-_GRAPH_OPTIONS = {"--var", "--out", "--edge-labels", "--highlight", "--rankdir", "--steps", "--no-draw", "--help"}
-_GRAPH_OPTIONS |= {"--code", "--max-frames", "--dot-timeout", "--every-node", "--debug", "-h"}
-_GRAPH_VALUED = ("--var", "--out", "--highlight", "--rankdir", "--max-frames", "--dot-timeout")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
-def _formula_options(command):
-    """(own options, the ones that take a value) of a command whose other --NAME VALUE are a formula's variables."""
-    if command == "graph":
-        return _GRAPH_OPTIONS, _GRAPH_VALUED
-    from nn.app.ways_command import own_options
-
-    options, valued = own_options()
-    return options | {"--debug"}, valued
+def _own_options(parser, command):
+    """(every option string of ``command``, those that take a value), read off its parser: any other --NAME VALUE
+    on a graph or ways command line is a formula's variable."""
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    actions = subparsers.choices[command]._option_string_actions
+    return set(actions), {name for name, action in actions.items() if action.nargs != 0}
 
 
-def _split_graph_variables(argv, options=_GRAPH_OPTIONS, valued=_GRAPH_VALUED):
+def _split_graph_variables(argv, options, valued):
     """Take the variables (``--x 2``, ``--w=-3``) out of ``graph``'s (or ``ways``') arguments; argparse gets the rest.
 
     Done by hand because the names are the user's: any ``--NAME`` that is not one of graph's own options is a

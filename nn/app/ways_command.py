@@ -12,7 +12,6 @@ until it would take longer than --budget seconds; sympy until --max-symbolic par
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from nn.app import cost
@@ -97,13 +96,6 @@ def add_arguments(parser):
         "--latex", action="store_true", help="also print the symbolic derivatives in LaTeX (default: off)"
     )
     return parser
-
-
-def own_options():
-    """(every option string of ``ways``, those that take a value): the command line splits variables off by them."""
-    parser = add_arguments(argparse.ArgumentParser(prog="ways"))
-    actions = parser._option_string_actions
-    return set(actions), {name for name, action in actions.items() if action.nargs != 0}
 
 
 # The table runs forward mode (P passes) and finite differences (2P passes) over the network: about 3P forward
