@@ -183,14 +183,10 @@ def stepper_html(trace, *, autofocus=False, **options):
     sections = []
     index = {node: i for i, node in enumerate(trace.order)}
     for k, svg in enumerate(frames):
-        # what the step is about, the ids the script scrolls into view: frame 0 the root (seeded), step k its
-        # node, its op node and the operands receiving a contribution
-        if k == 0:
-            focus = [f"n{index[trace.root]}"]
-        else:
-            s = trace.steps[k - 1]
-            focus = [f"n{s.index}", f"n{s.index}op", *(f"n{index[c.operand]}" for c in s.contributions)]
-        focus_ids = " ".join(focus)
+        # what the step is about, the ids the script scrolls into view: what the frame colours (trace.highlight)
+        current, receivers, _ = trace.highlight(k, index)
+        focus = [] if current is None else [f"n{current}", f"n{current}op"]
+        focus_ids = " ".join(focus + [f"n{i}" for i in receivers])
         current = " current" if k == last else ""  # the static view shows the final state
         sections.append(
             f'<section class="frame{current}" data-step="{k}" data-focus="{focus_ids}">\n{_caption(captions[k])}\n'

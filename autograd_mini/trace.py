@@ -354,15 +354,21 @@ class BackwardTrace:
                 parts.append(html.escape(printable(t.get(node, unknown)), quote=False))
                 parts.append(piece)
             svg = "".join(parts)
-            if k == 0:  # the seed: the root receives d root / d root, nothing is passed back yet
-                current, receivers, edges = None, [index[self.root]], []
-            else:
-                s = self.steps[k - 1]
-                current = s.index
-                receivers = sorted({index[c.operand] for c in s.contributions})
-                edges = [f"e{s.index}_out"] + [f"e{s.index}_{c.position}" for c in s.contributions]
+            current, receivers, edges = self.highlight(k, index)
             frames.append(_frame(svg, f"{id_prefix}s{k}_", current, receivers, edges, lines[k] if lines else ()))
         return frames
+
+    def highlight(self, k: int, index: dict[Any, int] | None = None) -> tuple[int | None, list[int], list[str]]:
+        """What frame ``k`` is about, as drawing ids: (the current node's number or None, the numbers of the nodes
+        receiving a contribution, the ids of the edges it passes the gradient along). Frame 0, the seed: the root
+        receives d root / d root, nothing is passed back yet. The frames colour these; the stepper scrolls to them."""
+        if index is None:
+            index = {node: i for i, node in enumerate(self.order)}
+        if k == 0:
+            return None, [index[self.root]], []
+        s = self.steps[k - 1]
+        receivers = sorted({index[c.operand] for c in s.contributions})
+        return s.index, receivers, [f"e{s.index}_out"] + [f"e{s.index}_{c.position}" for c in s.contributions]
 
     def write_frames(self, directory, prefix="step", **options):
         """Write the frames as ``{prefix}_000.svg``, ``{prefix}_001.svg`` ... into ``directory``; returns the paths."""
