@@ -18,6 +18,7 @@ import io
 import math
 import os
 
+from autograd_mini.files import write_bytes
 from autograd_mini.notebook import html_table, unique_id
 
 __all__ = ["figure", "history_html", "module_html", "save_figure"]
@@ -50,10 +51,16 @@ def figure(figsize, **kwargs):
 
 
 def save_figure(fig, path, dpi=110):
-    """Write ``fig`` to ``path`` (the format from its suffix, .png or .svg ...); makes the folder; returns path."""
+    """Write ``fig`` to ``path`` (the format from its suffix, .png or .svg ...; no suffix: PATH.png, as matplotlib
+    does); makes the folder; returns the path written. Whole or not at all, never through a link
+    (``autograd_mini.files``)."""
     path = os.fspath(path)
+    fmt = os.path.splitext(path)[1][1:].lower() or "png"
+    path = path if os.path.splitext(path)[1][1:] else path.rstrip(".") + ".png"
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    fig.savefig(path, dpi=dpi, bbox_inches="tight")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight")
+    write_bytes(path, buffer.getvalue())
     return path
 
 
