@@ -23,6 +23,13 @@ The catch, measured by ``expression_size``: a formula has no shared nodes. The d
 respect to each weight repeats the whole forward pass inside it, so the expressions swell with the network
 (common-subexpression elimination, ``sympy.cse``, recovers the sharing a graph has from the start).
 
+Budgets, because a formula can explode where the graph does not (each use of a shared node is written out again:
+``y = t.tanh() + t`` doubles the formula per step) and sympy differentiates and prints recursively: a formula of
+more than ``MAX_OPS`` operations written out, or nested more than ``MAX_DEPTH`` deep, is refused before sympy runs
+(``SymbolicBudgetError``, one line naming the limit and the argument, ``max_ops=`` / ``max_depth=``, that raises
+it). A derivative whose formula has no value at the point (``x**y*y/x`` at x = 0, where the engine takes torch's
+convention) is a ``NoValueError`` naming the derivative and the point, never a bare ``float division by zero``.
+
 sympy is an optional dependency: ``pip install 'autograd-mini[symbolic]'``.
 """
 
@@ -30,7 +37,9 @@ from __future__ import annotations
 
 import math
 import operator
+from typing import Any
 
+from autograd_mini import ops
 from autograd_mini.engine import Value, topological_order
 from autograd_mini.ops import OPS, sign, step
 
@@ -43,7 +52,11 @@ except ImportError:  # pragma: no cover - depends on the environment
     ) from None
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_OPS",
     "SPECIAL_FORMS",
+    "NoValueError",
+    "SymbolicBudgetError",
     "derivative",
     "evaluate",
     "expression_size",
@@ -55,7 +68,44 @@ __all__ = [
     "sympy_form",
     "text",
     "to_sympy",
+    "written_size",
 ]
+
+MAX_OPS = 20_000
+"""The most operations a formula may have written out (each use of a shared node counted), and an expression
+``expression_size`` counts; ``max_ops=`` raises it per call. 20,000 keeps sympy to seconds: the gradient of a
+2-17-1 network (227 operations, 69 parameters) is about 26,000 operations and takes about a second."""
+
+MAX_DEPTH = 100
+"""The deepest nesting of a formula sympy is given (``max_depth=`` raises it per call): sympy differentiates and
+Python's compiler reads a formula recursively, and with Python's default recursion limit (1000) both fail at about
+150 (a chain of 100 tanh takes about 3 s)."""
+
+
+class SymbolicBudgetError(ValueError):
+    """A formula too big or too deep for sympy: ``size`` is more than ``limit``, which the keyword argument
+    ``argument`` raises. ``str(err)`` is one line naming all of it; ``message(limit, how)`` is the same line in a
+    caller's words (a command names its option)."""
+
+    def __init__(self, where, what, size, limit, argument, why):
+        self.where, self.what, self.size, self.limit, self.argument, self.why = where, what, size, limit, argument, why
+        super().__init__(self.message(f"{argument}={limit}", f"pass a larger {argument}= to go on"))
+
+    def message(self, limit, how):
+        return f"{self.where}: {self.what.format(f'{self.size:,}')} ({self.why}); the limit is {limit}: {how}"
+
+
+class NoValueError(ValueError):
+    """A derivative whose formula has no real, finite value at the point: ``name`` (d/dname), ``formula`` (text),
+    ``point`` ({symbol: number}) and ``value`` (what sympy makes of it: nan, zoo, a complex number)."""
+
+    def __init__(self, name, formula, point, value):
+        self.name, self.formula, self.point, self.value = name, formula, point, value
+        at = ", ".join(f"{k} = {v:g}" for k, v in point.items())
+        super().__init__(
+            f"the symbolic derivative d/d{name} = {formula} has no value at {at} (sympy gives {value}): the formula "
+            f"is undefined there, where the engine takes the limit or torch's convention"
+        )
 
 
 # -- the functions sympy does not have under the op's name ------------------------------------------------------
@@ -120,7 +170,6 @@ def _piecewise_constant(name, numeric, latex_name):
 
 unit_step = _piecewise_constant("unit_step", step, "step")  # 1 for x > 0, else 0: ReLU's derivative
 sgn = _piecewise_constant("sgn", sign, "sign")  # -1, 0 or 1: the sign op (sympy's sign has a Dirac delta as derivative)
-floor = _piecewise_constant("floor", math.floor, "floor")  # in a % b = a - b floor(a / b)
 
 
 class Abs(sympy.Function):
@@ -141,6 +190,72 @@ class Abs(sympy.Function):
         return self.args[0].is_real
 
 
+class floor_quotient(sympy.Function):
+    """floor(a / b) as Python's ``a // b`` (``ops.floor_quotient``, what the table's ``%`` uses): ``math.floor(a / b)``
+    can differ near whole quotients (1 // 0.1 is 9.0, floor(1 / 0.1) is 10). Constant between its jumps: its
+    derivative is 0, as the table takes it. Printed ``floor(a/b)``."""
+
+    @classmethod
+    def eval(cls, a, b):
+        if a.is_Number and b.is_Number and a.is_finite and b.is_finite and b != 0:
+            return sympy.sympify(ops.floor_quotient(float(a), float(b)))
+        return None
+
+    def fdiff(self, argindex=1):
+        return sympy.S.Zero
+
+    def _sympystr(self, printer):
+        return f"floor({printer._print(self.args[0] / self.args[1])})"
+
+    def _latex(self, printer):
+        return rf"\left\lfloor{{{printer._print(self.args[0] / self.args[1])}}}\right\rfloor"
+
+
+class Mod(sympy.Function):
+    """a % b = a - b floor(a/b) (Python's and torch's remainder, the sign of b) as one function of its operands, so
+    that ``x % 3.5 % 3.5 ...`` is written once per ``%`` (``a - b floor(a/b)`` writes ``a`` twice: the formula
+    doubles per ``%``). d/da = 1, d/db = -floor(a/b). Named ``Mod``, so sympy prints it as its own: ``Mod(x, y)``,
+    ``x \bmod y``, and ``x % y`` in evaluated code."""
+
+    @classmethod
+    def eval(cls, a, b):
+        if a.is_Number and b.is_Number and a.is_finite and b.is_finite and b != 0:
+            return sympy.sympify(float(a) % float(b))
+        return None
+
+    def fdiff(self, argindex=1):
+        return sympy.S.One if argindex == 1 else -floor_quotient(*self.args)
+
+    def _eval_is_real(self):
+        return self.args[0].is_real and self.args[1].is_real
+
+
+class zero_power(sympy.Function):
+    """0**a for a number base 0 (``0 ** x``): 1 at a = 0, 0 for a > 0 (a < 0 is outside the domain). Constant where
+    it is defined, so d/da = 0, the engine's value (``ops.times_log`` with out = 0; sympy's own 0**a gives
+    0**a * log(0), which is nan). Printed ``0**a``."""
+
+    @classmethod
+    def eval(cls, a):
+        if a.is_Number and a.is_finite and a >= 0:
+            return sympy.S.One if a == 0 else sympy.S.Zero
+        return None
+
+    def fdiff(self, argindex=1):
+        return sympy.S.Zero
+
+    def _sympystr(self, printer):
+        return f"0**{printer.parenthesize(self.args[0], 1000)}"
+
+    def _latex(self, printer):
+        return f"0^{{{printer._print(self.args[0])}}}"
+
+
+def _number_power(a, b):
+    """b ** a, b the number (rpow): sympy's power, but ``zero_power`` for the base 0."""
+    return zero_power(a) if b == 0 else b**a
+
+
 SPECIAL_FORMS = {
     "sigmoid": sigmoid,
     "relu": relu,
@@ -151,8 +266,9 @@ SPECIAL_FORMS = {
     "log2": lambda a: sympy.log(a, 2),
     "log10": lambda a: sympy.log(a, 10),
     "softplus": lambda a: sympy.log(1 + sympy.exp(a)),
-    "mod": lambda a, b: a - b * floor(a / b),
-    "rmod": lambda a, b: b - a * floor(b / a),  # b % a, b the number
+    "mod": Mod,
+    "rmod": lambda a, b: Mod(b, a),  # b % a, b the number
+    "rpow": _number_power,  # b ** a, b the number
     "maximum": sympy.Max,  # d/da max(a, b) = Heaviside(a - b): 1/2 at a tie, as the table takes it
     "minimum": sympy.Min,
 }
@@ -160,7 +276,14 @@ SPECIAL_FORMS = {
 needs no entry; one it does not gets one line here."""
 
 # Numerical values of the functions above when an expression is evaluated: the op table's own forward functions.
-_NUMERIC = {"sigmoid": OPS["sigmoid"].forward, "relu": OPS["relu"].forward, "unit_step": step, "sgn": sign}
+_NUMERIC = {
+    "sigmoid": OPS["sigmoid"].forward,
+    "relu": OPS["relu"].forward,
+    "unit_step": step,
+    "sgn": sign,
+    "floor_quotient": ops.floor_quotient,
+    "zero_power": lambda a: OPS["rpow"].forward(a, 0.0),
+}
 
 _INFIX = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
 
@@ -213,10 +336,69 @@ def leaf_symbols(value):
     return symbols
 
 
-def to_sympy(value):
-    """The graph behind ``value`` as one sympy expression (labelled leaves as symbols, other leaves as numbers)."""
+def written_size(value):
+    """(operations, depth) of the formula behind ``value`` written out: every use of a node counts its operations
+    again (``t = x.tanh(); t * t`` writes ``tanh(x)`` twice), as a formula has no shared parts. Counted on the graph,
+    once per node, so a formula of 10^30 operations costs no more than its graph."""
+    size: dict[Value, int] = {}
+    depth: dict[Value, int] = {}
+    for node in topological_order(value):
+        own = 0 if node.is_leaf else 1
+        size[node] = own + sum(size[v] for v in node.children)
+        depth[node] = own + max((depth[v] for v in node.children), default=0)
+    return size[value], depth[value]
+
+
+def _expression_depth(expr):
+    """How deep ``expr`` nests (a symbol or number: 0), iteratively: a shared subexpression is measured once."""
+    depth: dict[Any, int] = {}
+    stack = [(expr, False)]
+    while stack:
+        e, done = stack.pop()
+        if e in depth:
+            continue
+        if done or not e.args:
+            depth[e] = 1 + max((depth[a] for a in e.args), default=-1)
+            continue
+        stack.append((e, True))
+        stack.extend((a, False) for a in e.args if a not in depth)
+    return depth[expr]
+
+
+def _tree_size(exprs):
+    """Nodes of ``exprs`` written out as trees (each use of a subexpression counted), in time linear in the
+    number of distinct subexpressions."""
+    size: dict[Any, int] = {}
+    for expr in exprs:
+        stack = [(expr, False)]
+        while stack:
+            e, done = stack.pop()
+            if e in size:
+                continue
+            if done or not e.args:
+                size[e] = 1 + sum(size[a] for a in e.args)
+                continue
+            stack.append((e, True))
+            stack.extend((a, False) for a in e.args if a not in size)
+    return sum(size[e] for e in exprs)
+
+
+def _limit(given, default):
+    return default if given is None else given
+
+
+def to_sympy(value, max_ops=None, max_depth=None):
+    """The graph behind ``value`` as one sympy expression (labelled leaves as symbols, other leaves as numbers).
+
+    Refused (``SymbolicBudgetError``) before sympy runs when the formula written out has more than ``max_ops``
+    operations (default ``MAX_OPS``) or nests deeper than ``max_depth`` (default ``MAX_DEPTH``)."""
     if not isinstance(value, Value):
         raise TypeError(f"to_sympy() takes a Value, got {type(value).__name__} {value!r}")
+    max_ops, max_depth = _limit(max_ops, MAX_OPS), _limit(max_depth, MAX_DEPTH)
+    size, _ = written_size(value)
+    if size > max_ops:
+        what, why = "the formula written out has {} operations", "each use of a shared node is written again"
+        raise SymbolicBudgetError("to_sympy()", what, size, max_ops, "max_ops", why)
     symbols = leaf_symbols(value)
     expr = {}
     for node in topological_order(value):
@@ -228,7 +410,21 @@ def to_sympy(value):
         else:
             b = node._b
             expr[node] = sympy_form(op)(expr[node._a], expr[b] if isinstance(b, Value) else _number(b))
+    depth = _expression_depth(expr[value])
+    if depth > max_depth:
+        what, why = "the formula nests {} operations deep", "sympy differentiates and Python compiles it recursively"
+        raise SymbolicBudgetError("to_sympy()", what, depth, max_depth, "max_depth", why)
     return expr[value]
+
+
+def _diff(expr, symbol, max_depth):
+    """sympy.diff, with Python's recursion running out reported as the depth budget it is."""
+    try:
+        return sympy.diff(expr, symbol)
+    except RecursionError:
+        what, why = "the formula nests {} operations deep", "sympy's recursion ran out of Python's recursion limit"
+        depth = _expression_depth(expr)
+        raise SymbolicBudgetError("sympy.diff()", what, depth, max_depth, "max_depth", why) from None
 
 
 def _symbol(wrt, symbols, where):
@@ -247,34 +443,74 @@ def _symbol(wrt, symbols, where):
     return symbols[wrt]
 
 
-def derivative(value, wrt):
-    """d value / d wrt as a sympy expression; ``wrt`` a leaf Value or its label."""
-    return sympy.diff(to_sympy(value), _symbol(wrt, leaf_symbols(value), "derivative()"))
+def derivative(value, wrt, max_ops=None, max_depth=None):
+    """d value / d wrt as a sympy expression; ``wrt`` a leaf Value or its label (budgets: ``to_sympy``)."""
+    expr = to_sympy(value, max_ops, max_depth)
+    return _diff(expr, _symbol(wrt, leaf_symbols(value), "derivative()"), _limit(max_depth, MAX_DEPTH))
 
 
-def gradient(value, wrt=None):
-    """{label: d value / d leaf} for each labelled leaf (or for the leaf Values or labels in ``wrt``), by sympy.diff."""
+def gradient(value, wrt=None, max_ops=None, max_depth=None):
+    """{label: d value / d leaf} for each labelled leaf (or for the leaf Values or labels in ``wrt``), by sympy.diff
+    (budgets: ``to_sympy``)."""
     symbols = leaf_symbols(value)
-    expr = to_sympy(value)
+    expr = to_sympy(value, max_ops, max_depth)
     wrt = list(symbols) if wrt is None else list(wrt)
-    return {_name(w): sympy.diff(expr, _symbol(w, symbols, "gradient()")) for w in wrt}
+    depth = _limit(max_depth, MAX_DEPTH)
+    return {_name(w): _diff(expr, _symbol(w, symbols, "gradient()"), depth) for w in wrt}
 
 
 def _name(wrt):
     return wrt.label if isinstance(wrt, Value) else str(wrt)
 
 
-def gradient_values(value, wrt=None, cse=False):
+def gradient_values(value, wrt=None, cse=False, max_ops=None, max_depth=None):
     """The gradient as numbers, the symbolic way: differentiate the formula, then evaluate every derivative at the
     leaves' current values (compiled once with ``sympy.lambdify``). ``{label: float}``.
 
-    ``cse=True`` evaluates with the common subexpressions taken out first (what a careful person would do by hand).
+    Where the floats fail (``exp(x)/(exp(x) + 1)`` at 800 overflows) a derivative is evaluated by sympy itself, in
+    its arbitrary-precision numbers; one that has no real, finite value there is a ``NoValueError``. ``cse=True``
+    evaluates with the common subexpressions taken out first (what a careful person would do by hand).
     """
-    grads = gradient(value, wrt)
+    grads = gradient(value, wrt, max_ops, max_depth)
     symbols = leaf_symbols(value)
     at = {node.label: node.data for node in topological_order(value) if node._op is None and node.label}
-    numbers = _evaluator(list(symbols.values()), list(grads.values()), cse)(*[at[name] for name in symbols])
-    return {name: float(v) for name, v in zip(grads, numbers)}
+    point = [at[name] for name in symbols]
+    try:
+        with _float_errors_raise():
+            numbers = _evaluator(list(symbols.values()), list(grads.values()), cse)(*point)
+        values = [float(v) for v in numbers]
+    except (ArithmeticError, ValueError, TypeError):  # 0/0, overflow, log of 0, a complex number
+        values = [math.nan] * len(grads)
+    exact = {symbols[name]: sympy.Float(v) for name, v in zip(symbols, point)}
+    out = {}
+    for (name, d), v in zip(grads.items(), values):
+        out[name] = v if math.isfinite(v) else _exact_value(name, d, exact)
+    return out
+
+
+def _exact_value(name, d, point):
+    """d at ``point`` ({symbol: sympy Float}) in sympy's own numbers, which do not overflow; a ``NoValueError`` where
+    the formula has no real, finite value (0/0 is nan, 1/0 is zoo, log of a negative number complex)."""
+    value = sympy.N(d.xreplace(point))
+    if value.is_Number and value.is_finite and value.is_real:
+        return float(value)
+    shown = {str(k): float(v) for k, v in point.items() if k in d.free_symbols}
+    raise NoValueError(name, text(d), shown, text(value))
+
+
+class _float_errors_raise:
+    """numpy, where lambdify's code reaches it, raises on overflow and 0/0 as Python's math does."""
+
+    def __enter__(self):
+        import numpy
+
+        self.saved = numpy.seterr(all="raise")
+
+    def __exit__(self, *exc):
+        import numpy
+
+        numpy.seterr(**self.saved)
+        return False
 
 
 def _evaluator(symbols, exprs, cse):
@@ -307,14 +543,21 @@ def latex(expr):
     return sympy.latex(expr)
 
 
-def expression_size(exprs):
+def expression_size(exprs, max_ops=None):
     """``(operations, operations after CSE)`` of an expression or a list of them (a gradient).
 
     Operations are ``sympy.count_ops``: every +, *, function call ... of the written-out formula, a repeated
     subexpression counted each time it is written. After common-subexpression elimination (``sympy.cse``) each
-    repeated piece is written once, as an auxiliary variable, and counted once.
+    repeated piece is written once, as an auxiliary variable, and counted once. Counting walks the formula written
+    out, so expressions of more than ``max_ops`` nodes written out (default ``MAX_OPS`` x 10) are refused
+    (``SymbolicBudgetError``) after a count that costs only their distinct parts.
     """
     exprs = list(exprs.values()) if isinstance(exprs, dict) else (exprs if isinstance(exprs, list) else [exprs])
+    limit = _limit(max_ops, 10 * MAX_OPS)
+    nodes = _tree_size([sympy.sympify(e) for e in exprs])
+    if nodes > limit:
+        what, why = "the expressions written out have {} nodes", "each use of a shared subexpression is counted again"
+        raise SymbolicBudgetError("expression_size()", what, nodes, limit, "max_ops", why)
     plain = sum(sympy.count_ops(e) for e in exprs)
     replacements, reduced = sympy.cse(exprs)
     shared = sum(sympy.count_ops(rhs) for _, rhs in replacements) + sum(sympy.count_ops(e) for e in reduced)
