@@ -103,8 +103,8 @@ class NoValueError(ValueError):
         self.name, self.formula, self.point, self.value = name, formula, point, value
         at = ", ".join(f"{k} = {v:g}" for k, v in point.items())
         super().__init__(
-            f"the symbolic derivative d/d{name} = {formula} has no value at {at} (sympy gives {value}): the formula "
-            f"is undefined there, where the engine takes the limit or torch's convention"
+            f"d/d{name} = {formula} has no value at {at} (sympy: {value}); the engine takes the limit or torch's "
+            "convention there"
         )
 
 

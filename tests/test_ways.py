@@ -14,6 +14,8 @@ from autograd_mini import Value
 from nn import MLP
 from nn.app.cli import main
 from nn.crosscheck import ways as W
+from nn.crosscheck.doc004_lecture import symbolic_delta_equations
+from nn.crosscheck.ways_cost import cost_study
 
 
 def sigma(t):
@@ -69,7 +71,7 @@ def test_network_ways_against_the_delta_equations_worked_out_by_hand():
 
 
 def test_without_sympy_the_symbolic_way_is_left_out_with_a_note(monkeypatch):
-    monkeypatch.setattr(W, "_symbolic_module", lambda: None)
+    monkeypatch.setattr(W, "symbolic_module", lambda: None)
     model = MLP(2, [2, 1], activation="sigmoid", output_activation="sigmoid", seed=1)
     report = W.network_ways(model, [0.5, -1.0], [0.3])
     assert "symbolic" not in report.ways
@@ -81,7 +83,7 @@ def test_without_sympy_the_symbolic_way_is_left_out_with_a_note(monkeypatch):
 
 
 def test_sympys_derivatives_of_document_004s_network_are_its_delta_equations():
-    rows, _ = W.symbolic_delta_equations(n_in=2, n_hidden=2, n_out=2)
+    rows, _ = symbolic_delta_equations(n_in=2, n_hidden=2, n_out=2)
     s = lambda name: sympy.Symbol(name, real=True)
     # page 10, written out here for 2 inputs, 2 hidden, 2 outputs; sigma'(zhat_k) = z_k (1 - z_k)
     delta = {k: 2 * (s(f"z{k}") - s(f"zbar{k}")) * s(f"z{k}") * (1 - s(f"z{k}")) for k in (1, 2)}
@@ -114,7 +116,7 @@ def test_sympys_derivatives_of_document_004s_network_are_its_delta_equations():
 
 
 def test_cost_study_counts_and_swell():
-    study = W.cost_study((1, 2, 1), widths=(1, 2, 4), budget=5.0, max_symbolic_parameters=10)
+    study = cost_study((1, 2, 1), widths=(1, 2, 4), budget=5.0, max_symbolic_parameters=10)
     # 1-w-1: w weights and w biases in the hidden layer, w weights and 1 bias at the output: P = 3w + 1
     assert study.parameters == [4, 7, 13]
     # the graph: per hidden neuron w*x, + b, sigmoid (3w); the output b + w_1 y_1 + ... (2w) and its sigmoid (1);
@@ -133,7 +135,7 @@ def test_cost_study_counts_and_swell():
 
 def test_cost_study_refuses_a_network_without_hidden_layers():
     with pytest.raises(ValueError, match=r"shape \[2, 1\] has no hidden layer to widen"):
-        W.cost_study((2, 1))
+        cost_study((2, 1))
 
 
 # -- the command ---------------------------------------------------------------------------------------------------
@@ -271,7 +273,7 @@ def test_the_readmes_swell_figures_are_what_the_code_measures():
     assert m, "README: the sentence with the expression-swell figures changed; update this test"
     P, n_in, width, n_out, ops, graph, cse = map(int, m.groups())
     # the cost study's network of that size (seed 0; the sample's numbers enter the formula as constants)
-    model, x, y = W._demo_network((n_in, width, n_out), 0)
+    model, x, y = W.demo_network((n_in, width, n_out), 0)
     assert len(model.parameters()) == P
     report = W.network_ways(model, x, y, ways=("reverse", "symbolic"))
     assert report.sizes == {"graph_ops": graph, "symbolic_ops": ops, "symbolic_ops_cse": cse}

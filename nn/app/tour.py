@@ -250,7 +250,9 @@ class _Tour:
 
     def _four_ways(self):
         """Document 004, page 9: "Wie berechnet man nabla K?" -- the four ways, side by side (nn.crosscheck.ways)."""
-        from nn.crosscheck.ways import SHORT, cost_study, expression_ways, symbolic_delta_equations
+        from nn.crosscheck.doc004_lecture import symbolic_delta_equations
+        from nn.crosscheck.ways import SHORT, expression_ways
+        from nn.crosscheck.ways_cost import cost_study
 
         self.say()
         try:

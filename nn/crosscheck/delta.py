@@ -71,6 +71,7 @@ __all__ = [
     "crosscheck",
     "closed_form_loss",
     "crosscheck_batch",
+    "engine_loss",
     "finite_difference_gradients",
     "forward",
     "network_arrays",
@@ -250,8 +251,11 @@ def closed_form_gradients(
     return _flatten(net, dW, db)
 
 
-def _engine_loss(model, x, y, loss):
-    """The loss of one sample as the library computes it: ``model(x)``, then ``nn.losses`` (a graph of Values)."""
+def engine_loss(model: MLP, x: ArrayLike, y: ArrayLike, loss: str = "half_sse") -> Value:
+    """The loss of one sample as the library computes it: ``model(x)``, then ``nn.losses`` (a graph of Values).
+    ``x`` and ``y``: sequences of numbers of the network's input and output sizes (not checked here: the callers
+    check them once, not once per evaluation); ``loss``: a key of ``LOSSES``. What the cross-check's autodiff side
+    and ``nn.crosscheck.ways`` differentiate."""
     out = model([float(v) for v in x])
     ys = [float(v) for v in y]
     return NN_LOSSES[loss](out, ys if len(ys) > 1 else ys[0])
@@ -268,7 +272,7 @@ def autodiff_gradients(
     saved = [p.grad for p in params]
     for p in params:
         p.grad = 0.0
-    total = sum_values([_engine_loss(model, x, y, loss) for x, y in zip(X, Y, strict=True)])
+    total = sum_values([engine_loss(model, x, y, loss) for x, y in zip(X, Y, strict=True)])
     try:
         total.backward()
         grads = {name: p.grad for name, p in zip(net.parameter_names(), params, strict=True)}
@@ -295,7 +299,7 @@ def finite_difference_gradients(
 
     def E():
         with no_grad():
-            return math.fsum(_engine_loss(model, x, y, loss).data for x, y in zip(X, Y, strict=True))
+            return math.fsum(engine_loss(model, x, y, loss).data for x, y in zip(X, Y, strict=True))
 
     out = {}
     for name, p in zip(net.parameter_names(), net.parameters(), strict=True):
