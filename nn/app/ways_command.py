@@ -19,7 +19,18 @@ from __future__ import annotations
 import sys
 
 from nn.app import cost
-from nn.app.options import OptionError, add_eps, add_var, formula_status, output_file, real, shown, sizes, whole
+from nn.app.options import (
+    OptionError,
+    add_eps,
+    add_var,
+    formula_message,
+    formula_status,
+    output_file,
+    real,
+    shown,
+    sizes,
+    whole,
+)
 
 EPILOG = """\
 examples:
@@ -67,6 +78,7 @@ def add_parser(sub, formatter):
         formatter_class=formatter,
         allow_abbrev=False,  # every other --NAME is a variable
     )
+    parser.takes_variables = True
     add_arguments(parser)
     parser.set_defaults(run=run)
     return parser
@@ -207,7 +219,7 @@ def _run_formula(args):
     try:
         report = expression_ways(args.formula, args.values, eps=args.eps, **_limits(args))
     except FormulaError as err:  # what `graph` says too: no parse, no value, a derivative not finite here
-        print(f"autograd-mini ways: error: {err.show()}", file=sys.stderr)
+        print(f"autograd-mini ways: error: {formula_message(err, 'autograd-mini ways')}", file=sys.stderr)
         return formula_status(args.formula, args.values)
     print(report)
     if args.latex and report.formulas:
