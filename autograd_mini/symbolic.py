@@ -245,7 +245,9 @@ class zero_power(sympy.Function):
         return sympy.S.Zero
 
     def _sympystr(self, printer):
-        return f"0**{printer.parenthesize(self.args[0], 1000)}"
+        from sympy.printing.precedence import PRECEDENCE
+
+        return f"0**{printer.parenthesize(self.args[0], PRECEDENCE['Pow'])}"
 
     def _latex(self, printer):
         return f"0^{{{printer._print(self.args[0])}}}"
@@ -516,10 +518,19 @@ class _float_errors_raise:
 def _evaluator(symbols, exprs, cse):
     """A Python function of the symbols' values computing ``exprs`` (sympy.lambdify, math functions, and the op
     table's own forward functions for sigmoid and ReLU). Labels such as ``L1.N0.w0`` are no Python names, so the
-    symbols are renamed first, in one pass (lambdify would rename them one symbol and one pass at a time)."""
+    symbols are renamed first, in one pass (lambdify would rename them one symbol and one pass at a time).
+
+    The numbers in the formula are passed in as arguments too: lambdify writes a float with 15 digits, which is not
+    always the float (-1000.000000000001 became -1000, and floor(c/x) then a whole number off)."""
+    many = isinstance(exprs, list)
+    exprs = exprs if many else [exprs]
+    constants = sorted(set().union(*(e.atoms(sympy.Float) for e in exprs)), key=float)
     plain = {s: sympy.Symbol(f"s{k}", real=True) for k, s in enumerate(symbols)}
-    renamed = [e.xreplace(plain) for e in exprs] if isinstance(exprs, list) else exprs.xreplace(plain)
-    return sympy.lambdify(list(plain.values()), renamed, modules=[_NUMERIC, "math"], cse=cse)
+    plain.update({c: sympy.Symbol(f"c{k}", real=True) for k, c in enumerate(constants)})
+    renamed = [e.xreplace(plain) for e in exprs]
+    f = sympy.lambdify(list(plain.values()), renamed if many else renamed[0], modules=[_NUMERIC, "math"], cse=cse)
+    numbers = [float(c) for c in constants]
+    return lambda *values: f(*values, *numbers)
 
 
 def evaluate(expr, values):
