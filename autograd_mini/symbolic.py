@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import operator
+import sys
 from typing import Any
 
 from autograd_mini import ops
@@ -89,7 +90,10 @@ class SymbolicBudgetError(ValueError):
 
     def __init__(self, where, what, size, limit, argument, why):
         self.where, self.what, self.size, self.limit, self.argument, self.why = where, what, size, limit, argument, why
-        super().__init__(self.message(f"{argument}={limit}", f"pass a larger {argument}= to go on"))
+        if argument == "sys.setrecursionlimit":  # Python's own limit, not one of ours
+            super().__init__(self.message(f"Python's recursion limit, {limit}", f"raise it ({argument}) to go on"))
+        else:
+            super().__init__(self.message(f"{argument}={limit}", f"pass a larger {argument}= to go on"))
 
     def message(self, limit, how):
         return f"{self.where}: {self.what.format(f'{self.size:,}')} ({self.why}); the limit is {limit}: {how}"
@@ -424,9 +428,9 @@ def _diff(expr, symbol, max_depth):
     try:
         return sympy.diff(expr, symbol)
     except RecursionError:
-        what, why = "the formula nests {} operations deep", "sympy's recursion ran out of Python's recursion limit"
-        depth = _expression_depth(expr)
-        raise SymbolicBudgetError("sympy.diff()", what, depth, max_depth, "max_depth", why) from None
+        what, why = "the formula nests {} operations deep", "sympy differentiates recursively"
+        depth, limit = _expression_depth(expr), sys.getrecursionlimit()
+        raise SymbolicBudgetError("sympy.diff()", what, depth, limit, "sys.setrecursionlimit", why) from None
 
 
 def _symbol(wrt, symbols, where):
@@ -478,10 +482,10 @@ def gradient_values(value, wrt=None, cse=False, max_ops=None, max_depth=None):
     at = {node.label: node.data for node in topological_order(value) if node._op is None and node.label}
     point = [at[name] for name in symbols]
     try:
-        with _float_errors_raise():
-            numbers = _evaluator(list(symbols.values()), list(grads.values()), cse)(*point)
-        values = [float(v) for v in numbers]
+        values = [float(v) for v in _evaluator(list(symbols.values()), list(grads.values()), cse)(*point)]
     except (ArithmeticError, ValueError, TypeError):  # 0/0, overflow, log of 0, a complex number
+        values = [math.nan] * len(grads)
+    except (RecursionError, SyntaxError, MemoryError):  # nested deeper than Python's compiler reads (200 brackets)
         values = [math.nan] * len(grads)
     exact = {symbols[name]: sympy.Float(v) for name, v in zip(symbols, point)}
     out = {}
@@ -493,26 +497,17 @@ def gradient_values(value, wrt=None, cse=False, max_ops=None, max_depth=None):
 def _exact_value(name, d, point):
     """d at ``point`` ({symbol: sympy Float}) in sympy's own numbers, which do not overflow; a ``NoValueError`` where
     the formula has no real, finite value (0/0 is nan, 1/0 is zoo, log of a negative number complex)."""
-    value = sympy.N(d.xreplace(point))
+    try:
+        value = sympy.N(d.xreplace(point))
+    except RecursionError:
+        what = "d/d" + name.replace("{", "{{").replace("}", "}}") + " nests {} operations deep"  # a label's braces
+        depth, limit = _expression_depth(d), sys.getrecursionlimit()
+        why = "sympy evaluates recursively"
+        raise SymbolicBudgetError("gradient_values()", what, depth, limit, "sys.setrecursionlimit", why) from None
     if value.is_Number and value.is_finite and value.is_real:
         return float(value)
     shown = {str(k): float(v) for k, v in point.items() if k in d.free_symbols}
     raise NoValueError(name, text(d), shown, text(value))
-
-
-class _float_errors_raise:
-    """numpy, where lambdify's code reaches it, raises on overflow and 0/0 as Python's math does."""
-
-    def __enter__(self):
-        import numpy
-
-        self.saved = numpy.seterr(all="raise")
-
-    def __exit__(self, *exc):
-        import numpy
-
-        numpy.seterr(**self.saved)
-        return False
 
 
 def _evaluator(symbols, exprs, cse):

@@ -271,3 +271,18 @@ def test_tour_without_dot_writes_dot_source(tmp_path, monkeypatch):
     assert (tmp_path / "g.gv").read_text().startswith("digraph")
     assert not (tmp_path / "g.svg").exists()
     assert tour.result.files == ["g.gv"]
+
+
+def test_the_tour_in_a_callers_no_grad(tmp_path):
+    # run_tour differentiates whatever grad mode its caller is in: the neuron's gradients are still micrograd's
+    import io
+
+    from autograd_mini import no_grad
+    from nn.app.tour import run_tour
+
+    stream = io.StringIO()
+    with no_grad():
+        result = run_tour(tmp_path / "t", fast=True, progress=False, stream=stream, width=NARROW)
+    assert result.facts["neuron"]["grads"] == pytest.approx({"x1": -1.5, "w1": 1.0, "x2": 0.5, "w2": 0.0, "b": 0.5})
+    lines = stream.getvalue().splitlines()
+    assert max(len(line) for line in lines if not line.startswith("Everything is in ")) <= NARROW

@@ -409,3 +409,22 @@ def test_the_commands_symbolic_budgets_are_the_librarys():
     from nn.app import ways_command
 
     assert (ways_command.SYMBOLIC_OPS, ways_command.SYMBOLIC_DEPTH) == (symbolic.MAX_OPS, symbolic.MAX_DEPTH)
+
+
+def test_the_ways_decide_their_own_grad_mode_as_torch_func_does():
+    # f = x*y + x**2 at (3, 2): df/dx = y + 2x = 8, df/dy = x = 3, inside a caller's no_grad() too, and in a thread
+    import threading
+
+    from autograd_mini import no_grad
+
+    results = []
+
+    def ways():
+        with no_grad():
+            results.append(W.expression_ways("x*y + x**2", {"x": 3.0, "y": 2.0}).values["reverse"])
+
+    ways()
+    thread = threading.Thread(target=ways)
+    thread.start()
+    thread.join()
+    assert results == [{"x": 8.0, "y": 3.0}] * 2

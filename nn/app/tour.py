@@ -452,6 +452,13 @@ def run_tour(out="autograd-mini-tour", fast=False, progress=None, stream=None, w
 
     ``progress``: the training's progress bar, as ``nn.fit`` takes it: None (a bar on stderr when it is a terminal,
     the widget in a notebook, never ``\\r`` lines in a log), True or False."""
+    from autograd_mini.modes import enable_grad
+
+    with enable_grad():  # the tour differentiates, whatever grad mode its caller is in
+        return _run_tour(out, fast, progress, stream, width)
+
+
+def _run_tour(out, fast, progress, stream, width):
     from autograd_mini.files import make_folder
 
     tour = _Tour(out, fast, progress, sys.stdout if stream is None else stream, width)

@@ -26,6 +26,7 @@ network are its delta equations.
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
 import time
@@ -108,6 +109,20 @@ def _timed(fn, once=False):
             spent += took
             runs += 1
     return result, best
+
+
+def own_grad_mode(fn):
+    """``fn`` builds its graphs with grad mode on, whatever the caller's: the ways differentiate, and decide their
+    own grad mode as torch.func's and JAX's transforms do (an outer ``no_grad()`` changes nothing)."""
+
+    @functools.wraps(fn)
+    def with_grad(*args, **kwargs):
+        from autograd_mini.modes import enable_grad
+
+        with enable_grad():
+            return fn(*args, **kwargs)
+
+    return with_grad
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -245,6 +260,7 @@ def _symbolic_way(symbolic, build, names, limits, limit_names):
 # A formula of a few variables.
 
 
+@own_grad_mode
 def expression_ways(formula, values, eps=1e-6, sizes=True, max_ops=None, max_depth=None, limit_names=None):
     """The gradient of a formula (``autograd_mini.formula`` syntax) at ``values`` ({name: number}), four ways:
     reverse mode, forward mode, symbolic (sympy; left out with the reason where it is missing, over its budgets
@@ -375,6 +391,7 @@ def one_sided_slopes(f, point, i, eps=1e-6):
 # A network: the five ways (the delta equations as well).
 
 
+@own_grad_mode
 def network_ways(
     model, x, y, loss="sse", eps=1e-6, ways=WAYS, sizes=True, max_ops=None, max_depth=None, limit_names=None
 ):
