@@ -13,7 +13,8 @@
    accuracy curves, the decision boundary, the model as JSON.
 
 What it prints fits the terminal: at most 100 columns, or the terminal's width when that is narrower
-(``shutil.get_terminal_size``), about 100 lines; the full tables go to the folder. Everything goes into one folder,
+(``shutil.get_terminal_size``; the text wraps to it, the tables need 80), about 100 lines; the full tables go to
+the folder. Everything goes into one folder,
 named at the end, with ``summary.md`` linking the pictures; files are written whole, never through a symbolic link
 (``autograd_mini.files``). No network is used. It takes about 5 s (``TOUR_TIME``: README.md and ``--help`` say
 the same). ``run_tour(out, fast=True)`` trains for fewer epochs (the tests use it).
