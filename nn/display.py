@@ -4,10 +4,13 @@ Jupyter asks an object for ``_repr_html_()``; ``History`` answers with ``history
 curves, drawn here as SVG by hand so that ``nn`` needs no matplotlib, and the table of the epochs), ``Module``
 (``MLP``, ``Layer``, ``Neuron``) with ``module_html`` (one row per layer: sizes, activation, parameter counts).
 
-``figure()`` is where every plot of the project starts (``nn.app.plots``, ``FDStudy.plot``): a matplotlib
-``Figure`` made without pyplot, so that no library call selects or switches matplotlib's backend, nothing is left
-in pyplot's list of open figures, and a later ``plt.plot(...); plt.show()`` in a notebook behaves as always. The
-figure shows itself in a notebook as a PNG; ``save_figure(fig, path)`` writes it to a file.
+The figures plots are drawn on: ``pyplot_figure()`` (``nn.plots``, by matplotlib's conventions as pandas, seaborn
+and scikit-learn's displays follow them) is pyplot's current figure when it is empty, else a new pyplot figure, so
+``fig = plot_history(h)`` shows in a notebook and ``plot_history(h); plt.show()`` in a script; ``figure()``
+(``FDStudy.plot``) is a matplotlib ``Figure`` made without pyplot, which nothing shows but a notebook's display of
+it. Neither selects or switches matplotlib's backend. Both are a ``PlotFigure``, which a notebook shows once as a PNG
+(pyplot's inline backend shows its own figures at the end of the cell; the display does not show them again).
+``save_figure(fig, path)`` writes a figure to a file.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ import html
 import io
 import math
 import os
+import sys
 
 from autograd_mini.notebook import html_table, unique_id
 
-__all__ = ["figure", "history_html", "module_html", "save_figure"]
+__all__ = ["figure", "history_html", "module_html", "pyplot_figure", "save_figure"]
 
 
 # -- figures -------------------------------------------------------------------------------------------------
@@ -34,19 +38,47 @@ def _figure_class():
         raise ImportError("the plots need matplotlib: pip install matplotlib (or autograd-mini[plot])") from None
 
     class PlotFigure(Figure):
-        """A matplotlib Figure outside pyplot that shows itself in a notebook as a PNG (``_repr_png_``)."""
+        """A matplotlib Figure that shows itself in a notebook as a PNG, once (see the module docstring)."""
 
         def _repr_png_(self):
             buffer = io.BytesIO()
             self.savefig(buffer, format="png", bbox_inches="tight")
             return buffer.getvalue()
 
+        def _ipython_display_(self):
+            if _shown_by_pyplot(self):  # the backend shows it at the end of the cell: once is enough
+                return
+            from IPython.display import display  # only ever called by IPython
+
+            display({"image/png": self._repr_png_(), "text/plain": repr(self)}, raw=True)
+
     return PlotFigure
+
+
+def _shown_by_pyplot(fig):
+    """True when pyplot holds ``fig`` and its backend shows figures in a notebook by itself (inline, ipympl)."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    manager = getattr(fig.canvas, "manager", None)
+    if pyplot is None or manager is None or not pyplot.fignum_exists(manager.num):
+        return False
+    backend = str(pyplot.get_backend()).lower()
+    return any(name in backend for name in ("inline", "ipympl", "widget"))
 
 
 def figure(figsize, **kwargs):
     """A new matplotlib ``Figure`` of ``figsize`` inches, not registered with pyplot (see the module docstring)."""
     return _figure_class()(figsize=figsize, **kwargs)
+
+
+def pyplot_figure(figsize):
+    """pyplot's current figure if it is empty (a learner's ``plt.figure(figsize=...)`` before the call), else a new
+    pyplot figure of ``figsize`` inches: either way the current figure after the call (``plt.gcf()``)."""
+    _figure_class()  # the message when matplotlib is missing
+    import matplotlib.pyplot as plt  # pyplot keeps the backend matplotlib chose; nothing here selects one
+
+    if plt.get_fignums() and not plt.gcf().axes:
+        return plt.gcf()
+    return plt.figure(figsize=figsize, FigureClass=_figure_class())
 
 
 def save_figure(fig, path, dpi=110):
