@@ -8,8 +8,9 @@ The figures plots are drawn on: ``pyplot_figure()`` (``nn.plots``, by matplotlib
 and scikit-learn's displays follow them) is pyplot's current figure when it is empty, else a new pyplot figure, so
 ``fig = plot_history(h)`` shows in a notebook and ``plot_history(h); plt.show()`` in a script; ``figure()``
 (``FDStudy.plot``) is a matplotlib ``Figure`` made without pyplot, which nothing shows but a notebook's display of
-it. Neither selects or switches matplotlib's backend. Both are a ``PlotFigure``, which a notebook shows once as a PNG
-(pyplot's inline backend shows its own figures at the end of the cell; the display does not show them again).
+it. Neither selects or switches matplotlib's backend. Both are a ``PlotFigure``, which a notebook shows once as a PNG:
+the inline backend shows the figures pyplot holds at the end of the cell, so a figure that was shown before (the
+cell's last expression, ``display(fig)``) is taken out of pyplot's list then, as ``plt.show()`` does.
 ``save_figure(fig, path)`` writes a figure to a file.
 """
 
@@ -46,8 +47,9 @@ def _figure_class():
             return buffer.getvalue()
 
         def _ipython_display_(self):
-            if _shown_by_pyplot(self):  # the backend shows it at the end of the cell: once is enough
-                return
+            pyplot = sys.modules.get("matplotlib.pyplot")
+            if pyplot is not None and _held_by_inline_pyplot(self, pyplot):
+                pyplot.close(self)  # shown here, once: the backend would show it again at the end of the cell
             from IPython.display import display  # only ever called by IPython
 
             display({"image/png": self._repr_png_(), "text/plain": repr(self)}, raw=True)
@@ -55,14 +57,12 @@ def _figure_class():
     return PlotFigure
 
 
-def _shown_by_pyplot(fig):
-    """True when pyplot holds ``fig`` and its backend shows figures in a notebook by itself (inline, ipympl)."""
-    pyplot = sys.modules.get("matplotlib.pyplot")
+def _held_by_inline_pyplot(fig, pyplot):
+    """True when pyplot holds ``fig`` and its backend is Jupyter's inline one (which shows what it holds)."""
     manager = getattr(fig.canvas, "manager", None)
-    if pyplot is None or manager is None or not pyplot.fignum_exists(manager.num):
+    if manager is None or not pyplot.fignum_exists(manager.num):
         return False
-    backend = str(pyplot.get_backend()).lower()
-    return any(name in backend for name in ("inline", "ipympl", "widget"))
+    return "inline" in str(pyplot.get_backend()).lower()
 
 
 def figure(figsize, **kwargs):
@@ -103,16 +103,17 @@ def _panel(x0, series, title, ymin=None, ymax=None, width=300, height=150):
         return ""
     lo = min(values) if ymin is None else ymin
     hi = max(values) if ymax is None else ymax
-    if hi - lo < 1e-12:
-        lo, hi = lo - 0.5, hi + 0.5
+    if hi - lo <= 1e-12 * max(1.0, abs(hi)):  # one value (or all equal): a band around it that floats can hold
+        pad = max(0.5, abs(hi) * 1e-9)
+        lo, hi = max(lo - pad, -sys.float_info.max), min(hi + pad, sys.float_info.max)
     n = max(len(vs) for _, _, vs in series)
     left, right, top, bottom = x0 + 52, x0 + width - 10, 22, height - 26
 
     def px(k):  # epoch k (1-based)
         return left + (right - left) * ((k - 1) / (n - 1) if n > 1 else 0.5)
 
-    def py(v):
-        return bottom - (bottom - top) * (v - lo) / (hi - lo)
+    def py(v):  # the fraction of the range first, from halves: hi - lo overflows for losses of +-1e308
+        return bottom - (bottom - top) * ((v / 2 - lo / 2) / (hi / 2 - lo / 2))
 
     out = [
         f'<text x="{x0 + width / 2:.1f}" y="14" text-anchor="middle" font-weight="bold">{html.escape(title)}</text>',

@@ -10,6 +10,7 @@ plot_history(h)`` shows in a notebook and ``plot_history(h); plt.show()`` shows 
 switches matplotlib's backend. The picture of document 004's four ways is ``nn.app.plots.plot_four_ways``.
 """
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -73,6 +74,15 @@ def _curves(ax, epochs, training, validation, first_colour=0, style=None):
     return lines
 
 
+def _unit(values):
+    """1.0, or a power of ten to divide the values by when their range does not fit in a float (losses of +-1e308:
+    max - min overflows, and matplotlib's ticks with it)."""
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite or math.isfinite(max(finite) - min(finite)):
+        return 1.0
+    return 10.0 ** math.floor(math.log10(max(abs(v) for v in finite)))
+
+
 def _log_scale_if_wide(ax, values):
     """A log axis when the values span more than a factor 50, with 1, 2 and 5 per decade labelled."""
     from matplotlib.ticker import LogLocator, NullFormatter
@@ -100,9 +110,10 @@ def plot_history(history, path=None, title=None, *, ax=None):
     val_acc = [a for a in h.get("val_accuracy") or [] if a is not None]
     fig, axes = new_axes(ax, (1, 2) if acc else (1,), (10.4 if acc else 5.2, 3.8), "plot_history")
     left = axes[0]
-    lines = _curves(left, epochs, loss, val_loss)
+    unit = _unit(loss + val_loss)
+    lines = _curves(left, epochs, [v / unit for v in loss], [v / unit for v in val_loss])
     _log_scale_if_wide(left, loss + val_loss)
-    _panel(left, "loss", title if ax is not None and title else "loss per epoch")
+    _panel(left, "loss" if unit == 1.0 else f"loss / {unit:g}", title if ax is not None and title else "loss per epoch")
     if acc and len(axes) == 2:
         _curves(axes[1], epochs, acc, val_acc)
         axes[1].set_ylim(-0.02, 1.02)

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 from nn import MLP, History
 from nn.crosscheck import crosscheck
+from nn.display import history_html
 
 
 class Cells(HTMLParser):
@@ -63,6 +64,22 @@ def test_history_table_and_curve():
     # epoch ticks are whole numbers: 1 and 3 only
     assert re.findall(r'text-anchor="middle">(\d+)</text>', text)[:2] == ["1", "3"]
     assert "no epochs" in History()._repr_html_()
+
+
+def test_history_svg_of_losses_near_the_largest_float_has_no_nan():
+    # issue 19: losses of +-1e308 made max - min = 2e308 overflow to inf, and the points inf / inf = nan.
+    # The loss panel spans x 52..290 and y 124 (the lowest loss) .. 22 (the highest), so over lo = -1e308,
+    # hi = 1e308: epoch 1 (1e308) at y 22, epoch 2 (-1e308) at y 124, epoch 3 (5.0, the middle) at y 124 - 102/2 = 73
+    h = History()
+    h.loss, h.accuracy = [1e308, -1e308, 5.0], [None, None, None]
+    svg = history_html(h)
+    assert "nan" not in svg and "inf" not in svg
+    assert 'points="52.0,22.0 171.0,124.0 290.0,73.0"' in svg
+    assert ">1e+308</text>" in svg and ">-1e+308</text>" in svg
+    # the largest float three times: a flat line, in a band around it that floats can still hold
+    h.loss = [1.7976931348623157e308] * 3
+    svg = history_html(h)
+    assert "nan" not in svg and "inf" not in svg and svg.count("1.798e+308") >= 2
 
 
 def test_crosscheck_report_marks_the_rows_that_disagree():
