@@ -26,6 +26,7 @@ All calls into the compiler are in ``_program`` below.
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from autograd_mini import Value, gc_paused, no_grad
@@ -131,7 +132,7 @@ def model_program(model, X, params, where) -> ModelProgram:
             _cache.popitem(last=False)
     del xs, outs  # the traced graph
     if same_graph_for_every_input(model):
-        samples = sorted({len(X) // 2, len(X) - 1} - {0})
+        samples: Sequence[int] = sorted({len(X) // 2, len(X) - 1} - {0})
     else:
         samples = range(1, len(X))
     _check_path(model, X, params, program, samples, where)

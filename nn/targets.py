@@ -93,7 +93,7 @@ def correct(out: Any, target: Any, rule: Decision) -> bool:
     if isinstance(out, Value) or isinstance(out, numbers.Real):
         if kind != "binary":
             return False
-        s = out.data if isinstance(out, Value) else out
+        s: Any = out.data if isinstance(out, Value) else out
         return (s > threshold) == (target > 0)
     data = [o.data if isinstance(o, Value) else o for o in out]
     pred = max(range(len(data)), key=data.__getitem__)

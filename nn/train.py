@@ -40,12 +40,12 @@ from nn.losses import Loss, get_loss
 from nn.metrics import Model, accuracy, decision_threshold, evaluate, predict
 from nn.optim import SGD, Optimizer
 from nn.progress import progress_bar
-from nn.step import NodeStep, Setup, training_grad_mode
+from nn.step import NodeStep, Setup, Step, training_grad_mode
 from nn.targets import correct, decision, loss_name, n_outputs, prepare_targets
 
 __all__ = ["History", "TrainingDivergedError", "accuracy", "decision_threshold", "evaluate", "fit", "predict"]
 
-ENGINES = {"nodes": NodeStep, "compiled": CompiledStep}  # each: Engine(setup, where), then step(batch)
+ENGINES: dict[str, Callable[[Setup, str], Step]] = {"nodes": NodeStep, "compiled": CompiledStep}  # then step(batch)
 
 
 def fit(
@@ -120,11 +120,11 @@ def prepare(model, X, y, *, loss, optimizer, epochs, batch_size, l2, engine, whe
         raise ValueError(f"{where}: epochs must be a whole number >= 1, got {epochs!r}")
     if batch_size is None:
         batch_size = len(X)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or int(batch_size) < 1:
         raise ValueError(
             f"{where}: batch_size must be a whole number >= 1 (or None for all samples), got {batch_size!r}"
         )
-    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not l2 >= 0 or math.isinf(l2):
+    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not float(l2) >= 0 or math.isinf(l2):
         raise ValueError(f"{where}: l2 (the weight of sum p^2) must be a finite number >= 0, got {l2!r}")
     params = model.parameters()
     if optimizer is None:
@@ -138,7 +138,7 @@ def prepare(model, X, y, *, loss, optimizer, epochs, batch_size, l2, engine, whe
         _check_optimizer(optimizer, params, where)
     targets = prepare_targets(y, name, n_outputs(model), where)
     rule = decision(name, targets, getattr(model, "output_activation", "linear"))
-    return Setup(model, X, targets, loss_fn, name, params, optimizer, l2), rule, int(batch_size)
+    return Setup(model, X, targets, loss_fn, name, params, optimizer, float(l2)), rule, int(batch_size)
 
 
 def _check_optimizer(optimizer, params, where):

@@ -233,6 +233,7 @@ def _check_time(args, estimate, n_train, model):
 def run(args):
     """Run ``autograd-mini train`` with parsed and checked ``args``; returns the exit status."""
     from nn.probe import estimate_fit
+    from nn.train import TrainingDivergedError
 
     check(args)  # before any data is made or network built
     loss, n_out = _loss_and_outputs(args)
@@ -255,13 +256,18 @@ def run(args):
           f"--engine {args.engine} took {estimate.probe_seconds:.2g} s)")  # fmt: skip
     print("epoch lines: loss (with the L2 term) and accuracy of the forward passes made during the epoch, each")
     print("batch before its step; the final line evaluates the trained weights, loss without the L2 term", flush=True)
-    trained = _train(args, model, X, y, settings, schedule)
-    if isinstance(trained, int):  # interrupted or diverged: said, and nothing more to do
-        return trained
-    history, seconds = trained
-    print(f"trained {history.epochs} epochs in {cost.duration(seconds)} (estimated {cost.duration(estimate.seconds)})")
-    _report(model, X, y, X_held, y_held, loss)
-    return _write_outputs(args, model, history, X, y, loss)
+    done: dict = {"last": (0, None)}  # the last completed epoch and, for --save, its model's parameters
+    try:
+        history, seconds = _train(args, model, X, y, settings, schedule, done)
+        print(f"trained {history.epochs} epochs in {cost.duration(seconds)} "
+              f"(estimated {cost.duration(estimate.seconds)})")  # fmt: skip
+        _report(model, X, y, X_held, y_held, loss)
+        return _write_outputs(args, model, history, X, y, loss)
+    except TrainingDivergedError as err:  # the work failed: one line, nothing saved or plotted
+        print(f"autograd-mini train: error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return _interrupted(args, model, done)
 
 
 def _epoch_line(history, k):
@@ -270,48 +276,42 @@ def _epoch_line(history, k):
     return line + ("" if held is None else f"  held-out accuracy {held:.3f}")
 
 
-def _train(args, model, X, y, settings, schedule):
-    """``fit``, printing the epoch lines as the epochs end (one in ten, and the last); returns (history, seconds),
-    or the exit status after a divergence or Ctrl-C (``_interrupted``), with everything said."""
+def _train(args, model, X, y, settings, schedule, done):
+    """``fit``, printing the epoch lines as the epochs end (one in ten, and the last; flushed, so that they reach a
+    pipe or a log file as they happen) and noting each completed epoch in ``done``; returns (history, seconds)."""
     from nn.progress import write_line
-    from nn.train import TrainingDivergedError, fit
+    from nn.train import fit
 
     every = max(1, args.epochs // 10)
-    done: dict = {"epochs": 0, "state": None}  # the last completed epoch, and its model's parameters for --save
 
     def on_epoch_end(history):
-        if args.save:
-            done["state"] = model.state_dict()
-        done["epochs"] = k = history.epochs
+        k = history.epochs
+        done["last"] = (k, model.state_dict() if args.save else None)  # one assignment: a Ctrl-C sees both or none
         if (k - 1) % every == 0 or k == args.epochs:
             write_line(_epoch_line(history, k - 1))
 
     progress = False if args.no_progress else None
     start = time.perf_counter()
-    try:
-        history = fit(model, X, y, seed=args.seed, progress=progress, lr_schedule=schedule, on_epoch_end=on_epoch_end,
-                      **settings)  # fmt: skip
-    except TrainingDivergedError as err:  # the work failed: one line, nothing saved or plotted
-        print(f"autograd-mini train: error: {err}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return _interrupted(args, model, done)
+    history = fit(model, X, y, seed=args.seed, progress=progress, lr_schedule=schedule, on_epoch_end=on_epoch_end,
+                  **settings)  # fmt: skip
     return history, time.perf_counter() - start
 
 
 def _interrupted(args, model, done):
-    """Ctrl-C during training: say the epoch reached; with --save, save the last completed epoch's model."""
-    k = done["epochs"]
-    said = f"autograd-mini train: interrupted in epoch {k + 1} of {args.epochs}"
+    """Ctrl-C: say the epoch reached; with --save, save the model of the last completed epoch (the step under way
+    was undone by fit, and the rest of that epoch is dropped), or say that nothing was saved."""
+    k, state = done["last"]
+    if k < args.epochs:
+        said = f"autograd-mini train: interrupted in epoch {k + 1} of {args.epochs}"
+    else:
+        said = f"autograd-mini train: interrupted after the last epoch ({k} of {args.epochs})"
     if not args.save:
         print(f"{said}; nothing was saved (no --save given)", file=sys.stderr)
-    elif done["state"] is None:
+    elif state is None:
         print(f"{said}; nothing was saved: no epoch was completed", file=sys.stderr)
     else:
-        model.load_state_dict(done["state"])  # the step under way was undone; the epoch under way is dropped too
-        with _sigint_ignored():  # a second Ctrl-C must not leave the file half-written
-            failed = _save(args, model)
-        if failed:
+        model.load_state_dict(state)
+        if _save(args, model):
             return 1
         print(f"{said}; saved the model as it was after epoch {k} to {args.save}", file=sys.stderr)
     return 130
@@ -336,7 +336,8 @@ def _save(args, model):
     from nn import io
 
     try:
-        io.save(model, prepare(args.save))
+        with _sigint_ignored():  # a Ctrl-C now would not stop the save (nn.io.save writes a whole file or none)
+            io.save(model, prepare(args.save))
     except (ValueError, OSError) as err:  # changed since the check: the message names the path and what is wrong
         print(f"autograd-mini train: error: --save: {err}", file=sys.stderr)
         return True
