@@ -27,12 +27,30 @@ def plot_four_ways(study, path=None, title=None, *, ax=None):
     and the size of what is evaluated (right) against the number of parameters, both on log scales.
 
     ``ax``: two Axes (time, size) to draw into. Returns the ``Figure``; with ``path`` it is also written there."""
-    from nn.crosscheck.ways import LABELS, WAYS
-
     P = np.asarray(study.parameters, dtype=float)
     if len(P) == 0:
         raise ValueError("plot_four_ways(): the study has no sizes to plot")
     fig, (left, right) = new_axes(ax, (2,), (12.0, 5.0), "plot_four_ways", gridspec_kw={"width_ratios": [1.25, 1]})
+    _time_panel(left, study, P)
+    _size_panel(right, study, P)
+    if ax is not None:  # a learner's own Axes: the ways' legend inside the left one, their figure left as it is
+        left.legend(fontsize=7.5)
+        return finish(fig, False, path, None)
+    handles, labels = left.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8.5, frameon=False)
+    fig.suptitle(
+        title
+        or "Wie berechnet man ∇K?  All four ways give the same numbers; as the network grows only reverse mode "
+        "stays cheap",
+        fontsize=11,
+    )
+    return finish(fig, True, path, None, rect=(0, 0.08, 1, 1))
+
+
+def _time_panel(left, study, P):
+    """Seconds per gradient of each way against P, with guides for cost proportional to P and to P^2."""
+    from nn.crosscheck.ways import LABELS, WAYS
+
     stopped = set()
     for way in WAYS:
         seconds = study.seconds[way]
@@ -46,15 +64,9 @@ def plot_four_ways(study, path=None, title=None, *, ax=None):
         left.loglog(P[keep], [seconds[i] for i in keep], marker=marker, color=colour, lw=width, ms=5, label=label)
         if keep[-1] < len(P) - 1 and keep[-1] not in stopped:  # stopped: say so once at the end of the line
             stopped.add(keep[-1])
-            left.annotate(
-                "stopped",
-                (P[keep[-1]], seconds[keep[-1]]),
-                xytext=(-8, 6),
-                textcoords="offset points",
-                fontsize=8,
-                color=colour,
-                ha="right",
-            )
+            at = (P[keep[-1]], seconds[keep[-1]])
+            left.annotate("stopped", at, xytext=(-8, 6), textcoords="offset points", fontsize=8, color=colour,
+                          ha="right")  # fmt: skip
     # guides: cost proportional to P and to P^2, through reverse mode's first point, labelled inside the axes
     t0 = study.seconds["reverse"][0]
     for power, text in ((1, "∝ P"), (2, "∝ P²")):
@@ -67,34 +79,18 @@ def plot_four_ways(study, path=None, title=None, *, ax=None):
     left.set_title("time: one backward pass vs one pass per parameter")
     left.grid(alpha=0.3, which="both")
 
+
+def _size_panel(right, study, P):
+    """The size of what each way evaluates: the graph's ops, the symbolic gradient's ops (before and after CSE)."""
     right.loglog(P, study.graph_ops, "o-", color="C0", lw=2.6, label="the graph (ops): what reverse mode walks")
     sym = [i for i, n in enumerate(study.symbolic_ops) if n is not None]
     if sym:
-        right.loglog(
-            P[sym], [study.symbolic_ops[i] for i in sym], "^-", color="C3", label="symbolic ∂K/∂p, written out (ops)"
-        )
-        right.loglog(
-            P[sym],
-            [study.symbolic_ops_cse[i] for i in sym],
-            "^--",
-            color="C3",
-            alpha=0.6,
-            label="the same after common-subexpression elimination",
-        )
+        label = "symbolic ∂K/∂p, written out (ops)"
+        right.loglog(P[sym], [study.symbolic_ops[i] for i in sym], "^-", color="C3", label=label)
+        label = "the same after common-subexpression elimination"
+        right.loglog(P[sym], [study.symbolic_ops_cse[i] for i in sym], "^--", color="C3", alpha=0.6, label=label)
     right.set_xlabel("parameters P")
     right.set_ylabel("operations")
     right.set_title('"symb. Diff.": the formulas swell')
     right.grid(alpha=0.3, which="both")
     right.legend(fontsize=8, loc="lower right")
-    handles, labels = left.get_legend_handles_labels()
-    if ax is not None:  # a learner's own Axes: the ways' legend inside the left one, their figure left as it is
-        left.legend(fontsize=7.5)
-        return finish(fig, False, path, None)
-    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8.5, frameon=False)
-    fig.suptitle(
-        title
-        or "Wie berechnet man ∇K?  All four ways give the same numbers; as the network grows only reverse mode "
-        "stays cheap",
-        fontsize=11,
-    )
-    return finish(fig, True, path, None, rect=(0, 0.08, 1, 1))

@@ -35,7 +35,13 @@ DEFAULTS = {
 
 
 def add_arguments(parser):
-    """Options of ``autograd-mini train``; every default is micrograd's moons demo."""
+    """Options of ``autograd-mini train``; the defaults are micrograd's moons demo (for digits: demo 05's)."""
+    _data_options(parser)
+    _training_options(parser)
+    _output_options(parser)
+
+
+def _data_options(parser):
     parser.add_argument("--data", choices=_DATASETS, default="moons", help="data set (default: moons)")
     parser.add_argument(
         "--n", type=whole(2), default=100, help="number of points of moons, xor or circles (default: 100)"
@@ -50,6 +56,9 @@ def add_arguments(parser):
         metavar="N1,N2,...",
         help="hidden layer sizes (default: 16,16; 16 for digits)",
     )
+
+
+def _training_options(parser):
     parser.add_argument(
         "--activation", default="relu", choices=sorted(ACTIVATIONS), help="hidden layers' activation (default: relu)"
     )
@@ -96,6 +105,9 @@ def add_arguments(parser):
     parser.add_argument(
         "--seed", type=whole(0), default=0, help="seed of the data, the weights and the shuffling (default: 0)"
     )
+
+
+def _output_options(parser):
     parser.add_argument("--save", metavar="PATH", help="save the trained model as JSON (default: not saved)")
     parser.add_argument("--plot", metavar="PATH", help="save the loss/accuracy curves as a PNG (default: none)")
     parser.add_argument(
