@@ -26,7 +26,7 @@ All calls into the compiler are in ``_program`` below.
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from autograd_mini import Value, gc_paused, no_grad
@@ -35,9 +35,9 @@ from nn.data import input_rows
 from nn.guard import StepGuard
 from nn.losses import STRAIGHT_LINE, sum_values
 from nn.module import same_graph_for_every_input
-from nn.step import Setup
+from nn.step import Setup, training_grad_mode
 
-__all__ = ["CompiledStep", "ModelProgram", "clear_programs", "model_program"]
+__all__ = ["CompiledStep", "ModelProgram", "clear_programs", "forward", "model_program"]
 
 _MAX_CACHED = 8  # programs kept (the most recently used): a notebook's few model shapes
 _cache: "OrderedDict[tuple[Any, ...], ModelProgram]" = OrderedDict()
@@ -158,6 +158,20 @@ def _check_path(model, X, params, program, samples, where):
                 f"the program traced at sample 0 gives {list(compiled)!r:.80} where the model gives "
                 f"{expected!r:.80}; use engine='nodes'"
             )
+
+
+def forward(model, X, where) -> Iterator[Any]:
+    """The model's outputs at each sample of ``X`` through its program (checked as for training): a float, or a list
+    of floats for a model that returns a list; the node engine's numbers bit for bit, without a node made."""
+    n_in = model.sizes[0] if getattr(model, "sizes", None) else len(X[0])
+    rows = input_rows(X, n_in, where)
+    params = model.parameters()
+    with training_grad_mode():  # the trace records a graph, whatever the caller's mode
+        program = model_program(model, rows, params, where)
+    pdata = [p.data for p in params]
+    for x in rows:
+        outs = program.outputs(x, pdata)
+        yield list(outs) if program.several else outs[0]
 
 
 class LossSeed:

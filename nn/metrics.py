@@ -3,10 +3,11 @@
 built, so a data set costs forward passes only. Classes are read off the outputs by ``nn.targets.decision``.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from autograd_mini import Value, no_grad
+from nn.compiled import forward
 from nn.data import check_data, check_finite
 from nn.losses import Loss, get_loss
 from nn.targets import correct, decision, loss_name, n_outputs, prepare_targets
@@ -45,10 +46,24 @@ def decision_threshold(model: Model, y: Sequence[Any], loss: str | Loss | None =
     return rule[1] if rule and rule[1] is not None else 0.0
 
 
+def _outputs(model: Model, X: list[Any], engine: str, where: str) -> Iterator[Any]:
+    """The model's output at each sample: Values under ``no_grad()`` (engine "nodes"), or the numbers of its traced
+    program (engine "compiled", ``nn.compiled.forward``: bit for bit the same, several times faster)."""
+    if engine == "compiled":
+        for out in forward(model, X, where):
+            yield [Value(o) for o in out] if isinstance(out, list) else Value(out)
+    elif engine == "nodes":
+        for x in X:
+            yield model(x)
+    else:
+        raise ValueError(f"{where}: engine must be 'nodes' or 'compiled', got {engine!r}")
+
+
 def evaluate(
-    model: Model, X: Sequence[Sequence[Any]], y: Sequence[Any], loss: str | Loss = "hinge"
+    model: Model, X: Sequence[Sequence[Any]], y: Sequence[Any], loss: str | Loss = "hinge", *, engine: str = "nodes"
 ) -> tuple[float, float | None]:
-    """(mean loss, accuracy) over a data set, under ``no_grad()``. accuracy is None if y are not class labels."""
+    """(mean loss, accuracy) over a data set, under ``no_grad()``. accuracy is None if y are not class labels.
+    engine: "nodes" or "compiled", as for ``fit`` (the same numbers)."""
     X, y = check_data(X, y, "evaluate()")
     name = loss_name(loss)
     fn = get_loss(loss)
@@ -56,9 +71,9 @@ def evaluate(
     rule = decision(name, targets, _output_activation(model))
     total = 0.0
     right = 0
+    outputs = _outputs(model, X, engine, "evaluate()")
     with no_grad():
-        for x, t in zip(X, targets):
-            out = model(x)
+        for out, t in zip(outputs, targets):
             e = fn(out, t)
             total += float(e.data if isinstance(e, Value) else e)
             if rule:

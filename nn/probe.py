@@ -1,19 +1,20 @@
 """How long ``fit`` will take, measured rather than guessed: a short probe with the engine in use.
 
 A copy of the model and its optimizer (the model itself is not touched) takes a few training steps through the same
-step object ``fit`` would use (``nn.train.ENGINES``), at two batch sizes b and s, and a few samples of the
-validation set are evaluated. A step's time is a fixed part (the L2 term, the optimizer's update, the program's
-call) plus a part per sample, so from the medians t(b) and t(s)
+step object ``fit`` would use (``nn.train.ENGINES``), at two batch sizes b and s. A step's time is a fixed part (the
+L2 term, the optimizer's update, the program's call) plus a part per sample, so from the medians t(b) and t(s)
 
     per_sample = (t(b) - t(s)) / (b - s)         per_step = t(b) - b * per_sample
 
 and an epoch of n samples in batches of B (the last one r = n - (ceil(n/B) - 1) B samples) costs
 
-    (ceil(n/B) - 1) * (per_step + B * per_sample) + (per_step + r * per_sample) + n_val * per_validation_sample
+    (ceil(n/B) - 1) * (per_step + B * per_sample) + (per_step + r * per_sample)
+        + per_validation_call + n_val * per_validation_sample
 
-The estimate is ``setup + epochs * epoch`` (``setup``: building the step: the compiled engine's trace, program and
-path check; its program is then in the cache, so ``fit`` itself pays less). b is the batch size or 32, whichever is
-smaller, so that a probe stays short however large the batches are.
+where the validation's two parts come the same way from evaluating the first 32 and 8 validation samples with the
+same engine. The estimate is ``setup + epochs * epoch`` (``setup``: building the step: the compiled engine's trace,
+program and path check; its program is then in the cache, so ``fit`` itself pays less). b is the batch size or 32,
+whichever is smaller, so that a probe stays short however large the batches are.
 """
 
 import copy
@@ -33,7 +34,7 @@ __all__ = ["FitEstimate", "estimate_fit"]
 PROBE_BATCH = 32  # the larger batch size of the probe (or the batch size, if smaller)
 PROBE_SECONDS = 0.3  # the probe's steps stop after this long (at least MIN_ROUNDS rounds)
 MIN_ROUNDS, MAX_ROUNDS = 2, 12  # rounds of one step at each of the two sizes
-VALIDATION_PROBE = 16  # validation samples timed
+VALIDATION_PROBE = 32  # validation samples timed (and a quarter of them)
 
 
 @dataclass
@@ -72,7 +73,13 @@ def estimate_fit(
     """The time ``fit`` with these arguments will take, from a short probe (see the module docstring); the model and
     the optimizer are copied first, so neither changes."""
     start = time.perf_counter()
-    twin, twin_optimizer = copy.deepcopy((model, optimizer))
+    try:
+        twin, twin_optimizer = copy.deepcopy((model, optimizer))
+    except (TypeError, copy.Error) as err:  # a model that holds a lock, a file ...
+        raise TypeError(
+            f"estimate_fit(): the probe trains a copy of the model, and this {type(model).__name__} cannot be copied "
+            f"({err})"
+        ) from None
     setup, _, batch = prepare(twin, X, y, loss=loss, optimizer=twin_optimizer, epochs=epochs, batch_size=batch_size,
                               l2=l2, engine=engine, where="estimate_fit()")  # fmt: skip
     with training_grad_mode():
@@ -89,9 +96,9 @@ def estimate_fit(
     steps = -(-n // batch)
     last = n - (steps - 1) * batch
     epoch = (steps - 1) * (per_step + batch * per_sample) + per_step + last * per_sample
-    per_validation = _time_validation(twin, validation, loss)
+    per_call, per_validation = _time_validation(twin, validation, loss, engine)
     if validation is not None:
-        epoch += len(validation[0]) * per_validation
+        epoch += per_call + len(validation[0]) * per_validation
     probe_steps = sum(len(t) for t in times.values()) + 1
     return FitEstimate(setup_seconds + epochs * epoch, setup_seconds, per_step, per_sample, per_validation,
                        probe_steps, time.perf_counter() - start)  # fmt: skip
@@ -128,13 +135,19 @@ def _take(step, batch):
         pass
 
 
-def _time_validation(model, validation, loss):
-    """Seconds per validation sample of ``nn.metrics.evaluate`` (run after every epoch), from a few of them."""
-    if validation is None:
-        return 0.0
-    Xv, yv = list(validation[0])[:VALIDATION_PROBE], list(validation[1])[:VALIDATION_PROBE]
-    if not Xv:
-        return 0.0
-    t0 = time.perf_counter()
-    evaluate(model, Xv, yv, loss)
-    return (time.perf_counter() - t0) / len(Xv)
+def _time_validation(model, validation, loss, engine):
+    """(seconds per call, seconds per sample) of ``nn.metrics.evaluate`` with the engine (run after every epoch),
+    from calls on a few validation samples and on more of them."""
+    if validation is None or not len(validation[0]):
+        return 0.0, 0.0
+    Xv, yv = list(validation[0]), list(validation[1])
+    sizes = (min(len(Xv), VALIDATION_PROBE), min(len(Xv), VALIDATION_PROBE // 4))
+    seconds = []
+    for size in sizes:
+        t0 = time.perf_counter()
+        evaluate(model, Xv[:size], yv[:size], loss, engine=engine)
+        seconds.append(time.perf_counter() - t0)
+    if sizes[0] == sizes[1]:
+        return 0.0, seconds[0] / sizes[0]
+    per_sample = max((seconds[0] - seconds[1]) / (sizes[0] - sizes[1]), 0.0)
+    return max(seconds[0] - sizes[0] * per_sample, 0.0), per_sample

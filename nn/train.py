@@ -102,7 +102,7 @@ def fit(
             history.accuracy.append(right / n if rule else None)
             history.lr.append(optimizer.lr)
             if validation is not None:
-                _validate(history, model, validation, loss)
+                _validate(history, model, validation, loss, engine)
             history.seconds.append(time.perf_counter() - start)
             _end_epoch(bar, history, on_epoch_end)
     return history
@@ -162,9 +162,9 @@ def _set_learning_rate(optimizer, lr_schedule, epoch):
             raise ValueError(f"fit(): lr_schedule({epoch}) gave {lr!r}: {err}") from None
 
 
-def _validate(history, model, validation, loss):
-    """The validation loss and accuracy after an epoch (under ``no_grad()``, ``nn.metrics.evaluate``)."""
-    val_loss, val_accuracy = evaluate(model, validation[0], validation[1], loss)
+def _validate(history, model, validation, loss, engine):
+    """The validation loss and accuracy after an epoch (``nn.metrics.evaluate``, with the engine of the training)."""
+    val_loss, val_accuracy = evaluate(model, validation[0], validation[1], loss, engine=engine)
     history.val_loss.append(val_loss)
     history.val_accuracy.append(val_accuracy)
 

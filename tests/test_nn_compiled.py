@@ -109,3 +109,38 @@ def test_a_model_that_returns_no_value_is_named():
 
     with pytest.raises(TypeError, match="traces a model that returns a Value or a list of Values; Numbers returned"):
         fit(Numbers(2, [1]), X, Y, epochs=1, engine="compiled")
+
+
+def test_two_threads_training_one_cached_program_each_get_the_node_engines_numbers():
+    # both models have one path, so they share one cached program; each fit has its own loss seed and step
+    import threading
+
+    compiled_engine.clear_programs()
+    expected = _both_engines(lambda: MLP(2, [5, 1], activation="tanh", seed=7), epochs=20)[0]
+    results = [None, None]
+
+    def train(k):
+        model = MLP(2, [5, 1], activation="tanh", seed=7)
+        history = fit(model, X, Y, loss="half_sse", optimizer=SGD(model.parameters(), lr=0.3), epochs=20,
+                      engine="compiled")  # fmt: skip
+        results[k] = (history.loss, [p.data for p in model.parameters()])
+
+    threads = [threading.Thread(target=train, args=(k,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    for result in results:
+        _assert_same([expected, result])
+
+
+def test_evaluate_through_the_program_gives_the_node_engines_numbers_bit_for_bit():
+    from nn import accuracy, evaluate
+
+    model = MLP(2, [6, 3], activation="tanh", seed=3)  # three outputs: softmax over the classes 0, 1, 2
+    labels = [0, 2, 1, 2, 0, 1, 1]
+    for loss in ("softmax_ce", "mse"):
+        assert evaluate(model, X, labels, loss, engine="compiled") == evaluate(model, X, labels, loss)
+    assert accuracy(model, X, labels) == evaluate(model, X, labels, "softmax_ce", engine="compiled")[1]
+    with pytest.raises(ValueError, match=r"evaluate\(\): engine must be 'nodes' or 'compiled', got 'jit'"):
+        evaluate(model, X, labels, "mse", engine="jit")

@@ -138,3 +138,23 @@ def test_digits_defaults_learn_as_demo_05_does(capsys):
     assert len(losses) == 4 and all(b < a for a, b in zip(losses, losses[1:]))  # it learns every epoch
     held = float(re.search(r"held out \(359 samples\): loss \S+, accuracy (\S+)$", out, re.M).group(1))
     assert held >= 0.9  # demo 05: 92.7%; the defaults before: 87.5%, with a loss that rose for 10 epochs
+
+
+def test_the_probe_trains_a_copy_and_leaves_the_model_and_its_optimizer_alone():
+    import threading
+
+    from nn import MLP, Adam, make_moons
+    from nn.probe import estimate_fit
+
+    X, y = make_moons(40, noise=0.1, seed=0)
+    model = MLP(2, [8, 1], seed=0)
+    adam = Adam(model.parameters(), lr=0.01)
+    before = ([p.data for p in model.parameters()], adam.t, list(adam.m))
+    for engine in ("nodes", "compiled"):
+        estimate = estimate_fit(model, X, y, optimizer=adam, epochs=50, batch_size=8, engine=engine)
+        assert estimate.seconds > estimate.setup >= 0 and estimate.probe_steps >= 5
+    assert ([p.data for p in model.parameters()], adam.t, list(adam.m)) == before
+
+    model.lock = threading.Lock()  # something deepcopy cannot copy
+    with pytest.raises(TypeError, match=r"estimate_fit\(\): the probe trains a copy of the model, and this MLP cannot"):
+        estimate_fit(model, X, y)

@@ -273,7 +273,7 @@ def run(args):
         history, seconds = _train(args, model, X, y, settings, schedule, done)
         print(f"trained {history.epochs} epochs in {cost.duration(seconds)} "
               f"(estimated {cost.duration(estimate.seconds)})")  # fmt: skip
-        _report(model, X, y, X_held, y_held, loss)
+        _report(model, X, y, X_held, y_held, loss, args.engine)
         return _write_outputs(args, model, history, X, y, loss)
     except TrainingDivergedError as err:  # the work failed: one line, nothing saved or plotted
         print(f"autograd-mini train: error: {err}", file=sys.stderr)
@@ -356,13 +356,13 @@ def _save(args, model):
     return False
 
 
-def _report(model, X, y, X_held, y_held, loss):
+def _report(model, X, y, X_held, y_held, loss, engine):
     from nn.metrics import evaluate
 
-    final_loss, final_acc = evaluate(model, X, y, loss)
+    final_loss, final_acc = evaluate(model, X, y, loss, engine=engine)
     line = f"after training: loss {final_loss:.6f}" + ("" if final_acc is None else f", accuracy {final_acc:.3f}")
     if X_held:
-        held_loss, held_acc = evaluate(model, X_held, y_held, loss)
+        held_loss, held_acc = evaluate(model, X_held, y_held, loss, engine=engine)
         line += f"; held out ({len(X_held)} samples): loss {held_loss:.6f}"
         line += "" if held_acc is None else f", accuracy {held_acc:.3f}"
     print(line)
