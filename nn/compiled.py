@@ -17,8 +17,8 @@ op, even under the same name, gives another key, so a stale program is never rep
 control flow on values (``if z.data > 0``) is not in it. Every call of ``fit`` checks, as torch.jit.trace's
 ``check_inputs`` does, that the program gives the node engine's outputs bit for bit at other samples: at two of them
 for an ``MLP`` running nn's own forward passes and the engine's activations (``nn.module.same_graph_for_every_input``:
-its graph cannot depend on the numbers), at every training sample for anything else (a subclass with a forward of
-its own, a learner's activation function), which costs one forward pass per sample. A model whose branch turns only
+its graph cannot depend on the numbers), at every sample for anything else (a subclass with a forward of its own, a
+learner's activation function), which costs one forward pass per sample. A model whose branch turns only
 at weights that training reaches later cannot be caught in advance: for those, use ``engine="nodes"``.
 
 All calls into the compiler are in ``_program`` below.
@@ -160,11 +160,15 @@ def _check_path(model, X, params, program, samples, where):
             )
 
 
+def _rows(model, X, where):
+    """The samples as rows of floats, as many as the model takes (an MLP's ``sizes[0]``), which the program takes."""
+    return input_rows(X, model.sizes[0] if getattr(model, "sizes", None) else len(X[0]), where)
+
+
 def forward(model, X, where) -> Iterator[Any]:
     """The model's outputs at each sample of ``X`` through its program (checked as for training): a float, or a list
     of floats for a model that returns a list; the node engine's numbers bit for bit, without a node made."""
-    n_in = model.sizes[0] if getattr(model, "sizes", None) else len(X[0])
-    rows = input_rows(X, n_in, where)
+    rows = _rows(model, X, where)
     params = model.parameters()
     with training_grad_mode():  # the trace records a graph, whatever the caller's mode
         program = model_program(model, rows, params, where)
@@ -221,8 +225,7 @@ class CompiledStep:
 
     def __init__(self, setup: Setup, where: str) -> None:
         model, params = setup.model, setup.params
-        n_in = model.sizes[0] if getattr(model, "sizes", None) else len(setup.X[0])
-        self.X = input_rows(setup.X, n_in, where)
+        self.X = _rows(model, setup.X, where)
         self.program = model_program(model, self.X, params, where)
         self.seed = LossSeed(setup.loss_fn, setup.loss_name, self.program.several)
         self.targets = setup.targets

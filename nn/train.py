@@ -14,7 +14,8 @@ class indices one-hot vectors for a squared error over several outputs).
 
 The history (``nn.history.History``) holds, per epoch, the mean training loss and the training accuracy of the
 forward passes the epoch made anyway (as Keras reports them), and, when ``validation=(X, y)`` is given,
-``val_loss`` and ``val_accuracy`` measured after the epoch under ``no_grad()`` (``nn.metrics.evaluate``).
+``val_loss`` and ``val_accuracy`` measured after the epoch (``nn.metrics.evaluate``, no graph built, with the
+engine of the training).
 
 ``fit`` decides its own grad mode, as the transforms of torch.func and JAX do: inside a caller's ``no_grad()`` it
 still trains (grad mode is turned on for the training, in the calling thread only).
