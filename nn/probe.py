@@ -15,6 +15,10 @@ where the validation's two parts come the same way from evaluating the first 32 
 same engine. The estimate is ``setup + epochs * epoch`` (``setup``: building the step: the compiled engine's trace,
 program and path check; its program is then in the cache, so ``fit`` itself pays less). b is the batch size or 32,
 whichever is smaller, so that a probe stays short however large the batches are.
+
+Every part is measured in CPU time (``time.process_time``), so the estimate is the time ``fit`` needs on a core of
+its own: what it takes on a learner's machine. On a machine other programs keep busy, a run takes longer than that,
+and a probe of 0.3 s cannot tell by how much (the scheduler favours a process that has just started).
 """
 
 import copy
@@ -72,7 +76,7 @@ def estimate_fit(
 ) -> FitEstimate:
     """The time ``fit`` with these arguments will take, from a short probe (see the module docstring); the model and
     the optimizer are copied first, so neither changes."""
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     try:
         twin, twin_optimizer = copy.deepcopy((model, optimizer))
     except (TypeError, copy.Error) as err:  # a model that holds a lock, a file ...
@@ -84,7 +88,7 @@ def estimate_fit(
                               l2=l2, engine=engine, where="estimate_fit()")  # fmt: skip
     with training_grad_mode():
         step = ENGINES[engine](setup, "estimate_fit()")
-        setup_seconds = time.perf_counter() - start
+        setup_seconds = time.process_time() - start_cpu
         big = min(batch, PROBE_BATCH)
         small = max(1, big // 4)
         times = _time_steps(step, len(setup.X), (big, small))
@@ -120,9 +124,9 @@ def _time_steps(step, n, sizes):
     began = time.perf_counter()
     for k in range(1, MAX_ROUNDS + 1):
         for size in sizes:
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             _take(step, batch(size, k))
-            times[size].append(time.perf_counter() - t0)
+            times[size].append(time.process_time() - t0)
         if k >= MIN_ROUNDS and time.perf_counter() - began > PROBE_SECONDS:
             break
     return times
@@ -144,9 +148,9 @@ def _time_validation(model, validation, loss, engine):
     sizes = (min(len(Xv), VALIDATION_PROBE), min(len(Xv), VALIDATION_PROBE // 4))
     seconds = []
     for size in sizes:
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         evaluate(model, Xv[:size], yv[:size], loss, engine=engine)
-        seconds.append(time.perf_counter() - t0)
+        seconds.append(time.process_time() - t0)
     if sizes[0] == sizes[1]:
         return 0.0, seconds[0] / sizes[0]
     per_sample = max((seconds[0] - seconds[1]) / (sizes[0] - sizes[1]), 0.0)

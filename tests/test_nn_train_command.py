@@ -100,19 +100,14 @@ def _seconds(text):
 @pytest.mark.slow
 @pytest.mark.parametrize("engine,epochs", [("nodes", 25), ("compiled", 400)])
 def test_the_estimate_is_within_2x_of_the_time_training_takes(engine, epochs, capsys):
-    # about 2 s of training each: long enough that a probe of 0.3 s and the run see the same machine. The machine
-    # is shared: a neighbour that starts or stops between the probe and the run can move the time by more than 2x,
-    # so a second run is allowed (both are printed when both miss)
-    ratios = []
-    for _ in range(2):
-        code = main(["train", "--engine", engine, "--epochs", str(epochs), "--no-progress"])
-        out = capsys.readouterr().out
-        assert code == 0
-        took, estimated = re.search(rf"trained {epochs} epochs in (.+) \(estimated (.+)\)", out).groups()
-        ratios.append((_seconds(estimated) / _seconds(took), took, estimated))
-        if 0.5 <= ratios[-1][0] <= 2.0:
-            return
-    pytest.fail(f"estimate / time taken: {ratios}")
+    # about 2 s of training each. The estimate is of the time on a core of its own (nn.probe measures CPU time), so
+    # it is held against the CPU time training took: on this shared machine the wall-clock time also counts the
+    # neighbours' work (on a learner's idle machine the two are the same)
+    code = main(["train", "--engine", engine, "--epochs", str(epochs), "--no-progress"])
+    out = capsys.readouterr().out
+    assert code == 0
+    cpu, estimated = re.search(rf"trained {epochs} epochs in .+ \((.+) of CPU time; estimated (.+)\)", out).groups()
+    assert 0.5 <= _seconds(estimated) / _seconds(cpu) <= 2.0, out
 
 
 def test_max_minutes_refuses_from_the_measured_estimate_before_training(capsys):

@@ -97,3 +97,16 @@ def test_fit_trains_while_another_thread_sits_in_no_grad():
         release.set()
         thread.join(timeout=60)
     _agrees_with_torch(*run)
+
+
+def test_evaluate_through_the_program_and_the_probe_decide_their_grad_mode_too():
+    from nn import evaluate
+    from nn.probe import estimate_fit
+
+    model = _model()
+    expected = evaluate(model, X, Y, "bce")  # the node engine's forward passes
+    with no_grad():
+        assert evaluate(model, X, Y, "bce", engine="compiled") == expected  # the trace needs a graph: made anyway
+        # a trace under no_grad() would be a constant program, refused by its check at the other samples
+        estimate = estimate_fit(model, X, Y, "bce", epochs=5, engine="compiled")
+    assert estimate.seconds > 0

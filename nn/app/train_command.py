@@ -264,15 +264,15 @@ def run(args):
     print(f"{model} on {args.data} ({len(X)} samples{held}), loss {loss} + {args.l2:g} * sum p^2, {optimizer}")
     if schedule:
         print(f"  learning rate 1.0 - 0.9*k/{args.epochs} in epoch k (micrograd's schedule)")
-    print(f"  estimated time: {cost.duration(estimate.seconds)} (a probe of {estimate.probe_steps} steps with "
+    print(f"  estimated training time: {cost.duration(estimate.seconds)} (a probe of {estimate.probe_steps} steps with "
           f"--engine {args.engine} took {estimate.probe_seconds:.2g} s)")  # fmt: skip
     print("epoch lines: loss (with the L2 term) and accuracy of the forward passes made during the epoch, each")
     print("batch before its step; the final line evaluates the trained weights, loss without the L2 term", flush=True)
     done: dict = {"last": (0, None)}  # the last completed epoch and, for --save, its model's parameters
     try:
-        history, seconds = _train(args, model, X, y, settings, schedule, done)
-        print(f"trained {history.epochs} epochs in {cost.duration(seconds)} "
-              f"(estimated {cost.duration(estimate.seconds)})")  # fmt: skip
+        history, seconds, cpu = _train(args, model, X, y, settings, schedule, done)
+        print(f"trained {history.epochs} epochs in {cost.duration(seconds)} ({cost.duration(cpu)} of CPU time; "
+              f"estimated {cost.duration(estimate.seconds)})")  # fmt: skip
         _report(model, X, y, X_held, y_held, loss, args.engine)
         return _write_outputs(args, model, history, X, y, loss)
     except TrainingDivergedError as err:  # the work failed: one line, nothing saved or plotted
@@ -290,7 +290,8 @@ def _epoch_line(history, k):
 
 def _train(args, model, X, y, settings, schedule, done):
     """``fit``, printing the epoch lines as the epochs end (one in ten, and the last; flushed, so that they reach a
-    pipe or a log file as they happen) and noting each completed epoch in ``done``; returns (history, seconds)."""
+    pipe or a log file as they happen) and noting each completed epoch in ``done``; returns (history, seconds, CPU
+    seconds: less than seconds when other programs kept the processor busy)."""
     from nn.progress import write_line
     from nn.train import fit
 
@@ -303,10 +304,10 @@ def _train(args, model, X, y, settings, schedule, done):
             write_line(_epoch_line(history, k - 1))
 
     progress = False if args.no_progress else None
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     history = fit(model, X, y, seed=args.seed, progress=progress, lr_schedule=schedule, on_epoch_end=on_epoch_end,
                   **settings)  # fmt: skip
-    return history, time.perf_counter() - start
+    return history, time.perf_counter() - start, time.process_time() - start_cpu
 
 
 def _interrupted(args, model, done):
