@@ -20,10 +20,10 @@ from nn.display import pyplot_figure, save_figure
 from nn.matrices import forward_numpy
 from nn.metrics import decision_threshold
 
-__all__ = ["finish", "new_axes", "plot_decision_boundary", "plot_history"]
+__all__ = ["axes_for", "finish", "plot_decision_boundary", "plot_history"]
 
 
-def new_axes(ax: Any, counts: tuple[int, ...], figsize: tuple[float, float], where: str, **subplots: Any):
+def axes_for(ax: Any, counts: tuple[int, ...], figsize: tuple[float, float], where: str, **subplots: Any):
     """(figure, Axes to draw on): the Axes of ``ax`` (one, or a sequence; as many as one of ``counts``), or, for
     ``ax=None``, ``counts[-1]`` new ones side by side on pyplot's figure (``nn.display.pyplot_figure``)."""
     if ax is None:
@@ -108,7 +108,7 @@ def plot_history(history, path=None, title=None, *, ax=None):
     acc = [a for a in h.get("accuracy") or [] if a is not None]
     val_loss = h.get("val_loss") or []
     val_acc = [a for a in h.get("val_accuracy") or [] if a is not None]
-    fig, axes = new_axes(ax, (1, 2) if acc else (1,), (10.4 if acc else 5.2, 3.8), "plot_history")
+    fig, axes = axes_for(ax, (1, 2) if acc else (1,), (10.4 if acc else 5.2, 3.8), "plot_history")
     left = axes[0]
     unit = _unit(loss + val_loss)
     lines = _curves(left, epochs, [v / unit for v in loss], [v / unit for v in val_loss])
@@ -164,7 +164,7 @@ def plot_decision_boundary(model, X, y, path=None, loss=None, resolution=200, ti
     lo, hi = X.min(axis=0) - pad, X.max(axis=0) + pad
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     out = forward_numpy(model, np.column_stack([gx.ravel(), gy.ravel()]))
-    fig, (axes,) = new_axes(ax, (1,), (5.5, 5.0), "plot_decision_boundary")
+    fig, (axes,) = axes_for(ax, (1,), (5.5, 5.0), "plot_decision_boundary")
     if out.shape[1] == 1:
         t = decision_threshold(model, y.tolist(), loss)
         score = out[:, 0].reshape(gx.shape)

@@ -7,7 +7,7 @@ pyplot's figure; it returns the ``Figure`` and saves it when given a path; nothi
 
 import numpy as np
 
-from nn.plots import finish, new_axes, plot_decision_boundary, plot_history
+from nn.plots import axes_for, finish, plot_decision_boundary, plot_history
 
 __all__ = ["plot_decision_boundary", "plot_four_ways", "plot_history"]
 
@@ -30,7 +30,7 @@ def plot_four_ways(study, path=None, title=None, *, ax=None):
     P = np.asarray(study.parameters, dtype=float)
     if len(P) == 0:
         raise ValueError("plot_four_ways(): the study has no sizes to plot")
-    fig, (left, right) = new_axes(ax, (2,), (12.0, 5.0), "plot_four_ways", gridspec_kw={"width_ratios": [1.25, 1]})
+    fig, (left, right) = axes_for(ax, (2,), (12.0, 5.0), "plot_four_ways", gridspec_kw={"width_ratios": [1.25, 1]})
     _time_panel(left, study, P)
     _size_panel(right, study, P)
     if ax is not None:  # a learner's own Axes: the ways' legend inside the left one, their figure left as it is
