@@ -111,14 +111,15 @@ def test_the_estimate_is_within_2x_of_the_time_training_takes(engine, epochs, ca
 
 
 def test_max_minutes_refuses_from_the_measured_estimate_before_training(capsys):
-    # 150,000 epochs of micrograd's demo: from the sizes alone at least 150,000 * 57,154 Values * 0.03 us = 4.3 min,
-    # under the limit of 5 min; the probe measures about 0.004 s an epoch (10 min), over it
-    code = main(["train", "--epochs", "150000", "--max-minutes", "5", "--no-progress"])
+    # 10,000 epochs of micrograd's demo with the node engine: from the sizes alone at least 10,000 * 57,154 Values *
+    # 0.03 us = 17 s, under the limit of 2 min, so not refused before the probe; the probe measures about 0.07 s of
+    # CPU time an epoch (about 12 min), far over it. Refused before any training: nothing on stdout
+    code = main(["train", "--engine", "nodes", "--epochs", "10000", "--max-minutes", "2", "--no-progress"])
     out, err = capsys.readouterr()
     assert (code, out) == (2, "")
-    assert re.fullmatch(r"autograd-mini train: error: --epochs 150000: 150000 epochs over 100 samples of "
-                        r"MLP\(2, 16, 16, 1\) would take about \S+ (min|h|days) with --engine compiled \(measured: "
-                        r"\d+ steps in \S+ s\); the limit is --max-minutes 5: use fewer epochs, samples or neurons, "
+    assert re.fullmatch(r"autograd-mini train: error: --epochs 10000: 10000 epochs over 100 samples of "
+                        r"MLP\(2, 16, 16, 1\) would take about \S+ (min|h) with --engine nodes \(measured: "
+                        r"\d+ steps in \S+ s\); the limit is --max-minutes 2: use fewer epochs, samples or neurons, "
                         r"or raise --max-minutes \(see autograd-mini train --help\)\n", err), err  # fmt: skip
 
 
