@@ -211,14 +211,8 @@ def test_step_trains_exactly_one_epoch(client):
     assert data["epochs"] == 1 and data["steps"] == 4  # 200 points in batches of 50
 
 
-@pytest.mark.parametrize("loss", ["bce_logits", "hinge", "mse"])
-@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
-def test_a_neurons_delta_equals_torch(client, loss, activation):
-    settings = {"data": "circles", "hidden": [3, 2], "activation": activation, "loss": loss, "points": 40, "seed": 3}
-    run = _json_post(client, "/api/net/new", settings).json()["run"]
-    _json_post(client, "/api/net/train", {"run": run, "step": True})
-    state = client.get("/api/net/state", params={"run": run}).json()
-    k = 7
+def torch_deltas(state, k, loss, activation):
+    """dE^k/dz^l for every layer by torch float64, from the weights the page was sent (the oracle for a delta)."""
     x = torch.tensor(state["points"][k], dtype=torch.float64)
     target = float(state["labels"][k])
     act = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid}[activation]
@@ -237,6 +231,18 @@ def test_a_neurons_delta_equals_torch(client, loss, activation):
     else:
         E = (s - target) ** 2
     E.backward()
+    return zs
+
+
+@pytest.mark.parametrize("loss", ["bce_logits", "hinge", "mse"])
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+def test_a_neurons_delta_equals_torch(client, loss, activation):
+    settings = {"data": "circles", "hidden": [3, 2], "activation": activation, "loss": loss, "points": 40, "seed": 3}
+    run = _json_post(client, "/api/net/new", settings).json()["run"]
+    _json_post(client, "/api/net/train", {"run": run, "step": True})
+    state = client.get("/api/net/state", params={"run": run}).json()
+    k = 7
+    zs = torch_deltas(state, k, loss, activation)
     for l, z in enumerate(zs, start=1):
         for j in range(z.shape[0]):
             d = client.get("/api/net/neuron", params={"run": run, "layer": l, "neuron": j, "sample": k}).json()

@@ -89,7 +89,10 @@ def run(args):
     if not args.no_browser:
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     try:
-        server.run(sockets=[sock])  # uvicorn answers Ctrl-C (and SIGTERM) by finishing its requests and returning
+        # uvicorn answers Ctrl-C (and SIGTERM) by finishing the requests under way, then raises it again
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # for a server, Ctrl-C is the way to stop: status 0, as python -m http.server
     finally:
         sock.close()
     print("autograd-mini play: stopped", file=sys.stderr)
