@@ -56,7 +56,9 @@ def test_network_endpoints_answer_any_json_with_data_or_one_line(body):
 
 @given(layer=values, neuron=values, sample=values, run=st.one_of(st.just(RUN), st.text(max_size=20)))
 def test_neuron_and_flow_answer_any_query_with_data_or_one_line(layer, neuron, sample, run):
-    _one_line_or_ok(CLIENT.get("/api/net/neuron", params={"run": run, "layer": layer, "neuron": neuron, "sample": sample}))
+    _one_line_or_ok(
+        CLIENT.get("/api/net/neuron", params={"run": run, "layer": layer, "neuron": neuron, "sample": sample})
+    )
     _one_line_or_ok(CLIENT.get("/api/net/flow", params={"run": run, "sample": sample}))
 
 

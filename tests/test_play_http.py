@@ -161,7 +161,11 @@ def test_nothing_shipped_names_an_outside_host():
         if path.is_file() and path.suffix in (".py", ".html", ".js", ".css"):
             text = path.read_text(encoding="utf-8")
             # HOST is 127.0.0.1 (play_command): the one address the server has
-            outside = [u for u in re.findall(r"https?://[^\s\"'<>]*", text) if not u.startswith(("http://127.0.0.1", "http://{HOST}"))]
+            outside = [
+                u
+                for u in re.findall(r"https?://[^\s\"'<>]*", text)
+                if not u.startswith(("http://127.0.0.1", "http://{HOST}"))
+            ]
             assert outside == [], f"{path.name} names {outside}"
 
 
@@ -195,8 +199,9 @@ def test_moons_trains_to_95_percent_with_the_compiled_step(client):
             break
     assert data["accuracy"][-1] >= 0.95
     # the accuracy shown is the model's: recomputed here from the weights the page draws, in numpy
-    W, b = [__import__("numpy").array(w) for w in data["weights"]], [__import__("numpy").array(v) for v in data["biases"]]
     import numpy as np
+
+    W, b = [np.array(w) for w in data["weights"]], [np.array(v) for v in data["biases"]]
 
     a = np.array(data["points"]).T
     for l in range(len(W)):

@@ -64,7 +64,9 @@ def _bind(port: int) -> socket.socket:
         sock.bind((HOST, port))
     except OSError as err:
         sock.close()
-        raise OptionError(f"--port {port}: cannot listen there ({err.strerror or err}); choose another port, or 0") from None
+        raise OptionError(
+            f"--port {port}: cannot listen there ({err.strerror or err}); choose another port, or 0"
+        ) from None
     sock.listen(128)
     return sock
 

@@ -133,7 +133,9 @@ def _steps(trace: Any) -> list[dict[str, Any]]:
     captions = trace.captions()
     steps = [{"node": None, "caption": captions[0], "program": [], "highlight": _highlight(trace, 0)}]
     for k, s in enumerate(trace.steps, start=1):
-        steps.append({"node": s.index, "caption": captions[k], "program": list(s.adjoint), "highlight": _highlight(trace, k)})
+        steps.append(
+            {"node": s.index, "caption": captions[k], "program": list(s.adjoint), "highlight": _highlight(trace, k)}
+        )
     return steps
 
 
@@ -201,7 +203,9 @@ def _chain_line(trace: Any, node: Any, contributions: list[tuple[Any, Any]], res
     r = trace.names[trace.root]
     name = trace.names[node]
     if node is trace.root:
-        return f"{derivative(r, r)} = {_fmt(trace.seed)} (the seed)" if result else "the output's own gradient: the seed"
+        return (
+            f"{derivative(r, r)} = {_fmt(trace.seed)} (the seed)" if result else "the output's own gradient: the seed"
+        )
     if not contributions:
         return f"{derivative(r, name)} = 0 (the output does not depend on {name})"
     symbols = " + ".join(f"{derivative(r, s.name)} * {derivative(s.name, name)}" for s, _ in contributions)

@@ -201,7 +201,9 @@ class Run:
 
 def new_run(settings: Settings) -> Run:
     X, y = dataset(settings.data, settings.points, settings.noise, settings.seed)
-    model = MLP(2, [*settings.hidden, 1], activation=settings.activation, output_activation="linear", seed=settings.seed)
+    model = MLP(
+        2, [*settings.hidden, 1], activation=settings.activation, output_activation="linear", seed=settings.seed
+    )
     params = model.parameters()
     optimizer = Adam(params, lr=settings.lr) if settings.optimizer == "adam" else SGD(params, lr=settings.lr)
     return Run(settings, X, y, model, optimizer)
@@ -301,7 +303,7 @@ def _loss_gradient(loss: str, s: float, t: float) -> float:
 def closed_form(run: Run, k: int) -> dict[str, list[Any]]:
     """z^l, a^l, f'(z^l), delta^l (l = 1..L) of sample k from the delta equations in numpy."""
     net = network_arrays(run.model)
-    a = [np.asarray(run.X[k], dtype=np.float64)]
+    a: list[Any] = [np.asarray(run.X[k], dtype=np.float64)]
     z: list[Any] = [None]
     for l in range(1, net.L + 1):
         sigma, _ = NUMPY_ACTIVATIONS[net.activation[l]]
@@ -352,11 +354,11 @@ def neuron(run: Run, l: int, j: int, k: int) -> dict[str, Any]:
     q = closed_form(run, k)
     auto = autodiff(run, k)[l - 1][j]
     W, a, z, delta = q["W"], q["a"], q["z"], q["delta"]
-    act = str(network_arrays(run.model).activation[l])
+    net = network_arrays(run.model)
+    act = str(net.activation[l])
     terms = " + ".join(f"{_f(W[l][j, i])} * {_f(a[l - 1][i])}" for i in range(sizes[l - 1]))
     lines = [
-        f"z^{l}_{j} = sum_i w^{l}_{j},i a^{l - 1}_i + b^{l}_{j} = {terms} + {_f(run.model.layers[l - 1].neurons[j].b.data)}"
-        f" = {_f(z[l][j])}",
+        f"z^{l}_{j} = sum_i w^{l}_{j},i a^{l - 1}_i + b^{l}_{j} = {terms} + {_f(float(net.b[l][j]))} = {_f(z[l][j])}",
         f"a^{l}_{j} = {act}(z^{l}_{j}) = {_f(a[l][j])},   {act}'(z^{l}_{j}) = {_f(q['dsigma'][l][j])}",
     ]
     if l == L:
@@ -420,7 +422,9 @@ class Runs:
         with self._lock:
             run = self._runs.get(key) if isinstance(key, str) else None
             if run is None:
-                raise SettingsError("this run is gone (the server keeps the newest runs only, or restarted): press Reset")
+                raise SettingsError(
+                    "this run is gone (the server keeps the newest runs only, or restarted): press Reset"
+                )
             self._runs.move_to_end(key)
             return run
 

@@ -90,7 +90,9 @@ def _cross_site(request: Request) -> str:
     """Why a state-changing request is refused, or "" when it may go on."""
     site = request.headers.get("sec-fetch-site")
     if site is not None and site not in ("same-origin", "none"):
-        return f"refused: a {request.method} from another site (Sec-Fetch-Site: {site[:20]}) may not change anything here"
+        return (
+            f"refused: a {request.method} from another site (Sec-Fetch-Site: {site[:20]}) may not change anything here"
+        )
     origin = request.headers.get("origin")
     host = request.headers.get("host", "")
     if origin is not None and origin.split("://", 1)[-1] != host:
