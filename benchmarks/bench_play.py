@@ -20,6 +20,9 @@ import sys
 import time
 
 QUICK = "--quick" in sys.argv
+if "--help" in sys.argv or "-h" in sys.argv:
+    print(__doc__)
+    raise SystemExit(0)
 NEURON = {"formula": "tanh(x1*w1+x2*w2+b)", "x1": "2", "x2": "0", "w1": "-3", "w2": "1", "b": "6.8813735870195432"}
 LINK = "?formula=tanh(x1*w1%2Bx2*w2%2Bb)&x1=2&x2=0&w1=-3&w2=1&b=6.8813735870195432"
 
