@@ -35,6 +35,7 @@ from nn.data import input_rows
 from nn.guard import StepGuard
 from nn.losses import STRAIGHT_LINE, sum_values
 from nn.module import same_graph_for_every_input
+from nn.programs import PerSample, Seeded
 from nn.step import Setup, training_grad_mode
 
 __all__ = ["CompiledStep", "ModelProgram", "clear_programs", "forward", "model_program"]
@@ -50,10 +51,10 @@ def clear_programs() -> None:
         _cache.clear()
 
 
-def _program(outputs, arguments, **variant):
-    """The one place this module calls the compiler: ``compile_graph`` of a graph already built, with ``variant``
-    (``wrt``, ``seed``, ``accumulate``, ``per_sample``: see ``autograd_mini.compiler.Program``)."""
-    return compile_graph(outputs, arguments, **variant)
+def _program(outputs, arguments, signature, wrt=None):
+    """The one place this module calls the compiler: ``compile_graph`` of a graph already built, called as its
+    ``signature`` says (``nn.programs``: ``PerSample`` for the model, ``Seeded`` for a loss and the L2 term)."""
+    return compile_graph(outputs, arguments, wrt=wrt, signature=signature)
 
 
 def _trace(model, x, where):
@@ -98,10 +99,10 @@ def _path(outputs, arguments):
 
 class ModelProgram:
     """A model's forward and adjoint program inside a loop over samples: ``function(samples, params, seed, grads)``
-    (see ``autograd_mini.compiler.Program``, ``per_sample``); ``several``: whether the model returns a list."""
+    (``nn.programs.PerSample``); ``several``: whether the model returns a list."""
 
     def __init__(self, xs, outputs, params, several):
-        self.step = _program(outputs, [*xs, *params], wrt=params, seed="callback", accumulate=True, per_sample=xs)
+        self.step = _program(outputs, [*xs, *params], PerSample(xs), wrt=params)
         self.function = self.step.function
         self.several = several
 
@@ -203,7 +204,7 @@ class LossSeed:
         if step is None and programs is not None and len(programs) < self._MAX_PROGRAMS:
             leaves = [Value(o, label=f"out{j}") for j, o in enumerate(outs)]
             loss = self.loss_fn(leaves if self.several else leaves[0], target)
-            step = programs[key] = _program([loss], leaves, seed="number")
+            step = programs[key] = _program([loss], leaves, Seeded())
         if step is not None:
             try:
                 loss, grads = step.function(outs, self.inv)
@@ -234,7 +235,7 @@ class CompiledStep:
         self.l2_step = None
         if setup.l2:  # l2 * sum_p p^2 is a graph of the parameters alone: compiled once, run once per step
             term = setup.l2 * sum_values([p * p for p in params])
-            self.l2_step = _program([term], params, seed="number", accumulate=True)
+            self.l2_step = _program([term], params, Seeded(given_grads=True))
 
     def __call__(self, batch: list[int]) -> tuple[float, list[Any]]:
         with gc_paused():  # as the node engine's step (few Values are made here: the losses)

@@ -31,16 +31,20 @@ from collections.abc import Callable, Mapping, Sequence
 
 from autograd_mini import Value
 
-# Activation name -> the Value method that applies it (None: the identity). The engine's op table holds the rules.
+# Activation name -> the function that applies it to a neuron's z (None: the identity): the Value method of that
+# name, whose rule is in the engine's op table.
 ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
+    "relu": lambda z: z.relu(),
+    "tanh": lambda z: z.tanh(),
+    "sigmoid": lambda z: z.sigmoid(),
     "linear": None,
 }
 
+# the built-in activations as defined here, each one op of the engine's table (or none); a learner may register
+# others in ACTIVATIONS, or replace these, and neurons made after that use the learner's functions
+_ENGINE_ACTIVATIONS = tuple(ACTIVATIONS.values())
+
 INITS = ("fan_in", "micrograd")
-_ENGINE_ACTIVATIONS = (Value.relu, Value.tanh, Value.sigmoid, None)  # each one op of the engine's table, or none
 
 
 def _check_activation(activation: str, where: str) -> str:
