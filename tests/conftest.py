@@ -1,4 +1,4 @@
-"""Shared pytest settings: hypothesis profiles only.
+"""Shared pytest settings: hypothesis profiles, and matplotlib's backend for the tests.
 
 "ci" (the default, what `make test` runs) keeps every property test to a modest number of examples, drops the
 per-example deadline (a first call into torch can take longer than any sensible deadline) and is derandomized: the
@@ -8,7 +8,9 @@ same examples on every run and machine, so a run that passed on a commit passes 
 """
 
 import os
+import sys
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -16,3 +18,15 @@ settings.register_profile(
 )
 settings.register_profile("thorough", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# matplotlib draws into files in the tests, never on a screen: the Agg backend, as the command line uses it (the
+# library itself never chooses one). Figures a test leaves open in pyplot are closed after it.
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(autouse=True)
+def _close_pyplot_figures():
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")

@@ -23,7 +23,7 @@ MESSAGES = [
     (
         ["grpah"],
         "autograd-mini: error: 'grpah' is not a command; did you mean graph? (the commands: tour, graph, "
-        "crosscheck, train, ways) (see autograd-mini --help)",
+        "crosscheck, train, ways, play) (see autograd-mini --help)",
     ),
     (
         ["--verison"],

@@ -81,8 +81,9 @@ def test_tour_writes_every_picture_and_names_the_folder(tour):
         assert width > 300 and height > 200, png
     for svg in [*out.glob("*.svg"), *out.glob("02_backward_steps/*.svg")]:
         assert ET.parse(svg).getroot().tag.endswith("svg"), svg
-    # the end names the folder and the summary (a line naming `autograd-mini play` may follow)
+    # the end names the folder and the summary, and the tour's last line (wrapped, at 80 columns) the playground
     assert "Everything is in tour/ ; start with summary.md\n" in stdout
+    assert stdout[stdout.index("Everything is in tour/") :].splitlines()[1].startswith("Next: autograd-mini play ")
     # the summary links every PNG, and every link is a file
     summary = (out / "summary.md").read_text()
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", summary)

@@ -1,4 +1,4 @@
-"""The ``autograd-mini`` command: ``tour``, ``graph``, ``crosscheck``, ``train`` and ``ways``.
+"""The ``autograd-mini`` command: ``tour``, ``graph``, ``crosscheck``, ``train``, ``ways`` and ``play``.
 
 Installed as a console script (``autograd-mini = "nn.app.cli:main"``) and also run by ``python -m nn.app``.
 This module only builds the command line and dispatches; each command is a module with ``add_parser(sub,
@@ -9,7 +9,8 @@ formatter)``, its options and ``run(args)``:
 - ``graph``: ``nn.app.graph_command`` (a formula differentiated, printed and drawn);
 - ``crosscheck``: ``nn.app.crosscheck_command``;
 - ``train``: ``nn.app.train_command``;
-- ``ways``: ``nn.app.ways_command`` (document 004's four ways to compute the gradient, side by side).
+- ``ways``: ``nn.app.ways_command`` (document 004's four ways to compute the gradient, side by side);
+- ``play``: ``nn.app.play_command`` (the playground: a local web page on the engine).
 
 ``main(argv)`` returns the exit status instead of exiting: 0 when all went well, 1 when the work failed (a formula
 that parses but cannot be computed at the values given, say), 2 for a bad command line (argparse's convention; a
@@ -42,6 +43,7 @@ COMMANDS = {
     "crosscheck": "nn.app.crosscheck_command",
     "train": "nn.app.train_command",
     "ways": "nn.app.ways_command",
+    "play": "nn.app.play_command",
 }
 
 _MAIN_EPILOG = f"""\
@@ -123,7 +125,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser():
-    """The whole command line: ``autograd-mini {tour,graph,crosscheck,train,ways} ...``."""
+    """The whole command line: ``autograd-mini {tour,graph,crosscheck,train,ways,play} ...``."""
     from autograd_mini import __version__
 
     formatter = argparse.RawDescriptionHelpFormatter

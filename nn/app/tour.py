@@ -487,6 +487,8 @@ def _run_tour(out, fast, progress, stream, width):
     timing = ", ".join(f"{k} {v:.1f}" for k, v in tour.result.seconds.items())
     tour.say(f"Done in {tour.result.total_seconds:.1f} s ({timing} s).", indent=0)
     print(f"Everything is in {tour.out}/ ; start with {FILES['summary']}", file=tour.stream, flush=True)  # no wrap
+    tour.say("Next: autograd-mini play  (the playground in your browser: change a number, watch every gradient follow)",
+             indent=0)  # fmt: skip
     return tour.result
 
 

@@ -251,7 +251,7 @@ def closed_form_gradients(
     return _flatten(net, dW, db)
 
 
-def engine_loss(model: MLP, x: ArrayLike, y: ArrayLike, loss: str = "half_sse") -> Value:
+def engine_loss(model: MLP, x: Any, y: Any, loss: str = "half_sse") -> Value:
     """The loss of one sample as the library computes it: ``model(x)``, then ``nn.losses`` (a graph of Values).
     ``x`` and ``y``: sequences of numbers of the network's input and output sizes (not checked here: the callers
     check them once, not once per evaluation); ``loss``: a key of ``LOSSES``. What the cross-check's autodiff side
