@@ -198,7 +198,7 @@ FORMULA_MISTAKES = [
     ("x**", "the formula ends where a number, variable or '(' was expected (column 4)", ["  x**", "     ^"]),
     ("2x", "a number runs into a name ('2x'): write multiplication as 2*x (column 1)", ["  2x", "  ^^"]),
     ("x^2", "'^' is not allowed: write powers as x**2 (column 2; {help})", ["  x^2", "   ^"]),
-    ("foo(x)", "'foo' is not a function of the engine (column 1; {help})", ["  foo(x)", "  ^^^"]),
+    ("foo(x)", "'foo' is not a function of the engine; did you mean floor? (column 1; {help})", ["  foo(x)", "  ^^^"]),
     ("tnh(x)", "'tnh' is not a function of the engine; did you mean tanh? (column 1; {help})", ["  tnh(x)", "  ^^^"]),
     ("x y", "unexpected 'y' after a complete expression: is an operator missing? (column 3)", ["  x y", "    ^"]),
     ("", "the formula is empty: write an expression such as x*y + sin(x) ({help})", []),
