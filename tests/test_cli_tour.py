@@ -188,7 +188,7 @@ def test_tour_documents_verdicts(tour):
     text = " ".join(stdout.split())
     assert "all 17: the delta equations and autodiff agree" in text  # document 001's delta equations, sigmoid MLP
     # the names are explained where they first appear
-    assert "named L1.N0.w0 (layer 1, neuron 0, the weight from input 0: w^1_00, row 0 of W^1)" in text
+    assert "named like L1.N0.w0 (layer 1, neuron 0, the weight from input 0: w^1_00, row 0 of W^1)" in text
     # the per-document summary of `autograd-mini crosscheck`, not 49 verdicts: one line per document
     assert re.search(r"checked against autodiff: (\d+) of 49 formulas agree", text)
     assert len(re.findall(r"document \d{3}: +\d+ of +\d+ agree", text)) == 5

@@ -16,7 +16,7 @@ What it prints fits the terminal: at most 100 columns, or the terminal's width w
 (``shutil.get_terminal_size``; the text wraps to it, the tables need 80), about 100 lines; the full tables go to
 the folder. Everything goes into one folder,
 named at the end, with ``summary.md`` linking the pictures; files are written whole, never through a symbolic link
-(``autograd_mini.files``). No network is used. It takes about 5 s (``TOUR_TIME``: README.md and ``--help`` say
+(``autograd_mini.files``). No network is used. It takes about 3 s (``TOUR_TIME``: README.md and ``--help`` say
 the same). ``run_tour(out, fast=True)`` trains for fewer epochs (the tests use it).
 """
 
@@ -35,9 +35,10 @@ from nn.app.options import OptionError, output_file, output_folder
 
 __all__ = ["FILES", "TOUR_TIME", "TourResult", "add_parser", "run", "run_tour"]
 
-# How long `make tour` takes once .venv is set up: measured with `time .venv/bin/autograd-mini tour` (README.md's
-# figures); README.md, `autograd-mini --help` and `autograd-mini tour --help` say the same.
-TOUR_TIME = "about 5 s"
+# How long `make tour` takes once .venv is set up: 3.0-3.6 s measured with `time .venv/bin/autograd-mini tour` (nine
+# runs, a shared 2-core machine, load average about 3.5); README.md, `autograd-mini --help` and `autograd-mini tour
+# --help` say the same.
+TOUR_TIME = "about 3 s"
 
 # micrograd's moons demo (nn.app.examples.train_moons) on 100 points; the fast tour (the tests) takes 25 steps
 MOONS: dict[str, Any] = {"n": 100, "noise": 0.1, "seed": 1, "epochs": 100, "fast_epochs": 25}
@@ -223,8 +224,8 @@ class _Tour:
         x, y = [0.5, -1.0], [1.0, 0.0]
         self.say(
             f"document 001's network: MLP 2-3-2, sigmoid, x = {x}, y = {y}, E = 1/2 sum_j (y_j - a_j^L)^2 (section "
-            "2.1); its 17 parameters are named L1.N0.w0 (layer 1, neuron 0, the weight from input 0: w^1_00, row 0 "
-            "of W^1) ... L1.N0.b (that neuron's bias b^1_0)"
+            "2.1); its 17 parameters are named like L1.N0.w0 (layer 1, neuron 0, the weight from input 0: w^1_00, "
+            "row 0 of W^1) and L1.N0.b (that neuron's bias b^1_0)"
         )
         report = crosscheck(model, x, y, loss="half_sse")
         self.rows(crosscheck_rows(report, ("L1.N0.w0", "L1.N0.b", "L2.N1.w2", "L2.N1.b")))
@@ -487,8 +488,7 @@ def _run_tour(out, fast, progress, stream, width):
     timing = ", ".join(f"{k} {v:.1f}" for k, v in tour.result.seconds.items())
     tour.say(f"Done in {tour.result.total_seconds:.1f} s ({timing} s).", indent=0)
     print(f"Everything is in {tour.out}/ ; start with {FILES['summary']}", file=tour.stream, flush=True)  # no wrap
-    tour.say("Next: autograd-mini play  (the playground in your browser: change a number, watch every gradient follow)",
-             indent=0)  # fmt: skip
+    tour.say("Next: autograd-mini play  (in your browser: change a number, watch every gradient follow)", indent=0)
     return tour.result
 
 
