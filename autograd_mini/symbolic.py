@@ -23,12 +23,9 @@ The catch, measured by ``expression_size``: a formula has no shared nodes. The d
 respect to each weight repeats the whole forward pass inside it, so the expressions swell with the network
 (common-subexpression elimination, ``sympy.cse``, recovers the sharing a graph has from the start).
 
-Budgets, because a formula can explode where the graph does not (each use of a shared node is written out again:
-``y = t.tanh() + t`` doubles the formula per step) and sympy differentiates and prints recursively: a formula of
-more than ``MAX_OPS`` operations written out, or nested more than ``MAX_DEPTH`` deep, is refused before sympy runs
-(``SymbolicBudgetError``, one line naming the limit and the argument, ``max_ops=`` / ``max_depth=``, that raises
-it). A derivative whose formula has no value at the point (``x**y*y/x`` at x = 0, where the engine takes torch's
-convention) is a ``NoValueError`` naming the derivative and the point, never a bare ``float division by zero``.
+Budgets (``autograd_mini.symbolic_budget``): a formula over ``MAX_OPS`` operations written out or nested over
+``MAX_DEPTH`` is refused before sympy runs, with one line naming the limit and the argument that raises it; a
+derivative without a value at the point is a ``NoValueError`` naming it and the point.
 
 sympy is an optional dependency: ``pip install 'autograd-mini[symbolic]'``.
 """
@@ -46,6 +43,17 @@ from typing import Any
 from autograd_mini import ops as _ops
 from autograd_mini.engine import Value, topological_order
 from autograd_mini.ops import OPS, Op, sign, step
+from autograd_mini.symbolic_budget import (
+    MAX_DEPTH,
+    MAX_OPS,
+    NoValueError,
+    SymbolicBudgetError,
+    expression_depth,
+    refuse_deep,
+    refuse_long,
+    refuse_many,
+    written_size,
+)
 
 try:
     import sympy
@@ -74,46 +82,6 @@ __all__ = [
     "to_sympy",
     "written_size",
 ]
-
-MAX_OPS = 20_000
-"""The most operations a formula may have written out (each use of a shared node counted), and an expression
-``expression_size`` counts; ``max_ops=`` raises it per call. 20,000 keeps sympy to seconds: the gradient of a
-2-17-1 network (227 operations, 69 parameters) is about 26,000 operations and takes about a second."""
-
-MAX_DEPTH = 100
-"""The deepest nesting of a formula sympy is given (``max_depth=`` raises it per call): sympy differentiates and
-Python's compiler reads a formula recursively, and with Python's default recursion limit (1000) both fail at about
-150 (a chain of 100 tanh takes about 3 s)."""
-
-
-class SymbolicBudgetError(ValueError):
-    """A formula too big or too deep for sympy: ``size`` is more than ``limit``, which the keyword argument
-    ``argument`` raises. ``str(err)`` is one line naming all of it; ``message(limit, how)`` is the same line in a
-    caller's words (a command names its option)."""
-
-    def __init__(self, where, what, size, limit, argument, why):
-        self.where, self.what, self.size, self.limit, self.argument, self.why = where, what, size, limit, argument, why
-        if argument == "sys.setrecursionlimit":  # Python's own limit, not one of ours
-            super().__init__(self.message(f"Python's recursion limit, {limit}", f"raise it ({argument}) to go on"))
-        else:
-            super().__init__(self.message(f"{argument}={limit}", f"pass a larger {argument}= to go on"))
-
-    def message(self, limit, how):
-        return f"{self.where}: {self.what.format(f'{self.size:,}')} ({self.why}); the limit is {limit}: {how}"
-
-
-class NoValueError(ValueError):
-    """A derivative whose formula has no real, finite value at the point: ``name`` (d/dname), ``formula`` (text),
-    ``point`` ({symbol: number}) and ``value`` (what sympy makes of it: nan, zoo, a complex number)."""
-
-    def __init__(self, name, formula, point, value):
-        self.name, self.formula, self.point, self.value = name, formula, point, value
-        at = ", ".join(f"{k} = {v:g}" for k, v in point.items())
-        super().__init__(
-            f"d/d{name} = {formula} has no value at {at} (sympy: {value}); the engine takes the limit or torch's "
-            "convention there"
-        )
-
 
 # -- the functions sympy does not have under the op's name ------------------------------------------------------
 
@@ -177,7 +145,7 @@ def _piecewise_constant(name, numeric, latex_name):
 
 unit_step = _piecewise_constant("unit_step", step, "step")  # 1 for x > 0, else 0: ReLU's derivative
 sgn = _piecewise_constant("sgn", sign, "sign")  # -1, 0 or 1: the sign op (sympy's sign has a Dirac delta as derivative)
-floor = _piecewise_constant("floor", math.floor, "floor")  # in a % b = a - b floor(a / b)
+floor = _piecewise_constant("floor", math.floor, "floor")  # the floor op, constant between its jumps
 
 
 class Abs(sympy.Function):
@@ -199,9 +167,8 @@ class Abs(sympy.Function):
 
 
 class floor_quotient(sympy.Function):
-    """floor(a / b) as Python's ``a // b`` (``ops.floor_quotient``, what the table's ``%`` uses): ``math.floor(a / b)``
-    can differ near whole quotients (1 // 0.1 is 9.0, floor(1 / 0.1) is 10). Constant between its jumps: its
-    derivative is 0, as the table takes it. Printed ``floor(a/b)``."""
+    """floor(a/b) as Python's ``a // b``, what the table's ``%`` uses (floor(1 / 0.1) is 10, but 1 // 0.1 is 9.0);
+    constant between its jumps, so its derivative is 0. Printed ``floor(a/b)``."""
 
     @classmethod
     def eval(cls, a, b):
@@ -220,10 +187,8 @@ class floor_quotient(sympy.Function):
 
 
 class Mod(sympy.Function):
-    """a % b = a - b floor(a/b) (Python's and torch's remainder, the sign of b) as one function of its operands, so
-    that ``x % 3.5 % 3.5 ...`` is written once per ``%`` (``a - b floor(a/b)`` writes ``a`` twice: the formula
-    doubles per ``%``). d/da = 1, d/db = -floor(a/b). Named ``Mod``, so sympy prints it as its own: ``Mod(x, y)``,
-    ``x \bmod y``, and ``x % y`` in evaluated code."""
+    """a % b = a - b floor(a/b) (Python's remainder) as one function, so that ``x % 3.5 % 3.5 ...`` writes ``a`` once
+    per ``%``, not twice; d/da = 1, d/db = -floor(a/b). Printed as sympy's own Mod: ``Mod(x, y)``, ``x % y``."""
 
     @classmethod
     def eval(cls, a, b):
@@ -239,9 +204,8 @@ class Mod(sympy.Function):
 
 
 class zero_power(sympy.Function):
-    """0**a for a number base 0 (``0 ** x``): 1 at a = 0, 0 for a > 0 (a < 0 is outside the domain). Constant where
-    it is defined, so d/da = 0, the engine's value (``ops.times_log`` with out = 0; sympy's own 0**a gives
-    0**a * log(0), which is nan). Printed ``0**a``."""
+    """0**a (``0 ** x``): 1 at a = 0, 0 for a > 0; flat, so d/da = 0 as the engine and torch take it (sympy's own
+    0**a * log(0) is nan). Printed ``0**a``."""
 
     @classmethod
     def eval(cls, a):
@@ -366,57 +330,6 @@ def leaf_symbols(value):
     return symbols
 
 
-def written_size(value):
-    """(operations, depth) of the formula behind ``value`` written out: every use of a node counts its operations
-    again (``t = x.tanh(); t * t`` writes ``tanh(x)`` twice), as a formula has no shared parts. Counted on the graph,
-    once per node, so a formula of 10^30 operations costs no more than its graph."""
-    size: dict[Value, int] = {}
-    depth: dict[Value, int] = {}
-    for node in topological_order(value):
-        own = 0 if node.is_leaf else 1
-        size[node] = own + sum(size[v] for v in node.children)
-        depth[node] = own + max((depth[v] for v in node.children), default=0)
-    return size[value], depth[value]
-
-
-def _expression_depth(expr):
-    """How deep ``expr`` nests (a symbol or number: 0), iteratively: a shared subexpression is measured once."""
-    depth: dict[Any, int] = {}
-    stack = [(expr, False)]
-    while stack:
-        e, done = stack.pop()
-        if e in depth:
-            continue
-        if done or not e.args:
-            depth[e] = 1 + max((depth[a] for a in e.args), default=-1)
-            continue
-        stack.append((e, True))
-        stack.extend((a, False) for a in e.args if a not in depth)
-    return depth[expr]
-
-
-def _tree_size(exprs):
-    """Nodes of ``exprs`` written out as trees (each use of a subexpression counted), in time linear in the
-    number of distinct subexpressions."""
-    size: dict[Any, int] = {}
-    for expr in exprs:
-        stack = [(expr, False)]
-        while stack:
-            e, done = stack.pop()
-            if e in size:
-                continue
-            if done or not e.args:
-                size[e] = 1 + sum(size[a] for a in e.args)
-                continue
-            stack.append((e, True))
-            stack.extend((a, False) for a in e.args if a not in size)
-    return sum(size[e] for e in exprs)
-
-
-def _limit(given, default):
-    return default if given is None else given
-
-
 def to_sympy(value, max_ops=None, max_depth=None):
     """The graph behind ``value`` as one sympy expression (labelled leaves as symbols, other leaves as numbers).
 
@@ -424,11 +337,7 @@ def to_sympy(value, max_ops=None, max_depth=None):
     operations (default ``MAX_OPS``) or nests deeper than ``max_depth`` (default ``MAX_DEPTH``)."""
     if not isinstance(value, Value):
         raise TypeError(f"to_sympy() takes a Value, got {type(value).__name__} {value!r}")
-    max_ops, max_depth = _limit(max_ops, MAX_OPS), _limit(max_depth, MAX_DEPTH)
-    size, _ = written_size(value)
-    if size > max_ops:
-        what, why = "the formula written out has {} operations", "each use of a shared node is written again"
-        raise SymbolicBudgetError("to_sympy()", what, size, max_ops, "max_ops", why)
+    refuse_long(value, max_ops, "to_sympy()")
     symbols = leaf_symbols(value)
     expr = {}
     for node in topological_order(value):
@@ -438,20 +347,17 @@ def to_sympy(value, max_ops=None, max_depth=None):
         else:
             operands = [expr[x] if isinstance(x, Value) else _number(x) for x in node.operands]
             expr[node] = sympy_form(op)(*operands)
-    depth = _expression_depth(expr[value])
-    if depth > max_depth:
-        what, why = "the formula nests {} operations deep", "sympy differentiates and Python compiles it recursively"
-        raise SymbolicBudgetError("to_sympy()", what, depth, max_depth, "max_depth", why)
+    refuse_deep(expr[value], max_depth, "to_sympy()")
     return expr[value]
 
 
-def _diff(expr, symbol, max_depth):
-    """sympy.diff, with Python's recursion running out reported as the depth budget it is."""
+def _diff(expr, symbol):
+    """sympy.diff, with Python's recursion running out reported as the limit it is."""
     try:
         return sympy.diff(expr, symbol)
     except RecursionError:
         what, why = "the formula nests {} operations deep", "sympy differentiates recursively"
-        depth, limit = _expression_depth(expr), sys.getrecursionlimit()
+        depth, limit = expression_depth(expr), sys.getrecursionlimit()
         raise SymbolicBudgetError("sympy.diff()", what, depth, limit, "sys.setrecursionlimit", why) from None
 
 
@@ -474,7 +380,7 @@ def _symbol(wrt, symbols, where):
 def derivative(value, wrt, max_ops=None, max_depth=None):
     """d value / d wrt as a sympy expression; ``wrt`` a leaf Value or its label (budgets: ``to_sympy``)."""
     expr = to_sympy(value, max_ops, max_depth)
-    return _diff(expr, _symbol(wrt, leaf_symbols(value), "derivative()"), _limit(max_depth, MAX_DEPTH))
+    return _diff(expr, _symbol(wrt, leaf_symbols(value), "derivative()"))
 
 
 def gradient(value, wrt=None, max_ops=None, max_depth=None):
@@ -483,8 +389,7 @@ def gradient(value, wrt=None, max_ops=None, max_depth=None):
     symbols = leaf_symbols(value)
     expr = to_sympy(value, max_ops, max_depth)
     wrt = list(symbols) if wrt is None else list(wrt)
-    depth = _limit(max_depth, MAX_DEPTH)
-    return {_name(w): _diff(expr, _symbol(w, symbols, "gradient()"), depth) for w in wrt}
+    return {_name(w): _diff(expr, _symbol(w, symbols, "gradient()")) for w in wrt}
 
 
 def _name(wrt):
@@ -505,10 +410,8 @@ def gradient_values(value, wrt=None, cse=False, max_ops=None, max_depth=None):
     point = [at[name] for name in symbols]
     try:
         values = [float(v) for v in _evaluator(list(symbols.values()), list(grads.values()), cse)(*point)]
-    except (ArithmeticError, ValueError, TypeError):  # 0/0, overflow, log of 0, a complex number
-        values = [math.nan] * len(grads)
-    except (RecursionError, SyntaxError, MemoryError):  # nested deeper than Python's compiler reads (200 brackets)
-        values = [math.nan] * len(grads)
+    except (ArithmeticError, ValueError, TypeError, RecursionError, SyntaxError, MemoryError):
+        values = [math.nan] * len(grads)  # 0/0, overflow, a complex number; nested deeper than Python compiles
     exact = {symbols[name]: sympy.Float(v) for name, v in zip(symbols, point)}
     out = {}
     for (name, d), v in zip(grads.items(), values):
@@ -523,8 +426,7 @@ def _exact_value(name, d, point):
         value = sympy.N(d.xreplace(point))
     except RecursionError:
         what = "d/d" + name.replace("{", "{{").replace("}", "}}") + " nests {} operations deep"  # a label's braces
-        depth, limit = _expression_depth(d), sys.getrecursionlimit()
-        why = "sympy evaluates recursively"
+        limit, why, depth = sys.getrecursionlimit(), "sympy evaluates recursively", expression_depth(d)
         raise SymbolicBudgetError("gradient_values()", what, depth, limit, "sys.setrecursionlimit", why) from None
     if value.is_Number and value.is_finite and value.is_real:
         return float(value)
@@ -535,10 +437,8 @@ def _exact_value(name, d, point):
 def _evaluator(symbols, exprs, cse):
     """A Python function of the symbols' values computing ``exprs`` (sympy.lambdify, math functions, and the op
     table's own forward functions for sigmoid and ReLU). Labels such as ``L1.N0.w0`` are no Python names, so the
-    symbols are renamed first, in one pass (lambdify would rename them one symbol and one pass at a time).
-
-    The numbers in the formula are passed in as arguments too: lambdify writes a float with 15 digits, which is not
-    always the float (-1000.000000000001 became -1000, and floor(c/x) then a whole number off)."""
+    symbols are renamed first, in one pass (lambdify would rename them one symbol and one pass at a time). The
+    formula's numbers are passed in as arguments too: lambdify writes 15 digits (-1000.000000000001 became -1000)."""
     many = isinstance(exprs, list)
     exprs = exprs if many else [exprs]
     constants = sorted(set().union(*(e.atoms(sympy.Float) for e in exprs)), key=float)
@@ -581,11 +481,7 @@ def expression_size(exprs, max_ops=None):
     (``SymbolicBudgetError``) after a count that costs only their distinct parts.
     """
     exprs = list(exprs.values()) if isinstance(exprs, dict) else (exprs if isinstance(exprs, list) else [exprs])
-    limit = _limit(max_ops, 10 * MAX_OPS)
-    nodes = _tree_size([sympy.sympify(e) for e in exprs])
-    if nodes > limit:
-        what, why = "the expressions written out have {} nodes", "each use of a shared subexpression is counted again"
-        raise SymbolicBudgetError("expression_size()", what, nodes, limit, "max_ops", why)
+    refuse_many([sympy.sympify(e) for e in exprs], max_ops, "expression_size()")
     plain = sum(sympy.count_ops(e) for e in exprs)
     replacements, reduced = sympy.cse(exprs)
     shared = sum(sympy.count_ops(rhs) for _, rhs in replacements) + sum(sympy.count_ops(e) for e in reduced)

@@ -71,21 +71,7 @@ def add_parser(sub, formatter):
     parser.takes_variables = True
     parser.add_argument("formula", help='the formula, in quotes: "tanh(x*w + b)"')
     add_var(parser)
-    parser.add_argument(
-        "--out",
-        metavar="PATH",
-        default=DEFAULT_OUT,
-        help=f"where to write the drawing, without extension: PATH.svg, PATH.png (default: {DEFAULT_OUT})",
-    )
-    parser.add_argument(
-        "--edge-labels", action="store_true", help="write each local derivative on its edge (default: off)"
-    )
-    parser.add_argument(
-        "--highlight", metavar="NAME", help="draw the path from variable NAME to the output in red (default: none)"
-    )
-    parser.add_argument(
-        "--rankdir", choices=["LR", "TB"], default="LR", help="left to right (LR) or top to bottom (default: LR)"
-    )
+    _add_drawing_options(parser)
     parser.add_argument(
         "--steps",
         action="store_true",
@@ -96,6 +82,28 @@ def add_parser(sub, formatter):
         "--code",
         action="store_true",
         help="also print the forward program and its adjoint as Python, what autograd_mini.compile runs (default: off)",
+    )
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _add_drawing_options(parser):
+    """The options of ``graph`` that say where and how the drawing is made."""
+    parser.add_argument(
+        "--out",
+        metavar="PATH",
+        default=DEFAULT_OUT,
+        help=f"where to write the drawing, without extension: PATH.svg, PATH.png; a folder (., pics/) gets "
+        f"{DEFAULT_OUT}.* in it (default: {DEFAULT_OUT})",
+    )
+    parser.add_argument(
+        "--edge-labels", action="store_true", help="write each local derivative on its edge (default: off)"
+    )
+    parser.add_argument(
+        "--highlight", metavar="NAME", help="draw the path from NAME to the output in red (default: none)"
+    )
+    parser.add_argument(
+        "--rankdir", choices=["LR", "TB"], default="LR", help="left to right (LR) or top to bottom (default: LR)"
     )
     parser.add_argument(
         "--max-frames",
@@ -117,8 +125,6 @@ def add_parser(sub, formatter):
         metavar="SECONDS",
         help=f"stop Graphviz's dot after this long (default: {DOT_TIME_LIMIT:g})",
     )
-    parser.set_defaults(run=run)
-    return parser
 
 
 def outputs(args):

@@ -263,11 +263,9 @@ def _symbolic_way(symbolic, build, names, limits, limit_names):
 @own_grad_mode
 def expression_ways(formula, values, eps=1e-6, sizes=True, max_ops=None, max_depth=None, limit_names=None):
     """The gradient of a formula (``autograd_mini.formula`` syntax) at ``values`` ({name: number}), four ways:
-    reverse mode, forward mode, symbolic (sympy; left out with the reason where it is missing, over its budgets
-    ``max_ops``/``max_depth``, or without a value here), central differences (left out where f has no value a
-    step away). A formula ``graph`` refuses at the point (a derivative that is not finite there) is refused alike,
-    with the same ``FormulaError``. ``limit_names``: how the caller names the budgets in its messages.
-    """
+    reverse and forward mode, symbolic (left out with the reason where sympy is missing, over its budgets
+    ``max_ops``/``max_depth`` (``limit_names``: the caller's names for them) or without a value here), central
+    differences (left out where f has no value a step away). What ``graph`` refuses raises its ``FormulaError``."""
     from autograd_mini import forward_gradient
     from autograd_mini.formula import differentiate, parse
 
@@ -398,10 +396,9 @@ def network_ways(
     """nabla K of an MLP's loss for one sample (x, y), by each of ``ways`` (default: all five).
 
     ``loss``: "sse" is document 004's K = ||z - zbar||^2 (also "half_sse", "mse"). The symbolic way reads the
-    parameters' labels as symbol names (an MLP's are unique: ``L1.N0.w0`` ...); it is left out with the reason when
-    sympy is missing or the formula is over its budgets (``max_ops``, ``max_depth``; ``limit_names``: how the caller
-    names them). ``sizes``: also measure the symbolic derivatives' size (not part of their time).
-    """
+    parameters' labels (``L1.N0.w0`` ...) as symbols; it is left out with the reason when sympy is missing or the
+    formula is over its budgets (``max_ops``, ``max_depth``; ``limit_names``: the caller's names for them).
+    ``sizes``: also measure the symbolic derivatives' size (not part of their time)."""
     from autograd_mini import forward_gradient
 
     net = network_arrays(model)
@@ -414,8 +411,7 @@ def network_ways(
     names, params = net.parameter_names(), net.parameters()
     if any(w not in WAYS for w in ways) or "reverse" not in ways:
         raise ValueError(f"network_ways(): ways must include 'reverse' and come from {WAYS}, got {list(ways)}")
-    limits = {"max_ops": max_ops, "max_depth": max_depth}
-    labels = [p.label for p in params]
+    limits, labels = {"max_ops": max_ops, "max_depth": max_depth}, [p.label for p in params]
 
     def loss_graph():
         return engine_loss(model, xv, yv, loss)
