@@ -171,7 +171,7 @@ def test_tour_backward_steps(tour):
     table = (out / "02_backward_steps.txt").read_text()
     assert re.findall(r"^\s+(\d) ", table, re.M) == ["1", "2", "3", "4", "5"]
     html = (out / "02_backward_steps.html").read_text()
-    assert len(re.findall(r'<section class="frame', html)) == 6
+    assert len(re.findall(r'<div class="am-caption', html)) == 6
     assert len(list((out / "02_backward_steps").glob("step_*.svg"))) == 6
 
 
