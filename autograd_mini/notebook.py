@@ -44,6 +44,12 @@ def unique_id(prefix="am"):
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
+def _text(value):
+    """Any value as HTML text: ``str`` of it, escaped (quotes too, so it may stand in an attribute), with what an HTML
+    page cannot hold (NUL, lone surrogates, other controls) replaced by U+FFFD (``text.printable``)."""
+    return html.escape(printable(value))
+
+
 def html_table(head, rows, *, row_attrs=None, table_class="am-table", right=()):
     """An HTML table of text: ``head`` (strings) and ``rows`` (tuples of strings, escaped here).
 
@@ -53,16 +59,14 @@ def html_table(head, rows, *, row_attrs=None, table_class="am-table", right=()):
 
     def cells(tag, row):
         return "".join(
-            f'<{tag} style="text-align:right">{html.escape(str(c))}</{tag}>'
-            if i in right
-            else f"<{tag}>{html.escape(str(c))}</{tag}>"
+            f'<{tag} style="text-align:right">{_text(c)}</{tag}>' if i in right else f"<{tag}>{_text(c)}</{tag}>"
             for i, c in enumerate(row)
         )
 
     lines = [f'<table class="{table_class}">', f"<thead><tr>{cells('th', head)}</tr></thead>", "<tbody>"]
     for j, row in enumerate(rows):
         attrs = row_attrs[j] if row_attrs else {}
-        attr_text = "".join(f' {k}="{html.escape(str(v))}"' for k, v in attrs.items())
+        attr_text = "".join(f' {k}="{_text(v)}"' for k, v in attrs.items())
         lines.append(f"<tr{attr_text}>{cells('td', row)}</tr>")
     lines += ["</tbody>", "</table>"]
     return "\n".join(lines)
@@ -107,9 +111,9 @@ def math_html(latex: str, display: bool = False) -> str:
 
         markup = convert(latex, display="block" if display else "inline")
     except Exception:  # ImportError, or latex2mathml's own errors on LaTeX it does not know
-        return f"\\({html.escape(latex, quote=False)}\\)"
+        return f"\\({_text(latex)}\\)"
     markup = _clean_mathml(markup)
-    return markup.replace("<math ", f'<math alttext="{html.escape(latex)}" ', 1)
+    return markup.replace("<math ", f'<math alttext="{_text(latex)}" ', 1)
 
 
 class Math:
@@ -141,7 +145,7 @@ _PLAIN_NAME = re.compile(r"[^\W\d]\w*")  # x, w1, dL: a name that reads as one s
 
 
 def _symbol(name):
-    text = html.escape(printable(name), quote=False)
+    text = _text(name)
     if _PLAIN_NAME.fullmatch(name):
         return f"<mi>{text}</mi>"
     return f'<mo>(</mo><mi mathvariant="normal">{text}</mi><mo>)</mo>'
@@ -155,20 +159,18 @@ def _derivative(top, bottom, d="d"):
 def chain_rule_mathml(rule):
     """A ``trace.ChainRule`` typeset: dL/da = dL/dout · ∂out/∂a = upstream · local = product (+= for an operand
     with several uses, and the sum so far), with the plain text of the line as its ``alttext``."""
-    numbers = "".join(f"<mn>{html.escape(printable(x), quote=False)}</mn>" if i == 0 else
-                      f"<mo>&#x22C5;</mo><mn>{html.escape(printable(x), quote=False)}</mn>"
-                      for i, x in enumerate((rule.upstream, rule.local)))  # fmt: skip
+    numbers = f"<mn>{_text(rule.upstream)}</mn><mo>&#x22C5;</mo><mn>{_text(rule.local)}</mn>"
     body = (
         _derivative(rule.root, rule.operand)
         + f"<mo>{'+=' if rule.uses > 1 else '='}</mo>"
         + _derivative(rule.root, rule.node)
         + "<mo>&#x22C5;</mo>"
         + _derivative(rule.node, rule.operand, "∂")
-        + f"<mo>=</mo>{numbers}<mo>=</mo><mn>{html.escape(printable(rule.product), quote=False)}</mn>"
+        + f"<mo>=</mo>{numbers}<mo>=</mo><mn>{_text(rule.product)}</mn>"
     )
-    math = f'<math alttext="{html.escape(printable(rule.text()))}"><mstyle displaystyle="true">{body}</mstyle></math>'
+    math = f'<math alttext="{_text(rule.text())}"><mstyle displaystyle="true">{body}</mstyle></math>'
     if rule.uses > 1:
-        math += html.escape(f"  so far {rule.so_far} ({rule.operand} has {rule.uses} uses, each adds its part)")
+        math += _text(f"  so far {rule.so_far} ({rule.operand} has {rule.uses} uses, each adds its part)")
     return math
 
 
@@ -208,9 +210,9 @@ def _key(colors):
 def _caption(k, lines, rules, program, current):
     """Frame ``k``'s caption: the step's line of text, each contribution's chain rule typeset (MathML), the program's
     lines as code; only the current frame's caption is shown."""
-    out = [f'<div class="am-head">{html.escape(lines[0])}</div>']
+    out = [f'<div class="am-head">{_text(lines[0])}</div>']
     out += [f'<div class="am-rule">{chain_rule_mathml(rule)}</div>' for rule in rules]
-    out += [f"<div>program: <code>{html.escape(line)}</code></div>" for line in program]
+    out += [f"<div>program: <code>{_text(line)}</code></div>" for line in program]
     return f'<div class="am-caption{current}" data-step="{k}">' + "".join(out) + "</div>"
 
 
@@ -370,8 +372,8 @@ def _live_picture(trace, root_id, options):
     frames = []
     for k, change in enumerate(changes):
         current, receivers, edges = trace.highlight(k, index)
-        frames.append({"g": [[index[node], text] for node, text in change.items()], "c": current, "r": receivers,
-                       "e": edges})  # fmt: skip
+        texts = [[index[node], printable(text)] for node, text in change.items()]
+        frames.append({"g": texts, "c": current, "r": receivers, "e": edges})
     return picture, {"frames": frames, "n": len(trace.order), "unknown": printable(UNKNOWN)}
 
 
@@ -409,8 +411,8 @@ def _table_instead(trace, err, number_format):
     more = len(rows) - TABLE_ROWS
     rest = f" The table below lists the first {TABLE_ROWS} rows; {more} more follow." if more > 0 else ""
     note = (
-        f"<p><b>{html.escape(repr(trace))}</b>: the step-by-step pictures are not shown here. "
-        f"{html.escape(str(err))}</p><p>To make them anyway, write the page with that option, e.g. "
+        f"<p><b>{_text(repr(trace))}</b>: the step-by-step pictures are not shown here. "
+        f"{_text(err)}</p><p>To make them anyway, write the page with that option, e.g. "
         f"<code>trace.write_html(&quot;steps.html&quot;, max_bytes=...)</code>, or print <code>trace.table()</code>."
         f"{rest}</p>"
     )
@@ -451,7 +453,7 @@ def _stepper(trace, autofocus, options):
             f'<label><input type="radio" name="{root_id}-view" class="am-view-follow"> follow the step</label></div>',
             f'<p class="am-static">After all {last} steps: every gradient filled in. (Previous/Next need a front end '
             "that runs the output's script; the table below lists every step.)</p>",
-            f'<div class="am-picture" role="img" aria-label="{html.escape(_alt(trace))}">{picture}</div>',
+            f'<div class="am-picture" role="img" aria-label="{_text(_alt(trace))}">{picture}</div>',
             *[
                 _caption(k, lines, rules[k], trace.steps[k - 1].adjoint if k else (), " current" if k == last else "")
                 for k, lines in enumerate(captions)
@@ -492,6 +494,10 @@ h1 {{ font-size: 1.4em; margin: 0.3em 0; }}
 """
 
 
-def stepper_page(trace, title, **options):
-    """A whole HTML page around ``stepper_html``: the title, then the stepper (which takes the keyboard focus)."""
-    return _PAGE.format(title=html.escape(title), stepper=stepper_html(trace, autofocus=True, **options))
+def stepper_page(trace, title, *, max_bytes=None, **options):
+    """A whole HTML page around ``stepper_html``: the title, then the stepper (which takes the keyboard focus). The
+    page, all of it, is held to ``max_bytes`` (default ``MAX_PAGE_BYTES``)."""
+    stepper = stepper_html(trace, autofocus=True, max_bytes=float("inf"), **options)
+    page = _PAGE.format(title=_text(title), stepper=stepper)
+    check_bytes(len(page.encode("utf-8")), MAX_PAGE_BYTES if max_bytes is None else max_bytes, "BackwardTrace.html")
+    return page

@@ -146,8 +146,8 @@ def _adjoint_lines(root, order, label):
 
     try:
         return Program([root], [n for n in order if n._op is None], names=label, alias=False).backward_lines
-    except NotImplementedError:  # an op without a code form: the steps are shown without their program lines
-        return {}
+    except (NotImplementedError, SyntaxError):  # an op without a code form, or a label the program cannot take as a
+        return {}  # name (x²): the steps are shown without their program lines
 
 
 def _formula(node, label):

@@ -307,3 +307,72 @@ def test_notebook_display_of_two_traces_keeps_each_to_itself():
     rows = [r for r in parser.rows if r]
     assert len(rows) == 9  # 1 + 2 + 2 + 2 + 2 operands over the five steps
     assert rows[-2][4:] == ["x1", "-3", "0.5 * -3 = -1.5", "0 + -1.5 = -1.5"]
+
+
+# -- budgets: a page the size of one drawing, refused in one line beyond its limit, never a traceback in a notebook --
+
+
+def long_chain(n):
+    """x through n ops, alternating tanh and a multiply-add that uses x again: 1.5 n steps (the multiply-add is two)."""
+    x = Value(0.3, label="x")
+    y = x
+    for i in range(n):
+        y = (y * 0.9 + x) if i % 2 else y.tanh()
+    return y
+
+
+@needs_dot
+def test_a_page_of_hundreds_of_steps_is_the_size_of_one_drawing():
+    # issue 19: a 298-step trace's page was 209 MB, one SVG of the whole graph per step. Now it is one SVG and the
+    # frames' texts: 447 steps, 597 values, under 3 MB
+    t = trace_backward(long_chain(298))
+    assert len(t.steps) == 447
+    page = t._repr_html_()
+    assert page.startswith('<div class="am-stepper"') and len(page.encode()) < 3_000_000
+    assert page.count("<svg") == 1 and page.count('<div class="am-caption') == 448
+
+
+@needs_dot
+def test_a_page_over_its_budget_is_refused_in_one_line_naming_the_option(tmp_path):
+    from autograd_mini.trace import PageTooLargeError
+
+    t = trace_backward(long_chain(6))
+    with pytest.raises(PageTooLargeError) as info:
+        t.write_html(tmp_path / "page.html", max_bytes=10_000)
+    message = str(info.value)
+    assert "\n" not in message and "BackwardTrace.html" in message and "max_bytes=10000" in message
+    size = int(re.search(r"pass max_bytes=(\d+)", message).group(1))
+    assert not (tmp_path / "page.html").exists()  # nothing half-written
+    assert len(t.write_html(tmp_path / "page.html", max_bytes=size).read_bytes()) == size  # the size it said
+    with pytest.raises(PageTooLargeError, match=r"BackwardTrace.html: 10 frames .*max_frames=5.*max_frames=10"):
+        t.html(max_frames=5)
+    with pytest.raises(PageTooLargeError, match=r"BackwardTrace.frames: about .* \(10 frames of .*max_bytes=1000 "):
+        t.frames(max_bytes=1000)
+
+
+@needs_dot
+def test_a_notebook_shows_a_note_and_the_table_where_it_cannot_show_the_stepper(monkeypatch):
+    import autograd_mini.frames
+
+    t = trace_backward(long_chain(6))
+    monkeypatch.setattr(autograd_mini.frames, "MAX_PAGE_BYTES", 10_000)
+    monkeypatch.setattr("autograd_mini.notebook.MAX_PAGE_BYTES", 10_000)
+    shown = t._repr_html_()  # no exception: a display cannot take an option
+    assert "<svg" not in shown and "max_bytes=10000" in shown and "trace.write_html(" in shown
+    assert shown.count("<tr>") == 1 + sum(len(s.contributions) for s in t.steps)  # the head and every row
+    # without Graphviz's dot the same: why, and the table
+    monkeypatch.setenv("PATH", "/nonexistent")
+    shown = t._repr_html_()
+    assert "Graphviz" in shown and "<svg" not in shown and "<table" in shown
+
+
+def test_a_notebook_display_of_a_long_trace_lists_the_first_rows_and_counts_the_rest(monkeypatch):
+    import autograd_mini.notebook
+
+    t = trace_backward(long_chain(30))
+    rows = sum(len(s.contributions) for s in t.steps)  # 15 tanh (one row) + 15 multiply-adds (2 steps, 3 rows)
+    assert rows == 60
+    monkeypatch.setattr(autograd_mini.notebook, "TABLE_ROWS", 40)
+    shown = autograd_mini.notebook.stepper_html(t, fallback=True, max_frames=10)
+    assert "max_frames=10" in shown and "the first 40 rows; 20 more follow" in shown
+    assert shown.count("<tr>") == 41
