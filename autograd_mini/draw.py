@@ -19,7 +19,6 @@ source on every run. Building the ``Digraph`` needs only the ``graphviz`` Python
 
 import contextlib
 import html
-import re
 import shutil
 import subprocess
 import warnings
@@ -32,8 +31,18 @@ import graphviz
 
 from autograd_mini.engine import Value
 from autograd_mini.layout import TB_RANKSEP, choose_rankdir, layout_widths
-from autograd_mini.naming import as_roots, expressions, graph_order, node_names, number_formatter, param_names
-from autograd_mini.text import printable
+from autograd_mini.naming import (
+    PARAMETER_LABEL,
+    ROLE_COLORS,
+    as_roots,
+    expressions,
+    graph_order,
+    graph_roles,
+    node_names,
+    number_formatter,
+    param_names,
+)
+from autograd_mini.text import escape_record, escape_text, printable
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -60,16 +69,6 @@ MAX_LEAF_USES = 8  # a leaf used more often is drawn again at each further use: 
 # 687 Values in one forward pass, and drawn in full it is 14,000 pt wide (a 1.4 MB SVG), unreadable at any size.
 SUMMARY_ABOVE = 300
 
-# A leaf whose label (its last dotted part) looks like a weight or a bias is a parameter: w, w2, w_12, W, b, b1,
-# weight, bias, theta, and the nn package's names L1.N0.w2, L1.N0.b.
-PARAMETER_LABEL = re.compile(r"(?:^|\.)(?:w|W|b|weight|bias|theta|θ)(?:[\d_\[].*)?$")
-
-ROLE_COLORS = {
-    "input": "#dbeafe",  # light blue: data fed in
-    "parameter": "#fde68a",  # amber: weights and biases, what training changes
-    "intermediate": "#f3f4f6",  # light grey
-    "output": "#bbf7d0",  # light green: the root (output or loss)
-}
 _OP_FILL = "#ffffff"
 _HIGHLIGHT = "#d62728"
 
@@ -135,6 +134,20 @@ class Drawing(graphviz.Digraph):
     def render(self, *args, **kwargs):
         return _saying_how_to_install(super().render, "Digraph.render", args, kwargs)
 
+    alt_text = "A computation graph"  # draw_dot says what this one shows
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        """graphviz's SVG for notebooks, and the same SVG in HTML with its alternative text (``role="img"``,
+        ``aria-label``): what JupyterLab and nbconvert show, so that an exported notebook's picture says what it
+        is (nbconvert writes a bare SVG as an ``<img>`` without ``alt``)."""
+        bundle = super()._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
+        svg = bundle.get("image/svg+xml")
+        if svg is not None and "text/html" not in (exclude or ()):
+            label = html.escape(printable(self.alt_text))
+            inline = svg[svg.find("<svg") :].replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+            bundle["text/html"] = f'<div class="am-drawing" style="overflow-x:auto">{inline}</div>'
+        return bundle
+
 
 def _saying_how_to_install(method, name, args, kwargs):
     """Call graphviz's ``method``; when ``dot`` is missing, raise ``GraphvizNotFoundError`` (how to install it)."""
@@ -191,48 +204,6 @@ def write_drawing(dot: graphviz.Digraph, stem: str | Path, *, render: bool | Non
 # -- helpers ---------------------------------------------------------------------------------------------------
 
 
-def graph_roles(order, roots, params=None):
-    """{node: role} with role one of "input", "parameter", "intermediate", "output".
-
-    The roots are outputs; leaves are parameters when passed in ``params`` (a set or dict of Values) or when their
-    label looks like a weight or bias (``PARAMETER_LABEL``), inputs otherwise; all other nodes are intermediate.
-    """
-    params = params or {}
-    out = set(roots)
-    roles = {}
-    for node in order:
-        if node in out:
-            roles[node] = "output"
-        elif node.op is not None:
-            roles[node] = "intermediate"
-        elif node in params or PARAMETER_LABEL.search(node.label):
-            roles[node] = "parameter"
-        else:
-            roles[node] = "input"
-    return roles
-
-
-# Every label is the user's text shown as text. graphviz passes a string that starts with "<" and ends with ">" to
-# dot as an HTML-like label, which is markup: a title such as "<x> URL=<javascript:...>" would become a link.
-# Labels are therefore marked ``graphviz.nohtml`` (always quoted), and cleaned by ``printable`` (no NUL, no lone
-# surrogate, nothing an SVG cannot hold). dot reads character entities in any label ("&amp;" is shown as "&"), so
-# "&" itself is written as "&amp;".
-
-_RECORD_SPECIAL = re.compile(r'([\\|{}<>"])')
-
-
-def escape_record(text):
-    """Text for one field of a Graphviz record label: ``| { } < > " \\ &`` escaped, newlines as line breaks."""
-    text = _RECORD_SPECIAL.sub(r"\\\1", printable(text).replace("&", "&amp;"))
-    return graphviz.nohtml(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n"))
-
-
-def escape_text(text):
-    """Text for an ordinary (non-record) Graphviz label: backslash, quote and ``&`` escaped, newlines as line breaks."""
-    text = printable(text).replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
-    return graphviz.nohtml(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n"))
-
-
 def op_label(node, fmt, hide_constants=True):
     """The op node's text: ``*``, ``tanh``; with a number mixed in and hidden, ``* 3`` or (reflected) ``3 -``."""
     op = node.op
@@ -286,6 +257,7 @@ def _summary(order, roots, roles, fmt, rankdir, title, layers):
     dot = Drawing(name="autograd_mini", graph_attr={"rankdir": rankdir or "LR"})
     text = graphviz.nohtml("".join(escape_text(line) + r"\l" for line in lines))  # \l: the line left-aligned
     dot.node("summary", label=text, shape="note", fontname="Courier")
+    dot.alt_text = "A summary of " + "; ".join(line.strip() for line in lines[int(bool(title)) : -1])
     return dot
 
 
@@ -395,7 +367,21 @@ def draw_dot(
     path = _path_to_root(highlight, order, roots) if highlight is not None else set()
     roles = graph_roles(order, roots, given) if color_roles else None
     _add_graph(dot, order, fields, roles, path, locals_, rankdir in ("LR", "RL"), fmt, hide_constants)
+    dot.alt_text = _alt_text(order, roots, names, graph_roles(order, roots, given), fmt)
     return dot
+
+
+def _alt_text(order, roots, names, roles, fmt):
+    """The drawing in words: what it computes from what, for a screen reader and an exported notebook."""
+    ops = sum(1 for node in order if node.op is not None)
+    outputs = ", ".join(f"{names[r]} = {fmt(r.data)}" for r in roots[:5])
+    words = [f"The computation graph of {outputs}: {len(order)} values, {ops} operation{'' if ops == 1 else 's'}"]
+    for role in ("input", "parameter"):
+        leaves = [names[node] for node in order if roles[node] == role]
+        if leaves:
+            more = f" and {len(leaves) - 10} more" if len(leaves) > 10 else ""
+            words.append(f"{role}s {', '.join(leaves[:10])}{more}")
+    return "; ".join(words)
 
 
 def _add_graph(dot, order, fields, roles, path, locals_, horizontal, fmt, hide_constants):

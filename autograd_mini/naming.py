@@ -1,6 +1,9 @@
-"""How the drawing and the step-by-step trace name things: the graph's numbering, node names, number formats.
+"""How the drawing, the step-by-step trace and the compiled program name things: the graph's numbering, one name
+per node (``node_names``) and the expression beside it (``expressions``), each node's role and its colour, number
+formats and argument checks.
 
-Both ``draw.py`` and ``trace.py`` use these, so they live here and neither imports the other's private parts.
+``draw.py``, ``trace.py``, ``notebook.py`` and ``compiler.py`` all use these, so they live here and none imports
+another's private parts.
 """
 
 import re
@@ -80,6 +83,39 @@ def param_names(params: Any, where: str = "draw_dot") -> dict[Value, str]:
                 f"name -> Value, or a list of Values; got an item {type(item).__name__} {item!r:.80}"
             )
     return names
+
+
+# A leaf whose label (its last dotted part) looks like a weight or a bias is a parameter: w, w2, w_12, W, b, b1,
+# weight, bias, theta, and the nn package's names L1.N0.w2, L1.N0.b.
+PARAMETER_LABEL = re.compile(r"(?:^|\.)(?:w|W|b|weight|bias|theta|θ)(?:[\d_\[].*)?$")
+
+ROLE_COLORS = {
+    "input": "#dbeafe",  # light blue: data fed in
+    "parameter": "#fde68a",  # amber: weights and biases, what training changes
+    "intermediate": "#f3f4f6",  # light grey
+    "output": "#bbf7d0",  # light green: the root (output or loss)
+}
+
+
+def graph_roles(order, roots, params=None):
+    """{node: role} with role one of "input", "parameter", "intermediate", "output".
+
+    The roots are outputs; leaves are parameters when passed in ``params`` (a set or dict of Values) or when their
+    label looks like a weight or bias (``PARAMETER_LABEL``), inputs otherwise; all other nodes are intermediate.
+    """
+    params = params or {}
+    out = set(roots)
+    roles = {}
+    for node in order:
+        if node in out:
+            roles[node] = "output"
+        elif node.op is not None:
+            roles[node] = "intermediate"
+        elif node in params or PARAMETER_LABEL.search(node.label):
+            roles[node] = "parameter"
+        else:
+            roles[node] = "input"
+    return roles
 
 
 def node_names(order: Sequence[Value], params: dict[Value, str] | None = None) -> dict[Value, str]:

@@ -33,6 +33,7 @@ import re
 import uuid
 
 from autograd_mini.frames import MAX_PAGE_BYTES, UNKNOWN, PageTooLargeError, check_bytes, grad_slots
+from autograd_mini.naming import ROLE_COLORS
 from autograd_mini.text import printable
 
 __all__ = ["Math", "chain_rule_mathml", "html_table", "math_html", "stepper_html", "stepper_page", "unique_id"]
@@ -83,7 +84,7 @@ _MATHML_TAGS = frozenset(
 _MATHML_ATTRIBUTES = frozenset(
     "xmlns display mathvariant stretchy fence form accent accentunder separator lspace rspace width height depth "
     "columnalign rowalign columnspacing rowspacing columnlines rowlines frame linethickness movablelimits minsize "
-    "maxsize symmetric notation scriptlevel displaystyle largeop align columnspan rowspan".split()
+    "maxsize symmetric notation scriptlevel displaystyle largeop align columnspan rowspan alttext".split()
 )
 _TAG = re.compile(r"</?([a-z]+)((?:\s+[a-z]+=\"[^\"<>&]*\")*)\s*/?>")
 _ATTRIBUTE = re.compile(r"\s+([a-z]+)=")
@@ -104,8 +105,9 @@ def _clean_mathml(markup: str) -> str:
 
 def math_html(latex: str, display: bool = False) -> str:
     """``latex`` as MathML for an HTML page or a notebook's HTML output (no script, no network: browsers typeset it
-    themselves), the LaTeX kept in ``alttext``. Without the ``latex2mathml`` package, or for LaTeX it cannot read,
-    the LaTeX source itself in ``\\( ... \\)``, for a front end whose MathJax or KaTeX typesets it."""
+    themselves), the LaTeX kept in ``alttext``; fractions and sums at full size (``displaystyle``), in a line of
+    text, or on a line of their own with ``display=True``. Without the ``latex2mathml`` package, or for LaTeX it
+    cannot read, the LaTeX source itself in ``\\( ... \\)``, for a front end whose MathJax or KaTeX typesets it."""
     try:
         from latex2mathml.converter import convert
 
@@ -113,7 +115,7 @@ def math_html(latex: str, display: bool = False) -> str:
     except Exception:  # ImportError, or latex2mathml's own errors on LaTeX it does not know
         return f"\\({_text(latex)}\\)"
     markup = _clean_mathml(markup)
-    return markup.replace("<math ", f'<math alttext="{_text(latex)}" ', 1)
+    return markup.replace("<math ", f'<math alttext="{_text(latex)}" displaystyle="true" ', 1)
 
 
 class Math:
@@ -186,7 +188,6 @@ def _inline(svg):
 def _key(colors):
     """The colour key as HTML text: the roles of the drawing, then the two highlights of a step (``colors``:
     ``BackwardTrace.COLORS``, the stroke and fill of the current node and of the receiving operands)."""
-    from autograd_mini.draw import ROLE_COLORS
 
     def swatch(border, fill, text):
         return f'<span class="am-swatch" style="border-color:{border};background:{fill}"></span>{text}'

@@ -12,6 +12,7 @@ figure shows itself in a notebook as a PNG; ``save_figure(fig, path)`` writes it
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import io
@@ -20,7 +21,7 @@ import os
 
 from autograd_mini.notebook import html_table, unique_id
 
-__all__ = ["figure", "history_html", "module_html", "save_figure"]
+__all__ = ["figure", "figure_alt", "history_html", "module_html", "save_figure"]
 
 
 # -- figures -------------------------------------------------------------------------------------------------
@@ -34,14 +35,39 @@ def _figure_class():
         raise ImportError("the plots need matplotlib: pip install matplotlib (or autograd-mini[plot])") from None
 
     class PlotFigure(Figure):
-        """A matplotlib Figure outside pyplot that shows itself in a notebook as a PNG (``_repr_png_``)."""
+        """A matplotlib Figure outside pyplot that shows itself in a notebook as a PNG with alternative text: an
+        ``<img alt=...>`` in HTML (what JupyterLab and nbconvert show, so an exported notebook's image says what it
+        is) and the PNG itself with ``alt`` in its metadata. ``fig.alt_text`` replaces the text made from its
+        titles and axis labels (``figure_alt``)."""
+
+        alt_text: str | None = None
 
         def _repr_png_(self):
             buffer = io.BytesIO()
             self.savefig(buffer, format="png", bbox_inches="tight")
             return buffer.getvalue()
 
+        def _repr_mimebundle_(self, include=None, exclude=None):
+            png = base64.b64encode(self._repr_png_()).decode("ascii")
+            alt = figure_alt(self)
+            picture = f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{png}">'
+            return {"text/html": picture, "image/png": png, "text/plain": alt}, {"image/png": {"alt": alt}}
+
     return PlotFigure
+
+
+def figure_alt(fig):
+    """What a figure shows, in words, for its alternative text: ``fig.alt_text`` if set, else its title and each
+    plot's title with what it plots against what (``loss against epoch``)."""
+    if getattr(fig, "alt_text", None):
+        return fig.alt_text
+    parts = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) is not None else []
+    for ax in fig.axes:
+        x, y = ax.get_xlabel(), ax.get_ylabel()
+        against = f"{y or 'values'} against {x or 'x'}" if x or y else ""
+        parts.append(": ".join(t for t in (ax.get_title(), against) if t))
+    text = "; ".join(p for p in parts if p)
+    return f"A figure: {text}" if text else "A figure (no titles or axis labels)"
 
 
 def figure(figsize, **kwargs):
@@ -126,9 +152,11 @@ def history_svg(history):
         _panel(width * k, series, title, *((0.0, 1.0) if title == "accuracy" else ()))
         for k, (series, title) in enumerate(zip(panels, titles))
     )
+    alt = f"{' and '.join(titles)} per epoch, {history.epochs} epochs"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width * len(panels)}" height="160" '
-        f'viewBox="0 -10 {width * len(panels)} 160" font-family="sans-serif" font-size="12">\n{body}\n</svg>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width * len(panels)}" height="160" role="img" '
+        f'aria-label="{alt}" viewBox="0 -10 {width * len(panels)} 160" font-family="sans-serif" font-size="12">\n'
+        f"<title>{alt}</title>\n{body}\n</svg>"
     )
 
 

@@ -300,9 +300,13 @@ def test_jupyter_inline_display():
     x = Value(2.0, label="x")
     dot = draw_dot(x.tanh())
     bundle = dot._repr_mimebundle_()
-    assert set(bundle) == {"image/svg+xml"}
+    assert set(bundle) == {"image/svg+xml", "text/html"}
     assert "<svg" in bundle["image/svg+xml"] and ">x</text>" in bundle["image/svg+xml"]
+    # the same SVG in HTML with its words for a screen reader and an exported notebook (tanh(2) = 0.9640...)
+    alt = "The computation graph of n1 = 0.964: 2 values, 1 operation; inputs x"
+    assert dot.alt_text == alt and f'<svg role="img" aria-label="{alt}" ' in bundle["text/html"]
     assert dot._repr_mimebundle_(include=["image/png"])["image/png"][:4] == b"\x89PNG"
+    assert set(dot._repr_mimebundle_(exclude=["text/html"])) == {"image/svg+xml"}
 
 
 def test_without_dot_source_works_and_rendering_says_how_to_install(monkeypatch, tmp_path):
