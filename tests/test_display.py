@@ -97,7 +97,7 @@ def test_documents_report_typesets_formulas_and_corrections():
     assert '<math alttext="\\vec{z}^l = W^l \\cdot \\vec{a}^{l-1}' in text
     assert "\\(" not in text and text.count("<math ") == sum(1 + bool(r.entry.corrected) for r in report.results)
     # the vector arrow over a, as MathML writes it: an mover with U+2192
-    assert "<mover><mrow><mi>a</mi></mrow><mo stretchy=\"true\">&#x02192;</mo></mover>" in text
+    assert '<mover><mrow><mi>a</mi></mrow><mo stretchy="true">&#x02192;</mo></mover>' in text
     # and LaTeX for front ends and exports that typeset it themselves: each formula in math mode, the verdicts
     latex = report._repr_latex_()
     assert "\\item §1.3: $\\vec{a}^l = W^l \\cdot \\vec{z}^{l-1} + \\vec{b}^l$ --- does not agree" in latex
