@@ -1,5 +1,5 @@
 # The two commands of the README:  make tour  (the main job)  and  make test  (lint, the layers, types + the test suite).
-.PHONY: tour test bench setup setup-test clean
+.PHONY: tour test bench pictures setup setup-test clean
 
 setup:
 	bash scripts/setup.sh
@@ -19,6 +19,11 @@ test: setup-test
 
 bench: setup-test
 	.venv/bin/python benchmarks/run.py
+
+# every picture README.md shows, made again into docs/ with what each is made from (tests/test_draw_pictures.py
+# compares those sources with what the code draws now); about a minute, most of it the four ways' cost study
+pictures: setup-test
+	.venv/bin/python docs/make_pictures.py
 
 clean:
 	rm -rf .venv autograd-mini-tour

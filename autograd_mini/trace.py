@@ -366,9 +366,9 @@ class BackwardTrace:
             changes.append({c.operand: f"grad {fmt(c.after)}" for c in s.contributions})
         return changes
 
-    def picture(self, *, number_format=".4g", rankdir=None, **draw_options):
-        """The graph drawn once by ``dot`` for every frame: (the SVG in its final state, every gradient filled in;
-        ``grad_texts``). Every box is as wide as its widest gradient text, so nothing moves between frames.
+    def drawing(self, *, number_format=".4g", rankdir=None, **draw_options):
+        """The graph as every frame shows it: (the ``draw_dot`` drawing in its final state, every gradient filled
+        in; ``grad_texts``). Every box is as wide as its widest gradient text, so nothing moves between frames.
         ``draw_options`` go to ``draw_dot`` (``edge_labels`` is on unless given)."""
         from autograd_mini.draw import DEFAULT_MAX_NODES, draw_dot  # graphviz, only when drawing
 
@@ -379,7 +379,7 @@ class BackwardTrace:
                 if len(text) > len(widest[node]):
                     widest[node] = text
         draw_options.setdefault("edge_labels", True)  # the local derivatives on the edges, as in the captions
-        svg = draw_dot(
+        dot = draw_dot(
             self.root,
             number_format=number_format,
             rankdir=rankdir,
@@ -388,8 +388,13 @@ class BackwardTrace:
             _grad_text=lambda node: widest[node],  # every box as wide as its widest gradient text
             _names=self.names,  # the names the captions use
             **draw_options,
-        ).pipe(format="svg", encoding="utf-8")
-        return svg, changes
+        )
+        return dot, changes
+
+    def picture(self, **options):
+        """``drawing(**options)`` laid out once by ``dot``: (its SVG, ``grad_texts``)."""
+        dot, changes = self.drawing(**options)
+        return dot.pipe(format="svg", encoding="utf-8"), changes
 
     def check_size(self, frames, max_frames=DEFAULT_MAX_FRAMES, what="BackwardTrace.frames"):
         """Refuse ``frames`` pictures beyond ``max_frames``, before any is drawn (one line naming the option)."""

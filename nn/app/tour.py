@@ -26,7 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from autograd_mini import gradcheck
-from nn.app.examples import NEURON, neuron, neuron_by_hand, train_moons
+from nn.app.examples import (
+    NEURON,
+    local_derivatives_drawing,
+    neuron,
+    neuron_by_hand,
+    neuron_drawing,
+    train_moons,
+)
 
 __all__ = ["TourResult", "run_tour"]
 
@@ -115,8 +122,6 @@ class _Tour:
     # -- the five steps ----------------------------------------------------------------------------------------
 
     def neuron(self):
-        from autograd_mini.draw import draw_dot
-
         self.heading(1, "One neuron: o = tanh(x1*w1 + x2*w2 + b), its graph and its gradients")
         o, v = neuron()  # the same neuron as demos/01_neuron.py
         o.backward()
@@ -132,14 +137,11 @@ class _Tour:
             self.say(f"     do/d{name:<3} = {formula:<16} = {value:>10.6f}   {auto:>10.6f}")
         self.say(f"   largest difference: {worst:.1e}")
         self.result.facts["neuron"] = {"o": o.data, "grads": {k: v[k].grad for k in NEURON}, "max_diff": worst}
-        # top to bottom, with the colour key: narrow enough to read at the width of a page or a slide
-        title = "one neuron: o = tanh(x1*w1 + x2*w2 + b)"
-        self.draw(draw_dot(o, rankdir="TB", key=True, title=title), FILES["neuron"], "the neuron's graph")
+        self.draw(neuron_drawing(o), FILES["neuron"], "the neuron's graph")
         self.root = o
         self.leaves = v
 
     def backward_steps(self):
-        from autograd_mini.draw import draw_dot
         from autograd_mini.trace import trace_backward
 
         self.heading(2, "The backward pass, step by step")
@@ -149,14 +151,7 @@ class _Tour:
             self.say("   " + line)
         self.write_text(FILES["steps_table"], table, "the table above")
         self.draw(
-            draw_dot(
-                self.root,
-                rankdir="TB",
-                key=True,
-                edge_labels=True,
-                highlight=self.leaves["w1"],
-                title="local derivatives on the edges; do/dw1 is the product along the red path",
-            ),
+            local_derivatives_drawing(self.root, self.leaves["w1"]),
             FILES["local_derivatives"],
             "every edge labelled with its local derivative",
         )
