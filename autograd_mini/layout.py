@@ -8,7 +8,7 @@ forward pass reads as a sentence) when that fits, otherwise the narrower.
 
 from autograd_mini.engine import Value
 
-__all__ = ["FIT_WIDTH", "TB_RANKSEP", "choose_rankdir", "layout_widths", "text_width"]
+__all__ = ["FIT_WIDTH", "TALLEST", "TB_RANKSEP", "choose_rankdir", "layout_widths", "text_width"]
 
 # dot's rendering of Helvetica at 11 pt, measured (characters per em): most letters and digits 0.62, the narrow
 # and wide ones below. Only to choose a layout: an estimate a few percent off changes nothing that matters.
@@ -20,6 +20,7 @@ _RANKSEP, _NODESEP, _MARGIN = 36.0, 18.0, 16.0  # dot's defaults, in points (0.5
 # Top to bottom, the ranks closer than dot's 0.5 in: micrograd's neuron is then 470 pt high instead of 610, and fits a
 # 768 px screen with its edges and their labels still clear of each other.
 TB_RANKSEP = "0.25"
+TALLEST = 4000  # points: a top-to-bottom drawing higher than this (about seven screens) is drawn left to right
 
 
 def text_width(text: str, size: float = 11.0) -> float:
@@ -36,7 +37,8 @@ def _op_width(text):
 
 
 def layout_widths(order, fields, op_texts, edge_texts):
-    """(width left to right, width top to bottom) of the drawing, estimated in points from the graph's shape.
+    """(width left to right, width top to bottom, height top to bottom) of the drawing, estimated in points from
+    the graph's shape.
 
     dot puts every node on a rank: a leaf just before the first op that uses it, an op one rank after its last
     operand, a result one after its op. Left to right, the ranks stand side by side (widest node of each, and the
@@ -63,12 +65,16 @@ def layout_widths(order, fields, op_texts, edge_texts):
     lr = sum(max(widths) for widths in columns.values()) + _RANKSEP * (len(columns) - 1) + sum(labels.values())
     tb = max(sum(ws) + _NODESEP * (len(ws) - 1) + (labels.get(r, 0.0) * len(ws) if r in labels else 0.0)
              for r, ws in columns.items())  # fmt: skip
-    return lr + _MARGIN, tb + _MARGIN
+    # top to bottom, a rank of boxes is 36 pt high, a rank of ops 22 pt, and the ranks TB_RANKSEP apart
+    height = sum(22.0 if r % 2 else 36.0 for r in columns) + 72 * float(TB_RANKSEP) * (len(columns) - 1)
+    return lr + _MARGIN, tb + _MARGIN, height + _MARGIN
 
 
-def choose_rankdir(lr_width: float, tb_width: float, fit: float = FIT_WIDTH) -> str:
-    """Left to right (the forward pass reads as a sentence) when that fits ``fit`` points; otherwise whichever
-    layout is narrower: micrograd's neuron is about 1,400 pt wide left to right and 650 pt top to bottom."""
+def choose_rankdir(lr_width: float, tb_width: float, tb_height: float = 0.0, fit: float = FIT_WIDTH) -> str:
+    """Left to right (the forward pass reads as a sentence) when that fits ``fit`` points; otherwise top to bottom
+    when that is narrower and at most ``TALLEST`` high, else left to right: micrograd's neuron is about 1,400 pt wide
+    left to right and 630 x 470 pt top to bottom; a chain of 300 sums is 28,000 pt either way, and dot takes ten
+    times as long to make the tall PNG as the wide one."""
     if lr_width <= fit:
         return "LR"
-    return "TB" if tb_width < lr_width else "LR"
+    return "TB" if tb_width < lr_width and tb_height <= TALLEST else "LR"

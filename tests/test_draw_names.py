@@ -120,9 +120,11 @@ def test_text_width_follows_dots_helvetica():
 
 
 def test_left_to_right_when_it_fits_otherwise_the_narrower():
-    assert choose_rankdir(700, 300) == "LR"  # fits: the forward pass reads left to right
-    assert choose_rankdir(1400, 640) == "TB"  # micrograd's neuron
-    assert choose_rankdir(1400, 1600) == "LR"  # neither fits: the narrower
+    assert choose_rankdir(700, 300, 900) == "LR"  # fits: the forward pass reads left to right
+    assert choose_rankdir(1400, 640, 470) == "TB"  # micrograd's neuron
+    assert choose_rankdir(1400, 1600, 200) == "LR"  # neither fits: the narrower
+    assert choose_rankdir(28_000, 80, 28_000) == "LR"  # a chain of 300 sums: dot's tall PNG takes ten times as long
+    assert "rankdir=LR" in draw_dot(chain(300), summary=False).source
     x = Value(1.0, label="x")
     assert "rankdir=LR" in draw_dot(x * 2).source
     assert "rankdir=TB" in draw_dot(neuron()).source and "ranksep=0.25" in draw_dot(neuron()).source
@@ -153,13 +155,18 @@ def test_the_estimate_is_within_ten_percent_of_dots_own_layout(name, build):
     seen = {}
     original = draw.choose_rankdir
     try:
-        draw.choose_rankdir = lambda lr, tb: seen.update(LR=lr, TB=tb) or original(lr, tb)
+        draw.choose_rankdir = lambda lr, tb, height: (
+            seen.update(LR=lr, TB=tb, height=height) or original(lr, tb, height)
+        )
         draw_dot(build(), edge_labels=True)
     finally:
         draw.choose_rankdir = original
     for rankdir in ("LR", "TB"):
         real = _svg_width(draw_dot(build(), edge_labels=True, rankdir=rankdir))
         assert seen[rankdir] == pytest.approx(real, rel=0.10), (name, rankdir, seen[rankdir], real)
+    svg = draw_dot(build(), edge_labels=True, rankdir="TB").pipe(format="svg", encoding="utf-8")
+    height = float(re.search(r'height="([\d.]+)pt"', svg).group(1))
+    assert seen["height"] == pytest.approx(height, rel=0.15), (name, seen["height"], height)
 
 
 @needs_dot

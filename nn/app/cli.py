@@ -197,7 +197,10 @@ def build_parser():
         "--highlight", metavar="NAME", help="draw the path from variable NAME to the output in red (default: none)"
     )
     graph.add_argument(
-        "--rankdir", choices=["LR", "TB"], default="LR", help="left to right (LR) or top to bottom (default: LR)"
+        "--rankdir",
+        choices=["LR", "TB"],
+        help="left to right (LR) or top to bottom (TB) (default: left to right when that fits 1000 px, else the "
+        "narrower of the two)",
     )
     graph.add_argument(
         "--steps",
@@ -530,7 +533,10 @@ def _write_drawing(out, trace, args):
                 return 0
             if trace is not None:
                 html = trace.write_html(
-                    Path(f"{stem}-steps.html"), title=f"Backward pass: {args.formula}", max_frames=args.max_frames
+                    Path(f"{stem}-steps.html"),
+                    title=f"Backward pass: {args.formula}",
+                    max_frames=args.max_frames,
+                    rankdir=args.rankdir,
                 )
                 written.append(html)
     except GraphvizNotFoundError as err:  # dot vanished between the check and the call
