@@ -1,15 +1,17 @@
 """Drawing the computation graph with Graphviz: ``draw_dot(root)`` -> ``graphviz.Digraph``.
 
-Each ``Value`` is a record box ``label | data | grad``; each operation is its own small node between its operands
-and its result, so the picture reads as the forward pass from left to right and the chain rule from right to left:
-for a node ``out = f(a, b)``
+Each ``Value`` is a record box ``name | data | grad``, its name the one every view gives it (``naming.node_names``:
+its label, or n1, n2 ... for the unlabelled, with what it computes beside it where that helps); each operation is
+its own small node between its operands and its result, so the picture reads as the forward pass (left to right, or
+top to bottom where that fits a screen better: ``layout.choose_rankdir``) and the chain rule backwards: for a node
+``out = f(a, b)``
 
     dL/da += dL/dout * dout/da        dL/db += dL/dout * dout/db
 
 and ``edge_labels=True`` writes the local derivative ``dout/da`` on the edge from ``a`` into the op, read from the
 same op rule (``Value.local_grads()``, ``ops.py``) that ``backward()`` uses.
 
-The drawing is deterministic: node names come from the topological numbering of the graph (``n0`` is the first
+The drawing is deterministic: the boxes' ids come from the topological numbering of the graph (``v0`` is the first
 input, the root has the largest number), never from ``id()``, so the same expression gives byte-identical DOT
 source on every run. Building the ``Digraph`` needs only the ``graphviz`` Python package; rendering it (``.pipe()``,
 ``.render()``, Jupyter's inline display) needs the Graphviz program ``dot``, and says how to install it if missing.

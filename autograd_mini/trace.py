@@ -9,7 +9,9 @@ turn comes), and for each node
 
 with the local derivatives ``dout/da`` read from the op rules in ``ops.py``. One step per
 node records the upstream gradient ``dL/dout``, each local derivative, each product, and the operand's running total
-before and after, so a node used twice (fan-out, ``a + a``) visibly collects two contributions.
+before and after, so a node used twice (fan-out, ``a + a``) visibly collects two contributions. The captions write
+each contribution as the lecture writes the chain rule, ``do/dn1 = do/dn3 * ∂n3/∂n1 = 0.5 * 1 = 0.5`` (``ChainRule``),
+every node by its one name (``naming.node_names``: its label, or n1, n2 ... for the unlabelled).
 
 The record does not touch any ``.grad``; it starts from zero everywhere, as ``backward()`` does on a fresh graph
 (``backward()`` also adds to whatever leaves already hold, which the trace leaves out). Three ways to look at it:
@@ -17,9 +19,10 @@ The record does not touch any ``.grad``; it starts from zero everywhere, as ``ba
 - ``trace.table()``: a text table to follow with pencil and paper;
 - ``trace.write_frames(directory)``: ``step_000.svg`` ... one picture per step, the current node and its edges in
   red, the operands receiving a contribution in violet, each node's gradient as it stands after that step;
-- ``trace.write_html(path)``: one self-contained HTML page with the same pictures and Previous/Next buttons
-  (inline SVG and JavaScript, no server, no network); in Jupyter a trace shows itself as the same stepper
-  (``_repr_html_``, built by ``autograd_mini.notebook``).
+- ``trace.write_html(path)``: one self-contained HTML page, a stepper with Previous/Next buttons (one inline SVG whose
+  texts and colours a script changes, no server, no network); in Jupyter a trace shows itself as the same stepper
+  (``_repr_html_``, built by ``autograd_mini.notebook``). A page is held to ``MAX_PAGE_BYTES`` (``max_bytes=``),
+  frames to ``DEFAULT_MAX_FRAMES`` (``max_frames=``): beyond, one line names the option (``PageTooLargeError``).
 """
 
 import html
