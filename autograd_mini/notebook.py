@@ -159,21 +159,23 @@ def _derivative(top, bottom, d="d"):
 
 
 def chain_rule_mathml(rule):
-    """A ``trace.ChainRule`` typeset: dL/da = dL/dout · ∂out/∂a = upstream · local = product (+= for an operand
-    with several uses, and the sum so far), with the plain text of the line as its ``alttext``."""
+    """A ``trace.ChainRule`` typeset: dL/da = dL/dout · ∂out/∂a, then = upstream · local = product (+= for an
+    operand with several uses, and the sum so far). Two formulas, so that a narrow column breaks the line between
+    them; the plain text of the whole line is the ``title`` of its ``<div class="am-rule">``."""
     numbers = f"<mn>{_text(rule.upstream)}</mn><mo>&#x22C5;</mo><mn>{_text(rule.local)}</mn>"
-    body = (
+    chain = (
         _derivative(rule.root, rule.operand)
         + f"<mo>{'+=' if rule.uses > 1 else '='}</mo>"
         + _derivative(rule.root, rule.node)
         + "<mo>&#x22C5;</mo>"
         + _derivative(rule.node, rule.operand, "∂")
-        + f"<mo>=</mo>{numbers}<mo>=</mo><mn>{_text(rule.product)}</mn>"
     )
-    math = f'<math alttext="{_text(rule.text())}"><mstyle displaystyle="true">{body}</mstyle></math>'
+    product = f"<mo>=</mo>{numbers}<mo>=</mo><mn>{_text(rule.product)}</mn>"
+    math = "".join(f'<math><mstyle displaystyle="true">{body}</mstyle></math> ' for body in (chain, product))
     if rule.uses > 1:
-        math += _text(f"  so far {rule.so_far} ({rule.operand} has {rule.uses} uses, each adds its part)")
-    return math
+        so_far = f"so far {rule.so_far} ({rule.operand} has {rule.uses} uses, each adds its part)"
+        math += f'<span class="am-sofar">{_text(so_far)}</span>'
+    return f'<div class="am-rule" title="{_text(rule.text())}">{math.rstrip()}</div>'
 
 
 # -- the stepper ---------------------------------------------------------------------------------------------
@@ -212,7 +214,7 @@ def _caption(k, lines, rules, program, current):
     """Frame ``k``'s caption: the step's line of text, each contribution's chain rule typeset (MathML), the program's
     lines as code; only the current frame's caption is shown."""
     out = [f'<div class="am-head">{_text(lines[0])}</div>']
-    out += [f'<div class="am-rule">{chain_rule_mathml(rule)}</div>' for rule in rules]
+    out += [chain_rule_mathml(rule) for rule in rules]
     out += [f"<div>program: <code>{_text(line)}</code></div>" for line in program]
     return f'<div class="am-caption{current}" data-step="{k}">' + "".join(out) + "</div>"
 
@@ -230,8 +232,12 @@ _STYLE = """
 #{id} .am-caption.current {{ display: block; }}
 #{id} .am-caption .am-head {{ font-weight: bold; }}
 #{id} .am-caption .am-rule {{ font-size: 17px; margin: 0.35em 0 0.35em 1em; }}
+#{id} .am-caption .am-rule math {{ margin-right: 0.3em; }}
+#{id} .am-caption .am-sofar {{ font-size: 15px; }}
 #{id} .am-caption code {{ font-size: 14px; }}
-#{id} .am-picture {{ overflow: auto; max-width: 100%; max-height: {height}vh; }}
+#{id} .am-view {{ display: flex; flex-wrap: wrap; align-items: flex-start; column-gap: 1.5em; }}
+#{id} .am-aside {{ flex: 1 1 20em; min-width: 18em; }}
+#{id} .am-picture {{ flex: 0 1 auto; min-width: 0; overflow: auto; max-width: 100%; max-height: {height}vh; }}
 #{id} .am-picture svg {{ display: block; max-width: none; height: auto; }}
 #{id}.am-whole .am-picture svg {{ max-width: 100%; max-height: {height}vh; }}
 #{id} .am-key {{ margin: 0.3em 0; }}
@@ -454,11 +460,14 @@ def _stepper(trace, autofocus, options):
             f'<label><input type="radio" name="{root_id}-view" class="am-view-follow"> follow the step</label></div>',
             f'<p class="am-static">After all {last} steps: every gradient filled in. (Previous/Next need a front end '
             "that runs the output's script; the table below lists every step.)</p>",
+            '<div class="am-view">',
             f'<div class="am-picture" role="img" aria-label="{_text(_alt(trace))}">{picture}</div>',
+            '<div class="am-aside">',
             *[
                 _caption(k, lines, rules[k], trace.steps[k - 1].adjoint if k else (), " current" if k == last else "")
                 for k, lines in enumerate(captions)
             ],
+            "</div></div>",
             _key(colors),
             f'<div class="am-tablebox">{table}</div>',
             "<script>" + script + "</script>",

@@ -301,12 +301,12 @@ def test_the_chain_rule_is_typeset_as_mathml(page):
         browser.send("Input.dispatchKeyEvent", type="keyDown", key=key, code=key)
     assert state(browser)["visible"] == ["1"]
     # step 1 of L = d * f: dL/dd = dL/dL * dL/dd = 1 * f = -2, rendered by the browser's own MathML (a fraction box
-    # taller than a line of text), its words in alttext
+    # taller than a line of text), its words in the title of its line
     rule = json.loads(
         browser.evaluate(
-            "JSON.stringify((() => { const m = document.querySelector('.am-caption.current math');"
-            " const f = m.querySelector('mfrac').getBoundingClientRect();"
-            " return {alt: m.getAttribute('alttext'), height: f.height}; })())"
+            "JSON.stringify((() => { const m = document.querySelector('.am-caption.current .am-rule');"
+            " const f = m.querySelector('math mfrac').getBoundingClientRect();"
+            " return {alt: m.getAttribute('title'), height: f.height}; })())"
         )
     )
     assert rule["alt"] == "dL/dd = dL/dL * ∂L/∂d = 1 * -2 = -2"

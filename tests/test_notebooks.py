@@ -155,8 +155,8 @@ def test_demo_outputs_show_the_numbers_worked_out_by_hand(notebooks):
     drawing, stepper = data(one, "text/html")  # the drawing in HTML with its words, then the stepper
     assert drawing.startswith('<div class="am-drawing"')
     assert 'aria-label="The computation graph of o = 0.7071' in drawing
-    # the chain rule typeset (MathML), its words in alttext: do/dx1 = do/d(x1*w1) * w1
-    assert 'alttext="do/dx1 = do/d(x1*w1) * ∂(x1*w1)/∂x1 = 0.5 * -3 = -1.5"' in stepper
+    # the chain rule typeset (MathML), its words in the title of its line: do/dx1 = do/d(x1*w1) * w1
+    assert 'title="do/dx1 = do/d(x1*w1) * ∂(x1*w1)/∂x1 = 0.5 * -3 = -1.5"' in stepper
     assert "do/d(x1*w1 + x2*w2) = 0.5" in stepper
     # demo 3: section 2.5.1 as printed is wrong for the 10 output parameters of its 3-4-2 network (2 * 4 + 2)
     reports = data(notebooks["03_crosscheck"], "text/html")
@@ -179,7 +179,7 @@ def test_lesson_in_a_kernel(notebooks):
     # L = a*c + a: dL/da = c + 1 = -2 (a used twice: the second contribution adds), dL/dc = a = 2
     # in the chain rule's words, n1 = a*c: dL/da += dL/dn1 * dn1/da = 1 * -3 = -3, so far 1 + -3 = -2
     assert "dL/da += dL/dn1 * ∂n1/∂a = 1 * -3 = -3; so far 1 + -3 = -2 (a has 2 uses" in two
-    assert 'alttext="dL/dc = dL/dn1 * ∂n1/∂c = 1 * 2 = 2"' in two
+    assert 'title="dL/dc = dL/dn1 * ∂n1/∂c = 1 * 2 = 2"' in two
     assert mimes(cells[3]) == ["text/html"] and "ok: every entry agrees" in cells[3].outputs[0]["data"]["text/html"]
     # training: the ipywidgets bar, not carriage returns, then the history's table
     assert WIDGET in [m for o in cells[4].outputs for m in o.get("data", {})]

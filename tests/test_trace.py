@@ -278,9 +278,9 @@ def test_notebook_display_of_two_traces_keeps_each_to_itself():
     # without script: the final caption is the one shown, the picture in its final state, the table every row
     assert re.findall(r'<div class="am-caption( current)?" data-step="(\d+)"', one)[-1] == (" current", "5")
     assert one.count('<div class="am-caption current"') == 1
-    # the captions are HTML, not inside the picture; the chain rule typeset as MathML, its words in alttext: the
+    # the captions are HTML, not inside the picture; the chain rule typeset as MathML, its words in a title: the
     # neuron's leaf x1 gets do/dx1 = w1 (1 - o^2) = -3 * 0.5 = -1.5
-    assert '<math alttext="do/dx1 = do/d(x1*w1) * ∂(x1*w1)/∂x1 = 0.5 * -3 = -1.5">' in one
+    assert '<div class="am-rule" title="do/dx1 = do/d(x1*w1) * ∂(x1*w1)/∂x1 = 0.5 * -3 = -1.5">' in one
     assert "<mfrac><mrow><mi>d</mi><mi>o</mi></mrow><mrow><mi>d</mi><mi>x1</mi></mrow></mfrac>" in one
     assert 'class="caption"' not in one and ">grad -1.5</text>" in one
 
