@@ -106,12 +106,19 @@ def documents_html(report):
             for w, p, v, c, ok in cells
         )
         header = "".join(f"<th>{h}</th>" for h in head)
-        parts.append(f"<table><thead><tr>{header}</tr></thead><tbody>\n{rows}\n</tbody></table>")
+        table = f"<table><thead><tr>{header}</tr></thead><tbody>\n{rows}\n</tbody></table>"
+        parts.append(f'<div class="am-scroll">{table}</div>')
     if report.remarks:
         parts.append("<p><b>Remarks</b> (printed things the numbers do not decide):</p><ul>")
         parts += [f"<li>{html.escape(d)}: {html.escape(text)}</li>" for d, text in report.remarks]
         parts.append("</ul>")
-    return _box("\n".join(parts))
+    # left-aligned whatever the front end's own table style (JupyterLab right-aligns cells), the formulas at the
+    # size of the text around them, the places wide enough to read
+    return _box(
+        "\n".join(parts),
+        "#BOX td, #BOX th { text-align: left; } #BOX math { font-size: 1.15em; } "
+        "#BOX td:first-child { min-width: 11em; } #BOX .am-scroll { overflow-x: auto; }",
+    )
 
 
 _LATEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
