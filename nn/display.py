@@ -20,6 +20,7 @@ import math
 import os
 
 from autograd_mini.notebook import html_table, unique_id
+from autograd_mini.text import printable
 
 __all__ = ["figure", "figure_alt", "history_html", "module_html", "save_figure"]
 
@@ -50,7 +51,8 @@ def _figure_class():
         def _repr_mimebundle_(self, include=None, exclude=None):
             png = base64.b64encode(self._repr_png_()).decode("ascii")
             alt = figure_alt(self)
-            picture = f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{png}">'
+            picture = f'<img alt="{html.escape(printable(alt))}" src="data:image/png;base64,{png}">'
+            alt = printable(alt)
             return {"text/html": picture, "image/png": png, "text/plain": alt}, {"image/png": {"alt": alt}}
 
     return PlotFigure
