@@ -50,10 +50,10 @@ class Recorder:
 
     def _backward_anomaly(self, node: Any, upstream: float, child_grad: float) -> FloatingPointError:
         where = self.created.get(id(node), (None, "outside detect_anomaly()"))[1]
-        op = node._op
+        op = node.op
         return FloatingPointError(
             f"anomaly in backward: the gradient passed from {op.name} "
-            f"({op.describe(node._a.data, getattr(node._b, 'data', node._b))} = {node.data!r}, "
+            f"({op.describe(*(getattr(x, 'data', x) for x in node.operands))} = {node.data!r}, "
             f"upstream grad {upstream!r}, local derivatives {node.local_grads()!r}) to its operand is "
             f"{child_grad!r}; the {op.name} node was created at {where}"
         )

@@ -16,7 +16,7 @@ from __future__ import annotations  # Value in the annotations of the functions 
 
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograd_mini import modes, ops
 from autograd_mini.errors import as_float, backward_failure, check_operands, forward_result, op_error
@@ -50,8 +50,8 @@ def _binary_method(op: Op) -> Callable[[Value, Any], Value]:
         out = _new(Value)
         out.data, out.grad, out.label = data, 0.0, ""
         out._op, out._a, out._b = op, self, other
-        if modes.switched:  # some thread is inside no_grad() or detect_anomaly(): apply this thread's mode
-            modes.apply_mode(out, op, self.data, bd)
+        if modes.switched and not modes.apply_mode(out, op, self.data, bd):  # this thread is inside no_grad()
+            out._op = out._a = out._b = None  # (checked only while some thread is in no_grad() or detect_anomaly())
         return out
 
     return _named(method, op, op.write("self", "other"))
@@ -69,8 +69,8 @@ def _unary_method(op: Op) -> Callable[[Value], Value]:
         out = _new(Value)
         out.data, out.grad, out.label = data, 0.0, ""
         out._op, out._a, out._b = op, self, None
-        if modes.switched:
-            modes.apply_mode(out, op, self.data, None)
+        if modes.switched and not modes.apply_mode(out, op, self.data, None):
+            out._op = out._a = None
         return out
 
     return _named(method, op, op.write("self"))
@@ -121,8 +121,9 @@ class Value(Node):
         self._a: Any = None  # the first operand, a Value (None for a leaf)
         self._b: Any = None  # a Value, a number mixed into the op, or None
 
-    # -- the ops: each line names its record in ops.py. One closure per op, made here: x + y is one call, not two,
-    # which saves ~5% of building a graph.
+    # -- the ops. Python's operators, each naming its record in ops.py (one closure per op, made here: x + y is one
+    # call, not two, which saves ~5% of building a graph). Every op whose symbol is a name (tanh, exp, max ...)
+    # becomes a method of its name below the class: x.tanh(), x.maximum(y).
 
     __add__ = __radd__ = _binary_method(ops.ADD)  # x + y = y + x
     __sub__ = _binary_method(ops.SUB)
@@ -133,36 +134,18 @@ class Value(Node):
     __mod__ = _binary_method(ops.MOD)
     __rmod__ = _binary_method(ops.RMOD)  # other % self, other a number
     __rpow__ = _binary_method(ops.RPOW)  # other ** self, other a number
-    maximum = _binary_method(ops.MAXIMUM)  # x.maximum(y): max(x, y) as one node; torch.maximum
-    minimum = _binary_method(ops.MINIMUM)
     __neg__ = _unary_method(ops.NEG)
     __abs__ = _unary_method(ops.ABS)
-    sign = _unary_method(ops.SIGN)
-    exp = _unary_method(ops.EXP)
-    expm1 = _unary_method(ops.EXPM1)
-    log = _unary_method(ops.LOG)
-    log1p = _unary_method(ops.LOG1P)
-    log2 = _unary_method(ops.LOG2)
-    log10 = _unary_method(ops.LOG10)
-    sqrt = _unary_method(ops.SQRT)
-    sin = _unary_method(ops.SIN)
-    cos = _unary_method(ops.COS)
-    tan = _unary_method(ops.TAN)
-    asin = _unary_method(ops.ASIN)
-    acos = _unary_method(ops.ACOS)
-    atan = _unary_method(ops.ATAN)
-    sinh = _unary_method(ops.SINH)
-    cosh = _unary_method(ops.COSH)
-    tanh = _unary_method(ops.TANH)
-    sigmoid = _unary_method(ops.SIGMOID)
-    relu = _unary_method(ops.RELU)
-    softplus = _unary_method(ops.SOFTPLUS)
 
     def __pow__(self, other: Any) -> Value:
         return _pow_value(self, other) if isinstance(other, Value) else _pow_number(self, other)
 
     def __pos__(self) -> Value:
         return self
+
+    if TYPE_CHECKING:  # x.tanh(), x.maximum(y) ...: made from the table below; to a type checker, any such name
+
+        def __getattr__(self, name: str) -> Callable[..., Value]: ...
 
     def apply(self, op: Op, other: Any = None) -> Value:
         """``op(self)``, ``op(self, other)`` for any ``Op``, also a learner's own (made with ``unary``, ``binary``)."""
@@ -172,10 +155,9 @@ class Value(Node):
 
     def local_grads(self) -> tuple[float, ...]:
         """d self / d child for each child, in the order of ``children``: the numbers backward() multiplies by."""
-        if self._op is None:
-            return ()
-        _, _, da, b, db = next(backward_steps((self,)))
-        return (da,) if b is None else (da, db)
+        for _, _, da, b, db in backward_steps((self,)):  # the walk's one step, at this node
+            return (da,) if b is None else (da, db)
+        return ()  # a leaf
 
     # -- reverse mode ----------------------------------------------------------------------------------------
 
@@ -189,54 +171,73 @@ class Value(Node):
             grad = as_float(grad, "backward(grad=...)")
         order = _interior_order(self)  # every node that passes a gradient on, grads zeroed
         self.grad += grad
-        for _ in backward_steps(order, into_grad=True):  # the walk adds upstream * local into each .grad itself
-            pass
+        anomaly = modes.anomaly_recorder()
+        # backward_steps' walk, written out here: the same order, the same rules at the same floats, but applying
+        # them in place instead of yielding each step to a loop (10% of a backward pass, docs/ARCHITECTURE.md)
+        node = None
+        try:
+            for node in reversed(order):  # output first: each node's grad is complete when its turn comes
+                a, b, g = node._a, node._b, node.grad
+                local = node._op.local  # type: ignore[union-attr]  # (the interior order: every node has an op)
+                if b is None or type(b) is float:  # out = f(a), or f(a, b) with b a number kept in the op
+                    a.grad += g * local(a.data, b, node.data)[0]  # dL/da += dL/dout * dout/da
+                    b = None
+                else:  # out = f(a, b), both Values
+                    da, db = local(a.data, b.data, node.data)
+                    a.grad += g * da  # dL/da += dL/dout * dout/da
+                    b.grad += g * db  # dL/db += dL/dout * dout/db
+                if anomaly is not None:
+                    anomaly.backward(node, g, a.grad, b.grad if b is not None else 0.0)
+        except FloatingPointError:  # detect_anomaly()'s own report: already says where
+            raise
+        except (ArithmeticError, ValueError, TypeError, IndexError) as err:  # a local derivative that does not exist
+            raise backward_failure(node, err) from None  # here (sqrt' at 0), or a learner's op's mistake
 
 
+for _op in ops.OPS.values():  # x.tanh(), x.exp(), x.maximum(y), x.arcsinh() ...: every op whose symbol is a name
+    if _op.symbol.isidentifier():
+        for _name in _op.names:
+            setattr(Value, _name, _unary_method(_op) if _op.arity == 1 else _binary_method(_op))
 _pow_number = _binary_method(ops.POW)  # x ** 2.0
 _pow_value = _binary_method(ops.POWV)  # x ** y, y a Value
 
 
+def at_floats(op: Op, a: Value, b: Any, out: Value) -> tuple[float, ...]:
+    """The local derivatives at the operands' floats (``b`` a Value, a number or None)."""
+    return op.local(a.data, b if b is None or type(b) is float else b.data, out.data)
+
+
+def on_values(op: Op, a: Value, b: Any, out: Value) -> tuple[Any, ...]:
+    """The local derivatives evaluated on the Values themselves: each is a graph that can be differentiated again
+    (``grad(create_graph=True)``)."""
+    return op.local(a, b, out)
+
+
 def backward_steps(
-    order: Sequence[Value], on_values: bool = False, into_grad: bool = False
+    order: Sequence[Value], local: Callable[[Op, Value, Any, Value], tuple[Any, ...]] | None = None
 ) -> Iterator[tuple[Value, Value, Any, Any, Any]]:
     """The reverse-mode walk: each node with an op, output first, and the op's local derivatives at that node.
 
     ``order`` is a topological order (inputs first); the walk takes it backwards, so each node's dL/dnode is
-    complete when its turn comes. ``into_grad`` (``backward()``): apply the chain rule right here, into ``.grad``,
-    and yield nothing. Otherwise yield ``(node, a, dout/da, b, dout/db)`` (``b`` None when the op has no second
-    Value: ``tanh(a)``, ``a * 3``) and let the caller keep the sums: grad() and the step-by-step trace in a dict
-    of their own. ``on_values``: evaluate the rules on the Values themselves, so that each derivative is a graph
-    that can be differentiated again (``grad(create_graph=True)``).
+    complete when its turn comes. It yields ``(node, a, dout/da, b, dout/db)``, ``b`` None when the op has no second
+    Value (``tanh(a)``, ``a * 3``), and the caller applies the chain rule where it keeps its sums: ``backward()`` in
+    ``.grad``, ``grad()`` and the step-by-step trace in a dict of their own. ``local(op, a, b, out)`` computes the
+    local derivatives: by default the op's rules on the operands' floats; ``on_values`` evaluates the same rules on
+    the Values (``grad(create_graph=True)``); ``compile`` writes them as program text.
     """
-    anomaly = modes.anomaly_recorder() if into_grad else None
     node = None
     try:
         for node in reversed(order):
-            op = node._op
+            op, a, b = node._op, node._a, node._b
             if op is None:  # a leaf passes nothing on
                 continue
-            a, b, db = node._a, node._b, 0.0
-            if b is None:  # out = f(a)
-                da = (op.partials(a, node) if on_values else op.partials(a.data, node.data))[0]
-            elif type(b) is float:  # out = f(a, b), b a number kept inside the op
-                da = (op.partials(a, b, node) if on_values else op.partials(a.data, b, node.data))[0]
-                b = None
+            if b is None or type(b) is float:  # out = f(a), or f(a, b) with b a number kept in the op
+                yield node, a, (local or at_floats)(op, a, b, node)[0], None, 0.0
             else:  # out = f(a, b), both Values
-                da, db = op.partials(a, b, node) if on_values else op.partials(a.data, b.data, node.data)
-            if not into_grad:
+                da, db = (local or at_floats)(op, a, b, node)
                 yield node, a, da, b, db
-                continue
-            g = node.grad
-            a.grad += g * da  # dL/da += dL/dout * dout/da
-            if b is not None:
-                b.grad += g * db  # dL/db += dL/dout * dout/db
-            if anomaly is not None:
-                anomaly.backward(node, g, a.grad, b.grad if b is not None else 0.0)
-    except FloatingPointError:  # detect_anomaly()'s own report, from a node made on the way: already says where
-        raise
     except (ArithmeticError, ValueError, TypeError, IndexError) as err:  # a local derivative that does not exist
-        raise backward_failure(node, err, on_values) from None  # here (sqrt' at 0), or a learner's op's mistake
+        raise backward_failure(node, err, local is on_values) from None  # here (sqrt' at 0), or a learner's mistake
 
 
 # -- the topological order ---------------------------------------------------------------------------------------

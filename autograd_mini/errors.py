@@ -52,8 +52,8 @@ def backward_failure(node: Any, err: Exception, on_values: bool = False) -> Exce
     caller (the formula parser) can point at the sub-expression that failed. A learner's op whose partials return
     the wrong shape, or cannot work on Values (``on_values``: ``grad(create_graph=True)``), is told so.
     """
-    op = node._op
-    what = op.describe(node._a.data, getattr(node._b, "data", node._b))
+    op, values = node.op, [getattr(x, "data", x) for x in node.operands]
+    what = op.describe(*values)
     shape = "partials(a, out) -> (dout/da,)" if op.arity == 1 else "partials(a, b, out) -> (dout/da, dout/db)"
     if isinstance(err, (TypeError, IndexError)) or "unpack" in str(err):
         if on_values and isinstance(err, TypeError) and "Value" in str(err):
@@ -68,7 +68,7 @@ def backward_failure(node: Any, err: Exception, on_values: bool = False) -> Exce
                 f"derivative per operand: {shape}"
             )
     else:
-        failure = derivative_error(op, node._a.data, getattr(node._b, "data", node._b), err)
+        failure = derivative_error(op, values[0], values[1] if len(values) == 2 else None, err)
     failure.node = node  # type: ignore[attr-defined]
     return failure
 

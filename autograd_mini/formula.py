@@ -39,8 +39,13 @@ from typing import Any
 from autograd_mini.engine import Value, backward_steps, topological_order
 from autograd_mini.ops import OPS, Op
 
-_CALLS: dict[str, Op] = {name: op for name, op in OPS.items() if op.arity == 1 and name != "neg"}
-_CALLS.update((op.symbol, op) for op in OPS.values() if op.arity == 2 and op.symbol.isidentifier() and not op.reflected)
+_CALLS: dict[str, Op] = {name: op for op in OPS.values() if op.arity == 1 and op.name != "neg" for name in op.names}
+_CALLS.update(  # max(x, y) is maximum: a binary op by its symbol, when that is a name (and by its aliases: arctan2)
+    (name, op)
+    for op in OPS.values()
+    if op.arity == 2 and op.symbol.isidentifier() and not op.reflected
+    for name in (op.symbol, *op.aliases)
+)
 
 FUNCTIONS = tuple(name for name, op in _CALLS.items() if op.arity == 1)
 """The one-argument functions a formula may call: the engine's unary ops, by name (from the op table; -x is written

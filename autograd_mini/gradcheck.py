@@ -7,7 +7,7 @@ from typing import Any
 from autograd_mini.engine import Value
 from autograd_mini.errors import as_float
 from autograd_mini.higher_order import grad
-from autograd_mini.modes import no_grad
+from autograd_mini.modes import enable_grad, no_grad
 
 
 class GradcheckError(AssertionError):
@@ -60,7 +60,8 @@ def gradcheck(
         if not (isinstance(v, (int, float)) and v >= 0 and math.isfinite(v)) or (name == "eps" and v == 0):
             raise ValueError(f"gradcheck(): {name} must be a finite number > 0 (>= 0 for tolerances), got {v!r}")
     xs = [Value(p, label=f"x{i}") for i, p in enumerate(point)]
-    y = f(*xs)
+    with enable_grad():  # the analytic gradient needs f's graph, also inside a caller's no_grad() (as torch.func)
+        y = f(*xs)
     if not isinstance(y, Value):
         raise TypeError(f"gradcheck(): f must return a Value, got {type(y).__name__} {y!r}")
     analytic = [g.data for g in grad(y, xs)]

@@ -5,7 +5,7 @@ from contextlib import nullcontext
 from typing import Any, overload
 
 from autograd_mini import modes
-from autograd_mini.engine import Value, backward_steps, topological_order
+from autograd_mini.engine import Value, backward_steps, on_values, topological_order
 from autograd_mini.errors import as_float
 
 
@@ -39,7 +39,7 @@ def grad(output: Value | float, inputs: Value | Sequence[Value], create_graph: b
     # the rules on Values must record their graph, also when called inside no_grad() (this thread only)
     recording = modes.enable_grad() if create_graph and not modes.is_grad_enabled() else nullcontext()
     with recording:
-        for node, a, da, b, db in backward_steps(topological_order(output), on_values=create_graph):
+        for node, a, da, b, db in backward_steps(topological_order(output), on_values if create_graph else None):
             g = grads[node]
             for child, d in ((a, da), (b, db)) if b is not None else ((a, da),):
                 contribution = g * d
@@ -59,10 +59,13 @@ def _as_value(g: Any) -> Value:
 
 
 def hessian(output_fn: Callable[..., Value], point: Sequence[float]) -> list[list[float]]:
-    """The matrix of second derivatives d2f / dx_i dx_j of ``output_fn(*xs)`` at ``point`` (a list of numbers)."""
+    """The matrix of second derivatives d2f / dx_i dx_j of ``output_fn(*xs)`` at ``point`` (a list of numbers).
+
+    Like ``torch.func.hessian``, it decides its own grad mode: an outer ``no_grad()`` does not change it."""
     xs = _leaves(point, "hessian")
-    first = grad(output_fn(*xs), xs, create_graph=True)
-    return [[g.data for g in grad(d, xs)] for d in first]
+    with modes.enable_grad():  # f's graph is recorded, also inside a caller's no_grad()
+        first = grad(output_fn(*xs), xs, create_graph=True)
+        return [[g.data for g in grad(d, xs)] for d in first]
 
 
 def hvp(output_fn: Callable[..., Value], point: Sequence[float], v: Sequence[float]) -> list[float]:
@@ -74,19 +77,30 @@ def hvp(output_fn: Callable[..., Value], point: Sequence[float], v: Sequence[flo
     ``make_hvp``, ``torch.autograd.functional.hvp``.)
     """
     xs = _leaves(point, "hvp")
-    v = [as_float(vi, "hvp() vector v") for vi in v]
+    v = [as_float(vi, "hvp() vector v") for vi in _sequence(v, "hvp", "the vector v")]
     if len(v) != len(xs):
         raise ValueError(
             f"hvp(): the vector v has {len(v)} entries, the point {len(xs)}; they must have the same length"
         )
-    first = grad(output_fn(*xs), xs, create_graph=True)
-    g_dot_v = sum((g * vi for g, vi in zip(first, v)), Value(0.0))
-    return [h.data for h in grad(g_dot_v, xs)]
+    with modes.enable_grad():  # as torch.func: an outer no_grad() does not change the answer
+        first = grad(output_fn(*xs), xs, create_graph=True)
+        g_dot_v = sum((g * vi for g, vi in zip(first, v)), Value(0.0))
+        return [h.data for h in grad(g_dot_v, xs)]
 
 
 def _leaves(point: Sequence[float], where: str) -> list[Value]:
     """One fresh leaf x0, x1, ... per coordinate of the point (numbers, or Values taken by their data)."""
     return [
-        Value(_data(p) if isinstance(p, Value) else as_float(p, f"{where}() point"), label=f"x{i}")
-        for i, p in enumerate(point)
+        Value(_data(p) if isinstance(p, Value) else as_float(p, f"{where}() point[{i}]"), label=f"x{i}")
+        for i, p in enumerate(_sequence(point, where, "the point"))
     ]
+
+
+def _sequence(items: Any, where: str, what: str) -> list[Any]:
+    """A list or tuple of numbers as a list; a single number or a string is named as the mistake it is."""
+    if isinstance(items, (str, bytes, Value)) or not hasattr(items, "__len__"):
+        raise TypeError(
+            f"{where}(): {what} must be a list of numbers, one per input of f; got {type(items).__name__} "
+            f"{items!r:.60} (for one input, write [{items!r:.20}])"
+        )
+    return list(items)

@@ -68,10 +68,10 @@ def set_anomaly(recorder: object) -> AbstractContextManager[None]:
     return _switch("anomaly", recorder)
 
 
-def apply_mode(out: Any, op: Any, a: float, b: float | None) -> None:
-    """What this thread's mode does to a new node ``out`` (called only while some thread has switched a mode)."""
+def apply_mode(out: Any, op: Any, a: float, b: float | None) -> bool:
+    """What this thread's mode does to a new node ``out`` (called only while some thread has switched a mode): the
+    anomaly recorder checks it; the answer is whether the node keeps its op and operands (False in ``no_grad()``)."""
     mode = thread
-    if not mode.grad_enabled:
-        out._op = out._a = out._b = None
     if mode.anomaly is not None:
         mode.anomaly.forward(out, op, a, b)
+    return mode.grad_enabled

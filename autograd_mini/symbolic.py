@@ -28,11 +28,16 @@ sympy is an optional dependency: ``pip install 'autograd-mini[symbolic]'``.
 
 from __future__ import annotations
 
+import ast
+import functools
 import math
 import operator
+import types
+from typing import Any
 
+from autograd_mini import ops as _ops
 from autograd_mini.engine import Value, topological_order
-from autograd_mini.ops import OPS, sign, step
+from autograd_mini.ops import OPS, Op, sign, step
 
 try:
     import sympy
@@ -141,50 +146,71 @@ class Abs(sympy.Function):
         return self.args[0].is_real
 
 
-SPECIAL_FORMS = {
-    "sigmoid": sigmoid,
-    "relu": relu,
+ceiling = _piecewise_constant("ceiling", math.ceil, "ceil")  # the ceil op, constant between its jumps
+
+# The forward texts of the table (``ops.py``) are evaluated on sympy expressions with these in place of math's
+# functions and of the table's helpers: ``"math.tanh(a)"`` becomes ``sympy.tanh(a)``, ``"sigmoid(a)"`` the sigmoid
+# above. A new op written with math's functions and arithmetic needs nothing here.
+MATH = types.SimpleNamespace(
+    **{name: getattr(sympy, name) for name in ("exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh")},
+    **{name: getattr(sympy, name) for name in ("asin", "acos", "atan", "asinh", "acosh", "atanh", "atan2", "pi")},
+    log1p=lambda a: sympy.log(1 + a),
+    expm1=lambda a: sympy.exp(a) - 1,
+    log2=lambda a: sympy.log(a, 2),
+    log10=lambda a: sympy.log(a, 10),
+    hypot=lambda a, b: sympy.sqrt(a**2 + b**2),
+    radians=lambda a: a * sympy.pi / 180,
+    degrees=lambda a: a * 180 / sympy.pi,
+)
+HELPERS = {
+    "math": MATH,
     "abs": Abs,
     "sign": sgn,
-    "log1p": lambda a: sympy.log(1 + a),
-    "expm1": lambda a: sympy.exp(a) - 1,
-    "log2": lambda a: sympy.log(a, 2),
-    "log10": lambda a: sympy.log(a, 10),
+    "sigmoid": sigmoid,
     "softplus": lambda a: sympy.log(1 + sympy.exp(a)),
-    "mod": lambda a, b: a - b * floor(a / b),
-    "rmod": lambda a, b: b - a * floor(b / a),  # b % a, b the number
+    "logaddexp": lambda a, b: sympy.log(sympy.exp(a) + sympy.exp(b)),
+    "logaddexp2": lambda a, b: sympy.log(2**a + 2**b, 2),
+    "sinc": lambda a: sympy.sinc(sympy.pi * a),  # sympy's sinc is sin(x)/x; the table's is normalised
+    "floor": floor,
+    "ceil": ceiling,
     "maximum": sympy.Max,  # d/da max(a, b) = Heaviside(a - b): 1/2 at a tie, as the table takes it
     "minimum": sympy.Min,
+    "power": operator.pow,
+    "power_of_values": operator.pow,
+    "exp_base": lambda a, b: b**a,
 }
-"""Ops whose sympy function is not ``sympy.<op name>``. A new op that sympy knows by its name (tan, sinh, asin)
-needs no entry; one it does not gets one line here."""
+SPECIAL_FORMS = {
+    "relu": relu,  # its forward branches on the value (0.0 if a <= 0.0 else a): one function instead
+    "mod": lambda a, b: a - b * floor(a / b),
+    "rmod": lambda a, b: b - a * floor(b / a),  # b % a, b the number
+}
+"""Ops whose forward text cannot be read with sympy's functions; one line here each."""
 
 # Numerical values of the functions above when an expression is evaluated: the op table's own forward functions.
-_NUMERIC = {"sigmoid": OPS["sigmoid"].forward, "relu": OPS["relu"].forward, "unit_step": step, "sgn": sign}
+_NUMERIC = {"sigmoid": OPS["sigmoid"].forward, "relu": OPS["relu"].forward, "unit_step": step, "sgn": sign,
+            "ceiling": math.ceil}  # fmt: skip
 
-_INFIX = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
 
-
-def sympy_form(op):
-    """The op as a function of sympy expressions, read from the table: ``a * b``, ``b - a`` (reflected), ``tanh(a)``.
-
-    Binary ops by the symbol they are written with (and ``op.reflected``: the number stands on the left), unary
-    minus by its symbol, functions by their name in sympy or in ``SPECIAL_FORMS``.
-    """
-    if op.name in SPECIAL_FORMS:
+@functools.cache
+def sympy_form(op: Op) -> Any:
+    """The op as a function of sympy expressions, read from its record: the forward text evaluated with sympy's
+    functions (``HELPERS``), ``"b - a"`` as ``b - a``, ``"math.tanh(a)"`` as ``tanh(a)``. A call of another op of
+    the table in a learner's text (``SIGMOID(a)``) is that op's form."""
+    if op.name in SPECIAL_FORMS and OPS.get(op.name) is op:
         return SPECIAL_FORMS[op.name]
-    if op.arity == 2 and op.symbol in _INFIX:
-        f = _INFIX[op.symbol]
-        return (lambda a, b: f(b, a)) if op.reflected else f
-    if op.arity == 1 and op.symbol == "-":
-        return operator.neg
-    function = getattr(sympy, op.name, None)
-    if op.arity == 1 and callable(function):  # sympy.tanh, sympy.sqrt ...
-        return function
-    raise NotImplementedError(
-        f"the op {op.name!r} ({op.write('a', 'b')}) has no sympy form: add one to SPECIAL_FORMS in "
-        f"autograd_mini/symbolic.py"
-    )
+    if op.rule is None:
+        raise NotImplementedError(
+            f"the op {op.name!r} ({op.write('a', 'b')}) has no sympy form: its forward is a Python function, not "
+            f"text; write it as text (unary(name, equation, 'a * SIGMOID(a)', ...)) or add it to SPECIAL_FORMS in "
+            f"autograd_mini/symbolic.py"
+        )
+    called = {n.id for n in ast.walk(ast.parse(op.rule[0], mode="eval")) if isinstance(n, ast.Name)}
+    namespace = {**HELPERS, **{name: sympy_form(_TABLE_NAMES[name]) for name in called & set(_TABLE_NAMES)}}
+    operands = "a" if op.arity == 1 else "a, b"
+    return eval(f"lambda {operands}: {op.rule[0]}", namespace)  # noqa: S307 (a checked rule, ops._checked_rule)
+
+
+_TABLE_NAMES = {name: x for name, x in vars(_ops).items() if isinstance(x, Op) and name.isupper()}
 
 
 # -- Value graph -> sympy ---------------------------------------------------------------------------------------
@@ -202,7 +228,7 @@ def leaf_symbols(value):
     symbols = {}
     owner: dict[str, Value] = {}
     for node in topological_order(value):
-        if node._op is None and node.label:
+        if node.op is None and node.label:
             other = owner.setdefault(node.label, node)
             if other is not node:
                 raise ValueError(
@@ -220,14 +246,12 @@ def to_sympy(value):
     symbols = leaf_symbols(value)
     expr = {}
     for node in topological_order(value):
-        op = node._op
+        op = node.op
         if op is None:
             expr[node] = symbols[node.label] if node.label else _number(node.data)
-        elif node._b is None:
-            expr[node] = sympy_form(op)(expr[node._a])
         else:
-            b = node._b
-            expr[node] = sympy_form(op)(expr[node._a], expr[b] if isinstance(b, Value) else _number(b))
+            operands = [expr[x] if isinstance(x, Value) else _number(x) for x in node.operands]
+            expr[node] = sympy_form(op)(*operands)
     return expr[value]
 
 
@@ -272,7 +296,7 @@ def gradient_values(value, wrt=None, cse=False):
     """
     grads = gradient(value, wrt)
     symbols = leaf_symbols(value)
-    at = {node.label: node.data for node in topological_order(value) if node._op is None and node.label}
+    at = {node.label: node.data for node in topological_order(value) if node.op is None and node.label}
     numbers = _evaluator(list(symbols.values()), list(grads.values()), cse)(*[at[name] for name in symbols])
     return {name: float(v) for name, v in zip(grads, numbers)}
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograd_mini.engine import Value, backward_steps
+from autograd_mini.engine import Value, at_floats, backward_steps
 from autograd_mini.frames import (
     CURRENT,
     CURRENT_FILL,
@@ -58,6 +58,7 @@ from autograd_mini.naming import (
     number_text,
     param_names,
 )
+from autograd_mini.program import Writer
 from autograd_mini.text import printable
 
 __all__ = ["BackwardTrace", "ChainRule", "Contribution", "PageTooLargeError", "Step", "trace_backward"]
@@ -112,11 +113,18 @@ def trace_backward(root: Value | Sequence[Value], grad: float = 1.0, *, params: 
     totals = {root: float(grad)}
     received = {root}
     steps: list[Step] = []
-    adjoint = _adjoint_lines(root, order, label)
-    for node, a, da, b, db in backward_steps(order):  # the walk backward() takes, the same local derivatives
-        upstream = totals.get(node, 0.0)
+    # the program's names and lines, one step at a time: each gradient written out (g_n3 = g_f where an add passes
+    # its gradient on; compile() keeps one name for both), so each step's line names the gradient its caption gives
+    leaves = [n for n in order if n.op is None]
+    program = Writer(order, leaves, leaves, names=label, alias=False)
+    program.received.update([root, *leaves])  # seeded; the leaves' gradients start at 0, as .grad does
+    numbers_and_text = lambda op, a, b, out: tuple(zip(at_floats(op, a, b, out), program.as_text(op, a, b, out)))
+    for node, a, da, b, db in backward_steps(order, numbers_and_text):  # the walk backward() takes: the same
+        upstream = totals.get(node, 0.0)  # local derivatives, each with its program text
+        operands = ((0, a, *da), (1, b, *db)) if b is not None else ((0, a, *da),)
+        lines = program.adjoint(node, a, da[1], b, db[1] if b is not None else "")
         contributions = []
-        for k, operand, local in ((0, a, da), (1, b, db)) if b is not None else ((0, a, da),):
+        for k, operand, local, _ in operands:
             before = totals.get(operand, 0.0)
             product = upstream * local
             after = before + product  # the same floating-point operations as backward(): a.grad += g * da
@@ -134,23 +142,10 @@ def trace_backward(root: Value | Sequence[Value], grad: float = 1.0, *, params: 
                 _formula(node, label),
                 upstream,
                 tuple(contributions),
-                tuple(adjoint.get(node, ())),
+                tuple(lines),
             )
         )
     return BackwardTrace(root, float(grad), order, label, tuple(steps), {node: totals.get(node, 0.0) for node in order})
-
-
-def _adjoint_lines(root, order, label):
-    """{node: its lines of the adjoint program}, the leaves as the program's arguments; {} if an op has no code.
-
-    Every gradient is written out (``g_n3 = g_f`` where an add passes its gradient on; compile() keeps g_f under both
-    names), so each step's line names the gradient its caption gives: step n3 multiplies ``g_n3``."""
-    from autograd_mini.compiler import Program
-
-    try:
-        return Program([root], [n for n in order if n._op is None], names=label, alias=False).backward_lines
-    except (NotImplementedError, SyntaxError):  # an op without a code form, or a label the program cannot take as a
-        return {}  # name (x²): the steps are shown without their program lines
 
 
 def _formula(node, label):

@@ -33,6 +33,7 @@ from autograd_mini.compiler import compile_graph  # noqa: E402
 from nn import MLP, fit  # noqa: E402
 from nn.losses import get_loss, sum_values  # noqa: E402
 from nn.optim import SGD, Adam  # noqa: E402
+from nn.programs import Seeded  # noqa: E402
 from nn.train import _COMPILED_MODELS, _compiled_model, _LossSeed, _train_step_compiled  # noqa: E402
 
 
@@ -49,7 +50,7 @@ class Compiled:
         t0 = time.perf_counter()
         self.compiled = _compiled_model(self.model, self.X, self.params, "bench")
         self.l2 = compile_graph(
-            ALPHA * sum_values([p * p for p in self.params]), self.params, seed="number", accumulate=True
+            ALPHA * sum_values([p * p for p in self.params]), self.params, signature=Seeded(given_grads=True)
         )
         self.compile_seconds = time.perf_counter() - t0
         self.optimizer = SGD(self.params, lr=1.0)

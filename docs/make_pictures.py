@@ -1,6 +1,6 @@
 """Make every picture README.md shows, and next to each what it is made from:  make pictures
 
-    .venv/bin/python docs/make_pictures.py [NAME ...]      (no NAME: all of them; about a minute)
+    .venv/bin/python docs/make_pictures.py [NAME ...]      (no NAME: all of them, the playground's too; a minute)
 
 A drawing's source is its DOT text (``docs/neuron.gv``); a plot's is its data (``docs/loss_curve.json``: the figure's
 size, every title, label and font size, every line's points); the step page's is the DOT text of its picture and
@@ -211,6 +211,10 @@ def four_ways_study(source: str) -> SimpleNamespace:
     return SimpleNamespace(**json.loads(source)["study"])
 
 
+# The playground's pictures are screenshots of the running server (docs/make_play_pictures.py, which make_pictures runs
+# too); the playground's own browser tests check what its pages show.
+PLAY_PICTURES = ("play", "play_network")
+
 PICTURES: dict[str, Callable[[], Picture]] = {
     "neuron": neuron_picture,
     "local_derivatives": local_derivatives_picture,
@@ -267,6 +271,9 @@ def main(names: list[str]) -> int:
         (DOCS / f"{name}{picture.suffix}").write_text(picture.source, encoding="utf-8")
         picture.write_png(DOCS / f"{name}.png")
         print(f"docs/{name}.png  docs/{name}{picture.suffix}")
+    if not names:
+        subprocess.run([sys.executable, str(DOCS / "make_play_pictures.py")], check=True, cwd=ROOT)
+        print("  ".join(f"docs/{name}.png" for name in PLAY_PICTURES))
     return 0
 
 

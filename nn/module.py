@@ -31,11 +31,12 @@ from collections.abc import Callable, Mapping, Sequence
 
 from autograd_mini import Value
 
-# Activation name -> the Value method that applies it (None: the identity). The engine's op table holds the rules.
+# Activation name -> the function that applies it to a neuron's z (None: the identity): the Value method of that
+# name, whose rule is in the engine's op table.
 ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
+    "relu": lambda z: z.relu(),
+    "tanh": lambda z: z.tanh(),
+    "sigmoid": lambda z: z.sigmoid(),
     "linear": None,
 }
 

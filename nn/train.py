@@ -45,6 +45,7 @@ from autograd_mini import Value, gc_paused, no_grad
 from autograd_mini.compiler import compile_graph
 from nn.losses import LOSSES, STRAIGHT_LINE, Loss, get_loss, sum_values
 from nn.optim import SGD, Optimizer
+from nn.programs import PerSample, Seeded
 
 __all__ = ["History", "TrainingDivergedError", "accuracy", "decision_threshold", "evaluate", "fit", "predict"]
 
@@ -410,13 +411,13 @@ class _CompiledModel:
         with gc_paused():
             out = model(xs)
         self.several = isinstance(out, list)
-        self.step = compile_graph(out, [*xs, *params], wrt=params, seed="callback", accumulate=True, per_sample=xs)
+        self.step = compile_graph(out, [*xs, *params], wrt=params, signature=PerSample(xs))
         self.n_inputs = len(xs)
 
     def check_path(self, model, x, params, where):
         """Tracing limit, guarded: the model must take the same path at another sample (no control flow on values)."""
         xs = [Value(v, label=f"x{i}") for i, v in enumerate(x)]
-        again = compile_graph(model(xs), [*xs, *params], wrt=params, seed="callback", accumulate=True, per_sample=xs)
+        again = compile_graph(model(xs), [*xs, *params], wrt=params, signature=PerSample(xs))
         if again.source != self.step.source:
             raise ValueError(
                 f"{where}: engine='compiled' needs a model whose forward pass is the same graph for every sample, "
@@ -470,7 +471,7 @@ class _LossSeed:
         if step is None and programs is not None and len(programs) < self._MAX_PROGRAMS:
             leaves = [Value(o, label=f"out{j}") for j, o in enumerate(outs)]
             loss = self.loss_fn(leaves if self.several else leaves[0], target)
-            step = programs[key] = compile_graph(loss, leaves, seed="number")
+            step = programs[key] = compile_graph(loss, leaves, signature=Seeded())
         if step is not None:
             try:
                 loss, grads = step.function(outs, self.inv)
@@ -632,7 +633,7 @@ def fit(
         keys = [tuple(t) if isinstance(t, list) else t for t in targets]
         # the L2 term l2 * sum_p p^2 is a graph of the parameters alone: compiled once, run once per step
         l2_term = l2 * sum_values([p * p for p in params]) if l2 else None
-        l2_step = compile_graph(l2_term, params, seed="number", accumulate=True) if l2_term is not None else None
+        l2_step = compile_graph(l2_term, params, signature=Seeded(given_grads=True)) if l2_term is not None else None
     rng = random.Random(seed)
     order = list(range(n))
     history = History()

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Set up everything autograd-mini needs on a fresh machine: system programs (Graphviz's `dot` for drawings,
 # Chromium for the browser test) and a virtual environment with the package and its extras.
-#   scripts/setup.sh            the package with the plot extra (for the tour and the demos)
+#   scripts/setup.sh            the package with the plot and play extras (the tour, the demos, the playground)
 #   scripts/setup.sh test       also the test oracles (torch, micrograd) and tools (pytest, hypothesis, ruff)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-extras="plot"
+extras="plot,play"
 programs="graphviz"
 if [ "${1:-}" = "test" ]; then
-  extras="test,plot,bench"
+  extras="test,plot,bench,play"
   programs="graphviz chromium"
 fi
 

@@ -244,7 +244,7 @@ def test_the_top_level_mistakes(capsys):
     )
     assert run(["fly"], capsys)[2] == (
         "autograd-mini: error: COMMAND: invalid choice: 'fly' (choose from 'tour', 'graph', 'crosscheck', 'train', "
-        "'ways') (see autograd-mini --help)\n"
+        "'ways', 'play') (see autograd-mini --help)\n"
     )
 
 

@@ -80,7 +80,9 @@ def test_tour_writes_every_picture_and_names_the_folder(tour):
         assert ET.parse(svg).getroot().tag.endswith("svg"), svg
     # the last lines name the folder and the summary
     assert f"Everything is in {out.resolve()}/" in stdout
-    assert stdout.rstrip().endswith(f"start with {(out / 'summary.md').resolve()}")
+    last, playground = stdout.rstrip().splitlines()[-2:]
+    assert last.endswith(f"start with {(out / 'summary.md').resolve()}")
+    assert playground.startswith("Next: autograd-mini play ")  # the tour's last line names the playground
     # the summary links every PNG, and every link is a file
     summary = (out / "summary.md").read_text()
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", summary)

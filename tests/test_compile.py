@@ -6,35 +6,65 @@ import math
 import re
 
 import pytest
+import torch
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from autograd_mini import OPS, Value, compile, grad
 from autograd_mini.compiler import Program, compile_graph
 from autograd_mini.engine import apply
-from autograd_mini.ops import binary
+from autograd_mini.ops import binary, unary
 from nn import MLP, fit
 from nn.app.cli import main
 from nn.optim import SGD, Adam
+from nn.programs import PerSample
 
-# -- every op has a code form ---------------------------------------------------------------------------------------
+# -- every op's program text is its rule ---------------------------------------------------------------------------
 
 
-def test_every_op_in_the_table_has_a_code_form():
-    # (forward, dout/da) or (forward, dout/da, dout/db), each a Python expression once the operands are put in
+def domain_point(op):
+    """A point inside the op's domain: (0.3, 0.7), or 1.5 for a first operand that must be at least 1 (acosh)."""
+    return (1.5, 0.7) if op.name == "acosh" else (0.3, 0.7)
+
+
+def test_every_op_in_the_table_is_written_as_its_rule_and_computes_its_floats():
+    # the program text is made from the record's rule (a call of another op written as that op's forward text):
+    # evaluated at a point with the program's helpers, it gives exactly the floats forward and local give
+    import autograd_mini.ops as ops_module
+
+    namespace = {**vars(ops_module), "math": math}
     for op in OPS.values():
-        assert len(op.code) in ((2,) if op.arity == 1 else (2, 3)), f"{op.name}: code={op.code!r}"
-        for template in op.code:
-            compiled = template.format(a="a", b="b", out="out", f="f")
-            builtins_compile = __builtins__["compile"] if isinstance(__builtins__, dict) else __builtins__.compile
-            builtins_compile(compiled, op.name, "eval")
+        a, b = domain_point(op)
+        out = op.forward(a) if op.arity == 1 else op.forward(a, b)
+        texts = [t.format(a="a", b="b", out="out") for t in op.code]
+        env = {**namespace, "a": a, "b": b, "out": out}
+        assert eval(texts[0], env) == out, op.name  # noqa: S307
+        assert tuple(eval(t, env) for t in texts[1:]) == op.local(a, None if op.arity == 1 else b, out), op.name
+        assert "OPS" not in " ".join(texts) and not any(name in " ".join(texts) for name in ("SQRT(", "COS(", "SIN("))
 
 
-def test_an_op_without_a_code_form_is_refused_by_name():
+def test_a_learners_op_given_as_functions_compiles_as_a_call():
+    # the op's own functions, called by the program: f_square_plus for the value, p_square_plus for the partials
     square = binary("square_plus", "#", "out = a^2 + b", lambda a, b: a * a + b, lambda a, b, out: (2 * a, 1.0))
-    x = Value(2.0, label="x")
-    with pytest.raises(NotImplementedError, match="square_plus.*code="):
-        compile_graph(apply(square, x, 1.0), [x])
+    x, y = Value(2.0, label="x"), Value(0.5, label="y")
+    out = apply(square, x, y)
+    step = compile_graph(out, [x, y])
+    # x, y, then the op's node: n1, the first (and only) unlabelled node
+    assert "f_square_plus(x, y)" in step.source and "p_square_plus(x, y, n1)[0]" in step.source
+    # by hand at x = 2, y = 0.5: 2^2 + 0.5 = 4.5, d/dx = 2 x = 4, d/dy = 1
+    assert step([2.0, 0.5]) == (4.5, (4.0, 1.0))
+    assert step([-1.0, 3.0]) == (4.0, (-2.0, 1.0))
+
+
+def test_a_learners_op_given_as_text_is_inlined_like_the_tables():
+    swish = unary("swish", "out = a sigmoid(a)", "a * SIGMOID(a)", "SIGMOID(a) + a * SIGMOID(a) * (1.0 - SIGMOID(a))")
+    x = Value(0.7, label="x")
+    out = swish(x)
+    out.label = "s"
+    step = compile_graph(out, [x])
+    assert "s = x * sigmoid(x)" in step.source and "f_swish" not in step.source
+    out.backward()
+    assert step([0.7]) == (out.data, (x.grad,))
 
 
 # -- compiled against the node engine on drawn graphs ---------------------------------------------------------------
@@ -100,14 +130,15 @@ def test_compiled_graph_equals_the_node_engine(graph):
 
 def test_every_op_of_the_table_compiles_and_replays():
     # the strategy above draws from OPS itself; here each op once more, at a point in every op's domain, so an op
-    # added to the table without a code form (or with one that computes other floats) fails by name
+    # added to the table whose program computes other floats fails by name
     for name, op in OPS.items():
         second = [None] if op.arity == 1 else ([0.7] if len(op.code) == 2 else [0.7, "value"])
+        point = domain_point(op)
         for b in second:
-            x, y = Value(0.3, label="x"), Value(0.7, label="y")  # 0.3: inside asin's and acos's [-1, 1] too
+            x, y = Value(point[0], label="x"), Value(point[1], label="y")
             out = apply(op, x, y if b == "value" else b)
             expected = grad(out, [x, y])
-            value, grads = compile_graph(out, [x, y])([0.3, 0.7])
+            value, grads = compile_graph(out, [x, y])(list(point))
             assert value == out.data, name
             assert list(grads) == [g.data for g in expected], name
 
@@ -119,7 +150,7 @@ def test_numbers_and_constants_become_literals_and_arguments_parameters():
         return (x * 3 - y) * c + 2 ** (x - 1) + y**-1.0
 
     step = compile(f, [1.0, 4.0])
-    assert "(-2.0)" in step.source and "* 3.0" in step.source and "f_pow(y, (-1.0))" in step.source
+    assert "(-2.0)" in step.source and "* 3.0" in step.source and "power(y, (-1.0))" in step.source
     for point in ([1.0, 4.0], [0.5, 2.0], [-1.5, 0.25]):
         xs = [Value(v) for v in point]
         out = f(*xs)
@@ -135,18 +166,22 @@ def test_several_outputs_and_an_output_that_is_an_argument():
     x = Value(3.0, label="x")
     y = Value(0.5, label="y")
     a, b = x * y, (x + y).exp()
-    seen = []
+    # several outputs: their values, and the gradient of their sum (each output seeded with 1, as
+    # torch.autograd.grad([a, b], [x, y], grad_outputs=[1, 1])): d/dx (a + b) = y + e^(x+y), d/dy = x + e^(x+y)
+    (va, vb), (gx, gy) = compile_graph([a, b], [x, y])([3.0, 0.5])
+    assert (va, vb) == (1.5, math.exp(3.5))
+    assert gx == pytest.approx(0.5 + math.exp(3.5), rel=1e-15) and gy == pytest.approx(3.0 + math.exp(3.5), rel=1e-15)
 
-    def seed(va, vb):  # dL/da = 2, dL/db = -1
-        seen.append((va, vb))
-        return 2.0, -1.0
 
-    step = compile_graph([a, b], [x, y], seed="callback")
-    (va, vb), (gx, gy) = step.function([3.0, 0.5], seed)
-    assert seen == [(1.5, math.exp(3.5))]
-    # d/dx (2 a - b) = 2 y - e^(x+y),  d/dy = 2 x - e^(x+y)
-    assert gx == pytest.approx(2 * 0.5 - math.exp(3.5), rel=1e-15)
-    assert gy == pytest.approx(2 * 3.0 - math.exp(3.5), rel=1e-15)
+def test_an_output_given_twice_counts_twice_as_in_torch():
+    # torch.autograd.grad([o, o], x, grad_outputs=[1, 1]) is 2 do/dx: o = x^2 at 3, so 2 * 6 = 12 (by hand)
+    x = Value(3.0, label="x")
+    o = x * x
+    (v1, v2), (gx,) = compile_graph([o, o], [x])([3.0])
+    assert (v1, v2, gx) == (9.0, 9.0, 12.0)
+    t = torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
+    (tg,) = torch.autograd.grad([t * t, t * t], [t])
+    assert gx == tg.item()
 
 
 # -- the one-neuron example, against a Wengert list written by hand ----------------------------------------------------
@@ -168,8 +203,9 @@ def neuron(x1, w1, x2, w2, b):
 
 # The forward program (the Wengert list: one op per line, each after its operands) and its adjoint, g_v = do/dv,
 # written from the chain rule by hand: do/dn = 1 - o^2; an add passes its gradient on unchanged (d/da = d/db = 1),
-# so the operands of n and of x1w1x2w2 share g_n; a mul a*b sends g*b to a and g*a to b. The program starts with
-# what it calls (tanh from math), so it runs when pasted into Python as it is.
+# so the operands of n and of x1w1x2w2 share g_n; a mul a*b sends g*b to a and g*a to b. The arguments' gradients
+# start at 0 and are added to, as backward() adds into .grad. The program starts with what it calls (tanh from
+# math), so it runs when pasted into Python as it is.
 WENGERT = [
     ("import math", ""),
     ("", ""),
@@ -184,17 +220,18 @@ WENGERT = [
     ("n = x1w1x2w2 + b", "add"),
     ("o = math.tanh(n)", "tanh"),
     ("# backward: g_v = d o / d v, from the output back (each node's g is complete when used)", ""),
+    ("g_x1 = g_w1 = g_x2 = g_w2 = g_b = 0.0", ""),
     ("g_o = 1.0", ""),
     ("g_n = g_o * (1.0 - o * o)", "tanh"),
     ("# g_x1w1x2w2 is g_n (passed on)", "add"),
-    ("# g_b is g_n (passed on)", "add"),
+    ("g_b += g_n", "add"),
     ("# g_x1w1 is g_n (passed on)", "add"),
     ("# g_x2w2 is g_n (passed on)", "add"),
-    ("g_x2 = g_n * w2", "mul"),
-    ("g_w2 = g_n * x2", "mul"),
-    ("g_x1 = g_n * w1", "mul"),
-    ("g_w1 = g_n * x1", "mul"),
-    ("return o, (g_x1, g_w1, g_x2, g_w2, g_n)", ""),
+    ("g_x2 += g_n * w2", "mul"),
+    ("g_w2 += g_n * x2", "mul"),
+    ("g_x1 += g_n * w1", "mul"),
+    ("g_w1 += g_n * x1", "mul"),
+    ("return o, (g_x1, g_w1, g_x2, g_w2, g_b)", ""),
 ]
 
 
@@ -244,7 +281,7 @@ def test_a_loop_over_samples_sums_the_gradients():
     wx.label = "wx"
     y = wx + b
     y.label = "y"
-    step = compile_graph(y, [x, w, b], wrt=[w, b], seed="callback", accumulate=True, per_sample=[x])
+    step = compile_graph(y, [x, w, b], wrt=[w, b], signature=PerSample([x]))
     assert [_split(line) for line in step.source.splitlines()] == LOOPED
     seen = []
 
@@ -258,16 +295,15 @@ def test_a_loop_over_samples_sums_the_gradients():
     assert seen == [2.5, 4.5, 6.5]
     with pytest.raises(TypeError, match=r"step.function\(samples, params, seed, grads\)"):
         step([1.0, 2.0, 0.5])
-    with pytest.raises(ValueError, match="per_sample .* needs seed='callback' and accumulate=True"):
-        compile_graph(y, [x, w, b], wrt=[w, b], seed="number", per_sample=[x])
-    for per_sample in ([x], []):
-        with pytest.raises(ValueError, match="per_sample must be one or more arguments not in wrt"):
-            compile_graph(y, [x, w, b], seed="callback", accumulate=True, per_sample=per_sample)
+    with pytest.raises(ValueError, match="the inputs must be arguments of the program, and not in wrt"):
+        compile_graph(y, [x, w, b], signature=PerSample([x]))
+    with pytest.raises(ValueError, match="the loop needs the inputs"):
+        PerSample([])
 
 
 def test_a_failing_line_inside_the_loop_names_the_op_and_the_sample_values():
     x, w = Value(1.0, label="x"), Value(2.0, label="w")
-    step = compile_graph((w * x).log(), [x, w], wrt=[w], seed="callback", accumulate=True, per_sample=[x])
+    step = compile_graph((w * x).log(), [x, w], wrt=[w], signature=PerSample([x]))
     # d log(w x) / dw = 1/w = 0.5 at each sample, summed over the two: 1.0
     assert step.function([[1.0], [0.5]], [2.0], lambda out: 1.0, [0.0]) == (1.0,)
     with pytest.raises(ValueError) as info:
@@ -281,13 +317,13 @@ def test_a_failing_line_inside_the_loop_names_the_op_and_the_sample_values():
 
 
 def test_names_become_identifiers_that_clash_with_nothing():
-    x = Value(1.5, label="log")  # the name of a helper the program may call
+    x = Value(1.5, label="power_rule")  # the name of a helper the program may call
     w = Value(2.0, label="L1.N0.w0")
-    g = Value(0.5, label="g_log")  # would clash with the gradient of "log"
-    out = (x * w).log() * g
+    g = Value(0.5, label="g_power_rule")  # would clash with the gradient of "power_rule"
+    out = (x * w) ** 2 * g
     step = compile_graph(out, [x, w, g])
-    assert "log_ = args" not in step.source and "L1_N0_w0" in step.source
-    assert step.names == ("log_", "L1_N0_w0", "g_log")
+    assert "L1_N0_w0" in step.source
+    assert step.names == ("power_rule_", "L1_N0_w0", "g_power_rule")
     value, grads = step([1.5, 2.0, 0.5])
     out.backward()
     assert value == out.data and list(grads) == [x.grad, w.grad, g.grad]
@@ -509,11 +545,12 @@ def test_graph_command_prints_the_program(capsys):
     assert code == 0
     program = out.split("as autograd_mini.compile writes it:\n")[1]
     lines = [_split(line) for line in program.splitlines()]
-    # the unlabelled nodes numbered without gaps, as in the drawing and the trace: n1 = x * w, n2 = n1 + b
+    # the unlabelled nodes numbered without gaps, as in the drawing and the trace: n1 = x * w, n2 = n1 + b; the add
+    # passes g_n2 on to n1 unchanged, so the multiply reads g_n2
     assert ("f = math.tanh(n2)", "tanh") in lines
     assert ("g_n2 = g_f * (1.0 - f * f)", "tanh") in lines
-    assert ("g_w = g_n2 * x", "mul") in lines
-    assert lines[-1] == ("return f, (g_x, g_w, g_n2)", "")
+    assert ("g_w += g_n2 * x", "mul") in lines
+    assert lines[-1] == ("return f, (g_x, g_w, g_b)", "")
     namespace: dict = {}
     exec(program, namespace)  # the printed program runs as it is and gives the printed gradients
     f, (gx, gw, gb) = namespace["step"]([2.0, -3.0, 6.88])
@@ -529,9 +566,7 @@ def test_the_source_names_where_each_helper_comes_from_and_runs_pasted():
     head = step.source.split("\n\n\ndef step")[0].splitlines()
     assert head == [
         "import math",  # sin, cos
-        "from autograd_mini.ops import OPS, power_rule",  # only what the program calls
-        "",
-        'f_pow = OPS["pow"].forward  # the table\'s pow: out = a ** b (b a number)',
+        "from autograd_mini.ops import power, power_rule",  # only what the program calls
     ]
     namespace: dict = {}
     exec(step.source, namespace)  # pasted into a fresh Python
@@ -540,7 +575,7 @@ def test_the_source_names_where_each_helper_comes_from_and_runs_pasted():
     assert (gx, gy) == pytest.approx((3.0, 9.0 + math.cos(0.5)), abs=1e-14)
     assert namespace["step"]([3.0, 0.5]) == step([3.0, 0.5])  # the same source is what the step runs
     with pytest.raises(ValueError, match="negative base needs a whole-number exponent"):  # the engine's own check
-        namespace["f_pow"](-8.0, 0.5)
+        namespace["power"](-8.0, 0.5)
     # the one-neuron program calls tanh only: one import, no helpers
     assert compile(neuron, [1.0] * 5).source.startswith("import math\n\n\ndef step(args):")
 
@@ -552,11 +587,14 @@ def test_a_learners_own_op_in_the_source_is_named_as_theirs():
         "out = a^3 + b;  dout/da = 3 a^2, dout/db = 1",
         lambda a, b: a**3 + b,
         lambda a, b, out: (3.0 * a * a, 1.0),
-        code=("{f}({a}, {b})", "3.0 * {a} * {a}", "1.0"),
     )
     x, y = Value(2.0, label="x"), Value(1.0, label="y")
     step = compile_graph(apply(cube, x, y), [x, y])
-    assert "f_cube_plus = cube_plus.forward  # your own op 'cube_plus'" in step.source
+    assert "f_cube_plus, p_cube_plus = cube_plus.forward, cube_plus.partials" in step.source
+    assert (
+        "# your own op 'cube_plus': 'out = a^3 + b;  dout/da = 3 a^2, dout/db = 1'; define it as cube_plus"
+        in step.source
+    )
     namespace = {"cube_plus": cube}  # the learner's definition, before the pasted program
     exec(step.source, namespace)
     # by hand at x = 2, y = 1: 2^3 + 1 = 9, d/dx = 3 * 4 = 12, d/dy = 1
@@ -574,8 +612,8 @@ def test_each_trace_step_knows_its_adjoint_lines():
     # the add's pass-through is written out (g_n1 = g_n2), so step 3, "n1 = x * y, its gradient df/dn1", reads g_n1
     assert [s.adjoint for s in trace.steps] == [
         ("g_n2 = g_f * (1.0 - f * f)",),
-        ("g_n1 = g_n2", "g_x = g_n2"),
-        ("g_x += g_n1 * y", "g_y = g_n1 * x"),
+        ("g_n1 = g_n2", "g_x += g_n2"),
+        ("g_x += g_n1 * y", "g_y += g_n1 * x"),
     ]
     captions = trace.captions()
     assert captions[3][0].startswith("Step 3 of 3: n1 = x * y, its gradient df/dn1 = ")

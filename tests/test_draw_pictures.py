@@ -30,7 +30,8 @@ SHOWN = re.findall(r"!\[[^\]]+\]\(docs/(\w+)\.png\)", README)
 
 
 def test_every_readme_picture_is_made_by_make_pictures():
-    assert SHOWN and set(SHOWN) <= set(pictures.PICTURES), set(SHOWN) - set(pictures.PICTURES)
+    made = set(pictures.PICTURES) | set(pictures.PLAY_PICTURES)
+    assert SHOWN and set(SHOWN) <= made, set(SHOWN) - made
     assert re.search(r"^pictures: .*\n\t.*docs/make_pictures.py", (ROOT / "Makefile").read_text(), re.M)
     for name in pictures.PICTURES:
         assert (ROOT / "docs" / f"{name}.png").exists(), name
@@ -98,9 +99,8 @@ def test_drawings_are_readable_at_880_px_and_not_cut(name):
     if name == "backward_step":  # a screenshot: the SVG at its natural size, 1 pt = 4/3 px, in a 960 px window
         assert png == pictures.STEP_PAGE_WIDTH
         assert shown_px(min(sizes), 96, png) >= pictures.MIN_TEXT_PX
-        # the caption in the picture is the one the stepper writes now (no retired program line), and nothing is cut:
-        # the page's picture is narrower than the window (the neuron laid out top to bottom fits 750 pt)
-        assert "program: g_x2 = g_x2_w2 * w2" in source or "program: g_x2 = " in source
+        # nothing is cut: the page's picture is narrower than the window (the neuron top to bottom fits 750 pt); the
+        # caption is the one the stepper writes now (test_the_picture_is_what_the_code_draws)
         widths = [text_width(text) + 16 for text in re.findall(r'label="([^"]+)"', source)]
         assert max(widths) < 750
     else:

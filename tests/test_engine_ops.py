@@ -32,6 +32,22 @@ BASE = reals(0.1, 10)  # bases of real powers
 EXPONENT = reals(-3, 3)
 WHOLE_EXPONENT = st.integers(-3, 4)  # a negative base needs a whole-number exponent
 UNIT = reals(-0.999, 0.999)  # asin, acos: the slope 1 / sqrt(1 - x^2) is infinite at +-1 (tested at the edge)
+ABOVE_1 = reals(1.001, 1e3)  # acosh: the slope 1 / sqrt(x^2 - 1) is infinite at 1 (tested at the edge)
+
+
+def off_whole_numbers(x, *_):
+    """floor and ceil jump at whole numbers; keep 0.01 away, far more than a finite-difference step."""
+    return abs(x - round(x)) > 0.01
+
+
+def away_from_origin(x, y):
+    """hypot and atan2 have no derivative at (0, 0)."""
+    return abs(x) + abs(y) > 1e-3
+
+
+def off_the_cut(y, x):
+    """atan2(y, x) jumps from pi to -pi where the point (x, y) crosses the negative x axis (y = 0, x < 0)."""
+    return away_from_origin(x, y) and not (abs(y) < 1e-3 and x < 0)
 
 
 def off_the_jumps(a, b):
@@ -58,6 +74,9 @@ class Case:
     constants: tuple = ()  # strategies for plain numbers mixed into the op (they must not become nodes)
     torch_fn: Callable | None = None  # torch's spelling, where it is not the same code as fn's
     where: Callable | None = None  # where(*variables, *constants): the points to keep, away from jumps and kinks
+    # how much a derivative formula magnifies the roundings of its terms, where it divides a difference by a small
+    # number (sinc' = (cos(pi x) - sinc x) / x near 0, torch's as much as ours): times the size of the numbers
+    conditioning: Callable | None = None
 
     def on_torch(self, *args):
         return (self.torch_fn or self.fn)(*args)
@@ -108,6 +127,30 @@ CASES = [
         torch_fn=lambda x, c: x.minimum(as_tensor(c)),
         where=untied,
     ),
+    Case("hypot(v, w)", "hypot", lambda x, y: x.hypot(y), (ANY, ANY), where=away_from_origin),
+    Case(
+        "hypot(v, c)", "hypot", lambda x, c: x.hypot(c), (ANY,), (NONZERO,), torch_fn=lambda x, c: x.hypot(as_tensor(c))
+    ),
+    Case("atan2(v, w)", "atan2", lambda x, y: x.atan2(y), (ANY, ANY), where=off_the_cut),
+    Case(
+        "atan2(v, c)",
+        "atan2",
+        lambda x, c: x.atan2(c),
+        (ANY,),
+        (NONZERO,),
+        torch_fn=lambda x, c: x.atan2(as_tensor(c)),
+        where=off_the_cut,
+    ),
+    Case("logaddexp(v, w)", "logaddexp", lambda x, y: x.logaddexp(y), (WIDE, WIDE)),
+    Case(
+        "logaddexp(v, c)",
+        "logaddexp",
+        lambda x, c: x.logaddexp(c),
+        (WIDE,),
+        (WIDE,),
+        torch_fn=lambda x, c: x.logaddexp(as_tensor(c)),
+    ),
+    Case("logaddexp2(v, w)", "logaddexp2", lambda x, y: x.logaddexp2(y), (WIDE, WIDE)),
     Case("v ** c", "pow", lambda x, c: x**c, (BASE,), (EXPONENT,)),
     Case("v ** k (any sign, whole k)", "pow", lambda x, k: x**k, (NONZERO,), (WHOLE_EXPONENT,)),
     Case("c ** v", "rpow", lambda x, c: c**x, (reals(-5, 5),), (BASE,)),
@@ -115,8 +158,11 @@ CASES = [
     Case("-v", "neg", lambda x: -x, (ANY,)),
     Case("abs(v)", "abs", lambda x: abs(x), (AWAY_FROM_0,)),
     Case("v.sign()", "sign", lambda x: x.sign(), (AWAY_FROM_0,)),
+    Case("v.floor()", "floor", lambda x: x.floor(), (ANY,), where=off_whole_numbers),
+    Case("v.ceil()", "ceil", lambda x: x.ceil(), (ANY,), where=off_whole_numbers),
     Case("v.exp()", "exp", lambda x: x.exp(), (WIDE,)),
     Case("v.expm1()", "expm1", lambda x: x.expm1(), (WIDE,)),
+    Case("v.exp2()", "exp2", lambda x: x.exp2(), (WIDE,)),
     Case("v.log()", "log", lambda x: x.log(), (POSITIVE,)),
     Case("v.log1p()", "log1p", lambda x: x.log1p(), (reals(-0.999, 1e3),)),
     Case("v.log2()", "log2", lambda x: x.log2(), (POSITIVE,)),
@@ -131,6 +177,15 @@ CASES = [
     Case("v.sinh()", "sinh", lambda x: x.sinh(), (reals(-20, 20),)),
     Case("v.cosh()", "cosh", lambda x: x.cosh(), (reals(-20, 20),)),
     Case("v.tanh()", "tanh", lambda x: x.tanh(), (reals(-20, 20),)),
+    Case("v.asinh()", "asinh", lambda x: x.asinh(), (reals(-1e3, 1e3),)),
+    Case("v.acosh()", "acosh", lambda x: x.acosh(), (ABOVE_1,)),
+    Case("v.atanh()", "atanh", lambda x: x.atanh(), (UNIT,)),
+    # near 0 both sinc' formulas divide a vanishing difference by x (0 itself is tested at the edge)
+    Case(
+        "v.sinc()", "sinc", lambda x: x.sinc(), (ANY,), where=lambda x: abs(x) > 0.01, conditioning=lambda x: 1 / abs(x)
+    ),
+    Case("v.deg2rad()", "deg2rad", lambda x: x.deg2rad(), (reals(-720, 720),)),
+    Case("v.rad2deg()", "rad2deg", lambda x: x.rad2deg(), (ANY,)),
     Case("v.sigmoid()", "sigmoid", lambda x: x.sigmoid(), (WIDE,)),
     Case("v.relu()", "relu", lambda x: x.relu(), (AWAY_FROM_0,)),
     # torch's softplus returns x itself above its threshold (default 20: off by e^-20 = 2e-9); above 30 the true
@@ -200,9 +255,11 @@ def close(a, b, scale=0.0, rel=1e-12):
     return a == b or math.isclose(a, b, rel_tol=rel, abs_tol=1e-15 * scale)
 
 
-def size(xs, cs, value):
-    """The size of the numbers a derivative formula is computed from, for close(): inputs, constants, result."""
-    return 1.0 + sum(abs(x) for x in xs) + sum(abs(c) for c in cs) + abs(value)
+def size(xs, cs, value, case=None):
+    """The size of the numbers a derivative formula is computed from, for close(): inputs, constants, result (and
+    the case's conditioning, where its formula divides by a small number)."""
+    numbers = 1.0 + sum(abs(x) for x in xs) + sum(abs(c) for c in cs) + abs(value)
+    return numbers * max(1.0, case.conditioning(*xs, *cs)) if case is not None and case.conditioning else numbers
 
 
 # -- the properties ----------------------------------------------------------------------------------------------
@@ -216,7 +273,7 @@ def test_value_and_derivative_match_torch_float64(case, data):
     xs, cs = draw_point(data, case)
     value, grads, out, _ = engine(case, xs, cs)
     t_value, t_grads = oracle(case, xs, cs)
-    scale = size(xs, cs, t_value)
+    scale = size(xs, cs, t_value, case)
     assert type(value) is float
     assert close(value, t_value, scale), f"{case.name} at {xs}, {cs}: value {value!r}, torch {t_value!r}"
     for i, (g, tg) in enumerate(zip(grads, t_grads)):
@@ -255,7 +312,9 @@ def oracle_second(case, xs, cs):
         if not g.requires_grad:  # a constant derivative (sign, the staircase of %): its derivative is 0
             rows.append([0.0] * len(ts))
             continue
-        rows.append([h.item() for h in torch.autograd.grad(g, ts, allow_unused=True, materialize_grads=True)])
+        rows.append(
+            [h.item() for h in torch.autograd.grad(g, ts, retain_graph=True, allow_unused=True, materialize_grads=True)]
+        )
     return rows
 
 
@@ -277,7 +336,7 @@ def test_second_derivatives_match_torch_and_finite_differences_of_the_first(case
     ours = [[h.data for h in am.grad(g, leaves)] for g in first]
     torch_rows = oracle_second(case, xs, cs)
     g1 = engine_first(case, xs, cs)
-    scale = size(xs, cs, max(abs(g) for g in g1))
+    scale = size(xs, cs, max(abs(g) for g in g1), case)
     for i in range(len(xs)):
         for j in range(len(xs)):
             h, th = ours[i][j], torch_rows[i][j]
@@ -319,7 +378,9 @@ def test_one_node_per_op_numbers_stay_numbers_and_local_grads_are_the_partials(c
     local = out.local_grads()
     assert len(local) == len(out.children)  # one entry per Value operand, in operand order; a number gets none
     for i, tg in enumerate(t_grads):
-        assert close(local[i], tg, size(xs, cs, t_value)), f"{case.name}: local_grads()[{i}] {local[i]!r}, torch {tg!r}"
+        assert close(local[i], tg, size(xs, cs, t_value, case)), (
+            f"{case.name}: local_grads()[{i}] {local[i]!r}, torch {tg!r}"
+        )
 
 
 # -- the domain edges, one by one --------------------------------------------------------------------------------
@@ -394,6 +455,25 @@ def engine_grad(fn, *xs):
         ("cosh at 710 (above exp's limit, still finite)", lambda x: x.cosh(), [710.0]),
         ("asin at 0", lambda x: x.asin(), [0.0]),
         ("atan at 1e308", lambda x: x.atan(), [1e308]),
+        ("asinh at 1e200 (a^2 overflows: slope 1/inf = 0)", lambda x: x.asinh(), [1e200]),
+        ("asinh at -3", lambda x: x.asinh(), [-3.0]),
+        ("atanh at 0", lambda x: x.atanh(), [0.0]),
+        ("sinc at 0 (1, slope 0)", lambda x: x.sinc(), [0.0]),
+        ("sinc at 1 (a zero of sin(pi x))", lambda x: x.sinc(), [1.0]),
+        ("floor at a whole number (slope 0)", lambda x: x.floor(), [2.0]),
+        ("ceil at a whole number (slope 0)", lambda x: x.ceil(), [-2.0]),
+        ("floor at -0.5", lambda x: x.floor(), [-0.5]),
+        ("exp2 at -1080 (underflow to 0)", lambda x: x.exp2(), [-1080.0]),
+        ("exp2 at 10", lambda x: x.exp2(), [10.0]),
+        ("logaddexp at a tie (1/2 each)", lambda x, y: x.logaddexp(y), [3.0, 3.0]),
+        ("logaddexp far apart (e^1000 would overflow)", lambda x, y: x.logaddexp(y), [1000.0, 0.0]),
+        ("logaddexp2 at a tie", lambda x, y: x.logaddexp2(y), [-2.0, -2.0]),
+        ("logaddexp of -1000 and -1001", lambda x, y: x.logaddexp(y), [-1000.0, -1001.0]),
+        ("hypot at (3, 4)", lambda x, y: x.hypot(y), [3.0, 4.0]),
+        ("hypot at (1e200, 1e200) (a^2 would overflow)", lambda x, y: x.hypot(y), [1e200, 1e200]),
+        ("atan2 at (0, -1): pi", lambda x, y: x.atan2(y), [0.0, -1.0]),
+        ("atan2 at (-0.0, -1): -pi", lambda x, y: x.atan2(y), [-0.0, -1.0]),
+        ("atan2 at (1, 0)", lambda x, y: x.atan2(y), [1.0, 0.0]),
     ],
 )
 def test_domain_edges_match_torch(name, fn, xs):
@@ -422,8 +502,9 @@ def test_sigmoid_and_tanh_stay_in_range_at_the_float_limits():
         (lambda x: x.asin(), "asin", 1.0),  # d/dx asin x = 1 / sqrt(1 - x^2)
         (lambda x: x.asin(), "asin", -1.0),
         (lambda x: x.acos(), "acos", 1.0),
+        (lambda x: x.acosh(), "acosh", 1.0),  # d/dx acosh x = 1 / sqrt(x^2 - 1)
     ],
-    ids=["sqrt", "x ** 0.5", "x ** 0.25", "asin at 1", "asin at -1", "acos at 1"],
+    ids=["sqrt", "x ** 0.5", "x ** 0.25", "asin at 1", "asin at -1", "acos at 1", "acosh at 1"],
 )
 def test_an_infinite_slope_raises_in_backward_naming_the_op(fn, op, at):
     # d/dx sqrt(x) = 1 / (2 sqrt x) is infinite at 0 (torch returns inf; so are asin' and acos' at +-1). The
@@ -437,3 +518,49 @@ def test_an_infinite_slope_raises_in_backward_naming_the_op(fn, op, at):
         y.backward()
     message = str(info.value)
     assert op in message and repr(at) in message and "not finite" in message
+
+
+def test_hypot_has_no_derivative_at_the_origin_and_says_so():
+    # d/dx hypot(x, y) = x / hypot(x, y) is 0 / 0 at (0, 0): torch returns NaN there; the engine refuses, as it
+    # does for sqrt at 0, naming the op and the point
+    t_value, t_grads = torch_grad(lambda x, y: x.hypot(y), 0.0, 0.0)
+    assert all(math.isnan(g) for g in t_grads)
+    x, y = Value(0.0), Value(0.0)
+    out = x.hypot(y)
+    assert out.data == t_value
+    with pytest.raises(ZeroDivisionError, match=r"hypot\(0.0, 0.0\).*not finite"):
+        out.backward()
+
+
+@pytest.mark.parametrize("a, b", [(0.0, 0.0), (-0.0, 0.0), (1e-200, 1e-200), (0.0, 1e-200), (1e-200, 0.0)])
+def test_atan2_takes_torchs_zero_where_a_squared_plus_b_squared_is_zero(a, b):
+    # d/da atan2(a, b) = b / (a^2 + b^2) would be 0 * inf where a^2 + b^2 is (or underflows to) 0: torch 2.13 gives
+    # 0 and -0 there (backward() adds into .grad, which starts at +0.0, so its zeros are +0.0: 0.0 + -0.0 = 0.0)
+    t_value, t_grads = torch_grad(lambda x, y: x.atan2(y), a, b)
+    value, grads = engine_grad(lambda x, y: x.atan2(y), a, b)
+    assert value == t_value and grads == t_grads == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("x", [1.0, -1.0, 1.5])
+def test_atanh_at_or_beyond_1_is_refused_by_the_forward_naming_the_domain(x):
+    # torch gives +-inf at +-1 and NaN beyond; the engine treats atanh as it treats log at 0: a named error
+    with pytest.raises(ValueError, match=rf"atanh of {x!r} in Value.atanh\(\): the argument must be between -1 and 1"):
+        Value(x).atanh()
+
+
+def test_exp2_overflow_is_named_as_exp_is():
+    with pytest.raises(OverflowError, match=r"exp2\(1100.0\) overflows a float \(Value.exp2\)"):
+        Value(1100.0).exp2()
+
+
+@pytest.mark.parametrize(
+    "alias, name",
+    [("arcsinh", "asinh"), ("arccosh", "acosh"), ("arctanh", "atanh"), ("arcsin", "asin"), ("arccos", "acos"),
+     ("arctan", "atan"), ("arctan2", "atan2"), ("radians", "deg2rad"), ("degrees", "rad2deg")],
+)  # fmt: skip
+def test_numpy_names_are_aliases_that_record_the_same_op(alias, name):
+    # HIPS autograd's learners write np.arcsinh(x), np.radians(x): the same op under numpy's name
+    x = Value(1.5 if name in ("acosh", "rad2deg", "deg2rad", "atan", "asinh") else 0.5)
+    args = (Value(0.25),) if name == "atan2" else ()
+    out = getattr(x, alias)(*args)
+    assert out.op is am.OPS[name] and out.data == getattr(x, name)(*args).data

@@ -2,6 +2,7 @@
 Python's precedence rules, and the refusals (each a FormulaError with the caret at the offending part)."""
 
 import math
+import re
 
 import pytest
 import torch
@@ -10,7 +11,8 @@ from hypothesis import strategies as st
 from torch.overrides import TorchFunctionMode
 
 from autograd_mini import Value
-from autograd_mini.formula import (
+from autograd_mini.formula import (  # noqa: I001
+    _CALLS,
     FUNCTIONS,
     FUNCTIONS_OF_TWO,
     MAX_DEPTH,
@@ -111,9 +113,11 @@ def test_every_op_of_the_table_can_be_written():
     # (op.write): "x % 1.5" is mod, "1.5 % x" rmod, "x ** y" powv, "max(x, y)" maximum ...
     reached = set()
     for op in OPS.values():
-        texts = ["-x"] if op.name == "neg" else [f"{op.name}(x)"] if op.arity == 1 else [op.write("x", "y")]
+        texts = [op.write("x", "y")] if op.arity == 2 else ["-x"] if op.name == "neg" else [f"{n}(x)" for n in op.names]
+        x = 1.5 if op.name == "acosh" else 0.5  # inside every op's domain
         for text in texts + ([op.write("x", "1.5")] if op.arity == 2 else []):
-            out, _ = build(text, {"x": 0.5, "y": 0.25} if "y" in text else {"x": 0.5})
+            out, _ = build(text, {"x": x, "y": 0.25} if re.search(r"\by\b", text) else {"x": x})
+            assert out.op is op or op.arity == 2, text  # each alias its op (x ** y is powv, x ** 1.5 pow)
             reached.add(out.op.name)
     assert reached == set(OPS)
 
@@ -126,13 +130,12 @@ def _tensor(v):
 
 
 TORCH_FUNCTIONS = {  # softplus is torch.nn.functional's (whose threshold=20 shortcut is within the 1e-9 below)
-    name: (lambda f: lambda v: f(_tensor(v)))(getattr(torch, name, None) or getattr(torch.nn.functional, name))
-    for name in FUNCTIONS
+    name: (lambda f: lambda v: f(_tensor(v)))(getattr(torch, op, None) or getattr(torch.nn.functional, op))
+    for name, op in ((name, _CALLS[name].name) for name in FUNCTIONS)  # by the op's name: radians is deg2rad
 }
-TORCH_FUNCTIONS.update(  # max(a, b) is the op "maximum", torch.maximum (min likewise)
-    (op.symbol, (lambda f: lambda a, b: f(_tensor(a), _tensor(b)))(getattr(torch, op.name)))
-    for op in OPS.values()
-    if op.symbol in FUNCTIONS_OF_TWO
+TORCH_FUNCTIONS.update(  # max(a, b) is the op "maximum", torch.maximum (min likewise; arctan2 is atan2)
+    (name, (lambda f: lambda a, b: f(_tensor(a), _tensor(b)))(getattr(torch, _CALLS[name].name)))
+    for name in FUNCTIONS_OF_TWO
 )
 
 
@@ -311,11 +314,11 @@ def test_long_flat_chains_are_fine_and_length_is_limited():
 
 def test_variables_in_order_of_first_use():
     assert parse("b + w*x + w").variables == ("b", "w", "x")
-    assert set(FUNCTIONS) == {
-        *("exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "abs", "sign", "relu", "sigmoid", "softplus"),
-        *("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh"),
-    }
-    assert FUNCTIONS_OF_TWO == ("max", "min")
+    # the functions are the op table's: every one-operand op under each of its names (-x is written with a sign),
+    # and the two-operand ops whose symbol is a name, as the drawing writes them (max(x, y) for maximum)
+    assert set(FUNCTIONS) == {name for op in OPS.values() if op.arity == 1 and op.name != "neg" for name in op.names}
+    assert {"tanh", "exp", "log", "relu", "asinh", "arcsinh", "radians"} <= set(FUNCTIONS)
+    assert {"max", "min", "atan2", "arctan2", "hypot"} <= set(FUNCTIONS_OF_TWO) and "maximum" not in FUNCTIONS_OF_TWO
 
 
 # -- fuzzing -----------------------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ This module only reads the command line and dispatches; the work is done where i
   ``autograd_mini.draw``;
 - ``crosscheck``: ``nn.app.crosscheck_command``;
 - ``train``: ``nn.app.train_command``;
-- ``ways``: ``nn.app.ways_command`` (document 004's four ways to compute the gradient, side by side).
+- ``ways``: ``nn.app.ways_command`` (document 004's four ways to compute the gradient, side by side);
+- ``play``: ``nn.app.play_command`` (the playground: a local web page on the engine).
 
 ``main(argv)`` returns the exit status instead of exiting: 0 when all went well, 1 when the work failed (a formula
 that parses but cannot be computed at the values given, say), 2 for a bad command line (argparse's convention; a
@@ -262,6 +263,10 @@ def build_parser():
     from nn.app import ways_command as ways
 
     _add_common(ways.add_parser(sub, formatter))
+
+    from nn.app import play_command as play
+
+    _add_common(play.add_parser(sub, formatter))
     return parser
 
 

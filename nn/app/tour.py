@@ -433,4 +433,5 @@ def run_tour(out="autograd-mini-tour", fast=False, progress=None, stream=None):
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in tour.result.seconds.items())
     tour.say(f"Done in {tour.result.total_seconds:.1f} s ({timing}).")
     tour.say(f"Everything is in {tour.out.resolve()}/ ; start with {path.resolve()}")
+    tour.say("Next: autograd-mini play  (the playground in your browser: change a number, watch every gradient follow)")
     return tour.result

@@ -1,0 +1,54 @@
+"""The README's pictures of the playground: docs/play.png (the formula page, micrograd's neuron, stepping through the
+backward pass) and docs/play_network.png (the network page training on moons, a neuron's delta open), taken in
+headless Chromium at 1024 px from a real server on 127.0.0.1.
+
+    .venv/bin/python docs/make_play_pictures.py
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PIL import Image
+from playwright.sync_api import sync_playwright
+
+from nn.app.play_command import serve_in_background
+
+HERE = Path(__file__).resolve().parent
+LINK = "?formula=tanh(x1*w1%2Bx2*w2%2Bb)&x1=2&x2=0&w1=-3&w2=1&b=6.8813735870195432"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+def main() -> None:
+    playground = serve_in_background()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+            page = browser.new_page(viewport={"width": 1024, "height": 700})
+            page.goto(playground.url + LINK)
+            page.wait_for_selector("#graph svg")
+            page.click("#mode-steps")
+            for _ in range(3):
+                page.click("#next")
+            page.locator("#graph g.node", has_text="x1").first.click()
+            page.screenshot(path=str(HERE / "play.png"), full_page=True)
+            page = browser.new_page(viewport={"width": 1024, "height": 700})
+            page.goto(playground.url + "network?data=moons&hidden=8,8&points=200")
+            page.wait_for_selector("#net-svg circle")
+            for _ in range(8):
+                page.click("#step")
+                page.wait_for_timeout(60)
+            page.locator("#net-svg g.neuron[data-layer='2'][data-neuron='1']").click()
+            page.wait_for_selector("#delta-verdict")
+            page.screenshot(path=str(HERE / "play_network.png"), full_page=True)
+            browser.close()
+    finally:
+        playground.stop()
+    for name in ("play.png", "play_network.png"):  # 256 colours: the README keeps its pictures under 200 kB
+        image = Image.open(HERE / name).convert("RGB")
+        image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(HERE / name, optimize=True)
+
+
+if __name__ == "__main__":
+    main()
