@@ -38,6 +38,8 @@ DPI = 110  # nn.display.save_figure's
 DOT_DPI = 96  # dot's PNG: 1 pt = 96/72 px
 STEP_PAGE_WIDTH = 960  # px: the browser window of docs/backward_step.png (at 880 px, its 11 pt labels stay 13 px)
 SHOWN_STEP = 4  # the step of the neuron's backward pass that docs/backward_step.png shows: x2*w2 passes its gradient
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]  # fmt: skip
 
 
 @dataclass
@@ -230,33 +232,25 @@ PICTURES: dict[str, Callable[[], Picture]] = {
 
 
 def _photograph(page: str, path: Path) -> None:
-    """The page at ``SHOWN_STEP`` in headless Chromium, ``STEP_PAGE_WIDTH`` wide, cut below the step's caption (the
-    colour key and the table left out), the white below trimmed."""
+    """The page at ``SHOWN_STEP`` in headless Chromium (driven by playwright, as the browser tests drive it),
+    ``STEP_PAGE_WIDTH`` wide, cut 16 px below the step's caption (the colour key and the table left out)."""
+    from playwright.sync_api import sync_playwright
+
     browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if browser is None:
         raise SystemExit("make_pictures: docs/backward_step.png needs Chromium (Debian: apt-get install chromium)")
-    page = page.replace("  show(0);", f"  show({SHOWN_STEP});")
-    page = page.replace("</style>", ".am-key, .am-tablebox { display: none; }\n</style>", 1)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         html_path = Path(tmp) / "step.html"
         html_path.write_text(page, encoding="utf-8")
-        shot = Path(tmp) / "shot.png"
-        subprocess.run(
-            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp}/profile", f"--window-size={STEP_PAGE_WIDTH},1200", f"--screenshot={shot}",
-             html_path.as_uri()],
-            check=True, capture_output=True, timeout=120,
-        )  # fmt: skip
-        _trim_white(shot, path)
-
-
-def _trim_white(source: Path, target: Path) -> None:
-    from PIL import Image  # matplotlib's own dependency
-
-    image = Image.open(source).convert("RGB")
-    rows = [y for y in range(image.height) if image.crop((0, y, image.width, y + 1)).getextrema() != ((255, 255),) * 3]
-    image.crop((0, 0, image.width, min(image.height, rows[-1] + 16))).save(target)
+        chromium = p.chromium.launch(executable_path=browser, args=CHROMIUM_ARGS)
+        tab = chromium.new_page(viewport={"width": STEP_PAGE_WIDTH, "height": 1200})
+        tab.goto(html_path.as_uri())
+        tab.add_style_tag(content=".am-key, .am-tablebox { display: none; }")
+        for _ in range(SHOWN_STEP):  # the stepper has the keyboard's focus on its page
+            tab.keyboard.press("ArrowRight")
+        bottom = tab.evaluate("document.querySelector('.am-caption.current').getBoundingClientRect().bottom")
+        tab.screenshot(path=str(path), clip={"x": 0, "y": 0, "width": STEP_PAGE_WIDTH, "height": bottom + 16})
+        chromium.close()
 
 
 def main(names: list[str]) -> int:
