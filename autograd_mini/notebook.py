@@ -20,9 +20,7 @@ stepper starts on the whole graph when that costs the text at most 15% of its si
 neuron at 1024 px (``draw_dot`` lays small graphs out to fit 1000 px). The captions, the key and the table are HTML
 text at 15 px.
 
-Formulas: ``math_html(latex)`` is MathML, which browsers typeset themselves (no script, no network, so exported
-notebooks and pages show it offline); ``Math`` shows a formula in a notebook as MathML in HTML and as LaTeX for
-front ends and exports that typeset LaTeX themselves.
+Formulas are MathML (``autograd_mini.mathml``): the captions' chain rule, and ``math_html`` and ``Math`` for LaTeX.
 """
 
 from __future__ import annotations
@@ -33,22 +31,17 @@ import re
 import uuid
 
 from autograd_mini.frames import MAX_PAGE_BYTES, UNKNOWN, PageTooLargeError, check_bytes, grad_slots
+from autograd_mini.mathml import chain_rule_mathml
 from autograd_mini.naming import ROLE_COLORS
-from autograd_mini.text import printable
+from autograd_mini.text import html_text, printable
 
-__all__ = ["Math", "chain_rule_mathml", "html_table", "math_html", "stepper_html", "stepper_page", "unique_id"]
+__all__ = ["html_table", "stepper_html", "stepper_page", "unique_id"]
 
 
 def unique_id(prefix="am"):
     """An id no other output in the notebook has: ``prefix-`` and 12 random hex digits (fresh per call, so two
     outputs of the same object, or outputs saved by an earlier session, never collide)."""
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
-
-
-def _text(value):
-    """Any value as HTML text: ``str`` of it, escaped (quotes too, so it may stand in an attribute), with what an HTML
-    page cannot hold (NUL, lone surrogates, other controls) replaced by U+FFFD (``text.printable``)."""
-    return html.escape(printable(value))
 
 
 def html_table(head, rows, *, row_attrs=None, table_class="am-table", right=()):
@@ -59,123 +52,16 @@ def html_table(head, rows, *, row_attrs=None, table_class="am-table", right=()):
     """
 
     def cells(tag, row):
-        return "".join(
-            f'<{tag} style="text-align:right">{_text(c)}</{tag}>' if i in right else f"<{tag}>{_text(c)}</{tag}>"
-            for i, c in enumerate(row)
-        )
+        aligned = ' style="text-align:right"'
+        return "".join(f"<{tag}{aligned if i in right else ''}>{html_text(c)}</{tag}>" for i, c in enumerate(row))
 
     lines = [f'<table class="{table_class}">', f"<thead><tr>{cells('th', head)}</tr></thead>", "<tbody>"]
     for j, row in enumerate(rows):
         attrs = row_attrs[j] if row_attrs else {}
-        attr_text = "".join(f' {k}="{_text(v)}"' for k, v in attrs.items())
+        attr_text = "".join(f' {k}="{html_text(v)}"' for k, v in attrs.items())
         lines.append(f"<tr{attr_text}>{cells('td', row)}</tr>")
     lines += ["</tbody>", "</table>"]
     return "\n".join(lines)
-
-
-# -- math: MathML, which browsers render natively, offline ------------------------------------------------------
-
-# latex2mathml writes text as it finds it (``\text{<b>}`` becomes ``<mtext><b></mtext>``): what it returns is cut at
-# its tags, each tag kept only when it is a MathML element with plain attributes, everything else escaped as text.
-_MATHML_TAGS = frozenset(
-    "math semantics annotation mrow mi mn mo ms mtext mspace mfrac msub msup msubsup munder mover munderover msqrt "
-    "mroot mstyle mpadded mphantom menclose merror mtable mtr mtd mlabeledtr mfenced".split()
-)
-_MATHML_ATTRIBUTES = frozenset(
-    "xmlns display mathvariant stretchy fence form accent accentunder separator lspace rspace width height depth "
-    "columnalign rowalign columnspacing rowspacing columnlines rowlines frame linethickness movablelimits minsize "
-    "maxsize symmetric notation scriptlevel displaystyle largeop align columnspan rowspan alttext".split()
-)
-_TAG = re.compile(r"</?([a-z]+)((?:\s+[a-z]+=\"[^\"<>&]*\")*)\s*/?>")
-_ATTRIBUTE = re.compile(r"\s+([a-z]+)=")
-_ENTITY = re.compile(r"&(#x?[0-9a-fA-F]+|[a-zA-Z]+);")
-
-
-def _clean_mathml(markup: str) -> str:
-    out = []
-    for piece in re.split(r"(<[^<>]*>)", markup):
-        tag = _TAG.fullmatch(piece)
-        if tag and tag.group(1) in _MATHML_TAGS and set(_ATTRIBUTE.findall(tag.group(2))) <= _MATHML_ATTRIBUTES:
-            out.append(piece)
-        else:  # text: entities latex2mathml wrote stay, anything else is escaped
-            parts = _ENTITY.split(piece)
-            out.append("".join(f"&{p};" if k % 2 else html.escape(p, quote=False) for k, p in enumerate(parts)))
-    return "".join(out)
-
-
-def math_html(latex: str, display: bool = False) -> str:
-    """``latex`` as MathML for an HTML page or a notebook's HTML output (no script, no network: browsers typeset it
-    themselves), the LaTeX kept in ``alttext``; fractions and sums at full size (``displaystyle``), in a line of
-    text, or on a line of their own with ``display=True``. Without the ``latex2mathml`` package, or for LaTeX it
-    cannot read, the LaTeX source itself in ``\\( ... \\)``, for a front end whose MathJax or KaTeX typesets it."""
-    try:
-        from latex2mathml.converter import convert
-
-        markup = convert(latex, display="block" if display else "inline")
-    except Exception:  # ImportError, or latex2mathml's own errors on LaTeX it does not know
-        return f"\\({_text(latex)}\\)"
-    markup = _clean_mathml(markup)
-    return markup.replace("<math ", f'<math alttext="{_text(latex)}" displaystyle="true" ', 1)
-
-
-class Math:
-    """A formula that shows itself in a notebook: MathML in HTML (offline, ``math_html``), and the LaTeX for
-    front ends that typeset it themselves and for exports to LaTeX or PDF (``_repr_latex_``).
-
-    ``Math(r"\\frac{\\partial K}{\\partial v_{11}}")``, or any object with ``_repr_latex_`` or ``latex()`` text, such
-    as a sympy expression: ``Math(symbolic.to_sympy(f))``."""
-
-    def __init__(self, formula):
-        if isinstance(formula, str):
-            self.latex = formula
-        elif hasattr(formula, "_repr_latex_"):  # sympy: "$\\displaystyle ...$"
-            self.latex = formula._repr_latex_().strip("$").replace("\\displaystyle ", "", 1)
-        else:
-            raise TypeError(f"Math() takes LaTeX text or a sympy expression, got {type(formula).__name__}")
-
-    def _repr_html_(self):
-        return math_html(self.latex, display=True)
-
-    def _repr_latex_(self):
-        return f"$${self.latex}$$"
-
-    def __repr__(self):
-        return f"Math({self.latex!r})"
-
-
-_PLAIN_NAME = re.compile(r"[^\W\d]\w*")  # x, w1, dL: a name that reads as one symbol; anything else in parentheses
-
-
-def _symbol(name):
-    text = _text(name)
-    if _PLAIN_NAME.fullmatch(name):
-        return f"<mi>{text}</mi>"
-    return f'<mo>(</mo><mi mathvariant="normal">{text}</mi><mo>)</mo>'
-
-
-def _derivative(top, bottom, d="d"):
-    """d top / d bottom as a MathML fraction (``d="∂"``: a partial derivative)."""
-    return f"<mfrac><mrow><mi>{d}</mi>{_symbol(top)}</mrow><mrow><mi>{d}</mi>{_symbol(bottom)}</mrow></mfrac>"
-
-
-def chain_rule_mathml(rule):
-    """A ``trace.ChainRule`` typeset: dL/da = dL/dout · ∂out/∂a, then = upstream · local = product (+= for an
-    operand with several uses, and the sum so far). Two formulas, so that a narrow column breaks the line between
-    them; the plain text of the whole line is the ``title`` of its ``<div class="am-rule">``."""
-    numbers = f"<mn>{_text(rule.upstream)}</mn><mo>&#x22C5;</mo><mn>{_text(rule.local)}</mn>"
-    chain = (
-        _derivative(rule.root, rule.operand)
-        + f"<mo>{'+=' if rule.uses > 1 else '='}</mo>"
-        + _derivative(rule.root, rule.node)
-        + "<mo>&#x22C5;</mo>"
-        + _derivative(rule.node, rule.operand, "∂")
-    )
-    product = f"<mo>=</mo>{numbers}<mo>=</mo><mn>{_text(rule.product)}</mn>"
-    math = "".join(f'<math><mstyle displaystyle="true">{body}</mstyle></math> ' for body in (chain, product))
-    if rule.uses > 1:
-        so_far = f"so far {rule.so_far} ({rule.operand} has {rule.uses} uses, each adds its part)"
-        math += f'<span class="am-sofar">{_text(so_far)}</span>'
-    return f'<div class="am-rule" title="{_text(rule.text())}">{math.rstrip()}</div>'
 
 
 # -- the stepper ---------------------------------------------------------------------------------------------
@@ -213,9 +99,9 @@ def _key(colors):
 def _caption(k, lines, rules, program, current):
     """Frame ``k``'s caption: the step's line of text, each contribution's chain rule typeset (MathML), the program's
     lines as code; only the current frame's caption is shown."""
-    out = [f'<div class="am-head">{_text(lines[0])}</div>']
+    out = [f'<div class="am-head">{html_text(lines[0])}</div>']
     out += [chain_rule_mathml(rule) for rule in rules]
-    out += [f"<div>program: <code>{_text(line)}</code></div>" for line in program]
+    out += [f"<div>program: <code>{html_text(line)}</code></div>" for line in program]
     return f'<div class="am-caption{current}" data-step="{k}">' + "".join(out) + "</div>"
 
 
@@ -418,8 +304,8 @@ def _table_instead(trace, err, number_format):
     more = len(rows) - TABLE_ROWS
     rest = f" The table below lists the first {TABLE_ROWS} rows; {more} more follow." if more > 0 else ""
     note = (
-        f"<p><b>{_text(repr(trace))}</b>: the step-by-step pictures are not shown here. "
-        f"{_text(err)}</p><p>To make them anyway, write the page with that option, e.g. "
+        f"<p><b>{html_text(repr(trace))}</b>: the step-by-step pictures are not shown here. "
+        f"{html_text(err)}</p><p>To make them anyway, write the page with that option, e.g. "
         f"<code>trace.write_html(&quot;steps.html&quot;, max_bytes=...)</code>, or print <code>trace.table()</code>."
         f"{rest}</p>"
     )
@@ -461,7 +347,7 @@ def _stepper(trace, autofocus, options):
             f'<p class="am-static">After all {last} steps: every gradient filled in. (Previous/Next need a front end '
             "that runs the output's script; the table below lists every step.)</p>",
             '<div class="am-view">',
-            f'<div class="am-picture" role="img" aria-label="{_text(_alt(trace))}">{picture}</div>',
+            f'<div class="am-picture" role="img" aria-label="{html_text(_alt(trace))}">{picture}</div>',
             '<div class="am-aside">',
             *[
                 _caption(k, lines, rules[k], trace.steps[k - 1].adjoint if k else (), " current" if k == last else "")
@@ -508,6 +394,6 @@ def stepper_page(trace, title, *, max_bytes=None, **options):
     """A whole HTML page around ``stepper_html``: the title, then the stepper (which takes the keyboard focus). The
     page, all of it, is held to ``max_bytes`` (default ``MAX_PAGE_BYTES``)."""
     stepper = stepper_html(trace, autofocus=True, max_bytes=float("inf"), **options)
-    page = _PAGE.format(title=_text(title), stepper=stepper)
+    page = _PAGE.format(title=html_text(title), stepper=stepper)
     check_bytes(len(page.encode("utf-8")), MAX_PAGE_BYTES if max_bytes is None else max_bytes, "BackwardTrace.html")
     return page

@@ -10,11 +10,12 @@ trace is a well-formed SVG (dot itself stops at a NUL, with an error that does n
 
 from __future__ import annotations
 
+import html
 import re
 
 import graphviz
 
-__all__ = ["REPLACEMENT", "escape_record", "escape_text", "printable"]
+__all__ = ["REPLACEMENT", "escape_record", "escape_text", "html_text", "printable"]
 
 REPLACEMENT = "\ufffd"  # the replacement character: shown as a question mark in a diamond
 
@@ -32,6 +33,12 @@ _NOT_TEXT = re.compile(
 def printable(text):
     """``str(text)`` with every character an SVG cannot hold (see the module docstring) replaced by U+FFFD."""
     return _NOT_TEXT.sub(REPLACEMENT, str(text))
+
+
+def html_text(value):
+    """Any value as HTML text: ``str`` of it, escaped (quotes too, so it may stand in an attribute), with what an HTML
+    page cannot hold (NUL, lone surrogates, other controls) replaced by U+FFFD (``printable``)."""
+    return html.escape(printable(value))
 
 
 # Every label is the user's text shown as text. graphviz passes a string that starts with "<" and ends with ">" to

@@ -176,7 +176,7 @@ class ChainRule:
     it apart from the gradient ``dL/dv`` of the whole graph when the node is the root itself (``∂o/∂n`` in
     ``do/dn = do/do * ∂o/∂n``). An operand used more than once collects a contribution per use: ``+=``, and the
     sum so far. The numbers are text, already formatted. ``text()`` writes it for the table and the frames; the
-    stepper writes the same parts as MathML (``notebook.chain_rule_mathml``)."""
+    stepper writes the same parts as MathML (``mathml.chain_rule_mathml``)."""
 
     root: str
     node: str

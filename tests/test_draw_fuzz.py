@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autograd_mini import Value, draw_dot
-from autograd_mini.notebook import Math, math_html
+from autograd_mini.mathml import Math, math_html
 from autograd_mini.text import printable
 from autograd_mini.trace import trace_backward
 

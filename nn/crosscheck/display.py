@@ -2,7 +2,7 @@
 
 ``report_html(report)``: a ``CrosscheckReport`` as its verdict on top, then the table, parameter by parameter,
 the entries that disagree with autodiff marked. ``documents_html(report)``: a ``DocumentsReport`` with every
-formula typeset from the LaTeX it is transcribed in, as MathML (``autograd_mini.notebook.math_html``: browsers
+formula typeset from the LaTeX it is transcribed in, as MathML (``autograd_mini.mathml.math_html``: browsers
 typeset it themselves, so an exported notebook shows it offline, where MathJax from the web would leave raw
 ``\\( ... \\)``), its verdict, and the corrected form where the printed one is wrong. ``documents_latex(report)``:
 the same as LaTeX, for front ends and exports (``nbconvert --to latex``/``pdf``) that typeset LaTeX themselves.
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import html
 
-from autograd_mini.notebook import html_table, math_html, unique_id
+from autograd_mini.mathml import math_html
+from autograd_mini.notebook import html_table, unique_id
 
 __all__ = ["documents_html", "documents_latex", "report_html"]
 
