@@ -46,23 +46,9 @@ from autograd_mini.naming import (
 )
 from autograd_mini.text import escape_record, escape_text, printable
 
-__all__ = [
-    "DEFAULT_MAX_NODES",
-    "DOT_TIME_LIMIT",
-    "Drawing",
-    "GraphTooLargeError",
-    "GraphvizNotFoundError",
-    "GraphvizTimeoutError",
-    "PARAMETER_LABEL",
-    "ROLE_COLORS",
-    "SUMMARY_ABOVE",
-    "dot_installed",
-    "dot_time_limit",
-    "draw_dot",
-    "graph_roles",
-    "node_names",
-    "write_drawing",
-]
+__all__ = ["DEFAULT_MAX_NODES", "DOT_TIME_LIMIT", "Drawing", "GraphTooLargeError", "GraphvizNotFoundError",
+           "GraphvizTimeoutError", "PARAMETER_LABEL", "ROLE_COLORS", "SUMMARY_ABOVE", "dot_installed",
+           "dot_time_limit", "draw_dot", "graph_roles", "node_names", "write_drawing"]  # fmt: skip
 
 DEFAULT_MAX_NODES = 2000  # Values; the dot graph has about twice as many nodes (one op node per non-leaf)
 DOT_TIME_LIMIT = 20.0  # seconds dot may take to lay out one drawing; then it is stopped (dot_time_limit changes it)
@@ -313,64 +299,86 @@ def draw_dot(
     - ``key``: add a colour key (input, parameter, intermediate, output) for pictures shown without the text.
     """
     roots = as_roots(root)
+    _check_options(rankdir, max_nodes, key, color_roles)
+    fmt = number_formatter(number_format)
+    given = param_names(params)
+    order = graph_order(roots)
+    roles = graph_roles(order, roots, given)
+    if _as_summary(summary, len(order), max_nodes):
+        return _summary(order, roots, roles, fmt, rankdir, title, layers)
+    names = _names if _names is not None else node_names(order, given)
+    fields = _record_fields(order, names, fmt, _grad_text if show_grad else None, show_grad)
+    locals_ = {node: node.local_grads() for node in order if node.op is not None} if edge_labels else {}
+    if rankdir is None:
+        op_texts = {node: op_label(node, fmt, hide_constants) for node in order if node.op is not None}
+        edge_texts = {node: [fmt(g) for g in grads] for node, grads in locals_.items()}
+        rankdir = choose_rankdir(*layout_widths(order, fields, op_texts, edge_texts))
+    dot = Drawing(
+        name="autograd_mini",
+        graph_attr=_graph_attributes(rankdir, title, set(roles.values()) if key else None),
+        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+        edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7"},
+    )
+    path = _path_to_root(highlight, order, roots) if highlight is not None else set()
+    _add_graph(dot, order, fields, roles if color_roles else None, path, locals_, rankdir in ("LR", "RL"), fmt,
+               hide_constants)  # fmt: skip
+    dot.alt_text = _alt_text(order, roots, names, roles, fmt)
+    return dot
+
+
+def _as_summary(summary, size, max_nodes):
+    """Whether to draw one box of counts: as asked, or (None) above ``SUMMARY_ABOVE`` Values, saying so; a drawing of
+    every node over ``max_nodes`` Values is refused."""
+    if summary is None and size > SUMMARY_ABOVE:
+        warnings.warn(
+            f"draw_dot: the graph has {size} values, too many to read in one picture, so it is drawn as a "
+            f"summary (counts by role and op, the output). Pass summary=False to draw every node.",
+            stacklevel=3,
+        )
+        return True
+    if not summary and size > max_nodes:
+        raise GraphTooLargeError(
+            f"draw_dot: the graph behind this Value has {size} nodes (Values), more than "
+            f"max_nodes={max_nodes}; dot would take a long time and the picture would be unreadable. "
+            f"Pass max_nodes={size} to draw it anyway, or summary=True for one box of counts."
+        )
+    return bool(summary)
+
+
+def _check_options(rankdir, max_nodes, key, color_roles):
     if rankdir not in (None, "LR", "TB", "RL", "BT"):
         raise ValueError(
             f"draw_dot(rankdir={rankdir!r}): use 'LR' (left to right), 'TB' (top to bottom) or None (by the shape)"
         )
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw_dot(max_nodes={max_nodes!r}) must be a positive whole number")
-    fmt = number_formatter(number_format)
-    given = param_names(params)
-    order = graph_order(roots)
-    if summary is None and len(order) > SUMMARY_ABOVE:
-        warnings.warn(
-            f"draw_dot: the graph has {len(order)} values, too many to read in one picture, so it is drawn as a "
-            f"summary (counts, layers, output). Pass summary=False to draw every node.",
-            stacklevel=2,
-        )
-        summary = True
-    if summary:
-        return _summary(order, roots, graph_roles(order, roots, given), fmt, rankdir, title, layers)
-    if len(order) > max_nodes:
-        raise GraphTooLargeError(
-            f"draw_dot: the graph behind this Value has {len(order)} nodes (Values), more than "
-            f"max_nodes={max_nodes}; dot would take a long time and the picture would be unreadable. "
-            f"Pass max_nodes={len(order)} to draw it anyway, or summary=True for one box of counts."
-        )
     if key and not color_roles:
         raise ValueError("draw_dot(key=True) explains the role colours; it needs color_roles=True")
-    names = _names if _names is not None else node_names(order, given)
+
+
+def _record_fields(order, names, fmt, grad_text, show_grad):
+    """{node: the texts of its box}: its name (with the expression beside a numbered node where that helps), its
+    data, and its grad (``grad_text(node)`` where the trace gives one)."""
     shown = expressions(order, names)
     fields = {}
     for node in order:
-        grad = (_grad_text(node) if _grad_text is not None else f"grad {fmt(node.grad)}") if show_grad else None
+        grad = (grad_text(node) if grad_text is not None else f"grad {fmt(node.grad)}") if show_grad else None
         name = f"{names[node]} = {shown[node]}" if node in shown else names[node]
         fields[node] = [text for text in (name, f"data {fmt(node.data)}", grad) if text is not None]
-    locals_ = {node: node.local_grads() for node in order if node.op is not None} if edge_labels else {}
-    if rankdir is None:
-        op_texts = {node: op_label(node, fmt, hide_constants) for node in order if node.op is not None}
-        edge_texts = {node: [fmt(g) for g in grads] for node, grads in locals_.items()}
-        rankdir = choose_rankdir(*layout_widths(order, fields, op_texts, edge_texts))
-    graph_attr = {"rankdir": rankdir, "fontname": "Helvetica"}
+    return fields
+
+
+def _graph_attributes(rankdir, title, key_roles):
+    """The graph's own attributes: the layout, and the title above it, with the colour key of ``key_roles``."""
+    attributes = {"rankdir": rankdir, "fontname": "Helvetica"}
     if rankdir in ("TB", "BT"):
-        graph_attr["ranksep"] = TB_RANKSEP
-    if key:
+        attributes["ranksep"] = TB_RANKSEP
+    if key_roles is not None:
         # a picture with its key is made to stand alone (README, slides): an opaque background for dark themes
-        graph_attr.update(label=_key_label(title, set(graph_roles(order, roots, given).values())), labelloc="t",
-                          bgcolor="white")  # fmt: skip
+        attributes.update(label=_key_label(title, key_roles), labelloc="t", bgcolor="white")
     elif title:
-        graph_attr.update(label=escape_text(title), labelloc="t")
-    dot = Drawing(
-        name="autograd_mini",
-        graph_attr=graph_attr,
-        node_attr={"fontname": "Helvetica", "fontsize": "11"},
-        edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7"},
-    )
-    path = _path_to_root(highlight, order, roots) if highlight is not None else set()
-    roles = graph_roles(order, roots, given) if color_roles else None
-    _add_graph(dot, order, fields, roles, path, locals_, rankdir in ("LR", "RL"), fmt, hide_constants)
-    dot.alt_text = _alt_text(order, roots, names, graph_roles(order, roots, given), fmt)
-    return dot
+        attributes.update(label=escape_text(title), labelloc="t")
+    return attributes
 
 
 def _alt_text(order, roots, names, roles, fmt):
