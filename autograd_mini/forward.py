@@ -32,7 +32,7 @@ from typing import Any
 
 from autograd_mini import modes
 from autograd_mini.engine import Value, topological_order
-from autograd_mini.errors import as_float
+from autograd_mini.errors import as_float, backward_failure
 
 __all__ = ["Dual", "apply", "forward_gradient", "jvp", "push_forward"]
 
@@ -102,6 +102,8 @@ def push_forward(output, tangents, order=None, primals=None):
         b = (dual[rest[0]] if isinstance(rest[0], Value) else rest[0]) if rest else None
         try:
             dual[node] = apply(node.op, dual[a], b)
+        except (TypeError, IndexError) as err:  # a learner's partials of the wrong shape: named as backward names it
+            raise backward_failure(node, err) from None
         except (ArithmeticError, ValueError) as err:
             bd = b.primal if isinstance(b, Dual) else b
             what = node.op.describe(_data(dual[a].primal), _data(bd) if bd is not None else None)

@@ -46,7 +46,8 @@ def grad(output: Value | float, inputs: Value | Sequence[Value], create_graph: b
                 grads[child] = grads[child] + contribution if child in grads else contribution
                 if anomaly is not None:
                     anomaly.backward(node, _data(g), _data(grads[child]))
-    result = [_as_value(grads.get(x, 0.0)) for x in xs]  # 0 for an input the output does not depend on
+    # 0 for an input the output does not depend on; + 0.0 as .grad starts at 0 (a sum of -0.0s is 0.0 there)
+    result = [_as_value(grads.get(x, 0.0) if create_graph else grads.get(x, 0.0) + 0.0) for x in xs]
     return result[0] if single else result
 
 

@@ -21,6 +21,8 @@ BUILTIN_NAMES = frozenset(dir(builtins)) | frozenset(keyword.kwlist) | frozenset
 
 def identifier(text: str) -> str | None:
     """``text`` as a Python identifier in NFKC form, or None where no reasonable name is left."""
+    if not isinstance(text, str):  # a label set after the fact (v.label = 3): the slot takes anything
+        raise TypeError(f"a label must be text (str), got {type(text).__name__} {text!r:.40}")
     folded = unicodedata.normalize("NFKC", text)
     name = "".join(ch if ("a" + ch).isidentifier() else "_" for ch in folded)
     name = _UNDERSCORES.sub("_", name).strip("_") if name != folded else name

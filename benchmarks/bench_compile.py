@@ -28,13 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_engine import ALPHA, Floor, Micrograd, Ours, Paused, initial_weights, moons, time_steps  # noqa: E402
 
-from autograd_mini import gc_paused  # noqa: E402
-from autograd_mini.compiler import compile_graph  # noqa: E402
 from nn import MLP, fit  # noqa: E402
-from nn.losses import get_loss, sum_values  # noqa: E402
+from nn import compiled as compiled_engine  # noqa: E402
+from nn.losses import get_loss  # noqa: E402
 from nn.optim import SGD, Adam  # noqa: E402
-from nn.programs import Seeded  # noqa: E402
-from nn.train import _COMPILED_MODELS, _compiled_model, _LossSeed, _train_step_compiled  # noqa: E402
+from nn.step import Setup  # noqa: E402
 
 
 class Compiled:
@@ -46,36 +44,21 @@ class Compiled:
         self.nodes = Ours(weights, X, y)  # the same model and weights
         self.model, self.params = self.nodes.model, self.nodes.params
         self.X, self.y = [list(x) for x in X], list(y)
-        _COMPILED_MODELS.clear()  # trace and compile here, and time it
-        t0 = time.perf_counter()
-        self.compiled = _compiled_model(self.model, self.X, self.params, "bench")
-        self.l2 = compile_graph(
-            ALPHA * sum_values([p * p for p in self.params]), self.params, signature=Seeded(given_grads=True)
-        )
-        self.compile_seconds = time.perf_counter() - t0
         self.optimizer = SGD(self.params, lr=1.0)
-        self.seed = _LossSeed(get_loss("hinge"), "hinge", several=False)
+        setup = Setup(self.model, self.X, self.y, get_loss("hinge"), "hinge", self.params, self.optimizer, ALPHA)
+        compiled_engine.clear_programs()  # trace and compile here (the model and the L2 term), and time it
+        t0 = time.perf_counter()
+        self.compiled = compiled_engine.CompiledStep(setup, "bench")
+        self.compile_seconds = time.perf_counter() - t0
         self.batch = list(range(len(self.X)))
 
     def step(self, k):
-        with gc_paused():
-            return self.step_as_is(k)
+        self.optimizer.lr = 1.0 - 0.9 * k / 100
+        return self.compiled(self.batch)[0]  # the step pauses the collector, as fit takes it
 
     def step_as_is(self, k):
         self.optimizer.lr = 1.0 - 0.9 * k / 100
-        total, _ = _train_step_compiled(
-            self.compiled,
-            self.X,
-            self.y,
-            self.y,
-            self.batch,
-            self.seed,
-            self.params,
-            self.l2,
-            self.optimizer,
-            ("binary", 0.0),
-        )
-        return total
+        return self.compiled.take(self.batch)[0]  # the same step, the collector left as it is
 
 
 def demo_step(rounds):
@@ -87,7 +70,7 @@ def demo_step(rounds):
     if abs(l_nodes - l_compiled) > 1e-12:
         raise SystemExit(f"the engines disagree on the demo loss: {l_nodes!r} {l_compiled!r}")
     compiled = Compiled(weights, X, y)  # fresh weights again (the check above took a step)
-    lines = compiled.compiled.step.source.count("\n")
+    lines = compiled.compiled.program.step.source.count("\n")
     n_mg = Micrograd(weights, X, y)
     n_mg = n_mg.nodes(n_mg.forward()[0])
     floor = Paused(Floor(n_mg), "CPython floor (collector paused per step)")
@@ -132,7 +115,7 @@ def digits(epochs):
     for engine in ("nodes", "compiled"):
         model = MLP(64, [32, 10], activation="relu", seed=0)
         runs[engine] = {"model": model, "opt": Adam(model.parameters(), lr=0.01), "seconds": [], "loss": []}
-    _COMPILED_MODELS.clear()
+    compiled_engine.clear_programs()
     for epoch in range(epochs):
         for engine, run in runs.items():
             gc.collect()

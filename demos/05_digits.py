@@ -20,10 +20,10 @@ import sys
 from pathlib import Path
 
 from nn import MLP, fit
-from nn.app.plots import plot_history
 from nn.data import load_digits
-from nn.display import figure  # a matplotlib Figure outside pyplot: no window, shown inline in a notebook
+from nn.display import pyplot_figure
 from nn.optim import Adam
+from nn.plots import plot_history  # pyplot's figures, as matplotlib's own: inline in a notebook, files here
 from nn.train import predict
 
 FAST = "--fast" in sys.argv or os.environ.get("AUTOGRAD_MINI_FAST") == "1"
@@ -77,11 +77,11 @@ common = sorted(pairs.items(), key=lambda kv: -kv[1])[:5]
 print("most common mistakes: " + ", ".join(f"{t} taken for {p} ({n}x)" for (t, p), n in common))
 
 # %%
-# The misclassified images, each with its true and predicted digit.
+# The misclassified images, each with its true and predicted digit (in a notebook: shown below the cell).
 shown = wrong[:24]
 cols = 8
 rows = max(1, (len(shown) + cols - 1) // cols)
-fig = figure((cols * 1.3, rows * 1.55))
+fig = pyplot_figure((cols * 1.3, rows * 1.55))  # pyplot's figure, shown with its words as alternative text
 axes = fig.subplots(rows, cols, squeeze=False)
 for ax in axes.ravel():
     ax.axis("off")
@@ -91,9 +91,9 @@ for ax, (i, p) in zip(axes.ravel(), shown):
 fig.suptitle(f"misclassified held-out digits (true -> predicted), {len(wrong)} of {len(X_test)}", fontsize=10)
 fig.tight_layout()
 fig.savefig(OUT / "misclassified.png", dpi=110)
-curves = plot_history(history, OUT / "training.png", title="digits: softmax cross-entropy, Adam")
-print(f"wrote {OUT / 'misclassified.png'} and {OUT / 'training.png'}")
-fig  # in a notebook: the misclassified digits, inline
+print(f"wrote {OUT / 'misclassified.png'}")
 
 # %%
-curves
+# The loss and the accuracy per epoch, training and held out (in a notebook: shown below the cell).
+plot_history(history, OUT / "training.png", title="digits: softmax cross-entropy, Adam")
+print(f"wrote {OUT / 'training.png'}")

@@ -4,10 +4,12 @@
     model = MLP(2, [16, 16, 1])                      # micrograd's defaults: relu hidden layers, linear output
     model = MLP(2, [2, 2], activation="sigmoid", output_activation="sigmoid")   # the lecture notes' networks
 
-Submodules: ``nn.losses``, ``nn.optim``, ``nn.data``, ``nn.train``, ``nn.io``, ``nn.matrices`` (weights as
-matrices in the documents' convention), ``nn.torch_bridge``
-(needs torch, imported only when used). Above this library sit ``nn.crosscheck`` (the delta equations against
-autodiff) and ``nn.app`` (the command line, the tour and the plots).
+Submodules: ``nn.losses``, ``nn.optim``, ``nn.data``, ``nn.train`` (``fit``; its step in ``nn.step`` and
+``nn.compiled``, its parts in ``nn.metrics``, ``nn.targets``, ``nn.history``, ``nn.guard``, ``nn.progress``),
+``nn.probe`` (how long a ``fit`` will take), ``nn.plots`` (matplotlib's conventions: ``ax=``, pyplot's figure),
+``nn.io``, ``nn.matrices`` (weights as matrices in the documents' convention), ``nn.torch_bridge`` (needs torch,
+imported only when used). Above this library sit ``nn.crosscheck`` (the delta equations against autodiff) and
+``nn.app`` (the command line and the tour).
 """
 
 from nn import data, io, losses, matrices, optim, torch_bridge, train  # torch: only when used

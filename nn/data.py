@@ -1,15 +1,22 @@
-"""Small data sets: two moons, XOR, circles (plain Python, deterministic from a seed) and the 8x8 digits.
+"""Small data sets: two moons, XOR, circles (plain Python, deterministic from a seed) and the 8x8 digits; and the
+checks every function that takes a learner's data makes (``check_data``).
 
-Each function returns ``(X, y)``: ``X`` a list of samples (each a list of floats), ``y`` a list of int labels
-0/1 (``load_digits``: 0..9). ``nn.train.fit`` turns 0/1 into -1/+1 for the hinge loss. The generators use their
-own ``random.Random(seed)``, never the global random state, so the same seed gives the same points everywhere.
+Each data set function returns ``(X, y)``: ``X`` a list of samples (each a list of floats), ``y`` a list of int
+labels 0/1 (``load_digits``: 0..9). ``nn.train.fit`` turns 0/1 into -1/+1 for the hinge loss. The generators use
+their own ``random.Random(seed)``, never the global random state, so the same seed gives the same points everywhere.
+
+Nothing goes silently wrong: samples and targets with a NaN or infinite number are refused (by ``fit``,
+``evaluate``, ``accuracy`` and ``predict``, naming the sample), since one NaN would spread into every weight.
 """
 
 import math
 import numbers
 import random
+from typing import Any
 
-__all__ = ["load_digits", "make_circles", "make_moons", "make_xor"]
+from autograd_mini import Value
+
+__all__ = ["check_data", "check_finite", "input_rows", "load_digits", "make_circles", "make_moons", "make_xor"]
 
 DataSet = tuple[list[list[float]], list[int]]  # (X, y): samples as lists of floats, and their labels
 
@@ -95,3 +102,58 @@ def load_digits(n_class: int = 10, scale: bool = True) -> tuple[list[list[float]
     X = [[float(v) / div for v in row] for row in digits.data]
     y = [int(t) for t in digits.target]
     return X, y
+
+
+# -- checks of a learner's data ----------------------------------------------------------------------------------
+
+
+def check_data(X: Any, y: Any, where: str) -> tuple[list[Any], list[Any]]:
+    """X and y as lists that pair up, every number in them finite (a NaN would silently spread into the weights)."""
+    X = _as_list(X, "X", "the samples", where)
+    y = _as_list(y, "y", "the targets, one per sample", where)
+    if not X:
+        raise ValueError(f"{where}: no samples (X is empty)")
+    if len(X) != len(y):
+        raise ValueError(f"{where}: {len(X)} samples in X but {len(y)} targets in y; they must pair up")
+    for name, items in (("X", X), ("y", y)):
+        for k, item in enumerate(items):
+            check_finite(item, f"{name}[{k}]", where)
+    return X, y
+
+
+def _as_list(items: Any, name: str, what: str, where: str) -> list[Any]:
+    if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
+        raise TypeError(f"{where}: {name} must be a sequence ({what}), got {type(items).__name__} {items!r:.80}")
+    return list(items)
+
+
+def check_finite(item: Any, name: str, where: str) -> None:
+    """Raise ValueError naming the first NaN or infinite number in a sample or target (nested lists included)."""
+    if isinstance(item, Value):
+        item = item.data
+    if isinstance(item, numbers.Real) and not isinstance(item, bool):
+        try:
+            finite = math.isfinite(item)
+        except OverflowError:  # an int beyond 1.8e308
+            finite = False
+        if not finite:
+            raise ValueError(
+                f"{where}: {name} is {item!r:.40}; samples and targets must be finite numbers "
+                f"(drop or fill in missing values, and clip or rescale huge ones)"
+            )
+    elif isinstance(item, (list, tuple)) or hasattr(item, "__array__"):
+        for k, part in enumerate(item):
+            check_finite(part, f"{name}[{k}]", where)
+
+
+def input_rows(X: list[Any], n: int, where: str) -> list[list[float]]:
+    """The samples as lists of ``n`` floats each (what a compiled program takes), or a named error."""
+    rows = []
+    for k, x in enumerate(X):
+        if len(x) != n:
+            raise ValueError(f"{where}: sample {k} has {len(x)} inputs, the model takes {n}")
+        try:
+            rows.append([float(v) for v in x])
+        except (TypeError, ValueError):
+            raise TypeError(f"{where}: sample {k} must be numbers, got {x!r:.80}") from None
+    return rows

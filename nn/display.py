@@ -4,10 +4,14 @@ Jupyter asks an object for ``_repr_html_()``; ``History`` answers with ``history
 curves, drawn here as SVG by hand so that ``nn`` needs no matplotlib, and the table of the epochs), ``Module``
 (``MLP``, ``Layer``, ``Neuron``) with ``module_html`` (one row per layer: sizes, activation, parameter counts).
 
-``figure()`` is where every plot of the project starts (``nn.app.plots``, ``FDStudy.plot``): a matplotlib
-``Figure`` made without pyplot, so that no library call selects or switches matplotlib's backend, nothing is left
-in pyplot's list of open figures, and a later ``plt.plot(...); plt.show()`` in a notebook behaves as always. The
-figure shows itself in a notebook as a PNG; ``save_figure(fig, path)`` writes it to a file.
+The figures plots are drawn on: ``pyplot_figure()`` (``nn.plots``, by matplotlib's conventions as pandas, seaborn
+and scikit-learn's displays follow them) is pyplot's current figure when it is empty, else a new pyplot figure, so
+``fig = plot_history(h)`` shows in a notebook and ``plot_history(h); plt.show()`` in a script; ``figure()``
+(``FDStudy.plot``) is a matplotlib ``Figure`` made without pyplot, which nothing shows but a notebook's display of
+it. Neither selects or switches matplotlib's backend. Both are a ``PlotFigure``, which a notebook shows once as a PNG:
+the inline backend shows the figures pyplot holds at the end of the cell, so a figure that was shown before (the
+cell's last expression, ``display(fig)``) is taken out of pyplot's list then, as ``plt.show()`` does.
+``save_figure(fig, path)`` writes a figure to a file.
 """
 
 from __future__ import annotations
@@ -18,11 +22,12 @@ import html
 import io
 import math
 import os
+import sys
 
 from autograd_mini.notebook import html_table, unique_id
 from autograd_mini.text import printable
 
-__all__ = ["figure", "figure_alt", "history_html", "module_html", "save_figure"]
+__all__ = ["figure", "figure_alt", "history_html", "module_html", "pyplot_figure", "save_figure"]
 
 
 # -- figures -------------------------------------------------------------------------------------------------
@@ -36,10 +41,10 @@ def _figure_class():
         raise ImportError("the plots need matplotlib: pip install matplotlib (or autograd-mini[plot])") from None
 
     class PlotFigure(Figure):
-        """A matplotlib Figure outside pyplot that shows itself in a notebook as a PNG with alternative text: an
-        ``<img alt=...>`` in HTML (what JupyterLab and nbconvert show, so an exported notebook's image says what it
-        is) and the PNG itself with ``alt`` in its metadata. ``fig.alt_text`` replaces the text made from its
-        titles and axis labels (``figure_alt``)."""
+        """A matplotlib Figure that shows itself in a notebook as a PNG, once (see the module docstring), with
+        alternative text: an ``<img alt=...>`` in HTML (what JupyterLab and nbconvert show, so an exported notebook's
+        image says what it is) beside the PNG with ``alt`` in its metadata. ``fig.alt_text`` replaces the text made
+        from its titles and axis labels (``figure_alt``)."""
 
         alt_text: str | None = None
 
@@ -50,12 +55,28 @@ def _figure_class():
 
         def _repr_mimebundle_(self, include=None, exclude=None):
             png = base64.b64encode(self._repr_png_()).decode("ascii")
-            alt = figure_alt(self)
-            picture = f'<img alt="{html.escape(printable(alt))}" src="data:image/png;base64,{png}">'
-            alt = printable(alt)
+            alt = printable(figure_alt(self))
+            picture = f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{png}">'
             return {"text/html": picture, "image/png": png, "text/plain": alt}, {"image/png": {"alt": alt}}
 
+        def _ipython_display_(self):
+            pyplot = sys.modules.get("matplotlib.pyplot")
+            if pyplot is not None and _held_by_inline_pyplot(self, pyplot):
+                pyplot.close(self)  # shown here, once: the backend would show it again at the end of the cell
+            from IPython.display import display  # only ever called by IPython
+
+            data, metadata = self._repr_mimebundle_()
+            display(data, metadata=metadata, raw=True)
+
     return PlotFigure
+
+
+def _held_by_inline_pyplot(fig, pyplot):
+    """True when pyplot holds ``fig`` and its backend is Jupyter's inline one (which shows what it holds)."""
+    manager = getattr(fig.canvas, "manager", None)
+    if manager is None or not pyplot.fignum_exists(manager.num):
+        return False
+    return "inline" in str(pyplot.get_backend()).lower()
 
 
 def figure_alt(fig):
@@ -75,6 +96,17 @@ def figure_alt(fig):
 def figure(figsize, **kwargs):
     """A new matplotlib ``Figure`` of ``figsize`` inches, not registered with pyplot (see the module docstring)."""
     return _figure_class()(figsize=figsize, **kwargs)
+
+
+def pyplot_figure(figsize):
+    """pyplot's current figure if it is empty (a learner's ``plt.figure(figsize=...)`` before the call), else a new
+    pyplot figure of ``figsize`` inches: either way the current figure after the call (``plt.gcf()``)."""
+    _figure_class()  # the message when matplotlib is missing
+    import matplotlib.pyplot as plt  # pyplot keeps the backend matplotlib chose; nothing here selects one
+
+    if plt.get_fignums() and not plt.gcf().axes:
+        return plt.gcf()
+    return plt.figure(figsize=figsize, FigureClass=_figure_class())
 
 
 def save_figure(fig, path, dpi=110):
@@ -99,16 +131,17 @@ def _panel(x0, series, title, ymin=None, ymax=None, width=300, height=150):
         return ""
     lo = min(values) if ymin is None else ymin
     hi = max(values) if ymax is None else ymax
-    if hi - lo < 1e-12:
-        lo, hi = lo - 0.5, hi + 0.5
+    if hi - lo <= 1e-12 * max(1.0, abs(hi)):  # one value (or all equal): a band around it that floats can hold
+        pad = max(0.5, abs(hi) * 1e-9)
+        lo, hi = max(lo - pad, -sys.float_info.max), min(hi + pad, sys.float_info.max)
     n = max(len(vs) for _, _, vs in series)
     left, right, top, bottom = x0 + 52, x0 + width - 10, 22, height - 26
 
     def px(k):  # epoch k (1-based)
         return left + (right - left) * ((k - 1) / (n - 1) if n > 1 else 0.5)
 
-    def py(v):
-        return bottom - (bottom - top) * (v - lo) / (hi - lo)
+    def py(v):  # the fraction of the range first, from halves: hi - lo overflows for losses of +-1e308
+        return bottom - (bottom - top) * ((v / 2 - lo / 2) / (hi / 2 - lo / 2))
 
     out = [
         f'<text x="{x0 + width / 2:.1f}" y="14" text-anchor="middle" font-weight="bold">{html.escape(title)}</text>',

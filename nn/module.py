@@ -40,6 +40,10 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "linear": None,
 }
 
+# the built-in activations as defined here, each one op of the engine's table (or none); a learner may register
+# others in ACTIVATIONS, or replace these, and neurons made after that use the learner's functions
+_ENGINE_ACTIVATIONS = tuple(ACTIVATIONS.values())
+
 INITS = ("fan_in", "micrograd")
 
 
@@ -302,3 +306,21 @@ def _input_float(v: object, k: int) -> float:
     if isinstance(v, bool) or not isinstance(v, numbers.Real):
         raise TypeError(f"MLP input x[{k}] must be a real number or a Value, got {type(v).__name__} {v!r}")
     return float(v)
+
+
+def same_graph_for_every_input(model: object) -> bool:
+    """True when ``model`` is an ``MLP`` computing with nn's own forward passes (the ``__call__`` of MLP, Layer and
+    Neuron, none overridden) and the engine's activations (relu, tanh, sigmoid, linear): its graph has the same
+    shape for every input, whatever the numbers (relu's branch lives inside its op). A subclass with a forward of its
+    own, or an activation function of a learner's, may look at the numbers (``if z.data > 0``): not this."""
+    if not isinstance(model, MLP) or type(model).__call__ is not MLP.__call__:
+        return False
+    for layer in model.layers:
+        if type(layer).__call__ is not Layer.__call__:
+            return False
+        for neuron in layer.neurons:
+            if type(neuron).__call__ is not Neuron.__call__:
+                return False
+            if not any(neuron._act is act for act in _ENGINE_ACTIVATIONS):
+                return False
+    return True

@@ -1,4 +1,5 @@
-"""Shared pytest settings: hypothesis profiles, and the headless Chromium the browser tests drive.
+"""Shared pytest settings: hypothesis profiles, matplotlib's backend for the tests, and the headless Chromium the
+browser tests drive.
 
 "ci" (the default, what `make test` runs) keeps every property test to a modest number of examples, drops the
 per-example deadline (a first call into torch can take longer than any sensible deadline) and is derandomized: the
@@ -9,6 +10,7 @@ same examples on every run and machine, so a run that passed on a commit passes 
 
 import os
 import shutil
+import sys
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -18,6 +20,18 @@ settings.register_profile(
 )
 settings.register_profile("thorough", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# matplotlib draws into files in the tests, never on a screen: the Agg backend, as the command line uses it (the
+# library itself never chooses one). Figures a test leaves open in pyplot are closed after it.
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(autouse=True)
+def _close_pyplot_figures():
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
 
 
 # The system's Chromium (Debian's /usr/bin/chromium, which scripts/setup.sh test installs), driven by playwright;

@@ -122,12 +122,13 @@ MISTAKES = [
         f"would hold about 6.5e+11 Values at once (about 77.5 TB); {LIMIT}",
     ),
     # 100 epochs * 10^6 samples * 706 Values per sample (640 of the network, 5 of the hinge loss, 1 of the sum,
-    # see cost.forward_values) + 100 * 10^5 steps * 674 (L2) = 7.1e10 Values at 1 microsecond: about 20 h
+    # see cost.forward_values) + 100 * 10^5 steps * 674 (L2) = 7.1e10 Values, at the compiled engine's floor of
+    # 0.03 microseconds each at least 2130 s = 36 min: refused from the sizes, before any data is made
     (
         [TR, "--n", "1000000", "--batch-size", "10"],
-        "--epochs 100: 100 epochs over 1000000 samples of MLP(2, 16, 16, 1) compute about 7.1e+10 Values, about 20 h "
-        "at ~1 microsecond each; the limit is --max-minutes 30: use fewer epochs, samples or neurons, or raise "
-        "--max-minutes",
+        "--epochs 100: 100 epochs over 1000000 samples of MLP(2, 16, 16, 1) compute about 7.1e+10 Values, at least "
+        "36 min even at the compiled engine's ~0.03 microseconds each; the limit is --max-minutes 30: use fewer "
+        "epochs, samples or neurons, or raise --max-minutes",
     ),
     # outputs: checked before training (was: the model lost after training), special files refused
     ([TR, "--save", "/proc/x/m.json"], f"--save /proc/x/m.json: cannot write in /proc ({PROC})"),

@@ -16,6 +16,7 @@ Value (``BYTES_PER_VALUE`` rounds up), about 0.7 microseconds per Value for forw
 __all__ = [
     "BYTES_PER_VALUE",
     "DEFAULT_MAX_VALUES",
+    "FASTEST_SECONDS_PER_VALUE",
     "FD_BUDGET",
     "SECONDS_PER_VALUE",
     "crosscheck_cost",
@@ -27,6 +28,10 @@ __all__ = [
 
 BYTES_PER_VALUE = 120
 SECONDS_PER_VALUE = 1e-6  # forward + backward + optimizer step, per Value built
+# train's floor: the compiled engine replays a Value's forward and adjoint lines in 0.05-0.09 microseconds
+# (micrograd's demo, 100 epochs: 5.7e6 Values in 0.3-0.5 s); no run goes faster than this, so a run refused at this
+# rate is refused before any work. Its real time comes from a measured probe (nn.probe).
+FASTEST_SECONDS_PER_VALUE = 0.03e-6
 SECONDS_PER_FORWARD_VALUE = 0.3e-6  # a forward pass under no_grad(), per Value
 LOSS_VALUES_PER_OUTPUT = 5  # (a - y)**2 and its sum; exp, sum and log of softmax; the hinge's 1 - y*s and relu
 DEFAULT_MAX_VALUES = 10_000_000  # about 1.2 GB: the largest graph a command may hold at once
@@ -84,14 +89,15 @@ class Cost:
 
 def train_cost(sizes, n, epochs, batch_size, output_activation):
     """The cost of ``fit``: each step builds the graph of ``batch_size`` samples plus the L2 term (2 Values per
-    parameter); an epoch makes ceil(n / batch_size) steps over ``n`` samples."""
+    parameter); an epoch makes ceil(n / batch_size) steps over ``n`` samples. ``seconds`` is a lower bound (at
+    ``FASTEST_SECONDS_PER_VALUE``): ``nn.probe`` measures the real rate."""
     p = parameters(sizes)
     per_sample = forward_values(sizes, output_activation)
     steps = -(-n // batch_size)
     peak = p + batch_size * per_sample + 2 * p
     total = epochs * (n * per_sample + steps * 2 * p)
     what = f"one training step of MLP{tuple(sizes)} on a batch of {batch_size}"
-    return Cost(peak, total, total * SECONDS_PER_VALUE, what)
+    return Cost(peak, total, total * FASTEST_SECONDS_PER_VALUE, what)
 
 
 def fd_parameters(sizes, samples, output_activation=True, budget=FD_BUDGET):

@@ -1,12 +1,20 @@
 """``autograd-mini train``: train an MLP on a toy data set or the digits, print the curve, save the model and plots.
 
-The defaults are micrograd's moons demo (Karpathy, micrograd/demo.ipynb): 100 points of two moons with noise 0.1,
-MLP(2, [16, 16, 1]) with relu, hinge loss + 1e-4 * sum p^2, 100 steps of SGD on the whole data set with the learning
-rate 1.0 - 0.9 * k / 100 in step k. It reaches 100% training accuracy.
+The defaults of moons, xor and circles are micrograd's moons demo (Karpathy, micrograd/demo.ipynb): 100 points of
+two moons with noise 0.1, MLP(2, [16, 16, 1]) with relu, hinge loss + 1e-4 * sum p^2, 100 steps of SGD on the whole
+data set with the learning rate 1.0 - 0.9 * k / 100 in step k. It reaches 100% training accuracy. The digits'
+defaults are demo 05's: MLP(64, [16, 10]), softmax cross-entropy, Adam with lr 0.01, batches of 16, 4 epochs.
+
+Train output you can trust: each epoch line is printed (and flushed) as the epoch ends, so it reaches a pipe or a log
+file as it happens; Ctrl-C stops at once, says which epoch it reached and saves the model of the last completed
+epoch when ``--save`` was given (or says that nothing was saved). The time is estimated before training by a short
+probe with the engine in use (``nn.probe.estimate_fit``), and ``--max-minutes`` refuses what would take longer.
 """
 
 import random
+import signal
 import sys
+import time
 from collections.abc import Callable
 
 from nn.app import cost
@@ -19,10 +27,21 @@ _DATASETS = ("moons", "xor", "circles", "digits")
 DIGITS_SAMPLES = 1797  # the 8x8 digits scikit-learn ships (nn.data.load_digits), 64 pixels each
 DEFAULT_MAX_MINUTES = 30.0
 INSTALL_PLOT = "pip install 'autograd-mini[plot]'"
+# Defaults that depend on the data: the 2-D sets are micrograd's moons demo, the digits demo 05 (92.7% held out)
+DEFAULTS = {
+    "2-D": {"hidden": [16, 16], "optimizer": "sgd", "epochs": 100, "batch_size": None, "l2": 1e-4, "holdout": 0.0},
+    "digits": {"hidden": [16], "optimizer": "adam", "epochs": 4, "batch_size": 16, "l2": 0.0, "holdout": 0.2},
+}
 
 
 def add_arguments(parser):
-    """Options of ``autograd-mini train``; every default is micrograd's moons demo."""
+    """Options of ``autograd-mini train``; the defaults are micrograd's moons demo (for digits: demo 05's)."""
+    _data_options(parser)
+    _training_options(parser)
+    _output_options(parser)
+
+
+def _data_options(parser):
     parser.add_argument("--data", choices=_DATASETS, default="moons", help="data set (default: moons)")
     parser.add_argument(
         "--n", type=whole(2), default=100, help="number of points of moons, xor or circles (default: 100)"
@@ -33,17 +52,22 @@ def add_arguments(parser):
     parser.add_argument(
         "--hidden",
         type=sizes(1, "16,16"),
-        default=[16, 16],
+        default=None,
         metavar="N1,N2,...",
-        help="hidden layer sizes (default: 16,16)",
+        help="hidden layer sizes (default: 16,16; 16 for digits)",
     )
+
+
+def _training_options(parser):
     parser.add_argument(
         "--activation", default="relu", choices=sorted(ACTIVATIONS), help="hidden layers' activation (default: relu)"
     )
     parser.add_argument(
         "--loss", default=None, choices=sorted(LOSSES), help="loss (default: hinge; softmax_ce for digits)"
     )
-    parser.add_argument("--optimizer", default="sgd", choices=["sgd", "adam"], help="optimizer (default: sgd)")
+    parser.add_argument(
+        "--optimizer", default=None, choices=["sgd", "adam"], help="optimizer (default: sgd; adam for digits)"
+    )
     parser.add_argument(
         "--lr",
         type=real(0.0, 100.0, low_open=True, what="a learning rate"),
@@ -57,15 +81,20 @@ def add_arguments(parser):
         default=0.0,
         help="SGD momentum, 0 to 0.999 (default: 0)",
     )
-    parser.add_argument("--epochs", type=whole(1), default=100, help="passes over the data (default: 100)")
     parser.add_argument(
-        "--batch-size", type=whole(1), default=None, help="samples per step (default: all, one step per epoch)"
+        "--epochs", type=whole(1), default=None, help="passes over the data (default: 100; 4 for digits)"
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=whole(1),
+        default=None,
+        help="samples per step (default: all, one step per epoch; 16 for digits)",
     )
     parser.add_argument(
         "--l2",
         type=real(0.0, 10.0, what="an L2 weight"),
-        default=1e-4,
-        help="weight of the L2 term sum p^2, 0 to 10 (default: 0.0001)",
+        default=None,
+        help="weight of the L2 term sum p^2, 0 to 10 (default: 0.0001; 0 for digits)",
     )
     parser.add_argument(
         "--holdout",
@@ -76,6 +105,9 @@ def add_arguments(parser):
     parser.add_argument(
         "--seed", type=whole(0), default=0, help="seed of the data, the weights and the shuffling (default: 0)"
     )
+
+
+def _output_options(parser):
     parser.add_argument("--save", metavar="PATH", help="save the trained model as JSON (default: not saved)")
     parser.add_argument("--plot", metavar="PATH", help="save the loss/accuracy curves as a PNG (default: none)")
     parser.add_argument(
@@ -94,7 +126,7 @@ def add_arguments(parser):
         "--max-minutes",
         type=real(0.0, low_open=True),
         default=DEFAULT_MAX_MINUTES,
-        help=f"refuse runs estimated to take longer (default: {DEFAULT_MAX_MINUTES:g})",
+        help=f"refuse runs estimated (by a short measured probe) to take longer (default: {DEFAULT_MAX_MINUTES:g})",
     )
 
 
@@ -104,8 +136,17 @@ def _loss_and_outputs(args):
     return args.loss or "hinge", 1
 
 
+def _fill_defaults(args):
+    """The options not given take the defaults of the data set (``DEFAULTS``)."""
+    defaults = DEFAULTS["digits" if args.data == "digits" else "2-D"]
+    for option, value in defaults.items():
+        if getattr(args, option) is None:
+            setattr(args, option, list(value) if isinstance(value, list) else value)
+
+
 def check(args):
     """Everything that can be known before loading data or building the network (raises OptionError)."""
+    _fill_defaults(args)
     loss, n_out = _loss_and_outputs(args)
     if args.boundary and args.data == "digits":
         raise OptionError("--boundary needs 2-D data (moons, circles, xor), not digits")
@@ -129,27 +170,24 @@ def check(args):
             need_module(f"--{option}", "matplotlib", INSTALL_PLOT)
     if args.data == "digits":
         need_module("--data digits", "sklearn", f"scikit-learn ships the digits: {INSTALL_PLOT}")
-    if args.holdout is None:
-        args.holdout = 0.2 if args.data == "digits" else 0.0
     n = DIGITS_SAMPLES if args.data == "digits" else args.n
     n_train = n - round(n * args.holdout)
     if n_train < 2:
         raise OptionError(f"--holdout {args.holdout:g}: leaves {n_train} of {n} samples to train on; keep at least 2")
     batch = min(args.batch_size or n_train, n_train)
-    n_in = 64 if args.data == "digits" else 2
-    layers = [n_in, *args.hidden, n_out]
+    layers = [64 if args.data == "digits" else 2, *args.hidden, n_out]
     estimate = cost.train_cost(layers, n_train, args.epochs, batch, loss == "bce")
     refusal = estimate.too_big(args.max_values)
     if refusal:
         batch_option = f"--batch-size {args.batch_size}" if args.batch_size else f"--n {n} (one batch)"
         raise OptionError(f"--hidden {','.join(map(str, args.hidden))} {batch_option}: {refusal}")
-    if estimate.seconds > 60 * args.max_minutes:
+    if estimate.seconds > 60 * args.max_minutes:  # a lower bound from the sizes alone: refused before any work
         raise OptionError(
             f"--epochs {args.epochs}: {args.epochs} epochs over {n_train} samples of MLP{tuple(layers)} compute about "
-            f"{estimate.total:.2g} Values, about {cost.duration(estimate.seconds)} at ~1 microsecond each; the limit "
-            f"is --max-minutes {args.max_minutes:g}: use fewer epochs, samples or neurons, or raise --max-minutes"
+            f"{estimate.total:.2g} Values, at least {cost.duration(estimate.seconds)} even at the compiled engine's "
+            f"~{cost.FASTEST_SECONDS_PER_VALUE * 1e6:g} microseconds each; the limit is --max-minutes "
+            f"{args.max_minutes:g}: use fewer epochs, samples or neurons, or raise --max-minutes"
         )
-    args.estimate = estimate
 
 
 def split(X, y, holdout, seed):
@@ -163,15 +201,9 @@ def split(X, y, holdout, seed):
     return [X[i] for i in kept], [y[i] for i in kept], [X[i] for i in held], [y[i] for i in held]
 
 
-def run(args):
-    """Run ``autograd-mini train`` with parsed and checked ``args``; returns the exit status."""
+def _data(args):
     from nn import data as datasets
-    from nn.module import MLP
-    from nn.optim import SGD, Adam, Optimizer
-    from nn.train import TrainingDivergedError, evaluate, fit
 
-    check(args)  # before any data is made or network built
-    loss, n_out = _loss_and_outputs(args)
     if args.data == "digits":
         X, y = datasets.load_digits()
     else:
@@ -181,83 +213,177 @@ def run(args):
             "xor": datasets.make_xor,
         }
         X, y = makers[args.data](args.n, noise=args.noise, seed=args.seed)
-    X, y, X_held, y_held = split(X, y, args.holdout, args.seed)
+    return split(X, y, args.holdout, args.seed)
+
+
+def _model_and_optimizer(args, n_in, n_out, loss):
+    """The MLP, its optimizer, and the learning-rate schedule (micrograd's for SGD without --lr, else None)."""
+    from nn.module import MLP
+    from nn.optim import SGD, Adam, Optimizer
+
     output_activation = "sigmoid" if loss == "bce" else "linear"
-    model = MLP(
-        len(X[0]),
-        args.hidden + [n_out],
-        activation=args.activation,
-        output_activation=output_activation,
-        seed=args.seed,
-    )
-    schedule = None
+    model = MLP(n_in, args.hidden + [n_out], activation=args.activation, output_activation=output_activation,
+                seed=args.seed)  # fmt: skip
     optimizer: Optimizer
     if args.optimizer == "sgd":
         optimizer = SGD(model.parameters(), lr=args.lr or 1.0, momentum=args.momentum)
-        if args.lr is None:
-            schedule = micrograd_schedule(args.epochs)
-    else:
-        optimizer = Adam(model.parameters(), lr=args.lr or 0.01)
-    rate = f"learning rate 1.0 - 0.9*k/{args.epochs} in epoch k (micrograd's schedule)" if schedule else ""
+        return model, optimizer, micrograd_schedule(args.epochs) if args.lr is None else None
+    return model, Adam(model.parameters(), lr=args.lr or 0.01), None
+
+
+def _check_time(args, estimate, n_train, model):
+    """--max-minutes against the measured estimate (the guard), before any training."""
+    if estimate.seconds > 60 * args.max_minutes:
+        raise OptionError(
+            f"--epochs {args.epochs}: {args.epochs} epochs over {n_train} samples of MLP{tuple(model.sizes)} would "
+            f"take about {cost.duration(estimate.seconds)} with --engine {args.engine} (measured: "
+            f"{estimate.probe_steps} steps in {estimate.probe_seconds:.2g} s); the limit is --max-minutes "
+            f"{args.max_minutes:g}: use fewer epochs, samples or neurons, or raise --max-minutes"
+        )
+
+
+def run(args):
+    """Run ``autograd-mini train`` with parsed and checked ``args``; returns the exit status."""
+    from nn.probe import estimate_fit
+    from nn.train import TrainingDivergedError
+
+    check(args)  # before any data is made or network built
+    loss, n_out = _loss_and_outputs(args)
+    X, y, X_held, y_held = _data(args)
+    model, optimizer, schedule = _model_and_optimizer(args, len(X[0]), n_out, loss)
+    validation = (X_held, y_held) if X_held else None
+    settings = {"loss": loss, "optimizer": optimizer, "epochs": args.epochs, "batch_size": args.batch_size,
+                "l2": args.l2, "validation": validation, "engine": args.engine}  # fmt: skip
+    try:
+        estimate = estimate_fit(model, X, y, **settings)
+    except KeyboardInterrupt:
+        print("autograd-mini train: interrupted before training began; nothing was saved", file=sys.stderr)
+        return 130
+    _check_time(args, estimate, len(X), model)
     held = f", {len(X_held)} held out" if X_held else ""
     print(f"{model} on {args.data} ({len(X)} samples{held}), loss {loss} + {args.l2:g} * sum p^2, {optimizer}")
-    if rate:
-        print(f"  {rate}")
-    if args.estimate.seconds > 20:
-        print(f"  estimated time: about {cost.duration(args.estimate.seconds)}")
+    if schedule:
+        print(f"  learning rate 1.0 - 0.9*k/{args.epochs} in epoch k (micrograd's schedule)")
+    print(f"  estimated training time: {cost.duration(estimate.seconds)} (a probe of {estimate.probe_steps} steps with "
+          f"--engine {args.engine} took {estimate.probe_seconds:.2g} s)")  # fmt: skip
+    print("epoch lines: loss (with the L2 term) and accuracy of the forward passes made during the epoch, each")
+    print("batch before its step; the final line evaluates the trained weights, loss without the L2 term", flush=True)
+    done: dict = {"last": (0, None)}  # the last completed epoch and, for --save, its model's parameters
     try:
-        history = fit(
-            model,
-            X,
-            y,
-            loss=loss,
-            optimizer=optimizer,
-            epochs=args.epochs,
-            batch_size=args.batch_size,
-            seed=args.seed,
-            l2=args.l2,
-            progress=False if args.no_progress else None,
-            lr_schedule=schedule,
-            validation=(X_held, y_held) if X_held else None,
-            engine=args.engine,
-        )
+        history, seconds, cpu = _train(args, model, X, y, settings, schedule, done)
+        print(f"trained {history.epochs} epochs in {cost.duration(seconds)} ({cost.duration(cpu)} of CPU time; "
+              f"estimated {cost.duration(estimate.seconds)})")  # fmt: skip
+        _report(model, X, y, X_held, y_held, loss, args.engine)
+        return _write_outputs(args, model, history, X, y, loss)
     except TrainingDivergedError as err:  # the work failed: one line, nothing saved or plotted
         print(f"autograd-mini train: error: {err}", file=sys.stderr)
         return 1
-    print("epoch lines: loss (with the L2 term) and accuracy of the forward passes made during the epoch, each")
-    print("batch before its step; the final line evaluates the trained weights, loss without the L2 term")
-    step = max(1, args.epochs // 10)
-    shown = sorted(set(range(0, history.epochs, step)) | {history.epochs - 1})  # the last epoch always
-    for k in shown:
-        acc = history.accuracy[k]
-        line = f"epoch {k + 1:4d}  loss {history.loss[k]:.6f}" + ("" if acc is None else f"  accuracy {acc:.3f}")
-        if X_held and history.val_accuracy[k] is not None:
-            line += f"  held-out accuracy {history.val_accuracy[k]:.3f}"
-        print(line)
-    final_loss, final_acc = evaluate(model, X, y, loss)
+    except KeyboardInterrupt:
+        return _interrupted(args, model, done)
+
+
+def _epoch_line(history, k):
+    acc, held = history.accuracy[k], history.val_accuracy[k] if history.val_accuracy else None
+    line = f"epoch {k + 1:4d}  loss {history.loss[k]:.6f}" + ("" if acc is None else f"  accuracy {acc:.3f}")
+    return line + ("" if held is None else f"  held-out accuracy {held:.3f}")
+
+
+def _train(args, model, X, y, settings, schedule, done):
+    """``fit``, printing the epoch lines as the epochs end (one in ten, and the last; flushed, so that they reach a
+    pipe or a log file as they happen) and noting each completed epoch in ``done``; returns (history, seconds, CPU
+    seconds: less than seconds when other programs kept the processor busy)."""
+    from nn.progress import write_line
+    from nn.train import fit
+
+    every = max(1, args.epochs // 10)
+
+    def on_epoch_end(history):
+        k = history.epochs
+        done["last"] = (k, model.state_dict() if args.save else None)  # one assignment: a Ctrl-C sees both or none
+        if (k - 1) % every == 0 or k == args.epochs:
+            write_line(_epoch_line(history, k - 1))
+
+    progress = False if args.no_progress else None
+    start, start_cpu = time.perf_counter(), time.process_time()
+    history = fit(model, X, y, seed=args.seed, progress=progress, lr_schedule=schedule, on_epoch_end=on_epoch_end,
+                  **settings)  # fmt: skip
+    return history, time.perf_counter() - start, time.process_time() - start_cpu
+
+
+def _interrupted(args, model, done):
+    """Ctrl-C: say the epoch reached; with --save, save the model of the last completed epoch (the step under way
+    was undone by fit, and the rest of that epoch is dropped), or say that nothing was saved."""
+    k, state = done["last"]
+    if k < args.epochs:
+        said = f"autograd-mini train: interrupted in epoch {k + 1} of {args.epochs}"
+    else:
+        said = f"autograd-mini train: interrupted after the last epoch ({k} of {args.epochs})"
+    if not args.save:
+        print(f"{said}; nothing was saved (no --save given)", file=sys.stderr)
+    elif state is None:
+        print(f"{said}; nothing was saved: no epoch was completed", file=sys.stderr)
+    else:
+        model.load_state_dict(state)
+        if _save(args, model):
+            return 1
+        print(f"{said}; saved the model as it was after epoch {k} to {args.save}", file=sys.stderr)
+    return 130
+
+
+class _sigint_ignored:
+    """Ctrl-C ignored inside the block (in the main thread; elsewhere signals cannot be set and none arrive)."""
+
+    def __enter__(self):
+        try:
+            self.previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except ValueError:
+            self.previous = None
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+def _save(args, model):
+    """Save the model to --save; on failure say so (one line) and return True."""
+    from nn import io
+
+    try:
+        with _sigint_ignored():  # a Ctrl-C now would not stop the save (nn.io.save writes a whole file or none)
+            io.save(model, prepare(args.save))
+    except (ValueError, OSError) as err:  # changed since the check: the message names the path and what is wrong
+        print(f"autograd-mini train: error: --save: {err}", file=sys.stderr)
+        return True
+    return False
+
+
+def _report(model, X, y, X_held, y_held, loss, engine):
+    from nn.metrics import evaluate
+
+    final_loss, final_acc = evaluate(model, X, y, loss, engine=engine)
     line = f"after training: loss {final_loss:.6f}" + ("" if final_acc is None else f", accuracy {final_acc:.3f}")
     if X_held:
-        held_loss, held_acc = evaluate(model, X_held, y_held, loss)
+        held_loss, held_acc = evaluate(model, X_held, y_held, loss, engine=engine)
         line += f"; held out ({len(X_held)} samples): loss {held_loss:.6f}"
         line += "" if held_acc is None else f", accuracy {held_acc:.3f}"
     print(line)
-    if args.save:
-        from nn import io
 
-        try:
-            io.save(model, prepare(args.save))
-        except (ValueError, OSError) as err:  # changed since the check: the message names the path and what is wrong
-            print(f"autograd-mini train: error: --save: {err}", file=sys.stderr)
+
+def _write_outputs(args, model, history, X, y, loss):
+    """--save, --plot and --boundary; returns the exit status."""
+    if args.save:
+        if _save(args, model):
             return 1
         print(f"saved the model to {args.save}")
-    if args.plot:
-        from nn.app import plots
+    if args.plot or args.boundary:
+        import matplotlib.pyplot as plt  # the command's figures are closed once written
 
-        plots.plot_history(history, prepare(args.plot))
-        print(f"saved the training curves to {args.plot}")
-    if args.boundary:
-        from nn.app import plots
+        from nn import plots
 
-        plots.plot_decision_boundary(model, X, y, prepare(args.boundary), loss=loss)
-        print(f"saved the decision boundary to {args.boundary}")
+        if args.plot:
+            plt.close(plots.plot_history(history, prepare(args.plot)))
+            print(f"saved the training curves to {args.plot}")
+        if args.boundary:
+            plt.close(plots.plot_decision_boundary(model, X, y, prepare(args.boundary), loss=loss))
+            print(f"saved the decision boundary to {args.boundary}")
     return 0
