@@ -100,7 +100,7 @@ def test_practice_with_a_right_and_a_wrong_answer(page, base):
     page.fill("#practice-answer", "1")
     page.click("#practice-check")
     assert page.text_content("#practice-feedback") == "right: do/do = 1"
-    # next the input of tanh, n8: upstream 1 times tanh' = 1 - o^2 = 0.5; 2 is wrong
+    # next the input of tanh, n4: upstream 1 times tanh' = 1 - o^2 = 0.5; 2 is wrong
     assert "Your turn:" in page.text_content("#practice-ask")
     page.fill("#practice-answer", "2")
     page.press("#practice-answer", "Enter")
