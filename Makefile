@@ -1,5 +1,5 @@
 # The two commands of the README:  make tour  (the main job)  and  make test  (lint, the layers, types + the test suite).
-.PHONY: tour test bench setup setup-test clean
+.PHONY: tour test bench pictures setup setup-test clean
 
 # What the tour and the README's example commands write into the checkout: .gitignore keeps them out of git, and
 # `make clean` removes them (with .venv). tests/test_readme.py holds both to what the commands really write.
@@ -25,6 +25,11 @@ test: setup-test
 
 bench: setup-test
 	.venv/bin/python benchmarks/run.py
+
+# every picture README.md shows, made again into docs/ with what each is made from (tests/test_draw_pictures.py
+# compares those sources with what the code draws now); about a minute, most of it the four ways' cost study
+pictures: setup-test
+	.venv/bin/python docs/make_pictures.py
 
 clean:
 	rm -rf .venv $(EXAMPLE_OUTPUTS)

@@ -1,15 +1,17 @@
 """Drawing the computation graph with Graphviz: ``draw_dot(root)`` -> ``graphviz.Digraph``.
 
-Each ``Value`` is a record box ``label | data | grad``; each operation is its own small node between its operands
-and its result, so the picture reads as the forward pass from left to right and the chain rule from right to left:
-for a node ``out = f(a, b)``
+Each ``Value`` is a record box ``name | data | grad``, its name the one every view gives it (``naming.node_names``:
+its label, or n1, n2 ... for the unlabelled, with what it computes beside it where that helps); each operation is
+its own small node between its operands and its result, so the picture reads as the forward pass (left to right, or
+top to bottom where that fits a screen better: ``layout.choose_rankdir``) and the chain rule backwards: for a node
+``out = f(a, b)``
 
     dL/da += dL/dout * dout/da        dL/db += dL/dout * dout/db
 
 and ``edge_labels=True`` writes the local derivative ``dout/da`` on the edge from ``a`` into the op, read from the
 same op rule (``Value.local_grads()``, ``ops.py``) that ``backward()`` uses.
 
-The drawing is deterministic: node names come from the topological numbering of the graph (``n0`` is the first
+The drawing is deterministic: the boxes' ids come from the topological numbering of the graph (``v0`` is the first
 input, the root has the largest number), never from ``id()``, so the same expression gives byte-identical DOT
 source on every run. Building the ``Digraph`` needs only the ``graphviz`` Python package; rendering it (``.pipe()``,
 ``.render()``, Jupyter's inline display) needs the Graphviz program ``dot``, and says how to install it if missing.
@@ -19,12 +21,11 @@ source on every run. Building the ``Digraph`` needs only the ``graphviz`` Python
 
 import contextlib
 import html
-import re
 import shutil
 import subprocess
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,26 +33,23 @@ import graphviz
 
 from autograd_mini.engine import Value
 from autograd_mini.files import check_target, write_bytes, write_text
-from autograd_mini.naming import as_roots, graph_order, node_names, number_formatter, param_names
-from autograd_mini.text import printable
+from autograd_mini.layout import TB_RANKSEP, choose_rankdir, layout_widths
+from autograd_mini.naming import (
+    PARAMETER_LABEL,
+    ROLE_COLORS,
+    as_roots,
+    expressions,
+    graph_order,
+    graph_roles,
+    node_names,
+    number_formatter,
+    param_names,
+)
+from autograd_mini.text import escape_record, escape_text, printable
 
-__all__ = [
-    "DEFAULT_MAX_NODES",
-    "DOT_TIME_LIMIT",
-    "Drawing",
-    "GraphTooLargeError",
-    "GraphvizNotFoundError",
-    "GraphvizTimeoutError",
-    "PARAMETER_LABEL",
-    "ROLE_COLORS",
-    "SUMMARY_ABOVE",
-    "dot_installed",
-    "dot_time_limit",
-    "draw_dot",
-    "graph_roles",
-    "node_names",
-    "write_drawing",
-]
+__all__ = ["DEFAULT_MAX_NODES", "DOT_TIME_LIMIT", "Drawing", "GraphTooLargeError", "GraphvizNotFoundError",
+           "GraphvizTimeoutError", "PARAMETER_LABEL", "ROLE_COLORS", "SUMMARY_ABOVE", "dot_installed",
+           "dot_time_limit", "draw_dot", "graph_roles", "node_names", "write_drawing"]  # fmt: skip
 
 DEFAULT_MAX_NODES = 2000  # Values; the dot graph has about twice as many nodes (one op node per non-leaf)
 DOT_TIME_LIMIT = 20.0  # seconds dot may take to lay out one drawing; then it is stopped (dot_time_limit changes it)
@@ -60,16 +58,6 @@ MAX_LEAF_USES = 8  # a leaf used more often is drawn again at each further use: 
 # 687 Values in one forward pass, and drawn in full it is 14,000 pt wide (a 1.4 MB SVG), unreadable at any size.
 SUMMARY_ABOVE = 300
 
-# A leaf whose label (its last dotted part) looks like a weight or a bias is a parameter: w, w2, w_12, W, b, b1,
-# weight, bias, theta, and the nn package's names L1.N0.w2, L1.N0.b.
-PARAMETER_LABEL = re.compile(r"(?:^|\.)(?:w|W|b|weight|bias|theta|θ)(?:[\d_\[].*)?$")
-
-ROLE_COLORS = {
-    "input": "#dbeafe",  # light blue: data fed in
-    "parameter": "#fde68a",  # amber: weights and biases, what training changes
-    "intermediate": "#f3f4f6",  # light grey
-    "output": "#bbf7d0",  # light green: the root (output or loss)
-}
 _OP_FILL = "#ffffff"
 _HIGHLIGHT = "#d62728"
 
@@ -135,6 +123,20 @@ class Drawing(graphviz.Digraph):
     def render(self, *args, **kwargs):
         return _saying_how_to_install(super().render, "Digraph.render", args, kwargs)
 
+    alt_text = "A computation graph"  # draw_dot says what this one shows
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        """graphviz's SVG for notebooks, and the same SVG in HTML with its alternative text (``role="img"``,
+        ``aria-label``): what JupyterLab and nbconvert show, so that an exported notebook's picture says what it
+        is (nbconvert writes a bare SVG as an ``<img>`` without ``alt``)."""
+        bundle = super()._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
+        svg = bundle.get("image/svg+xml")
+        if svg is not None and "text/html" not in (exclude or ()):
+            label = html.escape(printable(self.alt_text))
+            inline = svg[svg.find("<svg") :].replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+            bundle["text/html"] = f'<div class="am-drawing" style="overflow-x:auto">{inline}</div>'
+        return bundle
+
 
 def _saying_how_to_install(method, name, args, kwargs):
     """Call graphviz's ``method``; when ``dot`` is missing, raise ``GraphvizNotFoundError`` (how to install it)."""
@@ -189,52 +191,10 @@ def write_drawing(dot: graphviz.Digraph, stem: str | Path, *, render: bool | Non
 # -- helpers ---------------------------------------------------------------------------------------------------
 
 
-def graph_roles(order, roots, params=None):
-    """{node: role} with role one of "input", "parameter", "intermediate", "output".
-
-    The roots are outputs; leaves are parameters when passed in ``params`` (a set or dict of Values) or when their
-    label looks like a weight or bias (``PARAMETER_LABEL``), inputs otherwise; all other nodes are intermediate.
-    """
-    params = params or {}
-    out = set(roots)
-    roles = {}
-    for node in order:
-        if node in out:
-            roles[node] = "output"
-        elif node._op is not None:
-            roles[node] = "intermediate"
-        elif node in params or PARAMETER_LABEL.search(node.label):
-            roles[node] = "parameter"
-        else:
-            roles[node] = "input"
-    return roles
-
-
-# Every label is the user's text shown as text. graphviz passes a string that starts with "<" and ends with ">" to
-# dot as an HTML-like label, which is markup: a title such as "<x> URL=<javascript:...>" would become a link.
-# Labels are therefore marked ``graphviz.nohtml`` (always quoted), and cleaned by ``printable`` (no NUL, no lone
-# surrogate, nothing an SVG cannot hold). dot reads character entities in any label ("&amp;" is shown as "&"), so
-# "&" itself is written as "&amp;".
-
-_RECORD_SPECIAL = re.compile(r'([\\|{}<>"])')
-
-
-def escape_record(text):
-    """Text for one field of a Graphviz record label: ``| { } < > " \\ &`` escaped, newlines as line breaks."""
-    text = _RECORD_SPECIAL.sub(r"\\\1", printable(text).replace("&", "&amp;"))
-    return graphviz.nohtml(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n"))
-
-
-def escape_text(text):
-    """Text for an ordinary (non-record) Graphviz label: backslash, quote and ``&`` escaped, newlines as line breaks."""
-    text = printable(text).replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
-    return graphviz.nohtml(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n"))
-
-
 def op_label(node, fmt, hide_constants=True):
     """The op node's text: ``*``, ``tanh``; with a number mixed in and hidden, ``* 3`` or (reflected) ``3 -``."""
-    op = node._op
-    b = node._b
+    op = node.op
+    b = node.operands[1] if len(node.operands) == 2 else None
     if hide_constants and b is not None and not isinstance(b, Value):
         return op.write("", fmt(b))  # the Value's place left empty: "* 3", and for a reflected op "3 -"
     return op.symbol
@@ -243,38 +203,36 @@ def op_label(node, fmt, hide_constants=True):
 def _depth(order):
     depth: dict[Value, int] = {}
     for node in order:
-        depth[node] = 1 + max((depth[c] for c in (node._a, node._b) if isinstance(c, Value)), default=0)
+        depth[node] = 1 + max((depth[c] for c in node.children), default=0)
     return max(depth.values())
 
 
-_NEURON_PARAMETER = re.compile(r"^L(\d+)\.N(\d+)\.")  # the nn package's names: L1.N0.w2, L1.N0.b
+def _layer_lines(layers, order):
+    """The summary's lines for ``layers`` ({name: the layer's parameters}): how many of each layer's parameters the
+    graph uses. The caller knows what a layer is (``nn``'s ``MLP.layer_groups()`` says it for its networks)."""
+    if layers is None:
+        return []
+    if not isinstance(layers, Mapping):
+        raise TypeError(
+            f"draw_dot(layers=...) takes a mapping {{layer name: its parameters (Values)}}, such as "
+            f"model.layer_groups(); got {type(layers).__name__} {layers!r:.80}"
+        )
+    in_graph = set(order)
+    lines = []
+    for name, params in layers.items():
+        count = sum(1 for p in params if p in in_graph)
+        lines.append(f"  {name}, {count} parameter{'' if count == 1 else 's'}")
+    return lines
 
 
-def _layers(order, roles):
-    """For a network of the nn package (parameters named L1.N0.w2): one line per layer, its neurons and
-    parameters; [] for any other graph."""
-    neurons: dict[int, set[int]] = {}
-    params: Counter[int] = Counter()
-    for node in order:
-        m = _NEURON_PARAMETER.match(node.label) if roles[node] == "parameter" else None
-        if m:
-            layer = int(m.group(1))
-            neurons.setdefault(layer, set()).add(int(m.group(2)))
-            params[layer] += 1
-    return [
-        f"  layer {k}: {len(neurons[k])} neuron{'s' if len(neurons[k]) > 1 else ''}, {params[k]} parameters"
-        for k in sorted(neurons)
-    ]
-
-
-def _summary(order, roots, roles, fmt, rankdir, title):
+def _summary(order, roots, roles, fmt, rankdir, title, layers):
     """One box of counts instead of the graph: what is in it, by role and by op, and the output's value."""
-    ops = Counter(node._op.name for node in order if node._op is not None)
+    ops = Counter(node.op.name for node in order if node.op is not None)
     by_role = Counter(roles.values())
     lines = [title] if title else []
     lines.append(f"computation graph: {len(order)} values, {sum(ops.values())} operations, depth {_depth(order)}")
     lines.append("  " + ", ".join(f"{n} {role}" for role in ROLE_COLORS if (n := by_role[role])))
-    lines += _layers(order, roles)
+    lines += _layer_lines(layers, order)
     lines.append("operations: " + ", ".join(f"{name} x{n}" for name, n in sorted(ops.items())))
     for r in roots[:10]:
         name = r.label or "output"
@@ -283,9 +241,10 @@ def _summary(order, roots, roles, fmt, rankdir, title):
         lines.append(f"... and {len(roots) - 10} more outputs")
     every = "summary=False" + (f", max_nodes={len(order)}" if len(order) > DEFAULT_MAX_NODES else "")
     lines.append(f"(a summary of {len(order)} values; draw_dot(..., {every}) draws every node)")
-    dot = Drawing(name="autograd_mini", graph_attr={"rankdir": rankdir})
+    dot = Drawing(name="autograd_mini", graph_attr={"rankdir": rankdir or "LR"})
     text = graphviz.nohtml("".join(escape_text(line) + r"\l" for line in lines))  # \l: the line left-aligned
     dot.node("summary", label=text, shape="note", fontname="Courier")
+    dot.alt_text = "A summary of " + "; ".join(line.strip() for line in lines[int(bool(title)) : -1])
     return dot
 
 
@@ -295,7 +254,7 @@ def _summary(order, roots, roles, fmt, rankdir, title):
 def draw_dot(
     root: Value | Sequence[Value],
     *,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     hide_constants: bool = True,
     color_roles: bool = True,
     edge_labels: bool = False,
@@ -307,12 +266,18 @@ def draw_dot(
     title: str | None = None,
     show_grad: bool = True,
     key: bool = False,
+    layers: Mapping[str, Any] | None = None,
     _grad_text: Callable[[Value], str] | None = None,
     _names: dict[Value, str] | None = None,
 ) -> "Drawing":
     """Draw the graph behind ``root`` (a Value, or a list of Values) as a ``graphviz.Digraph``.
 
-    - ``rankdir``: ``"LR"`` (left to right, default) or ``"TB"`` (top to bottom).
+    Every box is ``name | data | grad``: the node's label, or ``n1``, ``n2`` ... for the nodes without one
+    (``naming.node_names``: the names the step-by-step trace and the compiled program use), and beside a numbered
+    node the expression it stands for where that helps (``n3 = x1*w1 + x2*w2``).
+
+    - ``rankdir``: ``"LR"`` (left to right), ``"TB"`` (top to bottom), or None (default): left to right when the
+      drawing fits about 1000 px (``FIT_WIDTH`` points), otherwise the narrower of the two (``choose_rankdir``).
     - ``hide_constants``: numbers mixed into an op are written inside the op node (``* 3``, ``3 -``); with False
       each gets a small dashed box of its own.
     - ``color_roles``: fill boxes by role, inputs blue, parameters amber, intermediates grey, outputs green.
@@ -322,9 +287,10 @@ def draw_dot(
     - ``number_format``: format spec for data, grad and edge labels (default ``".4g"``) or a function float -> str.
     - ``params``: ``model.named_parameters()``, a model, a dict name -> Value, or Values: drawn as parameters, and
       named by these names where the Value has no label.
-    - ``summary``: True draws one box of counts (values, ops by kind, depth, the layers of an nn network, output)
-      instead of every node; False draws every node; None (default) draws every node up to ``SUMMARY_ABOVE``
-      (300) Values and the summary above that, with a warning that says ``summary=False`` draws every node.
+    - ``summary``: True draws one box of counts (values, ops by kind, depth, the output) instead of every node;
+      False draws every node; None (default) draws every node up to ``SUMMARY_ABOVE`` (300) Values and the summary
+      above that, with a warning that says ``summary=False`` draws every node. ``layers``: {layer name: its
+      parameters}, e.g. ``model.layer_groups()`` of an ``nn`` network, adds a line per layer to the summary.
     - ``max_nodes``: a drawing of every node with more Values is refused (``GraphTooLargeError``).
       A leaf used more than ``MAX_LEAF_USES`` times is drawn again (dashed) at each further use: ``x+x+...+x``
       with one box and hundreds of edges would take dot minutes.
@@ -332,114 +298,149 @@ def draw_dot(
     - ``key``: add a colour key (input, parameter, intermediate, output) for pictures shown without the text.
     """
     roots = as_roots(root)
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"draw_dot(rankdir={rankdir!r}): use 'LR' (left to right) or 'TB' (top to bottom)")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"draw_dot(max_nodes={max_nodes!r}) must be a positive whole number")
+    _check_options(rankdir, max_nodes, key, color_roles)
     fmt = number_formatter(number_format)
-    names = param_names(params)
+    given = param_names(params)
     order = graph_order(roots)
-    if summary is None and len(order) > SUMMARY_ABOVE:
-        warnings.warn(
-            f"draw_dot: the graph has {len(order)} values, too many to read in one picture, so it is drawn as a "
-            f"summary (counts, layers, output). Pass summary=False to draw every node.",
-            stacklevel=2,
-        )
-        summary = True
-    if summary:
-        return _summary(order, roots, graph_roles(order, roots, names), fmt, rankdir, title)
-    if len(order) > max_nodes:
-        raise GraphTooLargeError(
-            f"draw_dot: the graph behind this Value has {len(order)} nodes (Values), more than "
-            f"max_nodes={max_nodes}; dot would take a long time and the picture would be unreadable. "
-            f"Pass max_nodes={len(order)} to draw it anyway, or summary=True for one box of counts."
-        )
-    if key and not color_roles:
-        raise ValueError("draw_dot(key=True) explains the role colours; it needs color_roles=True")
-    roles = graph_roles(order, roots, names)
-    index = {node: i for i, node in enumerate(order)}
-
-    path = set()
-    if highlight is not None:
-        path = _path_to_root(highlight, order, roots)
-
-    graph_attr = {"rankdir": rankdir, "fontname": "Helvetica"}
-    if key:
-        # a picture with its key is made to stand alone (README, slides): an opaque background for dark themes
-        graph_attr.update(label=_key_label(title, set(roles.values())), labelloc="t", bgcolor="white")
-    elif title:
-        graph_attr.update(label=escape_text(title), labelloc="t")
+    roles = graph_roles(order, roots, given)
+    if _as_summary(summary, len(order), max_nodes):
+        return _summary(order, roots, roles, fmt, rankdir, title, layers)
+    names = _names if _names is not None else node_names(order, given)
+    fields = _record_fields(order, names, fmt, _grad_text if show_grad else None, show_grad)
+    locals_ = {node: node.local_grads() for node in order if node.op is not None} if edge_labels else {}
+    if rankdir is None:
+        op_texts = {node: op_label(node, fmt, hide_constants) for node in order if node.op is not None}
+        edge_texts = {node: [fmt(g) for g in grads] for node, grads in locals_.items()}
+        rankdir = choose_rankdir(*layout_widths(order, fields, op_texts, edge_texts))
     dot = Drawing(
         name="autograd_mini",
-        graph_attr=graph_attr,
+        graph_attr=_graph_attributes(rankdir, title, set(roles.values()) if key else None),
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7"},
     )
-    horizontal = rankdir in ("LR", "RL")
+    path = _path_to_root(highlight, order, roots) if highlight is not None else set()
+    _add_graph(dot, order, fields, roles if color_roles else None, path, locals_, rankdir in ("LR", "RL"), fmt,
+               hide_constants)  # fmt: skip
+    dot.alt_text = _alt_text(order, roots, names, roles, fmt)
+    return dot
+
+
+def _as_summary(summary, size, max_nodes):
+    """Whether to draw one box of counts: as asked, or (None) above ``SUMMARY_ABOVE`` Values, saying so; a drawing of
+    every node over ``max_nodes`` Values is refused."""
+    if summary is None and size > SUMMARY_ABOVE:
+        warnings.warn(
+            f"draw_dot: the graph has {size} values, too many to read in one picture, so it is drawn as a "
+            f"summary (counts by role and op, the output). Pass summary=False to draw every node.",
+            stacklevel=3,
+        )
+        return True
+    if not summary and size > max_nodes:
+        raise GraphTooLargeError(
+            f"draw_dot: the graph behind this Value has {size} nodes (Values), more than "
+            f"max_nodes={max_nodes}; dot would take a long time and the picture would be unreadable. "
+            f"Pass max_nodes={size} to draw it anyway, or summary=True for one box of counts."
+        )
+    return bool(summary)
+
+
+def _check_options(rankdir, max_nodes, key, color_roles):
+    if rankdir not in (None, "LR", "TB", "RL", "BT"):
+        raise ValueError(
+            f"draw_dot(rankdir={rankdir!r}): use 'LR' (left to right), 'TB' (top to bottom) or None (by the shape)"
+        )
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"draw_dot(max_nodes={max_nodes!r}) must be a positive whole number")
+    if key and not color_roles:
+        raise ValueError("draw_dot(key=True) explains the role colours; it needs color_roles=True")
+
+
+def _record_fields(order, names, fmt, grad_text, show_grad):
+    """{node: the texts of its box}: its name (with the expression beside a numbered node where that helps), its
+    data, and its grad (``grad_text(node)`` where the trace gives one)."""
+    shown = expressions(order, names)
+    fields = {}
+    for node in order:
+        grad = (grad_text(node) if grad_text is not None else f"grad {fmt(node.grad)}") if show_grad else None
+        name = f"{names[node]} = {shown[node]}" if node in shown else names[node]
+        fields[node] = [text for text in (name, f"data {fmt(node.data)}", grad) if text is not None]
+    return fields
+
+
+def _graph_attributes(rankdir, title, key_roles):
+    """The graph's own attributes: the layout, and the title above it, with the colour key of ``key_roles``."""
+    attributes = {"rankdir": rankdir, "fontname": "Helvetica"}
+    if rankdir in ("TB", "BT"):
+        attributes["ranksep"] = TB_RANKSEP
+    if key_roles is not None:
+        # a picture with its key is made to stand alone (README, slides): an opaque background for dark themes
+        attributes.update(label=_key_label(title, key_roles), labelloc="t", bgcolor="white")
+    elif title:
+        attributes.update(label=escape_text(title), labelloc="t")
+    return attributes
+
+
+def _alt_text(order, roots, names, roles, fmt):
+    """The drawing in words: what it computes from what, for a screen reader and an exported notebook."""
+    ops = sum(1 for node in order if node.op is not None)
+    outputs = ", ".join(f"{names[r]} = {fmt(r.data)}" for r in roots[:5])
+    words = [f"The computation graph of {outputs}: {len(order)} values, {ops} operation{'' if ops == 1 else 's'}"]
+    for role in ("input", "parameter"):
+        leaves = [names[node] for node in order if roles[node] == role]
+        if leaves:
+            more = f" and {len(leaves) - 10} more" if len(leaves) > 10 else ""
+            words.append(f"{role}s {', '.join(leaves[:10])}{more}")
+    return "; ".join(words)
+
+
+def _add_graph(dot, order, fields, roles, path, locals_, horizontal, fmt, hide_constants):
+    """Each Value as a record box ``v{i}`` (i its topological number), each op as an ellipse ``v{i}op`` between its
+    operands and its result; the edge from operand k into the op is ``e{i}_{k}``, from the op to its result
+    ``e{i}_out``. ``path`` (the highlighted nodes) in red; ``locals_`` {node: local derivatives} on the edges."""
+    index = {node: i for i, node in enumerate(order)}
     boxes = {}  # node -> its box's attributes, for the copies of a leaf used more than MAX_LEAF_USES times
     uses: Counter[Value] = Counter()
+    red = {"color": _HIGHLIGHT, "penwidth": "2.5"}
     for i, node in enumerate(order):
-        nid = f"n{i}"
-        fields = []
-        label = _names[node] if _names is not None else node.label or names.get(node, "")
-        if label:
-            fields.append(escape_record(label))
-        fields.append(escape_record(f"data {fmt(node.data)}"))
-        if show_grad:
-            grad = _grad_text(node) if _grad_text is not None else f"grad {fmt(node.grad)}"
-            fields.append(escape_record(grad))
-        record = " | ".join(fields)
+        nid = f"v{i}"
+        record = " | ".join(escape_record(text) for text in fields[node])
         attrs = {"shape": "record", "id": nid, "label": graphviz.nohtml("{ " + record + " }" if horizontal else record)}
-        if color_roles:
+        if roles is not None:
             attrs.update(style="filled", fillcolor=ROLE_COLORS[roles[node]])
-        if node in path:
-            attrs.update(color=_HIGHLIGHT, penwidth="2.5")
-        dot.node(nid, **attrs)
+        dot.node(nid, **attrs, **(red if node in path else {}))
         boxes[node] = attrs
-
-        if node._op is None:
+        if node.op is None:
             continue
-        oid = f"n{i}op"
+        oid = f"v{i}op"
         op_attrs = {"id": oid, "label": escape_text(op_label(node, fmt, hide_constants)), "shape": "ellipse"}
         op_attrs.update(style="filled", fillcolor=_OP_FILL, margin="0.05,0.02", height="0.3")
-        if node in path:
-            op_attrs.update(color=_HIGHLIGHT, penwidth="2.5")
-        dot.node(oid, **op_attrs)
-        out_attrs = {"id": f"e{i}_out"}
-        if node in path:
-            out_attrs.update(color=_HIGHLIGHT, penwidth="2.5")
-        dot.edge(oid, nid, **out_attrs)
-
-        locals_ = node.local_grads() if edge_labels else ()
+        dot.node(oid, **op_attrs, **(red if node in path else {}))
+        dot.edge(oid, nid, id=f"e{i}_out", **(red if node in path else {}))
         # a - b, a / b, a ** b of two Values: the edges say which operand is which
-        two_values = not node._op.commutative and isinstance(node._b, Value)
+        two_values = not node.op.commutative and len(node.children) == 2
         for k, operand in enumerate(node.operands):
             eid = f"e{i}_{k}"
-            tags = []
-            if two_values:
-                tags.append("ab"[k])
-            if isinstance(operand, Value):
-                if edge_labels:
-                    tags.append(fmt(locals_[k]))
-                attrs = {"id": eid}
-                if tags:
-                    attrs["label"] = escape_text(": ".join(tags))
-                if node in path and operand in path:
-                    attrs.update(color=_HIGHLIGHT, penwidth="2.5", fontcolor=_HIGHLIGHT)
-                source = f"n{index[operand]}"
-                uses[operand] += 1
-                if operand._op is None and uses[operand] > MAX_LEAF_USES:
-                    # the same leaf once more, dashed: one box with hundreds of edges takes dot minutes to lay out
-                    copy = f"{source}_{uses[operand]}"
-                    style = "filled,dashed" if color_roles else "dashed"
-                    dot.node(copy, **{**boxes[operand], "id": copy, "style": style})
-                    source = copy
-                dot.edge(source, oid, **attrs)
-            elif not hide_constants:  # a number mixed into the op, drawn as its own small box
-                cid = f"n{i}c"
-                dot.node(cid, id=cid, label=escape_text(fmt(operand)), shape="box", style="dashed", fontsize="10")
-                dot.edge(cid, oid, id=eid, style="dashed")
-    return dot
+            if not isinstance(operand, Value):
+                if not hide_constants:  # a number mixed into the op, drawn as its own small box
+                    cid = f"v{i}c"
+                    dot.node(cid, id=cid, label=escape_text(fmt(operand)), shape="box", style="dashed", fontsize="10")
+                    dot.edge(cid, oid, id=eid, style="dashed")
+                continue
+            tags = (["ab"[k]] if two_values else []) + ([fmt(locals_[node][k])] if node in locals_ else [])
+            attrs = {"id": eid}
+            if tags:
+                attrs["label"] = escape_text(": ".join(tags))
+            if node in path and operand in path:
+                attrs.update(red, fontcolor=_HIGHLIGHT)
+            source = f"v{index[operand]}"
+            uses[operand] += 1
+            if operand.op is None and uses[operand] > MAX_LEAF_USES:
+                # the same leaf once more, dashed: one box with hundreds of edges takes dot minutes to lay out
+                copy = f"{source}_{uses[operand]}"
+                style = "filled,dashed" if roles is not None else "dashed"
+                dot.node(copy, **{**boxes[operand], "id": copy, "style": style})
+                source = copy
+            dot.edge(source, oid, **attrs)
 
 
 def _key_label(title, present):
@@ -463,7 +464,7 @@ def _path_to_root(highlight, order, roots):
     if isinstance(highlight, str):
         matches = [node for node in order if node.label == highlight]
         if len(matches) != 1:
-            leaves = sorted({node.label for node in order if node._op is None and node.label})
+            leaves = sorted({node.label for node in order if node.op is None and node.label})
             what = "no node" if not matches else f"{len(matches)} nodes"
             raise ValueError(
                 f"draw_dot(highlight={highlight!r}): {what} in the graph has this label; pass the Value itself, "
@@ -480,7 +481,7 @@ def _path_to_root(highlight, order, roots):
     for node in order:
         if node is highlight:
             found = True
-        elif found and (node._a in path or (isinstance(node._b, Value) and node._b in path)):
+        elif found and any(c in path for c in node.children):
             path.add(node)
     if not found:
         raise ValueError(

@@ -1,8 +1,12 @@
-"""How the drawing and the step-by-step trace name things: the graph's numbering, node names, number formats.
+"""How the drawing, the step-by-step trace and the compiled program name things: the graph's numbering, one name
+per node (``node_names``) and the expression beside it (``expressions``), each node's role and its colour, number
+formats and argument checks.
 
-Both ``draw.py`` and ``trace.py`` use these, so they live here and neither imports the other's private parts.
+``draw.py``, ``trace.py``, ``notebook.py`` and ``compiler.py`` all use these, so they live here and none imports
+another's private parts.
 """
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -81,13 +85,124 @@ def param_names(params: Any, where: str = "draw_dot") -> dict[Value, str]:
     return names
 
 
+# A leaf whose label (its last dotted part) looks like a weight or a bias is a parameter: w, w2, w_12, W, b, b1,
+# weight, bias, theta, and the nn package's names L1.N0.w2, L1.N0.b.
+PARAMETER_LABEL = re.compile(r"(?:^|\.)(?:w|W|b|weight|bias|theta|θ)(?:[\d_\[].*)?$")
+
+ROLE_COLORS = {
+    "input": "#dbeafe",  # light blue: data fed in
+    "parameter": "#fde68a",  # amber: weights and biases, what training changes
+    "intermediate": "#f3f4f6",  # light grey
+    "output": "#bbf7d0",  # light green: the root (output or loss)
+}
+
+
+def graph_roles(order, roots, params=None):
+    """{node: role} with role one of "input", "parameter", "intermediate", "output".
+
+    The roots are outputs; leaves are parameters when passed in ``params`` (a set or dict of Values) or when their
+    label looks like a weight or bias (``PARAMETER_LABEL``), inputs otherwise; all other nodes are intermediate.
+    """
+    params = params or {}
+    out = set(roots)
+    roles = {}
+    for node in order:
+        if node in out:
+            roles[node] = "output"
+        elif node.op is not None:
+            roles[node] = "intermediate"
+        elif node in params or PARAMETER_LABEL.search(node.label):
+            roles[node] = "parameter"
+        else:
+            roles[node] = "input"
+    return roles
+
+
 def node_names(order: Sequence[Value], params: dict[Value, str] | None = None) -> dict[Value, str]:
-    """{node: name} for tables: its label (or its name in ``params``), ``n{i}`` when it has none, and
-    ``label#i`` when several nodes share a label; ``i`` is the node's topological number, as in the drawing."""
+    """{node: the one name every view gives it}: the drawing's boxes, the trace's captions and table, the step page
+    and the compiled program (``compile`` makes identifiers of these names).
+
+    A node is called by its label (or its name in ``params``); the nodes without one are numbered ``n1``, ``n2`` ...
+    in topological order, without gaps (a number a label already uses is skipped); several nodes sharing a label
+    are ``label#1``, ``label#2`` ... in topological order."""
     params = params or {}
     labels = [node.label or params.get(node, "") for node in order]
     counts = Counter(label for label in labels if label)
-    return {
-        node: (label if counts[label] == 1 else f"{label}#{i}") if label else f"n{i}"
-        for i, (node, label) in enumerate(zip(order, labels))
-    }
+    taken = {label for label, n in counts.items() if n == 1}
+    names: dict[Value, str] = {}
+    numbers: Counter[str] = Counter()  # per label shared by several nodes, and "" for the unlabelled
+    for node, label in zip(order, labels):
+        if label and counts[label] == 1:
+            names[node] = label
+            continue
+        while True:
+            numbers[label] += 1
+            name = f"{label}#{numbers[label]}" if label else f"n{numbers[label]}"
+            if name not in taken:
+                break
+        taken.add(name)
+        names[node] = name
+    return names
+
+
+# How tightly an operator binds, for writing an expression with the parentheses it needs and no more: Python's
+# precedence (``-x`` binds less than ``**`` and more than ``*``). A function call or a name is an atom.
+_BINDING = {"+": 1, "-": 1, "*": 2, "/": 2, "%": 2, "**": 4}
+_NEGATION = 3
+_ATOM = 5
+_NUMBERED = re.compile(r"n\d+")
+EXPRESSION_WIDTH = 28  # characters: a longer expression is not written beside a name (the name alone says more)
+
+
+def _operand_text(text: str, binding: int, need: int) -> str:
+    return f"({text})" if binding < need else text
+
+
+def number_text(x: float) -> str:
+    """3 for 3.0, 0.5 for 0.5: a number mixed into an op, as a learner writes it."""
+    return str(int(x)) if x == int(x) and abs(x) < 1e15 else repr(x)
+
+
+def expressions(order: Sequence[Value], names: dict[Value, str], width: int = EXPRESSION_WIDTH) -> dict[Value, str]:
+    """{node: what it computes, written in its named inputs}, for the numbered nodes (``n3``) where that says more
+    than the op with its operands' names: for ``n3 = n1 + n2`` with ``n1 = x1 * w1`` and ``n2 = x2 * w2`` it is
+    ``x1*w1 + x2*w2``. Numbered operands are written out, labelled ones by their names (a label is the learner's
+    own name for what is under it); an expression longer than ``width`` characters is left out, and a node whose
+    operands are all labelled needs none (``n1 = x1 * w1`` already says it)."""
+    written: dict[Value, tuple[str, int]] = {}  # node -> (text, binding) of the numbered nodes written out
+    out: dict[Value, str] = {}
+    for node in order:
+        op = node.op
+        if op is None or not _NUMBERED.fullmatch(names[node]):
+            continue
+        operands = node.operands
+        texts = []
+        for operand in operands:
+            if not isinstance(operand, Value):
+                texts.append((number_text(operand), _ATOM if operand >= 0 else _NEGATION))
+            else:
+                texts.append(written.get(operand, (names[operand], _ATOM)))
+        text, binding = _write(op, texts)
+        if len(text) <= width:
+            written[node] = (text, binding)
+            if any(isinstance(v, Value) and v in written for v in operands):
+                out[node] = text
+    return out
+
+
+def _write(op: Any, texts: list[tuple[str, int]]) -> tuple[str, int]:
+    """The op written with its operands' (text, binding): ``x1*w1 + x2*w2``, ``tanh(n)``, ``-x``, ``3 - y``."""
+    if op.reflected:
+        texts = texts[::-1]
+    if op.name == "neg":
+        return "-" + _operand_text(*texts[0], _NEGATION), _NEGATION
+    binding = _BINDING.get(op.symbol)
+    if binding is None:  # a function: tanh(a), max(a, b)
+        return f"{op.symbol}({', '.join(text for text, _ in texts)})", _ATOM
+    (left, lb), (right, rb) = texts
+    # ** groups from the right: (a ** b) ** c needs its parentheses; - / % from the left: a - (b - c) needs them
+    need_left, need_right = (binding + 1, binding) if op.symbol == "**" else (binding, binding + 1)
+    if op.symbol in ("+", "*"):
+        need_right = binding
+    gap = "" if binding >= 2 and op.symbol != "%" else " "
+    return f"{_operand_text(left, lb, need_left)}{gap}{op.symbol}{gap}{_operand_text(right, rb, need_right)}", binding

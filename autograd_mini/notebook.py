@@ -1,26 +1,39 @@
-"""How the engine's objects show themselves in a notebook: the backward-pass stepper, and small HTML helpers.
+"""How the engine's objects show themselves in a notebook: the backward-pass stepper, formulas as MathML, and small
+HTML helpers.
 
 Jupyter (and VS Code, Colab, nbconvert) asks an object for ``_repr_html_()`` and shows the HTML it returns in the
 cell's output. Nothing here imports IPython: the methods return strings, and any front end that understands the
 convention displays them.
 
-``stepper_html(trace)`` is what ``BackwardTrace._repr_html_`` returns: one picture per step of the backward pass,
-the step's caption above it as text, Previous/Next buttons, a colour key and the whole table below. Several can
-live in one notebook: every id starts with a fresh random prefix, every style rule starts with that id, and the
-script looks up only its own element. Where no script runs (GitHub's notebook preview, a front end that does not
-trust the output) the static view remains: the final state, every gradient filled in, and the table.
+``stepper_html(trace)`` is what ``BackwardTrace._repr_html_`` returns: Previous/Next buttons (and the arrow keys),
+one picture of the graph laid out once, the step's caption under it (its chain rule typeset as MathML), a colour key
+and the whole table. The picture is one SVG; stepping changes its gradient texts and the highlight's classes, so a
+page of a 300-step trace is the size of one drawing, not of 300. Several steppers can live in one notebook: every
+id starts with a fresh random prefix, every style rule starts with that id, and the script looks up only its own
+element. Where no script runs (GitHub's notebook preview, a front end that does not trust the output) the static
+view remains: the final state, every gradient filled in, and the table.
 
-The pictures keep their natural size (11 pt text, 9 pt edge labels): on a narrow screen or a projector the picture
-scrolls sideways instead of shrinking its text, and each step scrolls it to what the step is about (its node, op
-and the operands receiving, the operands first when they do not all fit); the captions, the key and the table are
-HTML text at 15 px.
+The picture keeps its natural size (11 pt text, 9 pt edge labels) as far as it can. "whole graph" shows all of
+it, scaled down only where it is wider than the output or taller than most of the window; "follow the step" keeps
+the natural size and scrolls the picture to what each step is about (its node, op and the operands receiving). The
+stepper starts on the whole graph when that costs the text at most 15% of its size, as it does for micrograd's
+neuron at 1024 px (``draw_dot`` lays small graphs out to fit 1000 px). The captions, the key and the table are HTML
+text at 15 px.
+
+Formulas are MathML (``autograd_mini.mathml``): the captions' chain rule, and ``math_html`` and ``Math`` for LaTeX.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 import uuid
+
+from autograd_mini.frames import MAX_PAGE_BYTES, UNKNOWN, PageTooLargeError, check_bytes, grad_slots
+from autograd_mini.mathml import chain_rule_mathml
+from autograd_mini.naming import ROLE_COLORS
+from autograd_mini.text import html_text, printable
 
 __all__ = ["html_table", "stepper_html", "stepper_page", "unique_id"]
 
@@ -39,17 +52,13 @@ def html_table(head, rows, *, row_attrs=None, table_class="am-table", right=()):
     """
 
     def cells(tag, row):
-        return "".join(
-            f'<{tag} style="text-align:right">{html.escape(str(c))}</{tag}>'
-            if i in right
-            else f"<{tag}>{html.escape(str(c))}</{tag}>"
-            for i, c in enumerate(row)
-        )
+        aligned = ' style="text-align:right"'
+        return "".join(f"<{tag}{aligned if i in right else ''}>{html_text(c)}</{tag}>" for i, c in enumerate(row))
 
     lines = [f'<table class="{table_class}">', f"<thead><tr>{cells('th', head)}</tr></thead>", "<tbody>"]
     for j, row in enumerate(rows):
         attrs = row_attrs[j] if row_attrs else {}
-        attr_text = "".join(f' {k}="{html.escape(str(v))}"' for k, v in attrs.items())
+        attr_text = "".join(f' {k}="{html_text(v)}"' for k, v in attrs.items())
         lines.append(f"<tr{attr_text}>{cells('td', row)}</tr>")
     lines += ["</tbody>", "</table>"]
     return "\n".join(lines)
@@ -67,7 +76,6 @@ def _inline(svg):
 def _key(colors):
     """The colour key as HTML text: the roles of the drawing, then the two highlights of a step (``colors``:
     ``BackwardTrace.COLORS``, the stroke and fill of the current node and of the receiving operands)."""
-    from autograd_mini.draw import ROLE_COLORS
 
     def swatch(border, fill, text):
         return f'<span class="am-swatch" style="border-color:{border};background:{fill}"></span>{text}'
@@ -88,27 +96,36 @@ def _key(colors):
     )
 
 
-def _caption(lines):
-    head, rest = lines[0], lines[1:]
-    out = [f'<div class="am-head">{html.escape(head)}</div>']
-    out += [f"<div>{html.escape(line.strip())}</div>" for line in rest]
-    return '<div class="am-caption">' + "".join(out) + "</div>"
+def _caption(k, lines, rules, program, current):
+    """Frame ``k``'s caption: the step's line of text, each contribution's chain rule typeset (MathML), the program's
+    lines as code; only the current frame's caption is shown."""
+    out = [f'<div class="am-head">{html_text(lines[0])}</div>']
+    out += [chain_rule_mathml(rule) for rule in rules]
+    out += [f"<div>program: <code>{html_text(line)}</code></div>" for line in program]
+    return f'<div class="am-caption{current}" data-step="{k}">' + "".join(out) + "</div>"
 
 
 _STYLE = """
 #{id} {{ font-family: sans-serif; font-size: 15px; line-height: 1.4; color: #111; }}
 #{id}:focus {{ outline: none; }}
-#{id} .am-controls {{ display: none; margin: 0.4em 0; }}
+#{id} .am-controls {{ display: none; padding: 0.4em 0; position: sticky; top: 0; z-index: 1; background: white; }}
 #{id}.am-live .am-controls {{ display: block; }}
 #{id}.am-live .am-static {{ display: none; }}
 #{id} .am-controls button {{ font-size: 15px; padding: 0.25em 0.9em; }}
+#{id} .am-controls label {{ margin-left: 1.2em; white-space: nowrap; }}
 #{id} .am-counter {{ display: inline-block; min-width: 8em; text-align: center; }}
-#{id} .frame {{ display: none; }}
-#{id} .frame.current {{ display: block; }}
-#{id} .am-picture {{ overflow-x: auto; max-width: 100%; }}
-#{id} .am-picture svg {{ max-width: none; height: auto; }}
-#{id} .am-caption {{ font-family: monospace; font-size: 15px; margin: 0.3em 0; }}
+#{id} .am-caption {{ display: none; font-family: monospace; font-size: 15px; margin: 0.3em 0; }}
+#{id} .am-caption.current {{ display: block; }}
 #{id} .am-caption .am-head {{ font-weight: bold; }}
+#{id} .am-caption .am-rule {{ font-size: 17px; margin: 0.35em 0 0.35em 1em; }}
+#{id} .am-caption .am-rule math {{ margin-right: 0.3em; }}
+#{id} .am-caption .am-sofar {{ font-size: 15px; }}
+#{id} .am-caption code {{ font-size: 14px; }}
+#{id} .am-view {{ display: flex; flex-wrap: wrap; align-items: flex-start; column-gap: 1.5em; }}
+#{id} .am-aside {{ flex: 1 1 20em; min-width: 18em; }}
+#{id} .am-picture {{ flex: 0 1 auto; min-width: 0; overflow: auto; max-width: 100%; max-height: {height}vh; }}
+#{id} .am-picture svg {{ display: block; max-width: none; height: auto; }}
+#{id}.am-whole .am-picture svg {{ max-width: 100%; max-height: {height}vh; }}
 #{id} .am-key {{ margin: 0.3em 0; }}
 #{id} .am-swatch {{ display: inline-block; width: 0.9em; height: 0.9em; vertical-align: middle; border: 2px solid;
   margin: 0 0.3em 0 0.6em; }}
@@ -117,45 +134,94 @@ _STYLE = """
 #{id} table.am-table th, #{id} table.am-table td {{ border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left;
   white-space: nowrap; }}
 #{id} table.am-table tr.am-now td {{ background: #fee2e2; }}
+#{id} .am-current > polygon, #{id} .am-current > ellipse {{ stroke: {current}; stroke-width: 3px;
+  fill: {current_fill}; }}
+#{id} .am-receiver > polygon {{ stroke: {receiver}; stroke-width: 3px; fill: {receiver_fill}; }}
+#{id} .am-edge path {{ stroke: {current}; stroke-width: 2.5px; }}
+#{id} .am-edge polygon {{ stroke: {current}; fill: {current}; }}
+#{id} .am-edge text {{ fill: {current}; font-weight: bold; }}
 """
 
+# The stepper's script. DATA: the frames, each {g: [[node number, grad text] ...] (what the frame changes), c: the
+# current node's number or null, r: the receiving nodes' numbers, e: the ids of the highlighted edges}; n: the number
+# of nodes. Every element it touches has an id starting with the stepper's own (ID-v3, ID-g3, ID-e3_0).
 _SCRIPT = """(function () {
   var root = document.getElementById("ID");
   if (!root || root.classList.contains("am-live")) { return; }
-  var frames = root.querySelectorAll(".frame");
+  var data = DATA;
+  var box = root.querySelector(".am-picture");
+  var captions = root.querySelectorAll(".am-caption");
   var rows = root.querySelectorAll("tr[data-step]");
   var prev = root.querySelector(".am-prev");
   var next = root.querySelector(".am-next");
   var counter = root.querySelector(".am-counter");
+  var whole = root.querySelector(".am-view-whole");
+  var follow = root.querySelector(".am-view-follow");
   var k = 0;
-  // A picture wider than its box scrolls sideways. Show what the step is about: the bounding box of its node,
-  // op node and operands (data-focus), left-aligned with a margin; when that box is wider than the view, its
-  // left part, the operands receiving the gradient (the graph flows left to right). The browser clamps the
-  // scroll position to the picture's ends.
+  function element(id) { return document.getElementById("ID-" + id); }
+  function ids(frame) {
+    var out = frame.c === null ? [] : ["v" + frame.c, "v" + frame.c + "op"];
+    return out.concat(frame.r.map(function (i) { return "v" + i; }));
+  }
+  function paint(frame, on) {
+    function mark(id, name) { var e = element(id); if (e) { e.classList.toggle(name, on); } }
+    if (frame.c !== null) { mark("v" + frame.c, "am-current"); mark("v" + frame.c + "op", "am-current"); }
+    frame.r.forEach(function (i) { mark("v" + i, "am-receiver"); });
+    frame.e.forEach(function (id) { mark(id, "am-edge"); });
+  }
+  // Following the step, a picture larger than its box scrolls to what the step is about: the bounding box of its
+  // node, op node and operands, left-aligned (top-aligned) with a margin; when that box is wider (taller) than the
+  // view, its left (top) part. The browser clamps the scroll position to the picture's ends.
   function scrollToStep(frame) {
-    var box = frame.querySelector(".am-picture");
-    if (!box || box.scrollWidth <= box.clientWidth) { return; }
-    var left = Infinity;
-    var names = frame.dataset.focus.split(" ");
-    for (var n = 0; n < names.length; n++) {
-      var element = root.querySelector('[id="ID-s' + frame.dataset.step + "_" + names[n] + '"]');
-      if (element) { left = Math.min(left, element.getBoundingClientRect().left); }
-    }
+    if (root.classList.contains("am-whole")) { return; }
+    var left = Infinity, top = Infinity, bottom = -Infinity;
+    ids(frame).forEach(function (id) {
+      var e = element(id);
+      if (e) {
+        var r = e.getBoundingClientRect();
+        left = Math.min(left, r.left);
+        top = Math.min(top, r.top);
+        bottom = Math.max(bottom, r.bottom);
+      }
+    });
     if (left === Infinity) { return; }
-    var margin = 16;
-    box.scrollLeft += left - (box.getBoundingClientRect().left + box.clientLeft) - margin;
+    var view = box.getBoundingClientRect();
+    if (box.scrollWidth > box.clientWidth) { box.scrollLeft += left - (view.left + box.clientLeft) - 16; }
+    if (box.scrollHeight > box.clientHeight) {
+      var inside = top - (view.top + box.clientTop), below = bottom - (view.top + box.clientTop);
+      if (inside < 0 || below > box.clientHeight) { box.scrollTop += inside - 16; }
+    }
   }
   function show(i) {
-    k = Math.max(0, Math.min(frames.length - 1, i));
-    for (var j = 0; j < frames.length; j++) { frames[j].classList.toggle("current", j === k); }
+    paint(data.frames[k], false);
+    k = Math.max(0, Math.min(data.frames.length - 1, i));
+    var state = {};
+    for (var j = 0; j <= k; j++) {
+      data.frames[j].g.forEach(function (change) { state[change[0]] = change[1]; });
+    }
+    for (var n = 0; n < data.n; n++) {
+      var text = element("g" + n);
+      if (text) { text.textContent = n in state ? state[n] : data.unknown; }
+    }
+    paint(data.frames[k], true);
+    for (var c = 0; c < captions.length; c++) { captions[c].classList.toggle("current", c === k); }
     for (var r = 0; r < rows.length; r++) { rows[r].classList.toggle("am-now", rows[r].dataset.step === String(k)); }
-    counter.textContent = "step " + k + " of " + (frames.length - 1);
-    scrollToStep(frames[k]);
+    counter.textContent = "step " + k + " of " + (data.frames.length - 1);
+    scrollToStep(data.frames[k]);
     prev.disabled = k === 0;
-    next.disabled = k === frames.length - 1;
+    next.disabled = k === data.frames.length - 1;
+  }
+  // The whole graph, scaled down only if it must be, or the picture at its natural size following the step.
+  function view(wholeGraph) {
+    root.classList.toggle("am-whole", wholeGraph);
+    whole.checked = wholeGraph;
+    follow.checked = !wholeGraph;
+    if (wholeGraph) { box.scrollLeft = 0; box.scrollTop = 0; } else { scrollToStep(data.frames[k]); }
   }
   prev.addEventListener("click", function () { show(k - 1); });
   next.addEventListener("click", function () { show(k + 1); });
+  whole.addEventListener("change", function () { view(true); });
+  follow.addEventListener("change", function () { view(false); });
   root.addEventListener("keydown", function (e) {
     if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
       show(k + (e.key === "ArrowRight" ? 1 : -1));
@@ -164,57 +230,144 @@ _SCRIPT = """(function () {
     }
   });
   root.classList.add("am-live");
+  // start on the whole graph when it fits at FIT of its natural size or more (text at least that large)
+  var picture = box.querySelector("svg");
+  var size = picture.getBoundingClientRect();
+  view(size.width * FIT <= box.clientWidth && size.height * FIT <= window.innerHeight * HEIGHT / 100);
   show(0);
   if (root.hasAttribute("data-autofocus")) { root.focus({ preventScroll: true }); }
 })();"""
 
+WHOLE_GRAPH_FIT = 0.85  # the stepper starts on the whole graph when it shows at 85% of its natural size or more
+PICTURE_HEIGHT = 85  # percent of the window's height: the most the picture takes, so the buttons stay in reach
 
-def stepper_html(trace, *, autofocus=False, **options):
+
+def _json(value):
+    """JSON to put inside a <script>: no "</script>", "<!--" or "]]>" can appear in it (user text is in there)."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _live_picture(trace, root_id, options):
+    """The stepper's one SVG, in its final state (every gradient filled in, for a view without script), every id
+    prefixed with ``root_id``, each node's grad text with the id ``{root_id}-g{i}``; and the frames' data."""
+    svg, changes = trace.picture(**options)
+    index = {node: i for i, node in enumerate(trace.order)}
+    nodes, pieces = grad_slots(svg, trace.order, index)
+    state = {}
+    for change in changes:
+        state.update(change)
+    parts = []
+    for node, piece in zip(nodes, pieces):
+        cut = piece.rfind("<text") + len("<text")  # the grad text's own tag ends the piece before its text
+        parts += [piece[:cut], f' id="g{index[node]}"', piece[cut:], html.escape(printable(state[node]), quote=False)]
+    parts.append(pieces[-1])
+    picture = _inline("".join(parts)).replace(' id="', f' id="{root_id}-')
+    frames = []
+    for k, change in enumerate(changes):
+        current, receivers, edges = trace.highlight(k, index)
+        texts = [[index[node], printable(text)] for node, text in change.items()]
+        frames.append({"g": texts, "c": current, "r": receivers, "e": edges})
+    return picture, {"frames": frames, "n": len(trace.order), "unknown": printable(UNKNOWN)}
+
+
+def stepper_html(trace, *, autofocus=False, fallback=False, max_frames=None, max_bytes=None, **options):
     """The backward pass of ``trace`` as one self-contained HTML element (see the module docstring).
 
-    ``options`` go to ``trace.frames`` (``number_format``, ``rankdir``, draw_dot's options). ``autofocus``: take
+    ``options`` go to ``trace.picture`` (``number_format``, ``rankdir``, draw_dot's options). ``autofocus``: take
     the keyboard focus on load, so that the arrow keys step at once (the stand-alone page does; a notebook
-    output must not steal the focus from the cells).
+    output must not steal the focus from the cells). ``max_frames`` (None: any number) and ``max_bytes`` (default
+    ``MAX_PAGE_BYTES``) bound the page: beyond them ``PageTooLargeError`` names the option, or with ``fallback``
+    (a notebook's display, where no option can be given) a note saying why and how, then the table.
     """
+    from autograd_mini.draw import GraphTooLargeError, GraphvizNotFoundError, GraphvizTimeoutError
+
+    max_bytes = MAX_PAGE_BYTES if max_bytes is None else max_bytes
+    try:
+        if max_frames is not None:
+            trace.check_size(len(trace.steps) + 1, max_frames, "BackwardTrace.html")
+        page = _stepper(trace, autofocus, options)
+        check_bytes(len(page.encode("utf-8")), max_bytes, "BackwardTrace.html")
+        return page
+    except (PageTooLargeError, GraphTooLargeError, GraphvizNotFoundError, GraphvizTimeoutError) as err:
+        if not fallback:
+            raise
+        return _table_instead(trace, err, options.get("number_format", ".6g"))
+
+
+TABLE_ROWS = 2000  # rows of the table shown instead of a stepper too big for a page; the rest are counted
+
+
+def _table_instead(trace, err, number_format):
+    """What a notebook shows of a trace it cannot show as a stepper: why, how to get the pictures, and the table."""
+    box = unique_id("am-trace")
+    head, rows = trace.rows(number_format, "BackwardTrace._repr_html_")
+    more = len(rows) - TABLE_ROWS
+    rest = f" The table below lists the first {TABLE_ROWS} rows; {more} more follow." if more > 0 else ""
+    note = (
+        f"<p><b>{html_text(repr(trace))}</b>: the step-by-step pictures are not shown here. "
+        f"{html_text(err)}</p><p>To make them anyway, write the page with that option, e.g. "
+        f"<code>trace.write_html(&quot;steps.html&quot;, max_bytes=...)</code>, or print <code>trace.table()</code>."
+        f"{rest}</p>"
+    )
+    style = (
+        f"#{box} table {{ border-collapse: collapse; font-family: monospace; }} "
+        f"#{box} td, #{box} th {{ padding: 1px 8px; border-bottom: 1px solid #ddd; white-space: nowrap; }}"
+    )
+    table = html_table(head, rows[:TABLE_ROWS], right=(0, 3))
+    return f'<div id="{box}"><style>{style}</style>{note}<div style="overflow-x:auto">{table}</div></div>'
+
+
+def _stepper(trace, autofocus, options):
     root_id = unique_id("am-trace")
-    frames = trace.frames(captions=False, id_prefix=f"{root_id}-", **options)
+    picture, data = _live_picture(trace, root_id, options)
     captions = trace.captions(options.get("number_format", ".4g"))
-    last = len(frames) - 1
-    sections = []
-    index = {node: i for i, node in enumerate(trace.order)}
-    for k, svg in enumerate(frames):
-        # what the step is about, the ids the script scrolls into view: what the frame colours (trace.highlight)
-        current, receivers, _ = trace.highlight(k, index)
-        focus = [] if current is None else [f"n{current}", f"n{current}op"]
-        focus_ids = " ".join(focus + [f"n{i}" for i in receivers])
-        current = " current" if k == last else ""  # the static view shows the final state
-        sections.append(
-            f'<section class="frame{current}" data-step="{k}" data-focus="{focus_ids}">\n{_caption(captions[k])}\n'
-            f'<div class="am-picture">{_inline(svg)}</div>\n</section>'
-        )
+    rules = trace.chain_rules(options.get("number_format", ".4g"))
+    last = len(captions) - 1
     head, rows = trace.rows(options.get("number_format", ".6g"), "BackwardTrace._repr_html_")
     steps: list[str] = []
     for row in rows:  # the step number stands on a step's first row only
         steps.append(row[0] or steps[-1])
     table = html_table(head, rows, row_attrs=[{"data-step": k} for k in steps], right=(0, 3))
+    colors = trace.COLORS
+    style = _STYLE.format(id=root_id, current=colors["current"][0], current_fill=colors["current"][1],
+                          receiver=colors["receiver"][0], receiver_fill=colors["receiver"][1],
+                          height=PICTURE_HEIGHT)  # fmt: skip
+    script = _SCRIPT.replace("DATA", _json(data)).replace("FIT", repr(WHOLE_GRAPH_FIT))
+    script = script.replace("HEIGHT", str(PICTURE_HEIGHT)).replace("ID", root_id)
     autofocus_attr = " data-autofocus" if autofocus else ""
     return "\n".join(
         [
             f'<div class="am-stepper" id="{root_id}" tabindex="0"{autofocus_attr}>',
-            "<style>" + _STYLE.format(id=root_id) + "</style>",
-            _key(trace.COLORS),
+            "<style>" + style + "</style>",
             '<div class="am-controls"><button type="button" class="am-prev">&#9664; Previous</button> '
             f'<span class="am-counter">step {last} of {last}</span> '
-            '<button type="button" class="am-next">Next &#9654;</button></div>',
+            '<button type="button" class="am-next">Next &#9654;</button>'
+            f'<label><input type="radio" name="{root_id}-view" class="am-view-whole"> whole graph</label>'
+            f'<label><input type="radio" name="{root_id}-view" class="am-view-follow"> follow the step</label></div>',
             f'<p class="am-static">After all {last} steps: every gradient filled in. (Previous/Next need a front end '
             "that runs the output's script; the table below lists every step.)</p>",
-            '<div class="am-frames">',
-            *sections,
-            "</div>",
+            '<div class="am-view">',
+            f'<div class="am-picture" role="img" aria-label="{html_text(_alt(trace))}">{picture}</div>',
+            '<div class="am-aside">',
+            *[
+                _caption(k, lines, rules[k], trace.steps[k - 1].adjoint if k else (), " current" if k == last else "")
+                for k, lines in enumerate(captions)
+            ],
+            "</div></div>",
+            _key(colors),
             f'<div class="am-tablebox">{table}</div>',
-            "<script>" + _SCRIPT.replace("ID", root_id) + "</script>",
+            "<script>" + script + "</script>",
             "</div>",
         ]
+    )
+
+
+def _alt(trace):
+    """The picture described in words, for a screen reader (the captions and the table give the numbers)."""
+    r = trace.names[trace.root]
+    return (
+        f"The computation graph of {r}, {len(trace.order)} values, with each gradient as it stands at the step "
+        f"shown; the backward pass takes {len(trace.steps)} steps"
     )
 
 
@@ -225,7 +378,8 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
-body {{ margin: 1em 2em; font-family: sans-serif; }}
+body {{ margin: 0.5em 2em; font-family: sans-serif; }}
+h1 {{ font-size: 1.4em; margin: 0.3em 0; }}
 </style>
 </head>
 <body>
@@ -236,6 +390,10 @@ body {{ margin: 1em 2em; font-family: sans-serif; }}
 """
 
 
-def stepper_page(trace, title, **options):
-    """A whole HTML page around ``stepper_html``: the title, then the stepper (which takes the keyboard focus)."""
-    return _PAGE.format(title=html.escape(title), stepper=stepper_html(trace, autofocus=True, **options))
+def stepper_page(trace, title, *, max_bytes=None, **options):
+    """A whole HTML page around ``stepper_html``: the title, then the stepper (which takes the keyboard focus). The
+    page, all of it, is held to ``max_bytes`` (default ``MAX_PAGE_BYTES``)."""
+    stepper = stepper_html(trace, autofocus=True, max_bytes=float("inf"), **options)
+    page = _PAGE.format(title=html_text(title), stepper=stepper)
+    check_bytes(len(page.encode("utf-8")), MAX_PAGE_BYTES if max_bytes is None else max_bytes, "BackwardTrace.html")
+    return page

@@ -1,7 +1,7 @@
 """Users' text made safe to show in a drawing: labels, titles, the output of a ``number_format`` function.
 
 A label is the user's text, and a drawing shows it as text, whatever it contains. Two things stand in the way.
-Graphviz reads some strings as markup (``draw.escape_text`` and ``draw.escape_record`` take care of that), and an
+Graphviz reads some strings as markup (``escape_text`` and ``escape_record`` take care of that), and an
 SVG is XML, which cannot hold every character: NUL and the other control characters (except tab, line feed and
 carriage return), the halves of a surrogate pair standing alone, and the non-characters U+FFFE, U+FFFF and the like.
 ``printable`` replaces each of those with U+FFFD, the replacement character, so every drawing and every step of the
@@ -10,9 +10,12 @@ trace is a well-formed SVG (dot itself stops at a NUL, with an error that does n
 
 from __future__ import annotations
 
+import html
 import re
 
-__all__ = ["REPLACEMENT", "printable"]
+import graphviz
+
+__all__ = ["REPLACEMENT", "escape_record", "escape_text", "html_text", "printable"]
 
 REPLACEMENT = "\ufffd"  # the replacement character: shown as a question mark in a diamond
 
@@ -30,3 +33,30 @@ _NOT_TEXT = re.compile(
 def printable(text):
     """``str(text)`` with every character an SVG cannot hold (see the module docstring) replaced by U+FFFD."""
     return _NOT_TEXT.sub(REPLACEMENT, str(text))
+
+
+def html_text(value):
+    """Any value as HTML text: ``str`` of it, escaped (quotes too, so it may stand in an attribute), with what an HTML
+    page cannot hold (NUL, lone surrogates, other controls) replaced by U+FFFD (``printable``)."""
+    return html.escape(printable(value))
+
+
+# Every label is the user's text shown as text. graphviz passes a string that starts with "<" and ends with ">" to
+# dot as an HTML-like label, which is markup: a title such as "<x> URL=<javascript:...>" would become a link.
+# Labels are therefore marked ``graphviz.nohtml`` (always quoted), and cleaned by ``printable`` (no NUL, no lone
+# surrogate, nothing an SVG cannot hold). dot reads character entities in any label ("&amp;" is shown as "&"), so
+# "&" itself is written as "&amp;".
+
+_RECORD_SPECIAL = re.compile(r'([\\|{}<>"])')
+
+
+def escape_record(text):
+    """Text for one field of a Graphviz record label: ``| { } < > " \\ &`` escaped, newlines as line breaks."""
+    text = _RECORD_SPECIAL.sub(r"\\\1", printable(text).replace("&", "&amp;"))
+    return graphviz.nohtml(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n"))
+
+
+def escape_text(text):
+    """Text for an ordinary (non-record) Graphviz label: backslash, quote and ``&`` escaped, newlines as line breaks."""
+    text = printable(text).replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
+    return graphviz.nohtml(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n"))

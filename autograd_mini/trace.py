@@ -9,7 +9,9 @@ turn comes), and for each node
 
 with the local derivatives ``dout/da`` read from the op rules in ``ops.py``. One step per
 node records the upstream gradient ``dL/dout``, each local derivative, each product, and the operand's running total
-before and after, so a node used twice (fan-out, ``a + a``) visibly collects two contributions.
+before and after, so a node used twice (fan-out, ``a + a``) visibly collects two contributions. The captions write
+each contribution as the lecture writes the chain rule, ``do/dn1 = do/dn3 * ∂n3/∂n1 = 0.5 * 1 = 0.5`` (``ChainRule``),
+every node by its one name (``naming.node_names``: its label, or n1, n2 ... for the unlabelled).
 
 The record does not touch any ``.grad``; it starts from zero everywhere, as ``backward()`` does on a fresh graph
 (``backward()`` also adds to whatever leaves already hold, which the trace leaves out). Three ways to look at it:
@@ -17,14 +19,16 @@ The record does not touch any ``.grad``; it starts from zero everywhere, as ``ba
 - ``trace.table()``: a text table to follow with pencil and paper;
 - ``trace.write_frames(directory)``: ``step_000.svg`` ... one picture per step, the current node and its edges in
   red, the operands receiving a contribution in violet, each node's gradient as it stands after that step;
-- ``trace.write_html(path)``: one self-contained HTML page with the same pictures and Previous/Next buttons
-  (inline SVG and JavaScript, no server, no network); in Jupyter a trace shows itself as the same stepper
-  (``_repr_html_``, built by ``autograd_mini.notebook``).
+- ``trace.write_html(path)``: one self-contained HTML page, a stepper with Previous/Next buttons (one inline SVG whose
+  texts and colours a script changes, no server, no network); in Jupyter a trace shows itself as the same stepper
+  (``_repr_html_``, built by ``autograd_mini.notebook``). A page is held to ``MAX_PAGE_BYTES`` (``max_bytes=``),
+  frames to ``DEFAULT_MAX_FRAMES`` (``max_frames=``): beyond, one line names the option (``PageTooLargeError``).
 """
 
 import html
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,18 +36,33 @@ from typing import Any
 
 from autograd_mini.engine import Value, at_floats, backward_steps
 from autograd_mini.files import make_folder, write_text
-from autograd_mini.naming import as_roots, graph_order, node_names, number_formatter, param_names
+from autograd_mini.frames import (
+    CURRENT,
+    CURRENT_FILL,
+    DEFAULT_MAX_FRAMES,
+    MAX_PAGE_BYTES,
+    RECEIVER,
+    RECEIVER_FILL,
+    UNKNOWN,
+    PageTooLargeError,
+    check_bytes,
+    frame_svg,
+    grad_slots,
+    size_text,
+)
+from autograd_mini.naming import (
+    as_roots,
+    expressions,
+    graph_order,
+    node_names,
+    number_formatter,
+    number_text,
+    param_names,
+)
 from autograd_mini.program import Writer
 from autograd_mini.text import printable
 
-__all__ = ["BackwardTrace", "Contribution", "Step", "trace_backward"]
-
-DEFAULT_MAX_FRAMES = 300  # pictures beyond this are refused: the HTML page would be hundreds of megabytes
-
-_CURRENT = "#d62728"  # the node being processed, its op and edges
-_CURRENT_FILL = "#fecaca"
-_RECEIVER = "#7c3aed"  # operands that receive a contribution in this step: violet, unlike every role colour
-_RECEIVER_FILL = "#ede9fe"
+__all__ = ["BackwardTrace", "ChainRule", "Contribution", "PageTooLargeError", "Step", "trace_backward"]
 
 
 @dataclass(frozen=True)
@@ -67,7 +86,7 @@ class Step:
     number: int  # 1, 2, ... in the order backward() processes the nodes
     node: Value
     name: str
-    index: int  # the node's topological number, as in the drawing (n{index})
+    index: int  # the node's topological number: its box in the drawing is v{index}
     formula: str  # how the node was computed, in names: "d * f", "tanh(n5)", "3 - y"
     upstream: float  # dL/dnode, complete at this point
     contributions: tuple[Contribution, ...]
@@ -131,27 +150,51 @@ def trace_backward(root: Value | Sequence[Value], grad: float = 1.0, *, params: 
 
 
 def _formula(node, label):
-    op, operands = node.op, node.operands
-    if len(operands) == 1:
-        return f"-{label[operands[0]]}" if op.name == "neg" else op.write(label[operands[0]])  # "-x", not "-(x)"
-    a, b = operands
-    return op.write(label[a], label[b] if isinstance(b, Value) else _short(b))
-
-
-def _short(x):
-    return str(int(x)) if x == int(x) and abs(x) < 1e15 else repr(x)
+    """The op written with its operands' names: ``d * f``, ``tanh(n4)``, ``3 - y``, ``-x``."""
+    op = node.op
+    texts = [label[v] if isinstance(v, Value) else number_text(v) for v in node.operands]
+    if op.arity == 1:
+        return f"-{texts[0]}" if op.name == "neg" else op.write(texts[0])  # "-x", as a learner writes it, not "-(x)"
+    return op.write(*texts)
 
 
 _NAME = re.compile(r"^[A-Za-z_][\w.#\[\]]*$")
 
 
-def derivative(top, bottom):
-    """``dtop/dbottom`` for plain names (``do/dx1``); with parentheses when either is an expression, so that
-    ``d(o)/d(x1*w1 + x2*w2)`` cannot be misread as ``do/dx1*w1 + x2*w2``. A side already in parentheses, such as
-    ``(node)``, stays as it is."""
-    if _NAME.match(top) and (_NAME.match(bottom) or bottom.startswith("(")):
-        return f"d{top}/d{bottom}"
-    return "d{}/d{}".format(*(t if t.startswith("(") else f"({t})" for t in (top, bottom)))
+def derivative(top, bottom, d="d"):
+    """``dtop/dbottom`` for plain names (``do/dx1``); a side that is an expression in parentheses, so that
+    ``do/d(x1*w1 + x2*w2)`` cannot be misread as ``do/dx1*w1 + x2*w2``. A side already in parentheses, such as
+    ``(node)``, stays as it is. ``d="∂"`` writes a partial derivative, ``∂n3/∂n1``."""
+    top, bottom = (t if _NAME.match(t) or t.startswith("(") else f"({t})" for t in (top, bottom))
+    return f"{d}{top}/{d}{bottom}"
+
+
+@dataclass(frozen=True)
+class ChainRule:
+    """One contribution as the lecture writes the chain rule: ``do/dn1 = do/dn3 * ∂n3/∂n1 = 0.5 * 1 = 0.5``.
+
+    The local derivative is a partial (``∂n3/∂n1``: the op's own slope, its other operand held fixed), which keeps
+    it apart from the gradient ``dL/dv`` of the whole graph when the node is the root itself (``∂o/∂n`` in
+    ``do/dn = do/do * ∂o/∂n``). An operand used more than once collects a contribution per use: ``+=``, and the
+    sum so far. The numbers are text, already formatted. ``text()`` writes it for the table and the frames; the
+    stepper writes the same parts as MathML (``mathml.chain_rule_mathml``)."""
+
+    root: str
+    node: str
+    operand: str
+    upstream: str
+    local: str
+    product: str
+    uses: int = 1  # how many contributions the operand collects in the whole pass
+    so_far: str = ""  # before + product = after, for an operand with several uses
+
+    def text(self) -> str:
+        whole = f"{derivative(self.root, self.node)} * {derivative(self.node, self.operand, '∂')}"
+        sign = "+=" if self.uses > 1 else "="
+        line = f"{derivative(self.root, self.operand)} {sign} {whole} = {self.upstream} * {self.local} = {self.product}"
+        if self.uses > 1:
+            line += f"; so far {self.so_far} ({self.operand} has {self.uses} uses, each adds its part)"
+        return line
 
 
 def _same(formula, name):
@@ -163,15 +206,17 @@ class BackwardTrace:
     """The recorded backward pass: ``steps`` (a tuple of ``Step``), ``grads`` ({node: d root / d node})."""
 
     # the highlights of a frame, (stroke, fill): red for the step's node, violet for the operands it passes to
-    COLORS = {"current": (_CURRENT, _CURRENT_FILL), "receiver": (_RECEIVER, _RECEIVER_FILL)}
+    COLORS = {"current": (CURRENT, CURRENT_FILL), "receiver": (RECEIVER, RECEIVER_FILL)}
 
     def __init__(self, root, seed, order, names, steps, grads):
         self.root = root
         self.seed = seed
-        self.order = order  # topological order: n{i} is order[i]
-        self.names = names  # {node: name used in the table}
+        self.order = order  # topological order: the drawing's box v{i} is order[i]
+        self.names = names  # {node: its name, the same in the drawing, the captions, the table and the program}
         self.steps = steps
         self.grads = grads
+        # beside a numbered node, what it computes in named inputs where that helps: n3 = x1*w1 + x2*w2
+        self.expressions = expressions(order, names)
 
     def __len__(self):
         return len(self.steps)
@@ -188,12 +233,18 @@ class BackwardTrace:
 
     # -- text ----------------------------------------------------------------------------------------------
 
+    def computed_as(self, step):
+        """How the step's node was computed, for the table and the captions: ``n1 + n2 = x1*w1 + x2*w2`` (the op
+        with its operands' names, then the expression in named inputs where that says more); "" where the name
+        already says it (a node labelled ``x1*w1``, computed as ``x1 * w1``)."""
+        if _same(step.formula, step.name):
+            return ""
+        expression = self.expressions.get(step.node)
+        return step.formula + (f" = {expression}" if expression else "")
+
     def rows(self, number_format=".6g", where="BackwardTrace.rows"):
         """The table's heading and rows (tuples of 8 strings, one row per operand; the step's own cells only on
-        its first row), for the text table and the notebook's HTML table alike.
-
-        A node whose label already is its formula (``x1*w1 + x2*w2``) gets no ``= computed as`` cell: the row
-        would only say ``x1*w1 + x2*w2 = x1*w1 + x2*w2``."""
+        its first row), for the text table and the notebook's HTML table alike."""
         fmt = number_formatter(number_format, where)
         r = self.names[self.root]
         head = (
@@ -202,12 +253,13 @@ class BackwardTrace:
             "= computed as",
             f"upstream {derivative(r, '(node)')}",
             "operand",
-            "local d(node)/d(operand)",
+            "local ∂(node)/∂(operand)",
             "product",
             "operand's grad: before + product = after",
         )
         rows = []
         for s in self.steps:
+            computed = self.computed_as(s)
             for j, c in enumerate(s.contributions):
                 first = j == 0
                 sum_text = f"{fmt(c.before)} + {fmt(c.product)} = {fmt(c.after)}"
@@ -217,7 +269,7 @@ class BackwardTrace:
                     (
                         str(s.number) if first else "",
                         s.name if first else "",
-                        f"= {s.formula}" if first and not _same(s.formula, s.name) else "",
+                        f"= {computed}" if first and computed else "",
                         fmt(s.upstream) if first else "",
                         c.name,
                         fmt(c.local),
@@ -248,7 +300,7 @@ class BackwardTrace:
             line(tuple("-" * w for w in widths)),
         ]
         out += [line(row) for row in rows]
-        leaves = [node for node in self.order if node._op is None]
+        leaves = [node for node in self.order if node.op is None]
         out.append("")
         grads = ", ".join(f"{self.names[n]} = {fmt(self.grads[n])}" for n in leaves)
         out.append(f"gradients {derivative(r, '(leaf)')}: {grads}")
@@ -260,97 +312,136 @@ class BackwardTrace:
     def __repr__(self):
         return f"<BackwardTrace of {self.names[self.root]}: {len(self.steps)} steps, {len(self.order)} nodes>"
 
-    # -- pictures ------------------------------------------------------------------------------------------
-
-    def captions(self, number_format=".4g"):
-        """For frame 0 (the seed) and each step, the lines of text written under its picture."""
+    def chain_rules(self, number_format=".4g"):
+        """For frame 0 (none) and each step, its contributions as ``ChainRule``: what the captions write."""
         fmt = number_formatter(number_format, "BackwardTrace.captions")
         r = self.names[self.root]
-        total = len(self.steps)
+        uses = Counter(c.operand for s in self.steps for c in s.contributions)
+        out: list[list[ChainRule]] = [[]]
+        for s in self.steps:
+            out.append(
+                [
+                    ChainRule(
+                        r,
+                        s.name,
+                        c.name,
+                        fmt(s.upstream),
+                        fmt(c.local),
+                        fmt(c.product),
+                        uses[c.operand],
+                        f"{fmt(c.before)} + {fmt(c.product)} = {fmt(c.after)}",
+                    )  # fmt: skip
+                    for c in s.contributions
+                ]
+            )
+        return out
+
+    def captions(self, number_format=".4g"):
+        """For frame 0 (the seed) and each step, the lines of text written with its picture: the step's node, then
+        each operand's gradient by the chain rule (``ChainRule``), then the program's lines."""
+        fmt = number_formatter(number_format, "BackwardTrace.captions")
+        r = self.names[self.root]
+        rules = self.chain_rules(number_format)
         out = [[f"Start: {derivative(r, r)} = {fmt(self.seed)} (the seed). The other gradients are not known yet (?)."]]
         for s in self.steps:
-            computed = "" if _same(s.formula, s.name) else f" = {s.formula}"  # no "x1*w1 = x1*w1"
+            computed = self.computed_as(s)
             lines = [
-                f"Step {s.number} of {total}: {s.name}{computed}, its gradient {derivative(r, s.name)} = "
-                f"{fmt(s.upstream)}"
+                f"Step {s.number} of {len(self.steps)}: {s.name}{' = ' + computed if computed else ''}, its gradient "
+                f"{derivative(r, s.name)} = {fmt(s.upstream)}"
             ]
-            for c in s.contributions:
-                again = " (fan-out: adds to an earlier contribution)" if c.accumulates else ""
-                lines.append(
-                    f"  {c.name}: local {derivative(s.name, c.name)} = {fmt(c.local)}; "
-                    f"{fmt(s.upstream)} * {fmt(c.local)} = {fmt(c.product)}; "
-                    f"grad {c.name} = {fmt(c.before)} + {fmt(c.product)} = {fmt(c.after)}{again}"
-                )
+            lines += ["  " + rule.text() for rule in rules[s.number]]
             lines += [f"  program: {line}" for line in s.adjoint]
             out.append(lines)
         return out
 
-    def frames(
-        self,
-        *,
-        number_format=".4g",
-        rankdir="LR",
-        max_frames=DEFAULT_MAX_FRAMES,
-        captions=True,
-        id_prefix="",
-        **draw_options,
-    ):
-        """One SVG document (a str) per frame: frame 0 the seed, frame k step k.
+    # -- pictures ------------------------------------------------------------------------------------------
 
-        The graph is laid out once by ``dot`` (so nothing moves between frames); each frame then colours the
-        current node, its op node and edges red, the operands that receive a contribution violet, and shows every
-        gradient as it stands after that step ("?" for nodes not reached yet). ``draw_options`` go to ``draw_dot``.
-        ``captions=False`` leaves the caption lines out of the picture (the HTML stepper writes them as text);
-        ``id_prefix`` starts every id, so that several traces can share one page.
-        """
-        if len(self.steps) + 1 > max_frames:
-            raise ValueError(
-                f"BackwardTrace.frames: {len(self.steps) + 1} frames (one per step) is more than "
-                f"max_frames={max_frames}; a page of that many pictures is too big to be useful. "
-                f"Trace a smaller expression, or pass max_frames={len(self.steps) + 1}."
-            )
+    def grad_texts(self, number_format=".4g"):
+        """The grad field of every node after each frame: frame 0 the seed, frame k step k (``grad ?`` for a node
+        the pass has not reached), as [{node: text}] listing only the nodes whose text frame k changes."""
+        fmt = number_formatter(number_format, "BackwardTrace.frames")
+        changes = [{self.root: f"grad {fmt(self.seed)}"}]
+        for s in self.steps:
+            changes.append({c.operand: f"grad {fmt(c.after)}" for c in s.contributions})
+        return changes
+
+    def drawing(self, *, number_format=".4g", rankdir=None, **draw_options):
+        """The graph as every frame shows it: (the ``draw_dot`` drawing in its final state, every gradient filled
+        in; ``grad_texts``). Every box is as wide as its widest gradient text, so nothing moves between frames.
+        ``draw_options`` go to ``draw_dot`` (``edge_labels`` is on unless given)."""
         from autograd_mini.draw import DEFAULT_MAX_NODES, draw_dot  # graphviz, only when drawing
 
-        fmt = number_formatter(number_format, "BackwardTrace.frames")
-        draw_options.setdefault("edge_labels", True)  # the local derivatives on the edges, as in the captions
-        index = {node: i for i, node in enumerate(self.order)}
-        # the gradient text of every node after every frame
-        state = {self.root: f"grad {fmt(self.seed)}"}
-        texts = [dict(state)]
-        for s in self.steps:
-            for c in s.contributions:
-                state[c.operand] = f"grad {fmt(c.after)}"
-            texts.append(dict(state))
-        unknown = "grad ?"
-        widest: dict[Value, str] = {}
-        for t in texts:
-            for node in self.order:
-                text = t.get(node, unknown)
-                if len(text) > len(widest.get(node, "")):
+        changes = self.grad_texts(number_format)
+        widest = {node: UNKNOWN for node in self.order}
+        for frame in changes:
+            for node, text in frame.items():
+                if len(text) > len(widest[node]):
                     widest[node] = text
-        base = draw_dot(
+        draw_options.setdefault("edge_labels", True)  # the local derivatives on the edges, as in the captions
+        dot = draw_dot(
             self.root,
             number_format=number_format,
             rankdir=rankdir,
             max_nodes=draw_options.pop("max_nodes", DEFAULT_MAX_NODES),
             summary=False,
             _grad_text=lambda node: widest[node],  # every box as wide as its widest gradient text
-            _names=self.names,  # the names the captions use, n{i} for unlabelled nodes
+            _names=self.names,  # the names the captions use
             **draw_options,
-        ).pipe(format="svg", encoding="utf-8")
+        )
+        return dot, changes
+
+    def picture(self, **options):
+        """``drawing(**options)`` laid out once by ``dot``: (its SVG, ``grad_texts``)."""
+        dot, changes = self.drawing(**options)
+        return dot.pipe(format="svg", encoding="utf-8"), changes
+
+    def check_size(self, frames, max_frames=DEFAULT_MAX_FRAMES, what="BackwardTrace.frames"):
+        """Refuse ``frames`` pictures beyond ``max_frames``, before any is drawn (one line naming the option)."""
+        if frames > max_frames:
+            raise PageTooLargeError(
+                f"{what}: {frames} frames (one per step of {len(self.steps)}) is more than max_frames={max_frames}; "
+                f"pass max_frames={frames} to draw them anyway, or trace a smaller expression"
+            )
+
+    def frames(
+        self,
+        *,
+        number_format=".4g",
+        rankdir=None,
+        max_frames=DEFAULT_MAX_FRAMES,
+        max_bytes=MAX_PAGE_BYTES,
+        captions=True,
+        id_prefix="",
+        **draw_options,
+    ):
+        """One SVG document (a str) per frame: frame 0 the seed, frame k step k.
+
+        The graph is laid out once by ``dot`` (``picture``); each frame then colours the current node, its op node
+        and edges red, the operands that receive a contribution violet, and shows every gradient as it stands after
+        that step ("?" for nodes not reached yet). ``draw_options`` go to ``draw_dot``. ``captions=False`` leaves
+        the caption lines out of the picture; ``id_prefix`` starts every id. More than ``max_frames`` frames, or
+        more than ``max_bytes`` of SVG in all, are refused with a message naming the option.
+        """
+        self.check_size(len(self.steps) + 1, max_frames)
+        base, changes = self.picture(number_format=number_format, rankdir=rankdir, **draw_options)
+        total = len(base) * len(changes)
+        check_bytes(total, max_bytes, "BackwardTrace.frames", f"{len(changes)} frames of {size_text(len(base))}")
         lines = self.captions(number_format) if captions else None
+        index = {node: i for i, node in enumerate(self.order)}
         # every node's grad text sits at the same place in every frame: cut base there once, then each frame is
         # one join of the fixed pieces and that frame's texts (not a search and copy of the SVG per node and frame)
-        nodes, pieces = _grad_slots(base, self.order, index)
+        nodes, pieces = grad_slots(base, self.order, index)
+        state = dict.fromkeys(self.order, UNKNOWN)
         frames = []
-        for k, t in enumerate(texts):
+        for k, change in enumerate(changes):
+            state.update(change)
             parts = [pieces[0]]
             for node, piece in zip(nodes, pieces[1:]):
-                parts.append(html.escape(printable(t.get(node, unknown)), quote=False))
+                parts.append(html.escape(printable(state[node]), quote=False))
                 parts.append(piece)
-            svg = "".join(parts)
             current, receivers, edges = self.highlight(k, index)
-            frames.append(_frame(svg, f"{id_prefix}s{k}_", current, receivers, edges, lines[k] if lines else ()))
+            svg = "".join(parts)
+            frames.append(frame_svg(svg, f"{id_prefix}s{k}_", current, receivers, edges, lines[k] if lines else ()))
         return frames
 
     def highlight(self, k: int, index: dict[Any, int] | None = None) -> tuple[int | None, list[int], list[str]]:
@@ -378,96 +469,24 @@ class BackwardTrace:
         return paths
 
     def html(self, title=None, **options):
-        """One self-contained HTML page: the stepper of ``_repr_html_`` (every frame inline, Previous/Next
-        buttons and the arrow keys, the captions and the table as text) under a title."""
+        """One self-contained HTML page: the stepper of ``_repr_html_`` (the picture, Previous/Next buttons and the
+        arrow keys, a choice between the whole graph and following the step, the captions and the table as text)
+        under a title. ``max_frames`` and ``max_bytes`` (default ``MAX_PAGE_BYTES``) bound the page; ``options``
+        also go to ``draw_dot`` (``number_format``, ``rankdir`` ...)."""
         from autograd_mini.notebook import stepper_page
 
         r = self.names[self.root]
         return stepper_page(self, title or f"Backward pass through {r}, step by step", **options)
 
     def _repr_html_(self):
-        """Jupyter's rich display: the stepper, its ids, styles and script confined to its own output."""
+        """Jupyter's rich display: the stepper, its ids, styles and script confined to its own output; for a trace
+        too big for a page, or without Graphviz, a note saying why and the table of the steps (never a traceback)."""
         from autograd_mini.notebook import stepper_html
 
-        return stepper_html(self)
+        return stepper_html(self, fallback=True)
 
     def write_html(self, path, title=None, **options):
         """Write ``html()`` to ``path`` (UTF-8); returns the path. Open it in any browser."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         return write_text(path, self.html(title, **options))  # whole or not at all, never through a link
-
-
-# -- SVG surgery on dot's output -------------------------------------------------------------------------------
-
-
-def _grad_slots(svg, order, index):
-    """Where each node's grad text stands in ``svg``: the last text of its group ``n{i}`` (the record's grad field).
-
-    Returns the nodes in the order their slots appear and the pieces of ``svg`` around the slots (one more piece
-    than nodes), so that ``pieces[0] + text_0 + pieces[1] + ... + text_last + pieces[-1]`` is ``svg`` with the grad
-    texts replaced by ``text_0 ...`` (escaped by the caller).
-    """
-    slots = []
-    for node in order:
-        node_id = f"n{index[node]}"
-        start = svg.find(f'<g id="{node_id}" class="node">')
-        if start < 0:
-            raise ValueError(f"trace frames: node {node_id} not found in dot's SVG output")
-        end = svg.find("</g>", start)
-        cut = svg.rfind("<text", start, end)
-        slots.append((svg.find(">", cut) + 1, svg.find("</text>", cut, end), node))
-    slots.sort(key=lambda slot: slot[0])
-    pieces, last = [], 0
-    for begin, stop, _ in slots:
-        pieces.append(svg[last:begin])
-        last = stop
-    pieces.append(svg[last:])
-    return [node for _, _, node in slots], pieces
-
-
-_SVG_HEAD = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox="([\d.\s-]+)"')
-
-
-def _frame(svg, p, current, receivers, edges, caption):
-    """One frame: ids made unique (prefixed ``p``, e.g. ``s3_``), highlight styles, the caption below the graph."""
-    svg = svg.replace(' id="', f' id="{p}')
-    rules = []
-    if current is not None:
-        rules.append(
-            f"#{p}n{current} > polygon, #{p}n{current}op > ellipse "
-            f"{{ stroke: {_CURRENT}; stroke-width: 3px; fill: {_CURRENT_FILL}; }}"
-        )
-    for i in receivers:
-        rules.append(f"#{p}n{i} > polygon {{ stroke: {_RECEIVER}; stroke-width: 3px; fill: {_RECEIVER_FILL}; }}")
-    for e in edges:
-        rules.append(f"#{p}{e} path {{ stroke: {_CURRENT}; stroke-width: 2.5px; }}")
-        rules.append(f"#{p}{e} polygon {{ stroke: {_CURRENT}; fill: {_CURRENT}; }}")
-        rules.append(f"#{p}{e} text {{ fill: {_CURRENT}; font-weight: bold; }}")
-    style = "<style>\n" + "\n".join(rules) + "\n</style>\n"
-    if not caption:
-        open_end = svg.find(">", svg.find("<svg")) + 1
-        return svg[:open_end] + "\n" + style + svg[open_end:]
-    # the caption: lines of monospace text in a band added below the drawing
-    m = _SVG_HEAD.search(svg)
-    if m is None:
-        raise ValueError("trace frames: unexpected SVG header from dot (no width/height/viewBox)")
-    width, height = float(m.group(1)), float(m.group(2))
-    line_height, char_width, pad = 15.0, 7.3, 8.0
-    new_width = max(width, max(len(line) for line in caption) * char_width + 2 * pad)
-    new_height = height + pad + line_height * len(caption) + pad
-    size = f'width="{new_width:.2f}pt" height="{new_height:.2f}pt"'
-    head = f'<svg {size} viewBox="0.00 0.00 {new_width:.2f} {new_height:.2f}"'
-    band = [f'<rect x="0" y="0" width="{new_width:.2f}" height="{new_height:.2f}" fill="white"/>']
-    texts = []
-    for j, line in enumerate(caption):
-        y = height + pad + line_height * (j + 0.8)
-        weight = ' font-weight="bold"' if j == 0 else ""
-        texts.append(
-            f'<text class="caption" x="{pad:.2f}" y="{y:.2f}" font-family="monospace" font-size="12"{weight} '
-            f'xml:space="preserve">{html.escape(printable(line), quote=False)}</text>'
-        )
-    open_end = svg.find(">", m.end()) + 1
-    svg = svg[: m.start()] + head + svg[m.end() : open_end] + "\n" + style + band[0] + svg[open_end:]
-    close = svg.rfind("</svg>")
-    return svg[:close] + "\n".join(texts) + "\n" + svg[close:]

@@ -19,10 +19,9 @@ import random
 import sys
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-
 from nn import MLP, fit
 from nn.data import load_digits
+from nn.display import pyplot_figure
 from nn.optim import Adam
 from nn.plots import plot_history  # pyplot's figures, as matplotlib's own: inline in a notebook, files here
 from nn.train import predict
@@ -82,7 +81,8 @@ print("most common mistakes: " + ", ".join(f"{t} taken for {p} ({n}x)" for (t, p
 shown = wrong[:24]
 cols = 8
 rows = max(1, (len(shown) + cols - 1) // cols)
-fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.3, rows * 1.55), squeeze=False)
+fig = pyplot_figure((cols * 1.3, rows * 1.55))  # pyplot's figure, shown with its words as alternative text
+axes = fig.subplots(rows, cols, squeeze=False)
 for ax in axes.ravel():
     ax.axis("off")
 for ax, (i, p) in zip(axes.ravel(), shown):

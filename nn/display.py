@@ -16,6 +16,7 @@ cell's last expression, ``display(fig)``) is taken out of pyplot's list then, as
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import io
@@ -25,8 +26,9 @@ import sys
 
 from autograd_mini.files import write_bytes
 from autograd_mini.notebook import html_table, unique_id
+from autograd_mini.text import printable
 
-__all__ = ["figure", "history_html", "module_html", "pyplot_figure", "save_figure"]
+__all__ = ["figure", "figure_alt", "history_html", "module_html", "pyplot_figure", "save_figure"]
 
 
 # -- figures -------------------------------------------------------------------------------------------------
@@ -40,12 +42,23 @@ def _figure_class():
         raise ImportError("the plots need matplotlib: pip install matplotlib (or autograd-mini[plot])") from None
 
     class PlotFigure(Figure):
-        """A matplotlib Figure that shows itself in a notebook as a PNG, once (see the module docstring)."""
+        """A matplotlib Figure that shows itself in a notebook as a PNG, once (see the module docstring), with
+        alternative text: an ``<img alt=...>`` in HTML (what JupyterLab and nbconvert show, so an exported notebook's
+        image says what it is) beside the PNG with ``alt`` in its metadata. ``fig.alt_text`` replaces the text made
+        from its titles and axis labels (``figure_alt``)."""
+
+        alt_text: str | None = None
 
         def _repr_png_(self):
             buffer = io.BytesIO()
             self.savefig(buffer, format="png", bbox_inches="tight")
             return buffer.getvalue()
+
+        def _repr_mimebundle_(self, include=None, exclude=None):
+            png = base64.b64encode(self._repr_png_()).decode("ascii")
+            alt = printable(figure_alt(self))
+            picture = f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{png}">'
+            return {"text/html": picture, "image/png": png, "text/plain": alt}, {"image/png": {"alt": alt}}
 
         def _ipython_display_(self):
             pyplot = sys.modules.get("matplotlib.pyplot")
@@ -53,7 +66,8 @@ def _figure_class():
                 pyplot.close(self)  # shown here, once: the backend would show it again at the end of the cell
             from IPython.display import display  # only ever called by IPython
 
-            display({"image/png": self._repr_png_(), "text/plain": repr(self)}, raw=True)
+            data, metadata = self._repr_mimebundle_()
+            display(data, metadata=metadata, raw=True)
 
     return PlotFigure
 
@@ -64,6 +78,20 @@ def _held_by_inline_pyplot(fig, pyplot):
     if manager is None or not pyplot.fignum_exists(manager.num):
         return False
     return "inline" in str(pyplot.get_backend()).lower()
+
+
+def figure_alt(fig):
+    """What a figure shows, in words, for its alternative text: ``fig.alt_text`` if set, else its title and each
+    plot's title with what it plots against what (``loss against epoch``)."""
+    if getattr(fig, "alt_text", None):
+        return fig.alt_text
+    parts = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) is not None else []
+    for ax in fig.axes:
+        x, y = ax.get_xlabel(), ax.get_ylabel()
+        against = f"{y or 'values'} against {x or 'x'}" if x or y else ""
+        parts.append(": ".join(t for t in (ax.get_title(), against) if t))
+    text = "; ".join(p for p in parts if p)
+    return f"A figure: {text}" if text else "A figure (no titles or axis labels)"
 
 
 def figure(figsize, **kwargs):
@@ -166,9 +194,11 @@ def history_svg(history):
         _panel(width * k, series, title, *((0.0, 1.0) if title == "accuracy" else ()))
         for k, (series, title) in enumerate(zip(panels, titles))
     )
+    alt = f"{' and '.join(titles)} per epoch, {history.epochs} epochs"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width * len(panels)}" height="160" '
-        f'viewBox="0 -10 {width * len(panels)} 160" font-family="sans-serif" font-size="12">\n{body}\n</svg>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width * len(panels)}" height="160" role="img" '
+        f'aria-label="{alt}" viewBox="0 -10 {width * len(panels)} 160" font-family="sans-serif" font-size="12">\n'
+        f"<title>{alt}</title>\n{body}\n</svg>"
     )
 
 

@@ -286,6 +286,14 @@ class MLP(Module):
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [item for layer in self.layers for item in layer.named_parameters()]
 
+    def layer_groups(self) -> dict[str, list[Value]]:
+        """{"layer 1: 16 neurons": the layer's parameters, ...}: what ``draw_dot(..., layers=...)`` lists, a line
+        per layer, in the summary of a graph too big to draw node by node."""
+        return {
+            f"layer {l}: {layer.nout} neuron{'s' if layer.nout > 1 else ''}": layer.parameters()
+            for l, layer in enumerate(self.layers, start=1)
+        }
+
     def __repr__(self) -> str:
         sizes = " -> ".join(str(n) for n in self.sizes)
         return (

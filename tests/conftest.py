@@ -1,4 +1,5 @@
-"""Shared pytest settings: hypothesis profiles, and matplotlib's backend for the tests.
+"""Shared pytest settings: hypothesis profiles, matplotlib's backend for the tests, and the headless Chromium the
+browser tests drive.
 
 "ci" (the default, what `make test` runs) keeps every property test to a modest number of examples, drops the
 per-example deadline (a first call into torch can take longer than any sensible deadline) and is derandomized: the
@@ -8,6 +9,7 @@ same examples on every run and machine, so a run that passed on a commit passes 
 """
 
 import os
+import shutil
 import sys
 
 import pytest
@@ -30,3 +32,24 @@ def _close_pyplot_figures():
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None:
         pyplot.close("all")
+
+
+# The system's Chromium (Debian's /usr/bin/chromium, which scripts/setup.sh test installs), driven by playwright;
+# playwright's own browser download is never used. Without background networking, component updates and the like,
+# Chromium asks no outside host for anything, so the tests' network logs hold only what the pages asked for.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic", "--disable-extensions"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for one test module (test_browser_trace, test_play_browser): make a page with
+    ``browser.new_context(viewport=...).new_page()``."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium; scripts/setup.sh test installs it)")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -1,21 +1,16 @@
-"""The step-by-step HTML page in a real headless Chromium: stepping forward and back moves the highlight.
+"""The step-by-step HTML page in a real headless Chromium: stepping forward and back moves the highlight, the
+neuron's whole graph is in view at 1024 px, and a picture wider than the window follows the step.
 
-The browser is driven through the Chrome DevTools protocol over ``--remote-debugging-pipe`` (JSON messages ending
-in a NUL byte on file descriptors 3 and 4), with the standard library only. Clicks are real mouse events at the
-buttons' positions; the highlighted node is read from the computed style of the rendered SVG, not from our script.
+playwright drives the system's Chromium (conftest.py's ``browser``, shared with the playground's tests). Clicks are
+real mouse events at the buttons' positions; the highlighted node is read from the computed style of the rendered
+SVG, not from our script.
 """
 
 from __future__ import annotations
 
-import base64
-import fcntl
 import json
 import os
-import queue
 import shutil
-import signal
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -26,332 +21,276 @@ from autograd_mini.trace import trace_backward
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 RED = "rgb(214, 39, 40)"  # trace._CURRENT, #d62728
 VIOLET = "rgb(124, 58, 237)"  # trace._RECEIVER, #7c3aed
 
 
-class Browser:
-    """Headless Chromium with a DevTools session on its pipe: ``send(method, **params)`` -> result."""
-
-    def __init__(self, user_data_dir):
-        to_child_r, self._to_child = os.pipe()
-        self._from_child, from_child_w = os.pipe()
-        # the protocol reads fd 3 and writes fd 4 of the browser; copies at 10+ so the dup2s cannot collide
-        r = fcntl.fcntl(to_child_r, fcntl.F_DUPFD_CLOEXEC, 10)
-        w = fcntl.fcntl(from_child_w, fcntl.F_DUPFD_CLOEXEC, 10)
-        args = [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
-            "--hide-scrollbars",
-            "--window-size=1400,900",
-            "--remote-debugging-pipe",
-            f"--user-data-dir={user_data_dir}",
-            "about:blank",
-        ]
-        self.log = Path(user_data_dir).with_suffix(".log")
-        actions = [
-            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-            (os.POSIX_SPAWN_OPEN, 1, str(self.log), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
-            (os.POSIX_SPAWN_DUP2, 1, 2),
-            (os.POSIX_SPAWN_DUP2, r, 3),
-            (os.POSIX_SPAWN_DUP2, w, 4),
-        ]
-        # Python's own descriptors are close-on-exec (PEP 446), so the browser gets exactly 0-4
-        self.pid = os.posix_spawn(CHROMIUM, args, os.environ, file_actions=actions)
-        for fd in (to_child_r, from_child_w, r, w):
-            os.close(fd)
-        self._next_id = 0
-        self._replies = {}
-        self.events = queue.Queue()
-        self._cond = threading.Condition()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        self.session = None
-
-    def _read(self):
-        buf = b""
-        while True:
-            chunk = os.read(self._from_child, 1 << 16)
-            if not chunk:
-                break
-            buf += chunk
-            while b"\0" in buf:
-                raw, buf = buf.split(b"\0", 1)
-                msg = json.loads(raw)
-                if "id" in msg:
-                    with self._cond:
-                        self._replies[msg["id"]] = msg
-                        self._cond.notify_all()
-                else:
-                    self.events.put(msg)
-
-    def send(self, method, timeout=20.0, session=True, **params):
-        self._next_id += 1
-        msg = {"id": self._next_id, "method": method, "params": params}
-        if session and self.session:
-            msg["sessionId"] = self.session
-        os.write(self._to_child, json.dumps(msg).encode() + b"\0")
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while self._next_id not in self._replies:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError(f"Chromium did not answer {method} within {timeout} s")
-                self._cond.wait(left)
-            reply = self._replies.pop(self._next_id)
-        if "error" in reply:
-            raise RuntimeError(f"Chromium: {method} failed: {reply['error']}")
-        return reply["result"]
-
-    def wait_event(self, method, timeout=20.0):
-        deadline = time.monotonic() + timeout
-        seen = []
-        while time.monotonic() < deadline:
-            try:
-                msg = self.events.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            seen.append(msg)
-            if msg.get("method") == method:
-                return msg, seen
-        raise TimeoutError(f"no {method} event from Chromium within {timeout} s")
-
-    def attach(self):
-        targets = self.send("Target.getTargets", session=False)["targetInfos"]
-        page = next(t for t in targets if t["type"] == "page")
-        self.session = self.send("Target.attachToTarget", session=False, targetId=page["targetId"], flatten=True)[
-            "sessionId"
-        ]
-
-    def evaluate(self, expression):
-        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"JavaScript failed: {result['exceptionDetails']}")
-        return result["result"].get("value")
-
-    def click(self, selector, index=0):
-        """A real left click (mouse pressed and released) at the centre of the index-th element matching selector
-        (scrolled into view first)."""
-        element = f"document.querySelectorAll({json.dumps(selector)})[{index}]"
-        self.evaluate(f"{element}.scrollIntoView({{block: 'center'}})")
-        box = json.loads(self.evaluate(f"JSON.stringify({element}.getBoundingClientRect())"))
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        self.send("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
-        self.send("Input.dispatchMouseEvent", type="mousePressed", x=x, y=y, button="left", clickCount=1)
-        self.send("Input.dispatchMouseEvent", type="mouseReleased", x=x, y=y, button="left", clickCount=1)
-
-    def close(self):
-        try:
-            self.send("Browser.close", session=False, timeout=5)
-        except (TimeoutError, RuntimeError, OSError):
-            pass
-        deadline = time.monotonic() + 10
-        while os.waitpid(self.pid, os.WNOHANG) == (0, 0):
-            if time.monotonic() > deadline:
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
-                break
-            time.sleep(0.05)
-        os.close(self._to_child)
-        os.close(self._from_child)
-
-
-# What is highlighted in the visible frame of one stepper, read from the browser's computed styles.
+# What is highlighted in one stepper, read from the browser's computed styles: the frame whose caption is shown, the
+# boxes (by their drawing ids v{i}) drawn red and violet, and the counter.
 STATE_JS = """JSON.stringify((() => {
   const root = document.querySelectorAll('.am-stepper')[INDEX];
-  const visible = [...root.querySelectorAll('.frame')].filter(s => getComputedStyle(s).display !== 'none');
-  const out = {visible: visible.map(s => s.dataset.step), red: [], orange: [],
+  const visible = [...root.querySelectorAll('.am-caption')].filter(c => getComputedStyle(c).display !== 'none');
+  const out = {visible: visible.map(c => c.dataset.step), red: [], violet: [],
                counter: root.querySelector('.am-counter').textContent};
-  for (const s of visible) {
-    for (const g of s.querySelectorAll('g.node')) {
-      const shape = g.querySelector(':scope > polygon, :scope > ellipse');
-      const stroke = getComputedStyle(shape).stroke;
-      const name = g.querySelector('title').textContent;
-      if (stroke === 'RED') out.red.push(name);
-      if (stroke === 'VIOLET') out.orange.push(name);
-    }
+  for (const g of root.querySelectorAll('.am-picture g.node')) {
+    const shape = g.querySelector(':scope > polygon, :scope > ellipse');
+    const stroke = getComputedStyle(shape).stroke;
+    const name = g.querySelector('title').textContent;
+    if (stroke === 'RED') out.red.push(name);
+    if (stroke === 'VIOLET') out.violet.push(name);
   }
   out.red.sort();
-  out.orange.sort();
+  out.violet.sort();
   return out;
 })())""".replace("RED", RED).replace("VIOLET", VIOLET)
 
 
-def state(browser, index=0):
-    """The visible frame, its red and violet ("orange") nodes and the counter of the index-th stepper on the page."""
-    return json.loads(browser.evaluate(STATE_JS.replace("INDEX", str(index))))
+def state(page, index=0):
+    """The shown frame, its red and violet nodes and the counter of the index-th stepper on the page."""
+    return json.loads(page.evaluate(STATE_JS.replace("INDEX", str(index))))
 
 
-def needs_browser_and_dot():
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium); the browser test needs it")
+def needs_dot():
     if shutil.which("dot") is None:
         pytest.skip("the Graphviz program dot is not installed; the page's pictures need it")
 
 
+def open_page(browser, width=1400, height=900):
+    return browser.new_context(viewport={"width": width, "height": height}).new_page()
+
+
+def click(page, selector, index=0):
+    """A real left click (mouse moved, pressed and released) at the centre of the index-th element matching it."""
+    page.locator(selector).nth(index).click()
+
+
+def notebook_page(path, outputs):
+    """HTML outputs as a notebook shows them: each in an output area of one page."""
+    path.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>outputs</title></head><body>'
+        + "".join(f'<div class="output_area"><p>Out[{k + 1}]:</p>{h}</div>' for k, h in enumerate(outputs))
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    needs_browser_and_dot()
+def karpathy_page(browser, tmp_path_factory):
+    needs_dot()
     tmp = tmp_path_factory.mktemp("browser")
     L, _ = karpathy()  # L = (a * b + c) * f: e = a*b = -6, d = e + c = 4, L = d * f = -8
     path = trace_backward(L).write_html(tmp / "backward.html")
-    browser = Browser(tmp / "profile")
-    try:
-        browser.attach()
-        browser.send("Page.enable")
-        browser.send("Network.enable")
-        browser.send("Page.navigate", url=path.as_uri())
-        _, events = browser.wait_event("Page.loadEventFired")
-        yield browser, path, events
-    finally:
-        browser.close()
+    page = open_page(browser)
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(path.as_uri())
+    yield page, path, requests
+    page.context.close()
 
 
-def test_stepping_forward_and_back_moves_the_highlight(page, tmp_path):
-    browser, path, events = page
-    # topological numbering: n0 a, n1 b, n2 e (op n2op), n3 c, n4 d, n5 f, n6 L
-    now = state(browser)
-    assert now == {"visible": ["0"], "red": [], "orange": ["n6"], "counter": "step 0 of 3"}  # the seed at L
+def test_stepping_forward_and_back_moves_the_highlight(karpathy_page, tmp_path):
+    page, path, requests = karpathy_page
+    # the boxes by topological number: v0 a, v1 b, v2 e (op v2op), v3 c, v4 d, v5 f, v6 L
+    now = state(page)
+    assert now == {"visible": ["0"], "red": [], "violet": ["v6"], "counter": "step 0 of 3"}  # the seed at L
 
-    browser.click(".am-next")
-    now = state(browser)
+    click(page, ".am-next")
+    now = state(page)
     # step 1 passes L's gradient back through L = d * f: d and f receive
-    assert now == {"visible": ["1"], "red": ["n6", "n6op"], "orange": ["n4", "n5"], "counter": "step 1 of 3"}
+    assert now == {"visible": ["1"], "red": ["v6", "v6op"], "violet": ["v4", "v5"], "counter": "step 1 of 3"}
 
-    browser.click(".am-next")
-    now = state(browser)
+    click(page, ".am-next")
+    now = state(page)
     # step 2: d = e + c, e and c receive
-    assert now["visible"] == ["2"] and sorted(now["red"]) == ["n4", "n4op"]
-    assert sorted(now["orange"]) == ["n2", "n3"]
+    assert now["visible"] == ["2"] and now["red"] == ["v4", "v4op"] and now["violet"] == ["v2", "v3"]
 
-    browser.click(".am-prev")
-    now = state(browser)
-    assert now["visible"] == ["1"] and now["red"] == ["n6", "n6op"]
+    click(page, ".am-prev")
+    now = state(page)
+    assert now["visible"] == ["1"] and now["red"] == ["v6", "v6op"]
 
-    # the gradient text of the visible frame after step 3 (keyboard: arrow right twice): a = 6, b = -4
+    # the gradient texts after step 3 (keyboard: arrow right twice): a = 6, b = -4
     for _ in range(2):
-        browser.send("Input.dispatchKeyEvent", type="keyDown", key="ArrowRight", code="ArrowRight")
-        browser.send("Input.dispatchKeyEvent", type="keyUp", key="ArrowRight", code="ArrowRight")
-    now = state(browser)
-    assert now["visible"] == ["3"] and sorted(now["red"]) == ["n2", "n2op"]
-    grads = json.loads(
-        browser.evaluate(
-            "JSON.stringify([...document.querySelectorAll('.frame.current g.node')].map("
-            "g => [g.querySelector('title').textContent, [...g.querySelectorAll('text')].pop().textContent]))"
-        )
-    )
-    grads = dict(grads)
+        page.keyboard.press("ArrowRight")
+    now = state(page)
+    assert now["visible"] == ["3"] and now["red"] == ["v2", "v2op"]
+    grads = dict(json.loads(page.evaluate(GRADS_JS)))
     # by hand: dL/da = dL/de * b = (-2)(-3) = 6, dL/db = (-2)(2) = -4, dL/dc = -2, dL/df = d = 4
-    assert grads["n0"] == "grad 6" and grads["n1"] == "grad -4" and grads["n3"] == "grad -2"
-    assert grads["n5"] == "grad 4" and grads["n6"] == "grad 1"
+    assert grads["v0"] == "grad 6" and grads["v1"] == "grad -4" and grads["v3"] == "grad -2"
+    assert grads["v5"] == "grad 4" and grads["v6"] == "grad 1"
+    # and back to the start: every gradient but the seed unknown again
+    for _ in range(3):
+        click(page, ".am-prev")
+    grads = {k: v for k, v in json.loads(page.evaluate(GRADS_JS)) if not k.endswith("op")}
+    assert grads == {f"v{i}": "grad ?" for i in range(6)} | {"v6": "grad 1"}
 
     # nothing but the page itself was requested: no network, no external resources
-    browser.send("Runtime.evaluate", expression="0")
-    urls = set()
-    while not browser.events.empty():
-        events.append(browser.events.get())
-    for msg in events:
-        if msg.get("method") == "Network.requestWillBeSent":
-            urls.add(msg["params"]["request"]["url"])
-    assert urls <= {path.as_uri()}, urls
+    assert set(requests) <= {path.as_uri()}, requests
 
-    shot = browser.send("Page.captureScreenshot", format="png")["data"]
     png = Path(os.environ.get("AUTOGRAD_MINI_SCREENSHOT", tmp_path / "stepper.png"))
-    png.write_bytes(base64.b64decode(shot))
+    page.screenshot(path=str(png))
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+GRADS_JS = """JSON.stringify([...document.querySelectorAll('.am-stepper')[0].querySelectorAll('.am-picture g.node')]
+  .map(g => [g.querySelector('title').textContent, [...g.querySelectorAll('text')].pop().textContent]))"""
+
+
+def test_the_chain_rule_is_typeset_as_mathml(karpathy_page):
+    page, _, _ = karpathy_page
+    page.locator(".am-stepper").focus()
+    for key in ("ArrowLeft",) * 5 + ("ArrowRight",):  # to the start, then step 1
+        page.keyboard.press(key)
+    assert state(page)["visible"] == ["1"]
+    # step 1 of L = d * f: dL/dd = dL/dL * dL/dd = 1 * f = -2, rendered by the browser's own MathML (a fraction box
+    # taller than a line of text), its words in the title of its line
+    rule = page.evaluate(
+        "(() => { const m = document.querySelector('.am-caption.current .am-rule');"
+        " const f = m.querySelector('math mfrac').getBoundingClientRect();"
+        " return {alt: m.getAttribute('title'), height: f.height}; })()"
+    )
+    assert rule["alt"] == "dL/dd = dL/dL * ∂L/∂d = 1 * -2 = -2"
+    assert rule["height"] > 25
+
+
 @pytest.fixture(scope="module")
-def notebook_page(tmp_path_factory):
+def two_steppers(browser, tmp_path_factory):
     """Two traces shown as a notebook shows them: their ``_repr_html_`` in two output areas of one page."""
-    needs_browser_and_dot()
+    needs_dot()
     tmp = tmp_path_factory.mktemp("notebook")
     L, _ = karpathy()
     x = Value(3.0, label="x")
     y = x * x + x  # dy/dx = 2x + 1 = 7: x receives twice in step 2 (fan-out)
     y.label = "y"
-    outputs = [trace_backward(L)._repr_html_(), trace_backward(y)._repr_html_()]
-    path = tmp / "notebook.html"
-    path.write_text(
-        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>two outputs</title></head><body>'
-        + "".join(f'<div class="output_area"><p>Out[{k + 1}]:</p>{h}</div>' for k, h in enumerate(outputs))
-        + "</body></html>",
-        encoding="utf-8",
-    )
-    browser = Browser(tmp / "profile")
-    try:
-        browser.attach()
-        browser.send("Page.enable")
-        browser.send("Page.navigate", url=path.as_uri())
-        browser.wait_event("Page.loadEventFired")
-        yield browser, path
-    finally:
-        browser.close()
+    path = notebook_page(tmp / "notebook.html", [trace_backward(L)._repr_html_(), trace_backward(y)._repr_html_()])
+    page = open_page(browser)
+    page.goto(path.as_uri())
+    yield page
+    page.context.close()
 
 
-def test_two_inline_steppers_step_independently(notebook_page, tmp_path):
-    browser, path = notebook_page
-    # each starts at its seed: L is n6 of the first; y (n3: x, x*x, the sum's operand order) of the second
-    first, second = state(browser, 0), state(browser, 1)
-    assert first == {"visible": ["0"], "red": [], "orange": ["n6"], "counter": "step 0 of 3"}
-    assert second["visible"] == ["0"] and second["counter"] == "step 0 of 2" and len(second["orange"]) == 1
+def test_two_inline_steppers_step_independently(two_steppers, tmp_path):
+    page = two_steppers
+    # each starts at its seed: L is v6 of the first; y (v3: x, x*x, the sum's operand order) of the second
+    first, second = state(page, 0), state(page, 1)
+    assert first == {"visible": ["0"], "red": [], "violet": ["v6"], "counter": "step 0 of 3"}
+    assert second["visible"] == ["0"] and second["counter"] == "step 0 of 2" and len(second["violet"]) == 1
     seed_second = second
 
-    browser.click(".am-next", index=0)
-    browser.click(".am-next", index=0)
-    first, second = state(browser, 0), state(browser, 1)
-    assert first["visible"] == ["2"] and first["red"] == ["n4", "n4op"] and first["orange"] == ["n2", "n3"]
+    click(page, ".am-next", 0)
+    click(page, ".am-next", 0)
+    first, second = state(page, 0), state(page, 1)
+    assert first["visible"] == ["2"] and first["red"] == ["v4", "v4op"] and first["violet"] == ["v2", "v3"]
     assert second == seed_second  # the second did not move
 
-    browser.click(".am-next", index=1)
-    first, second = state(browser, 0), state(browser, 1)
+    click(page, ".am-next", 1)
+    first, second = state(page, 0), state(page, 1)
     assert second["visible"] == ["1"] and second["counter"] == "step 1 of 2" and len(second["red"]) == 2
     assert first["visible"] == ["2"]
 
-    browser.click(".am-prev", index=0)
-    first, second = state(browser, 0), state(browser, 1)
-    assert first["visible"] == ["1"] and first["red"] == ["n6", "n6op"] and second["visible"] == ["1"]
-    browser.click(".am-next", index=1)
-    browser.click(".am-prev", index=1)
-    browser.click(".am-prev", index=1)
-    assert state(browser, 1) == seed_second and state(browser, 0)["visible"] == ["1"]
+    click(page, ".am-prev", 0)
+    first, second = state(page, 0), state(page, 1)
+    assert first["visible"] == ["1"] and first["red"] == ["v6", "v6op"] and second["visible"] == ["1"]
+    click(page, ".am-next", 1)
+    click(page, ".am-prev", 1)
+    click(page, ".am-prev", 1)
+    assert state(page, 1) == seed_second and state(page, 0)["visible"] == ["1"]
 
     # the step table of each follows its own stepper: row highlight on the current step only
-    rows = json.loads(
-        browser.evaluate(
-            "JSON.stringify([...document.querySelectorAll('.am-stepper')].map(r => "
-            "[...r.querySelectorAll('tr.am-now')].map(t => t.dataset.step)))"
-        )
+    rows = page.evaluate(
+        "[...document.querySelectorAll('.am-stepper')].map(r => [...r.querySelectorAll('tr.am-now')]"
+        ".map(t => t.dataset.step))"
     )
     assert rows == [["1", "1"], []]  # step 1 of L = d * f has two operand rows; the second is at its seed
 
-    shot = browser.send("Page.captureScreenshot", format="png")["data"]
     png = Path(os.environ.get("AUTOGRAD_MINI_SCREENSHOT_TWO", tmp_path / "two_steppers.png"))
-    png.write_bytes(base64.b64decode(shot))
+    page.screenshot(path=str(png))
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-# -- a picture wider than the window: each step scrolls its node, op and operands into view --------------------
+# -- micrograd's neuron at 1024 px: the whole graph in view, at its natural size -------------------------------
 
-# Where the highlighted boxes of the visible frame of one stepper stand against its scroll box, in the browser's
-# coordinates: the red and violet nodes and the red op ellipse are found from their computed stroke, as above.
+# Where the picture of one stepper stands: its scroll box, the SVG's rendered and natural size (dot writes the size
+# in points: 1 pt = 4/3 px), the boxes of the graph, and the view chosen.
+FIT_JS = """JSON.stringify((() => {
+  const root = document.querySelectorAll('.am-stepper')[INDEX];
+  const box = root.querySelector('.am-picture');
+  const svg = box.querySelector('svg');
+  const r = svg.getBoundingClientRect();
+  const b = box.getBoundingClientRect();
+  const nodes = [...svg.querySelectorAll('g.node')].map(g => g.getBoundingClientRect());
+  return {whole: root.querySelector('.am-view-whole').checked, window: [innerWidth, innerHeight],
+          svg: [r.left, r.top, r.right, r.bottom], natural: parseFloat(svg.getAttribute('width')) * 4 / 3,
+          box: [b.left, b.top, b.right, b.bottom], overflow: box.scrollWidth - box.clientWidth,
+          nodes: [Math.min(...nodes.map(n => n.left)), Math.min(...nodes.map(n => n.top)),
+                  Math.max(...nodes.map(n => n.right)), Math.max(...nodes.map(n => n.bottom))]};
+})())"""
+
+
+def fit(page, index=0):
+    return json.loads(page.evaluate(FIT_JS.replace("INDEX", str(index))))
+
+
+def assert_whole_graph_in_view(now):
+    """Starts on the whole graph, at its natural size (no text shrunk), every box inside the window, nothing to
+    scroll sideways, and no blank band above the graph (its first row of boxes within 20 px of the picture's top)."""
+    width, height = now["window"]
+    left, top, right, bottom = now["nodes"]
+    assert now["whole"] and now["overflow"] <= 0, now
+    assert abs((now["svg"][2] - now["svg"][0]) - now["natural"]) < 1, now  # drawn at 100%
+    assert 0 <= left and right <= width and right - left < 1000, now
+    assert bottom - top < height, now  # the graph is less high than the window: scrolled to, it is all in view
+    assert top - now["box"][1] < 20, now
+
+
+@pytest.fixture(scope="module")
+def neuron_1024(browser, tmp_path_factory):
+    needs_dot()
+    tmp = tmp_path_factory.mktemp("neuron")
+    path = trace_backward(neuron()).write_html(tmp / "neuron.html")
+    notebook = notebook_page(tmp / "notebook.html", [trace_backward(neuron())._repr_html_() for _ in range(2)])
+    page = open_page(browser, 1024, 768)
+    yield page, path, notebook
+    page.context.close()
+
+
+def neuron():
+    """micrograd's neuron o = tanh(x1*w1 + x2*w2 + b), unlabelled inside: the sums are n1 ... n4."""
+    x1, x2, w1, w2 = (Value(v, label=k) for k, v in (("x1", 2.0), ("x2", 0.0), ("w1", -3.0), ("w2", 1.0)))
+    o = (x1 * w1 + x2 * w2 + Value(6.8813735870195432, label="b")).tanh()
+    o.label = "o"
+    return o
+
+
+def test_the_neurons_whole_graph_is_in_view_at_1024_px(neuron_1024):
+    page, path, notebook = neuron_1024
+    page.goto(path.as_uri())
+    assert_whole_graph_in_view(fit(page))
+    for _ in range(3):  # stepping changes texts and colours, never the picture's place or size
+        click(page, ".am-next")
+        assert_whole_graph_in_view(fit(page))
+    # "follow the step": the natural size, the same picture (it fits, so nothing scrolls)
+    click(page, ".am-view-follow")
+    now = fit(page)
+    assert not now["whole"] and abs((now["svg"][2] - now["svg"][0]) - now["natural"]) < 1
+    page.goto(notebook.as_uri())
+    for index in (0, 1):
+        assert_whole_graph_in_view(fit(page, index))
+
+
+# -- a picture wider than the window: following the step scrolls its node, op and operands into view -----------
+
+# Where the highlighted boxes of one stepper stand against its scroll box, in the browser's coordinates: the red and
+# violet nodes and the red op ellipse are found from their computed stroke, as above.
 VIEW_JS = """JSON.stringify((() => {
   const root = document.querySelectorAll('.am-stepper')[INDEX];
-  const frame = [...root.querySelectorAll('.frame')].find(s => getComputedStyle(s).display !== 'none');
-  const box = frame.querySelector('.am-picture');
+  const box = root.querySelector('.am-picture');
   const left = box.getBoundingClientRect().left + box.clientLeft;
-  const out = {step: frame.dataset.step, scrollLeft: box.scrollLeft, overflow: box.scrollWidth - box.clientWidth,
-               view: [left, left + box.clientWidth], red: {}, violet: {}};
-  for (const g of frame.querySelectorAll('g.node')) {
+  const step = [...root.querySelectorAll('.am-caption')].find(c => getComputedStyle(c).display !== 'none');
+  const out = {step: step.dataset.step, scrollLeft: box.scrollLeft, overflow: box.scrollWidth - box.clientWidth,
+               view: [left, left + box.clientWidth], red: {}, violet: {},
+               follow: root.querySelector('.am-view-follow').checked};
+  for (const g of box.querySelectorAll('g.node')) {
     const shape = g.querySelector(':scope > polygon, :scope > ellipse');
     const stroke = getComputedStyle(shape).stroke;
     const r = g.getBoundingClientRect();
@@ -363,8 +302,8 @@ VIEW_JS = """JSON.stringify((() => {
 })())""".replace("RED", RED).replace("VIOLET", VIOLET)
 
 
-def view(browser, index=0):
-    return json.loads(browser.evaluate(VIEW_JS.replace("INDEX", str(index))))
+def view(page, index=0):
+    return json.loads(page.evaluate(VIEW_JS.replace("INDEX", str(index))))
 
 
 def assert_in_view(now):
@@ -375,8 +314,8 @@ def assert_in_view(now):
 
 
 def wide_trace():
-    """f = x**2 * y + sin(y) at x = 3, y = 0.5: five nodes in a row, about 1100 px wide with the edge labels.
-    Topological numbering: n0 x, n1 = x**2, n2 y, n3 = n1 * y, n4 = sin(y), n5 f."""
+    """f = x**2 * y + sin(y) at x = 3, y = 0.5, drawn left to right: five nodes in a row, about 1400 px wide with the
+    edge labels. Boxes: v0 x, v1 = x**2, v2 y, v3 = v1 * y, v4 = sin(y), v5 f."""
     x, y = Value(3.0, label="x"), Value(0.5, label="y")
     f = x**2 * y + y.sin()
     f.label = "f"
@@ -384,85 +323,78 @@ def wide_trace():
 
 
 @pytest.fixture(scope="module")
-def narrow(tmp_path_factory):
+def narrow(browser, tmp_path_factory):
     """A 1024 px wide window on two pages: the stand-alone step page, and two inline steppers of the wide graph."""
-    needs_browser_and_dot()
+    from autograd_mini.notebook import stepper_html
+
+    needs_dot()
     tmp = tmp_path_factory.mktemp("narrow")
-    page = wide_trace().write_html(tmp / "steps.html")
-    notebook = tmp / "notebook.html"
-    notebook.write_text(
-        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>two outputs</title></head><body>'
-        + "".join(f'<div class="output_area">{wide_trace()._repr_html_()}</div>' for _ in range(2))
-        + "</body></html>",
-        encoding="utf-8",
-    )
-    browser = Browser(tmp / "profile")
-    try:
-        browser.attach()
-        browser.send("Page.enable")
-        browser.send("Emulation.setDeviceMetricsOverride", width=1024, height=900, deviceScaleFactor=1, mobile=False)
-
-        def load(path):
-            browser.send("Page.navigate", url=path.as_uri())
-            browser.wait_event("Page.loadEventFired")
-
-        yield browser, load, page, notebook
-    finally:
-        browser.close()
+    path = wide_trace().write_html(tmp / "steps.html", rankdir="LR")
+    notebook = notebook_page(tmp / "notebook.html", [stepper_html(wide_trace(), rankdir="LR") for _ in range(2)])
+    page = open_page(browser, 1024, 900)
+    yield page, path, notebook
+    page.context.close()
 
 
 # what each frame is about, worked out from the formula: (red: node and op, violet: the operands receiving)
 WIDE_STEPS = [
-    ([], ["n5"]),  # the seed: f receives df/df = 1
-    (["n5", "n5op"], ["n3", "n4"]),  # f = n3 + n4
-    (["n4", "n4op"], ["n2"]),  # n4 = sin(y)
-    (["n3", "n3op"], ["n1", "n2"]),  # n3 = n1 * y
-    (["n1", "n1op"], ["n0"]),  # n1 = x ** 2
+    ([], ["v5"]),  # the seed: f receives df/df = 1
+    (["v5", "v5op"], ["v3", "v4"]),  # f = v3 + v4
+    (["v4", "v4op"], ["v2"]),  # v4 = sin(y)
+    (["v3", "v3op"], ["v1", "v2"]),  # v3 = v1 * y
+    (["v1", "v1op"], ["v0"]),  # v1 = x ** 2
 ]
 
 
 def test_each_step_scrolls_its_operands_into_view(narrow):
-    browser, load, page, _ = narrow
-    load(page)
+    page, path, _ = narrow
+    page.goto(path.as_uri())
     for k, (red, violet) in enumerate(WIDE_STEPS):
         if k:
-            browser.click(".am-next")
-        now = view(browser)
+            click(page, ".am-next")
+        now = view(page)
         assert now["step"] == str(k) and sorted(now["red"]) == red and sorted(now["violet"]) == violet
+        assert now["follow"]  # too wide to show whole at 85% of its size: the stepper starts following the step
         assert now["overflow"] > 50  # the picture is wider than its box, or there would be nothing to test
         assert_in_view(now)
-    # the way back scrolls as well: step 3's operands n1 and y, then step 1's n3 and n4 and the root f
-    browser.click(".am-prev")
-    assert_in_view(view(browser))
-    browser.click(".am-prev")
-    browser.click(".am-prev")
-    now = view(browser)
-    assert now["step"] == "1" and sorted(now["violet"]) == ["n3", "n4"]
+    # the way back scrolls as well: step 3's operands v1 and y, then step 1's v3 and v4 and the root f
+    click(page, ".am-prev")
+    assert_in_view(view(page))
+    click(page, ".am-prev")
+    click(page, ".am-prev")
+    now = view(page)
+    assert now["step"] == "1" and sorted(now["violet"]) == ["v3", "v4"]
     assert_in_view(now)
-    # step 2 (n4 = sin(y)) is narrower than the view and not at the picture's right end: its box is left-aligned,
+    # step 2 (v4 = sin(y)) is narrower than the view and not at the picture's right end: its box is left-aligned,
     # the operand y a small margin from the left edge, the graph's leaves before it scrolled out of the way
-    browser.click(".am-next")
-    now = view(browser)
+    click(page, ".am-next")
+    now = view(page)
     assert now["step"] == "2" and 0 < now["scrollLeft"] < now["overflow"]
-    assert 0 < now["violet"]["n2"][0] - now["view"][0] <= 32
+    assert 0 < now["violet"]["v2"][0] - now["view"][0] <= 32
+    # "whole graph": all of it in the box, scaled down (nothing to scroll); back to following the step
+    click(page, ".am-view-whole")
+    now = view(page)
+    assert not now["follow"] and now["overflow"] <= 0 and now["scrollLeft"] == 0
+    click(page, ".am-view-follow")
+    assert_in_view(view(page))
 
 
 def test_inline_steppers_scroll_independently(narrow):
-    browser, load, _, notebook = narrow
-    load(notebook)
-    first, second = view(browser, 0), view(browser, 1)
+    page, _, notebook = narrow
+    page.goto(notebook.as_uri())
+    first, second = view(page, 0), view(page, 1)
     assert_in_view(first)
     assert_in_view(second)
     seed = second
-    for _ in range(3):  # the first to step 3, n3 = n1 * y: scrolled back to its operands at the left
-        browser.click(".am-next", index=0)
-    first, second = view(browser, 0), view(browser, 1)
-    assert first["step"] == "3" and sorted(first["violet"]) == ["n1", "n2"]
+    for _ in range(3):  # the first to step 3, v3 = v1 * y: scrolled back to its operands at the left
+        click(page, ".am-next", 0)
+    first, second = view(page, 0), view(page, 1)
+    assert first["step"] == "3" and sorted(first["violet"]) == ["v1", "v2"]
     assert first["scrollLeft"] < seed["scrollLeft"]
     assert_in_view(first)
     assert second["step"] == "0" and second["scrollLeft"] == seed["scrollLeft"]  # the second did not move
-    browser.click(".am-next", index=1)
-    second = view(browser, 1)
-    assert second["step"] == "1" and sorted(second["violet"]) == ["n3", "n4"]
+    click(page, ".am-next", 1)
+    second = view(page, 1)
+    assert second["step"] == "1" and sorted(second["violet"]) == ["v3", "v4"]
     assert_in_view(second)
-    assert view(browser, 0)["scrollLeft"] == first["scrollLeft"]
+    assert view(page, 0)["scrollLeft"] == first["scrollLeft"]

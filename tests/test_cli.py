@@ -120,7 +120,7 @@ def test_graph_steps_and_negative_values(tmp_path, capsys):
     assert "Backward pass from f" in out  # the step table
     html = (tmp_path / "f-steps.html").read_text()
     # f = n_mul + n_sin: three op nodes, so three steps and a seed frame
-    assert len(re.findall(r'<section class="frame', html)) == 4
+    assert len(re.findall(r'<div class="am-caption', html)) == 4
     assert (tmp_path / "f.svg").exists() and (tmp_path / "f.png").exists()
 
 

@@ -174,7 +174,7 @@ def test_tour_backward_steps(tour):
     table = (out / "02_backward_steps.txt").read_text()
     assert re.findall(r"^\s+(\d) ", table, re.M) == ["1", "2", "3", "4", "5"]
     html = (out / "02_backward_steps.html").read_text()
-    assert len(re.findall(r'<section class="frame', html)) == 6
+    assert len(re.findall(r'<div class="am-caption', html)) == 6
     assert len(list((out / "02_backward_steps").glob("step_*.svg"))) == 6
     # the terminal's table: step 5 is x1*w1 passing 0.5 on: x1 gets 0 + 0.5 * w1 = 0.5 * -3 = -1.5, w1 0.5 * x1 = 1
     assert re.search(r"^ +5  x1\*w1 +0\.5 \| x1 +-3  0 \+ 0\.5 \* -3 = -1\.5$", stdout, re.M)

@@ -49,7 +49,8 @@ def test_a_learners_op_given_as_functions_compiles_as_a_call():
     x, y = Value(2.0, label="x"), Value(0.5, label="y")
     out = apply(square, x, y)
     step = compile_graph(out, [x, y])
-    assert "f_square_plus(x, y)" in step.source and "p_square_plus(x, y, n2)[0]" in step.source
+    # x, y, then the op's node: n1, the first (and only) unlabelled node
+    assert "f_square_plus(x, y)" in step.source and "p_square_plus(x, y, n1)[0]" in step.source
     # by hand at x = 2, y = 0.5: 2^2 + 0.5 = 4.5, d/dx = 2 x = 4, d/dy = 1
     assert step([2.0, 0.5]) == (4.5, (4.0, 1.0))
     assert step([-1.0, 3.0]) == (4.0, (-2.0, 1.0))
@@ -544,9 +545,11 @@ def test_graph_command_prints_the_program(capsys):
     assert code == 0
     program = out.split("as autograd_mini.compile writes it:\n")[1]
     lines = [_split(line) for line in program.splitlines()]
-    assert ("f = math.tanh(n4)", "tanh") in lines
-    assert ("g_n4 = g_f * (1.0 - f * f)", "tanh") in lines
-    assert ("g_w += g_n4 * x", "mul") in lines
+    # the unlabelled nodes numbered without gaps, as in the drawing and the trace: n1 = x * w, n2 = n1 + b; the add
+    # passes g_n2 on to n1 unchanged, so the multiply reads g_n2
+    assert ("f = math.tanh(n2)", "tanh") in lines
+    assert ("g_n2 = g_f * (1.0 - f * f)", "tanh") in lines
+    assert ("g_w += g_n2 * x", "mul") in lines
     assert lines[-1] == ("return f, (g_x, g_w, g_b)", "")
     namespace: dict = {}
     exec(program, namespace)  # the printed program runs as it is and gives the printed gradients
@@ -605,16 +608,16 @@ def test_each_trace_step_knows_its_adjoint_lines():
     f = (x * y + x).tanh()
     f.label = "f"
     trace = trace_backward(f)
-    # by hand: f = tanh(n3), n3 = n2 + x, n2 = x * y. Each step's line multiplies the gradient its caption names:
-    # the add's pass-through is written out (g_n2 = g_n3), so step 3, "n2 = x * y, its gradient df/dn2", reads g_n2
+    # by hand: f = tanh(n2), n2 = n1 + x, n1 = x * y. Each step's line multiplies the gradient its caption names:
+    # the add's pass-through is written out (g_n1 = g_n2), so step 3, "n1 = x * y, its gradient df/dn1", reads g_n1
     assert [s.adjoint for s in trace.steps] == [
-        ("g_n3 = g_f * (1.0 - f * f)",),
-        ("g_n2 = g_n3", "g_x += g_n3"),
-        ("g_x += g_n2 * y", "g_y += g_n2 * x"),
+        ("g_n2 = g_f * (1.0 - f * f)",),
+        ("g_n1 = g_n2", "g_x += g_n2"),
+        ("g_x += g_n1 * y", "g_y += g_n1 * x"),
     ]
     captions = trace.captions()
-    assert captions[3][0].startswith("Step 3 of 3: n2 = x * y, its gradient df/dn2 = ")
-    assert "  program: g_x += g_n2 * y" in captions[3]
+    assert captions[3][0].startswith("Step 3 of 3: n1 = x * y, its gradient df/dn1 = ")
+    assert "  program: g_x += g_n1 * y" in captions[3]
 
 
 def test_each_step_of_the_page_multiplies_the_gradient_its_caption_gives():
@@ -624,21 +627,21 @@ def test_each_step_of_the_page_multiplies_the_gradient_its_caption_gives():
     out, _ = build("x**2 * y + sin(y)", {"x": 3.0, "y": 0.5})
     out.label = "f"
     trace = trace_backward(out)
-    # the add f = n3 + n4 hands g_f on to both operands: step 1 writes them out, and step 3 (n3 = n1 * y, whose
-    # caption says df/dn3) multiplies g_n3, not g_f
-    assert trace.steps[0].adjoint == ("g_n3 = g_f", "g_n4 = g_f")
+    # the add f = n2 + n3 hands g_f on to both operands: step 1 writes them out, and step 3 (n2 = n1 * y, whose
+    # caption says df/dn2) multiplies g_n2, not g_f
+    assert trace.steps[0].adjoint == ("g_n2 = g_f", "g_n3 = g_f")
     for s in trace.steps:
         for line, c in zip(s.adjoint, s.contributions):
             target, _, rhs = line.partition(" = ") if " += " not in line else line.partition(" += ")
             assert target == f"g_{c.name}" and rhs.split(" * ")[0] == f"g_{s.name}", (s.number, line)
     caption = trace.captions()[3]
-    assert caption[0].startswith("Step 3 of 4: n3 = n1 * y, its gradient df/dn3 = 1")
-    assert caption[-2:] == ["  program: g_n1 = g_n3 * y", "  program: g_y += g_n3 * n1"]
+    assert caption[0].startswith("Step 3 of 4: n2 = n1 * y = x**2*y, its gradient df/dn2 = 1")
+    assert caption[-2:] == ["  program: g_n1 = g_n2 * y", "  program: g_y += g_n2 * n1"]
 
 
 def test_unlabelled_nodes_are_named_as_in_the_drawing():
     xs = [Value(v) for v in (1.0, 2.0)]
     program = Program([(xs[0] * xs[1]).exp()], xs)
-    # n{i}, i the node's topological number: the names draw_dot and the trace give unlabelled nodes
-    assert "    n0, n1 = args\n" in program.source
-    assert "    n2 = n0 * n1" in program.source and "    n3 = math.exp(n2)" in program.source
+    # n1, n2 ... in topological order without gaps: the names draw_dot and the trace give unlabelled nodes
+    assert "    n1, n2 = args\n" in program.source
+    assert "    n3 = n1 * n2" in program.source and "    n4 = math.exp(n3)" in program.source

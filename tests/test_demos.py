@@ -85,7 +85,7 @@ def test_01_neuron(demos):
     assert all(label in text for label in ("x1", "w1", "x1*w1", "tanh", "grad -1.5"))
     assert min(png_size(out / "neuron.png")) > 100
     html = (out / "backward_steps.html").read_text()
-    assert len(re.findall(r'<section class="frame', html)) == 6  # the seed and five ops
+    assert len(re.findall(r'<div class="am-caption', html)) == 6  # the seed and five ops
 
 
 def test_02_chain_against_torch(demos):

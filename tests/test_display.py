@@ -107,9 +107,17 @@ def test_documents_report_typesets_formulas_and_corrections():
     text = report._repr_html_()
     wrong = report.result("001 §1.3")
     assert not wrong.agrees and wrong.corrected_agrees
-    # the printed and the corrected form as MathJax inline math, the row marked
-    assert "\\(\\vec{a}^l = W^l \\cdot \\vec{z}^{l-1} + \\vec{b}^l\\)" in text
-    assert "\\(\\vec{z}^l = W^l \\cdot \\vec{a}^{l-1}" in text
+    # the printed and the corrected form as MathML (typeset by the browser, offline), the LaTeX in alttext; no
+    # \\( ... \\) left for a MathJax that an exported notebook would fetch from the web
+    assert '<math alttext="\\vec{a}^l = W^l \\cdot \\vec{z}^{l-1} + \\vec{b}^l"' in text
+    assert '<math alttext="\\vec{z}^l = W^l \\cdot \\vec{a}^{l-1}' in text
+    assert "\\(" not in text and text.count("<math ") == sum(1 + bool(r.entry.corrected) for r in report.results)
+    # the vector arrow over a, as MathML writes it: an mover with U+2192
+    assert '<mover><mrow><mi>a</mi></mrow><mo stretchy="true">&#x02192;</mo></mover>' in text
+    # and LaTeX for front ends and exports that typeset it themselves: each formula in math mode, the verdicts
+    latex = report._repr_latex_()
+    assert "\\item §1.3: $\\vec{a}^l = W^l \\cdot \\vec{z}^{l-1} + \\vec{b}^l$ --- does not agree" in latex
+    assert latex.count("\\begin{itemize}") == latex.count("\\end{itemize}") == 1
     cells = Cells(text)
     rows = {r[0].split("§")[1][:3]: (r, c) for r, c in zip(cells.rows, cells.classes) if "§" in r[0]}
     assert rows["1.3"][1] == "am-bad" and "does not agree" in rows["1.3"][0][2] and "agrees" in rows["1.3"][0][3]

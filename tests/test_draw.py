@@ -59,34 +59,34 @@ def records(nodes):
 def test_dot_content_labels_values_grads_and_edge_derivatives():
     L, v = karpathy()
     L.backward()
-    nodes, edges = parse(draw_dot(L, edge_labels=True).source)
-    # topological numbering: a n0, b n1, e n2, c n3, d n4, f n5, L n6; record fields label | data | grad
+    nodes, edges = parse(draw_dot(L, edge_labels=True, rankdir="LR").source)
+    # boxes v{i}, i the topological number: a v0, b v1, e v2, c v3, d v4, f v5, L v6; fields name | data | grad
     # grads by hand: dL/dL = 1, dL/dd = f = -2, dL/df = d = 4, dL/de = dL/dc = -2 (d = e + c passes it on),
     # dL/da = dL/de * b = -2 * -3 = 6, dL/db = dL/de * a = -2 * 2 = -4
     assert records(nodes) == {
-        "n0": "{ a | data 2 | grad 6 }",
-        "n1": "{ b | data -3 | grad -4 }",
-        "n2": "{ e | data -6 | grad -2 }",
-        "n3": "{ c | data 10 | grad -2 }",
-        "n4": "{ d | data 4 | grad -2 }",
-        "n5": "{ f | data -2 | grad 4 }",
-        "n6": "{ L | data -8 | grad 1 }",
+        "v0": "{ a | data 2 | grad 6 }",
+        "v1": "{ b | data -3 | grad -4 }",
+        "v2": "{ e | data -6 | grad -2 }",
+        "v3": "{ c | data 10 | grad -2 }",
+        "v4": "{ d | data 4 | grad -2 }",
+        "v5": "{ f | data -2 | grad 4 }",
+        "v6": "{ L | data -8 | grad 1 }",
     }
     # one op node per operation, between its operands and its result
-    assert {n: a["label"] for n, a in nodes.items() if n.endswith("op")} == {"n2op": "*", "n4op": "+", "n6op": "*"}
+    assert {n: a["label"] for n, a in nodes.items() if n.endswith("op")} == {"v2op": "*", "v4op": "+", "v6op": "*"}
     # edges into an op carry d out / d operand: d(a*b)/da = b = -3, d(a*b)/db = a = 2, d(e+c)/de = d(e+c)/dc = 1,
     # d(d*f)/dd = f = -2, d(d*f)/df = d = 4
     into = {(t, h): a.get("label") for t, h, a in edges}
     assert into == {
-        ("n0", "n2op"): "-3",
-        ("n1", "n2op"): "2",
-        ("n2op", "n2"): None,
-        ("n2", "n4op"): "1",
-        ("n3", "n4op"): "1",
-        ("n4op", "n4"): None,
-        ("n4", "n6op"): "-2",
-        ("n5", "n6op"): "4",
-        ("n6op", "n6"): None,
+        ("v0", "v2op"): "-3",
+        ("v1", "v2op"): "2",
+        ("v2op", "v2"): None,
+        ("v2", "v4op"): "1",
+        ("v3", "v4op"): "1",
+        ("v4op", "v4"): None,
+        ("v4", "v6op"): "-2",
+        ("v5", "v6op"): "4",
+        ("v6op", "v6"): None,
     }
     # the product of the local derivatives along a -> e -> d -> L is dL/da: (-3) * 1 * (-2) = 6 = a.grad
     assert v["a"].grad == 6.0
@@ -97,12 +97,12 @@ def test_numbers_mixed_into_an_op_are_shown_inside_the_op():
     cases = [(x * 3, "* 3"), (3 - x, "3 -"), (3 / x, "3 /"), (2**x, "2 **"), (x**2, "** 2"), (x + 0.5, "+ 0.5")]
     for out, label in cases:
         nodes, edges = parse(draw_dot(out).source)
-        assert nodes["n1op"]["label"] == label
+        assert nodes["v1op"]["label"] == label
         assert len(nodes) == 3 and len(edges) == 2  # x, the op, the result: the number is no node of its own
     # with hide_constants=False the number gets a dashed box of its own, drawn on the left for 3 - x as well
     nodes, edges = parse(draw_dot(3 - x, hide_constants=False).source)
-    assert nodes["n1op"]["label"] == "-" and nodes["n1c"]["label"] == "3" and nodes["n1c"]["style"] == "dashed"
-    assert ("n1c", "n1op") in [(t, h) for t, h, _ in edges]
+    assert nodes["v1op"]["label"] == "-" and nodes["v1c"]["label"] == "3" and nodes["v1c"]["style"] == "dashed"
+    assert ("v1c", "v1op") in [(t, h) for t, h, _ in edges]
 
 
 def test_a_plus_a_shows_two_edges():
@@ -110,18 +110,18 @@ def test_a_plus_a_shows_two_edges():
     y = a + a
     y.backward()  # dy/da = 1 + 1 = 2, the two edges' contributions
     nodes, edges = parse(draw_dot(y, edge_labels=True).source)
-    into_op = [(t, h, attrs["label"]) for t, h, attrs in edges if h == "n1op"]
-    assert into_op == [("n0", "n1op", "1"), ("n0", "n1op", "1")]
-    assert records(nodes)["n0"] == "{ a | data 3 | grad 2 }"
+    into_op = [(t, h, attrs["label"]) for t, h, attrs in edges if h == "v1op"]
+    assert into_op == [("v0", "v1op", "1"), ("v0", "v1op", "1")]
+    assert records(nodes)["v0"] == "{ a | data 3 | grad 2 }"
 
 
 def test_operands_of_non_commutative_ops_are_told_apart():
     x, y = Value(5.0, label="x"), Value(2.0, label="y")
     # x - y: d/dx = 1, d/dy = -1;  x / y: d/dx = 1/y = 0.5, d/dy = -x/y^2 = -5/4 = -1.25
     _, edges = parse(draw_dot(x - y, edge_labels=True).source)
-    assert [a["label"] for t, h, a in edges if h == "n2op"] == ["a: 1", "b: -1"]
+    assert [a["label"] for t, h, a in edges if h == "v2op"] == ["a: 1", "b: -1"]
     _, edges = parse(draw_dot(x / y, edge_labels=True).source)
-    assert [a["label"] for t, h, a in edges if h == "n2op"] == ["a: 0.5", "b: -1.25"]
+    assert [a["label"] for t, h, a in edges if h == "v2op"] == ["a: 0.5", "b: -1.25"]
 
 
 FD_CASES = [
@@ -145,7 +145,7 @@ FD_CASES = [
 def test_edge_label_is_the_local_derivative_by_finite_differences(name, build, f, x0):
     out = build(Value(x0, label="x"))
     _, edges = parse(draw_dot(out, edge_labels=True, number_format=".12g").source)
-    (label,) = [a["label"] for t, h, a in edges if t == "n0"]
+    (label,) = [a["label"] for t, h, a in edges if t == "v0"]
     h = 1e-6
     central = (f(x0 + h) - f(x0 - h)) / (2 * h)
     assert float(label) == pytest.approx(central, rel=1e-7, abs=1e-8)
@@ -188,7 +188,7 @@ def test_escaped_label_renders_as_written():
     label = 'a|b{c}<d>"e"\\N\nf'
     x = Value(1.0, label=label)
     svg = draw_dot(x * 2).pipe(format="svg", encoding="utf-8")
-    group = svg[svg.index('<g id="n0" class="node">') :]
+    group = svg[svg.index('<g id="v0" class="node">') :]
     group = group[: group.index("</g>")]
     texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", group)]
     # one record, three fields; the label's own line break gives two lines in the first field; \N is not the node name
@@ -211,27 +211,27 @@ def test_roles_colour_inputs_parameters_intermediates_output():
     out = (x * w + b) * u
     nodes, _ = parse(draw_dot(out).source)
     fill = {name: a["fillcolor"] for name, a in nodes.items() if a.get("shape") == "record"}
-    # n0 x1, n1 w, n2 x1*w, n3 b, n4 +b, n5 u, n6 out
+    # v0 x1, v1 w, v2 x1*w, v3 b, v4 +b, v5 u, v6 out
     assert fill == {
-        "n0": ROLE_COLORS["input"],
-        "n1": ROLE_COLORS["parameter"],
-        "n2": ROLE_COLORS["intermediate"],
-        "n3": ROLE_COLORS["parameter"],
-        "n4": ROLE_COLORS["intermediate"],
-        "n5": ROLE_COLORS["input"],
-        "n6": ROLE_COLORS["output"],
+        "v0": ROLE_COLORS["input"],
+        "v1": ROLE_COLORS["parameter"],
+        "v2": ROLE_COLORS["intermediate"],
+        "v3": ROLE_COLORS["parameter"],
+        "v4": ROLE_COLORS["intermediate"],
+        "v5": ROLE_COLORS["input"],
+        "v6": ROLE_COLORS["output"],
     }
     # passed explicitly with a name: a parameter, and the name is drawn
     nodes, _ = parse(draw_dot(out, params=[("scale", u)]).source)
-    assert nodes["n5"]["fillcolor"] == ROLE_COLORS["parameter"] and nodes["n5"]["label"].startswith("{ scale |")
+    assert nodes["v5"]["fillcolor"] == ROLE_COLORS["parameter"] and nodes["v5"]["label"].startswith("scale |")
     nodes, _ = parse(draw_dot(out, params={"s": u}).source)
-    assert nodes["n5"]["label"].startswith("{ s |")
+    assert nodes["v5"]["label"].startswith("s |")
     nodes, _ = parse(draw_dot(out, color_roles=False).source)
     assert all("fillcolor" not in a for n, a in nodes.items() if not n.endswith("op"))
     # labels that only start like a parameter are inputs
     for label in ("bar", "width", "x"):
         nodes, _ = parse(draw_dot(Value(1.0, label=label) * 2).source)
-        assert nodes["n0"]["fillcolor"] == ROLE_COLORS["input"], label
+        assert nodes["v0"]["fillcolor"] == ROLE_COLORS["input"], label
 
 
 def test_highlight_the_path_from_a_leaf_to_the_root():
@@ -239,9 +239,9 @@ def test_highlight_the_path_from_a_leaf_to_the_root():
     nodes, edges = parse(draw_dot(L, highlight="a").source)
     red = {n for n, a in nodes.items() if a.get("color") == "#d62728"}
     # a -> (*) -> e -> (+) -> d -> (*) -> L; b, c, f are off the path
-    assert red == {"n0", "n2op", "n2", "n4op", "n4", "n6op", "n6"}
+    assert red == {"v0", "v2op", "v2", "v4op", "v4", "v6op", "v6"}
     red_edges = {(t, h) for t, h, a in edges if a.get("color") == "#d62728"}
-    assert red_edges == {("n0", "n2op"), ("n2op", "n2"), ("n2", "n4op"), ("n4op", "n4"), ("n4", "n6op"), ("n6op", "n6")}
+    assert red_edges == {("v0", "v2op"), ("v2op", "v2"), ("v2", "v4op"), ("v4op", "v4"), ("v4", "v6op"), ("v6op", "v6")}
     assert parse(draw_dot(L, highlight=v["a"]).source) == (nodes, edges)
     with pytest.raises(ValueError, match=r"highlight='zz'.*no node.*\['a', 'b', 'c', 'f'\]"):
         draw_dot(L, highlight="zz")
@@ -251,10 +251,10 @@ def test_highlight_the_path_from_a_leaf_to_the_root():
 
 def test_number_format():
     x = Value(2.0, label="x")
-    y = x / 3  # 0.6666...
-    assert 'label="{ data 0.667 | grad 0 }"' in draw_dot(y, number_format=".3g").source
-    assert 'label="{ data 0.67 | grad 0.00 }"' in draw_dot(y, number_format=".2f").source
-    assert 'label="{ data 2/3 | grad 0/3 }"' in draw_dot(y, number_format=lambda t: f"{round(t * 3):d}/3").source
+    y = x / 3  # 0.6666..., unlabelled: named n1
+    assert 'label="{ n1 | data 0.667 | grad 0 }"' in draw_dot(y, number_format=".3g").source
+    assert 'label="{ n1 | data 0.67 | grad 0.00 }"' in draw_dot(y, number_format=".2f").source
+    assert 'label="{ n1 | data 2/3 | grad 0/3 }"' in draw_dot(y, number_format=lambda t: f"{round(t * 3):d}/3").source
     with pytest.raises(ValueError, match="draw_dot.*number_format='q'"):
         draw_dot(y, number_format="q")
     with pytest.raises(TypeError, match="draw_dot.*number_format"):
@@ -265,7 +265,7 @@ def test_several_outputs_in_one_drawing():
     x = Value(1.0, label="x")
     outs = [x * 2, x + 1]
     nodes, _ = parse(draw_dot(outs).source)
-    assert [a["fillcolor"] for n, a in nodes.items() if n in ("n1", "n2")] == [ROLE_COLORS["output"]] * 2
+    assert [a["fillcolor"] for n, a in nodes.items() if n in ("v1", "v2")] == [ROLE_COLORS["output"]] * 2
     with pytest.raises(TypeError, match=r"draw_dot\(\) takes a Value"):
         draw_dot(3.0)
     with pytest.raises(TypeError, match=r"draw_dot\(\) takes a Value"):
@@ -300,9 +300,13 @@ def test_jupyter_inline_display():
     x = Value(2.0, label="x")
     dot = draw_dot(x.tanh())
     bundle = dot._repr_mimebundle_()
-    assert set(bundle) == {"image/svg+xml"}
+    assert set(bundle) == {"image/svg+xml", "text/html"}
     assert "<svg" in bundle["image/svg+xml"] and ">x</text>" in bundle["image/svg+xml"]
+    # the same SVG in HTML with its words for a screen reader and an exported notebook (tanh(2) = 0.9640...)
+    alt = "The computation graph of n1 = 0.964: 2 values, 1 operation; inputs x"
+    assert dot.alt_text == alt and f'<svg role="img" aria-label="{alt}" ' in bundle["text/html"]
     assert dot._repr_mimebundle_(include=["image/png"])["image/png"][:4] == b"\x89PNG"
+    assert set(dot._repr_mimebundle_(exclude=["text/html"])) == {"image/svg+xml"}
 
 
 def test_without_dot_source_works_and_rendering_says_how_to_install(monkeypatch, tmp_path):
@@ -381,7 +385,7 @@ def test_mlp_graph_summary_names_its_layers():
     model = MLP(2, [16, 16, 1], seed=1)
     y = model([0.5, -0.2])
     with pytest.warns(UserWarning, match="summary=False"):
-        dot = draw_dot(y)
+        dot = draw_dot(y, layers=model.layer_groups())  # the layers as nn's model groups them: draw reads no names
     # parameters by hand: layer 1 16 * (2 + 1) = 48, layer 2 16 * (16 + 1) = 272, layer 3 1 * (16 + 1) = 17
     for line in ("layer 1: 16 neurons, 48 parameters", "layer 2: 16 neurons, 272 parameters",
                  "layer 3: 1 neuron, 17 parameters", "337 parameter"):  # fmt: skip
@@ -436,7 +440,7 @@ def test_mlp_forward_pass_is_drawn_with_parameter_names(tmp_path):
     out.backward()
     for kwargs in ({}, {"params": model.named_parameters()}, {"params": model}):
         nodes, _ = parse(draw_dot(out, number_format=".10g", **kwargs).source)
-        boxes = {a["label"].split(" | ")[0][2:]: a for a in nodes.values() if a.get("shape") == "record"}
+        boxes = {a["label"].split(" | ")[0].lstrip("{ "): a for a in nodes.values() if a.get("shape") == "record"}
         names = [name for name, _ in model.named_parameters()]
         # 3 neurons with 2 weights and a bias, then 1 neuron with 3 weights and a bias: 13 parameters
         assert len(names) == 13 and "L1.N0.w1" in names and "L2.N0.w2" in names and "L2.N0.b" in names
@@ -463,8 +467,8 @@ def test_unlabelled_parameters_get_their_names_from_params():
     b = Value(0.1)
     y = (w[0] * 2 + w[1] * 3 + b).tanh()
     nodes, _ = parse(draw_dot(y, params={"w0": w[0], "w1": w[1], "b": b}).source)
-    first_fields = {a["label"].split(" | ")[0] for a in nodes.values() if a.get("shape") == "record"}
-    assert {"{ w0", "{ w1", "{ b"} <= first_fields
+    first_fields = {a["label"].split(" | ")[0].lstrip("{ ") for a in nodes.values() if a.get("shape") == "record"}
+    assert {"w0", "w1", "b"} <= first_fields
     with pytest.raises(TypeError, match=r"draw_dot\(params=...\)"):
         draw_dot(y, params=[1.0, 2.0])
 
@@ -474,4 +478,4 @@ def test_title_and_without_grad_field():
     source = draw_dot(x.exp(), title='e^x at "x = 2"', show_grad=False).source
     # exp(2) = 7.389056...; the title's quotes escaped for DOT, no grad field in any box
     assert 'graph [fontname=Helvetica label="e^x at \\"x = 2\\"" labelloc=t rankdir=LR]' in source
-    assert 'label="{ x | data 2 }"' in source and 'label="{ data 7.389 }"' in source and "| grad" not in source
+    assert 'label="{ x | data 2 }"' in source and 'label="{ n1 | data 7.389 }"' in source and "| grad" not in source

@@ -118,11 +118,11 @@ def test_the_trace_keeps_equal_valued_nodes_apart():
 def test_the_drawing_keeps_equal_valued_nodes_apart():
     x, y, u, w, out = twins()
     out.backward()
-    source = draw_dot(out, edge_labels=True).source
+    source = draw_dot(out, edge_labels=True, rankdir="LR").source
     assert source.count("shape=record") == 6  # one box per Value: x, y, u, w (all data 2), u * x, out
     assert source.count("data 2 |") == 4
     assert "{ x | data 2 | grad 4 }" in source and "{ y | data 2 | grad 1 }" in source
-    assert source.count("-> n2op") == 2  # u * x: two edges, from u and from x, not one from "the node 2.0"
+    assert source.count("-> v2op") == 2  # u * x: two edges, from u and from x, not one from "the node 2.0"
 
 
 def test_many_equal_valued_leaves_each_get_their_own_gradient():

@@ -134,12 +134,13 @@ def test_every_demo_runs_as_a_notebook_without_errors(notebooks):
 def test_demo_outputs_have_the_right_kinds(notebooks):
     kinds = {stem: sorted({m for cell in nb.cells for m in mimes(cell)}) for stem, nb in notebooks.items()}
     assert kinds["01_neuron"] == ["image/svg+xml", "text/html"]  # the drawing, the stepper
-    assert kinds["02_chain"] == ["image/svg+xml"]
-    assert kinds["03_crosscheck"] == ["text/html"]  # the reports and the documents' formulas
+    assert kinds["02_chain"] == ["image/svg+xml", "text/html"]  # drawings: SVG, and in HTML with their words
+    assert kinds["03_crosscheck"] == ["text/html", "text/latex"]  # the reports; the documents' formulas also as LaTeX
+    # plots: a PNG, and the same PNG in an <img> with its alternative text (what JupyterLab and nbconvert show)
     assert kinds["04_moons"] == ["image/png", "text/html"]  # model and history tables, the decision boundary
-    assert kinds["05_digits"] == ["image/png"]
-    assert kinds["06_finite_differences"] == ["image/png"]
-    assert kinds["07_four_ways"] == ["image/png"]  # the cost picture
+    assert kinds["05_digits"] == ["image/png", "text/html"]
+    assert kinds["06_finite_differences"] == ["image/png", "text/html"]
+    assert kinds["07_four_ways"] == ["image/png", "text/html"]  # the cost picture
     assert len(data(notebooks["03_crosscheck"], "text/html")) == 4  # one sample, batch, 2.5.1, documents
     assert len(data(notebooks["05_digits"], "image/png")) == 2 and len(data(notebooks["06_finite_differences"],
                                                                             "image/png")) == 2  # fmt: skip
@@ -151,12 +152,16 @@ def test_demo_outputs_show_the_numbers_worked_out_by_hand(notebooks):
     (svg,) = data(one, "image/svg+xml")
     svg = html.unescape(svg)  # dot writes a minus as &#45;
     assert "grad -1.5" in svg and "grad 1</text>" in svg
-    (stepper,) = data(one, "text/html")
-    assert "grad x1 = 0 + -1.5 = -1.5" in stepper and "d(o)/d(x1*w1 + x2*w2) = 0.5" in stepper
+    drawing, stepper = data(one, "text/html")  # the drawing in HTML with its words, then the stepper
+    assert drawing.startswith('<div class="am-drawing"')
+    assert 'aria-label="The computation graph of o = 0.7071' in drawing
+    # the chain rule typeset (MathML), its words in the title of its line: do/dx1 = do/d(x1*w1) * w1
+    assert 'title="do/dx1 = do/d(x1*w1) * ∂(x1*w1)/∂x1 = 0.5 * -3 = -1.5"' in stepper
+    assert "do/d(x1*w1 + x2*w2) = 0.5" in stepper
     # demo 3: section 2.5.1 as printed is wrong for the 10 output parameters of its 3-4-2 network (2 * 4 + 2)
     reports = data(notebooks["03_crosscheck"], "text/html")
     assert "NOT ok: 10 entries disagree" in reports[2] and reports[2].count('class="am-bad"') == 10
-    assert "\\(\\vec{a}^l = W^l \\cdot \\vec{z}^{l-1} + \\vec{b}^l\\)" in reports[3]  # typeset by the notebook
+    assert '<math alttext="\\vec{a}^l = W^l \\cdot \\vec{z}^{l-1} + \\vec{b}^l"' in reports[3]  # MathML, offline
     # demo 4: MLP(2, [16, 16, 1]) has 48 + 272 + 17 = 337 parameters
     assert "337 parameters" in data(notebooks["04_moons"], "text/html")[0]
 
@@ -165,29 +170,49 @@ def test_lesson_in_a_kernel(notebooks):
     nb = notebooks["lesson"]
     cells = nb.cells
     assert not [o for o in outputs(nb) if o.output_type == "error"]
-    assert mimes(cells[0]) == ["image/svg+xml"]
+    assert mimes(cells[0]) == ["image/svg+xml", "text/html"]
     assert "grad -1.5" in html.unescape(cells[0].outputs[0]["data"]["image/svg+xml"])
     # two traces, each with its own ids: no id of one appears in the other
     one, two = (c.outputs[0]["data"]["text/html"] for c in cells[1:3])
     ids = [set(re.findall(r' id="([^"]+)"', h)) for h in (one, two)]
     assert ids[0] and ids[1] and not ids[0] & ids[1]
     # L = a*c + a: dL/da = c + 1 = -2 (a used twice: the second contribution adds), dL/dc = a = 2
-    assert "grad a = 1 + -3 = -2 (fan-out" in two and "grad c = 0 + 2 = 2" in two
+    # in the chain rule's words, n1 = a*c: dL/da += dL/dn1 * dn1/da = 1 * -3 = -3, so far 1 + -3 = -2
+    assert "dL/da += dL/dn1 * ∂n1/∂a = 1 * -3 = -3; so far 1 + -3 = -2 (a has 2 uses" in two
+    assert 'title="dL/dc = dL/dn1 * ∂n1/∂c = 1 * 2 = 2"' in two
     assert mimes(cells[3]) == ["text/html"] and "ok: every entry agrees" in cells[3].outputs[0]["data"]["text/html"]
     # training: the ipywidgets bar, not carriage returns, then the history's table
     assert WIDGET in [m for o in cells[4].outputs for m in o.get("data", {})]
     assert "\r" not in streams(nb)
     assert "text/html" in mimes(cells[4]) and "History: 25 epochs" in cells[4].outputs[-1]["data"]["text/html"]
-    # the library plot shows inline, and plain pyplot afterwards still does
-    assert mimes(cells[5]) == ["image/png"]
+    # the library plot shows inline (with its alternative text), and plain pyplot afterwards still does
+    assert mimes(cells[5]) == ["text/html", "image/png"]
     assert mimes(cells[6]) == ["image/png"]
     # the big MLP: a summary picture, and a warning that names the option that draws every node
-    assert mimes(cells[7]) == ["image/svg+xml"]
+    assert mimes(cells[7]) == ["image/svg+xml", "text/html"]
     assert "summary=False" in "".join(o.get("text", "") for o in cells[7].outputs if o.output_type == "stream")
     assert len(cells[7].outputs[-1]["data"]["image/svg+xml"]) < 20_000
     assert "337 parameters" in cells[8].outputs[0]["data"]["text/html"]
     saved = nbformat.writes(nb)
     assert len(saved.encode()) < 1_000_000, f"the saved lesson is {len(saved.encode()):,} bytes"
+
+
+def test_exported_notebooks_show_alt_text_and_math_offline(notebooks):
+    """nbconvert's HTML export, as a learner shares a notebook: every image our objects show has alternative text
+    (nbconvert fills in "No description has been provided" and warns where one has none), and the formulas are
+    MathML, which the browser typesets without the MathJax the export would fetch from the web."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter()
+    for name, nb in notebooks.items():
+        if name == "lesson":  # its cell 6 is plain pyplot's plt.show(): matplotlib's image, not ours
+            nb = nbformat.from_dict({**nb, "cells": [c for k, c in enumerate(nb.cells) if k != 6]})
+        body, _ = exporter.from_notebook_node(nb)
+        images = re.findall(r"<img\b[^>]*>", body)
+        missing = [i[:80] for i in images if 'alt="No description' in i or "alt=" not in i]
+        assert not missing, (name, missing)
+        if name == "03_crosscheck":
+            assert body.count("<math ") > 40 and "\\(\\vec" not in body
 
 
 def test_report_of_sizes(notebooks, capsys):

@@ -9,7 +9,6 @@ torch float64 for a neuron's delta (``test_play_http.torch_deltas``).
 from __future__ import annotations
 
 import math
-import shutil
 import time
 from urllib.parse import urlparse
 
@@ -24,9 +23,6 @@ from autograd_mini import Value  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync", "--disable-quic"]  # fmt: skip
 LINK = "?formula=tanh(x1*w1%2Bx2*w2%2Bb)&x1=2&x2=0&w1=-3&w2=1&b=6.8813735870195432"
 REQUESTS: list[str] = []  # every URL the browser asked for, in every test of this module
 
@@ -53,18 +49,8 @@ def base():
     playground.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("no chromium installed (scripts/setup.sh test installs it)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
-def page(browser):
+def page(browser):  # browser: conftest.py's headless Chromium, shared with test_browser_trace
     context = browser.new_context(viewport={"width": 1024, "height": 768})
     p = context.new_page()
     errors: list[str] = []
@@ -114,7 +100,7 @@ def test_practice_with_a_right_and_a_wrong_answer(page, base):
     page.fill("#practice-answer", "1")
     page.click("#practice-check")
     assert page.text_content("#practice-feedback") == "right: do/do = 1"
-    # next the input of tanh, n8: upstream 1 times tanh' = 1 - o^2 = 0.5; 2 is wrong
+    # next the input of tanh, n4: upstream 1 times tanh' = 1 - o^2 = 0.5; 2 is wrong
     assert "Your turn:" in page.text_content("#practice-ask")
     page.fill("#practice-answer", "2")
     page.press("#practice-answer", "Enter")

@@ -73,14 +73,15 @@ def test_table_for_pencil_and_paper():
 
 
 def test_table_names_unlabelled_nodes_and_numbers_in_ops():
-    # y = 3 - 2 x at x = 1.5 (unlabelled result): dy/dx = -2
+    # y = 3 - 2 x at x = 1.5 (unlabelled result): dy/dx = -2. The unlabelled nodes are numbered in topological
+    # order without gaps: n1 = x * 2, n2 = 3 - n1, and beside n2 what it is in named inputs, 3 - x*2
     x = Value(1.5, label="x")
     y = 3 - x * 2
     table = trace_backward(y).table()
-    assert re.search(r"1\s+n2\s+= 3 - n1\s+1 \| n1\s+-1\s+1 \* -1 = -1\s+0 \+ -1 = -1", table)
+    assert re.search(r"1\s+n2\s+= 3 - n1 = 3 - x\*2\s+1 \| n1\s+-1\s+1 \* -1 = -1\s+0 \+ -1 = -1", table)
     assert re.search(r"2\s+n1\s+= x \* 2\s+-1 \| x\s+2\s+-1 \* 2 = -2\s+0 \+ -2 = -2", table)
     unary = trace_backward((-x).exp()).table()  # d/dx exp(-x) = -exp(-1.5) = -0.22313016...
-    assert "= exp(n1)" in unary and "= -x" in unary and "x = -0.22313" in unary
+    assert "= exp(n1) = exp(-x)" in unary and "= -x " in unary and "x = -0.22313" in unary
 
 
 OPS = [
@@ -174,24 +175,25 @@ def test_frames_one_per_step_with_running_gradients(tmp_path):
     assert [p.name for p in paths] == ["step_000.svg", "step_001.svg", "step_002.svg"]
     frames = [p.read_text(encoding="utf-8") for p in paths]
     groups = [_groups(f) for f in frames]  # each frame is well-formed XML
-    # n0 x, n1 s, n2 y. The gradients as they stand after each frame (by hand, as in test_fan_out_...):
+    # boxes v0 x, v1 s, v2 y. The gradients as they stand after each frame (by hand, as in test_fan_out_...):
     grads = [{n: g[1] for n, g in frame.items() if not n.endswith("op")} for frame in groups]
     assert grads == [
-        {"n0": "grad ?", "n1": "grad ?", "n2": "grad 1"},  # the seed
-        {"n0": "grad 6", "n1": "grad 3", "n2": "grad 1"},  # y = s * x passed back
-        {"n0": "grad 12", "n1": "grad 3", "n2": "grad 1"},  # s = x + x passed back, twice into x
+        {"v0": "grad ?", "v1": "grad ?", "v2": "grad 1"},  # the seed
+        {"v0": "grad 6", "v1": "grad 3", "v2": "grad 1"},  # y = s * x passed back
+        {"v0": "grad 12", "v1": "grad 3", "v2": "grad 1"},  # s = x + x passed back, twice into x
     ]
     # laid out once: every box and op node is at the same place in every frame
     for frame in groups[1:]:
         assert {n: g[0] for n, g in frame.items()} == {n: g[0] for n, g in groups[0].items()}
     # frame k highlights the node of step k (red) and its operands (violet); frame 0 the root receiving the seed
-    assert "#s0_n2 > polygon { stroke: #7c3aed" in frames[0] and "#d62728; stroke-width: 3px" not in frames[0]
-    assert "#s1_n2 > polygon, #s1_n2op > ellipse { stroke: #d62728" in frames[1]
-    assert "#s1_n0 > polygon { stroke: #7c3aed" in frames[1] and "#s1_n1 > polygon { stroke: #7c3aed" in frames[1]
-    assert "#s2_n1 > polygon, #s2_n1op > ellipse { stroke: #d62728" in frames[2]
+    assert "#s0_v2 > polygon { stroke: #7c3aed" in frames[0] and "#d62728; stroke-width: 3px" not in frames[0]
+    assert "#s1_v2 > polygon, #s1_v2op > ellipse { stroke: #d62728" in frames[1]
+    assert "#s1_v0 > polygon { stroke: #7c3aed" in frames[1] and "#s1_v1 > polygon { stroke: #7c3aed" in frames[1]
+    assert "#s2_v1 > polygon, #s2_v1op > ellipse { stroke: #d62728" in frames[2]
     assert "#s2_e1_0 path" in frames[2] and "#s2_e1_1 path" in frames[2]  # both edges of x + x
-    # the caption explains the step in numbers
-    assert "grad x = 6 + 3 = 9 (fan-out" in frames[2] and "grad x = 9 + 3 = 12 (fan-out" in frames[2]
+    # the caption writes the chain rule with the numbers; x collects three contributions, so += and the running sum
+    assert "dy/dx += dy/ds * ∂s/∂x = 3 * 1 = 3; so far 6 + 3 = 9 (x has 3 uses" in frames[2]
+    assert "dy/dx += dy/ds * ∂s/∂x = 3 * 1 = 3; so far 9 + 3 = 12 (x has 3 uses" in frames[2]
 
 
 @needs_dot
@@ -200,7 +202,9 @@ def test_html_page_is_self_contained(tmp_path):
     path = trace_backward(L).write_html(tmp_path / "page.html")
     page = path.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    assert page.count('<section class="frame') == 4 and page.count("<svg") == 4  # seed + 3 steps
+    # one picture, laid out once; a caption per frame (the seed + 3 steps) and the frames' data for the script
+    assert page.count("<svg") == 1 and page.count('<div class="am-caption') == 4
+    assert len(re.findall(r'"c": (?:null|\d+), "r":', page)) == 4
     assert 'class="am-prev"' in page and 'class="am-next"' in page and "<script>" in page
     # no external resources: no src/href attributes, no stylesheets, no url(...), no imports
     for needle in (" src=", "href=", "<link", "url(", "@import", "<iframe", "fetch(", "XMLHttpRequest"):
@@ -210,9 +214,11 @@ def test_html_page_is_self_contained(tmp_path):
         "http://www.w3.org/2000/svg",
         "http://www.w3.org/1999/xlink",
     }
-    # ids are unique across the inline frames
+    # ids are unique
     ids = re.findall(r' id="([^"]+)"', page)
     assert len(ids) == len(set(ids))
+    # without script the static view shows the final state: every gradient filled in (dL/da = 6, by hand)
+    assert ">grad 6</text>" in page and ">grad ?</text>" not in page
 
 
 @needs_dot
@@ -234,11 +240,15 @@ def neuron():
 def test_captions_parenthesise_expressions_and_skip_rows_that_repeat_the_label():
     t = trace_backward(neuron())
     captions = t.captions()
-    # step 3 passes d(o)/d(x1*w1 + x2*w2) = do/dn * dn/d(...) = (1 - o^2) * 1 = 0.5 (o = tanh(0.8814) = 1/sqrt(2))
-    assert captions[3][0] == "Step 3 of 5: x1*w1 + x2*w2, its gradient d(o)/d(x1*w1 + x2*w2) = 0.5"
-    assert "local d(x1*w1 + x2*w2)/d(x1*w1) = 1;" in captions[3][1]
+    # step 3 passes do/d(x1*w1 + x2*w2) = do/dn * dn/d(...) = (1 - o^2) * 1 = 0.5 (o = tanh(0.8814) = 1/sqrt(2))
+    assert captions[3][0] == "Step 3 of 5: x1*w1 + x2*w2, its gradient do/d(x1*w1 + x2*w2) = 0.5"
+    # the chain rule as the lecture writes it, the local derivative a partial: d(x1*w1 + x2*w2)/d(x1*w1) = 1
+    assert captions[3][1] == "  do/d(x1*w1) = do/d(x1*w1 + x2*w2) * ∂(x1*w1 + x2*w2)/∂(x1*w1) = 0.5 * 1 = 0.5"
     assert captions[1][0] == "Step 1 of 5: o = tanh(n), its gradient do/do = 1"  # plain names stay plain
-    assert captions[5][0] == "Step 5 of 5: x1*w1, its gradient d(o)/d(x1*w1) = 0.5"  # not "x1*w1 = x1 * w1"
+    assert captions[1][1] == "  do/dn = do/do * ∂o/∂n = 1 * 0.5 = 0.5"  # do/dn = 1 - o^2 = 1/2
+    assert captions[5][0] == "Step 5 of 5: x1*w1, its gradient do/d(x1*w1) = 0.5"  # not "x1*w1 = x1 * w1"
+    # do/dx1 = do/d(x1*w1) * w1 = 0.5 * -3 = -1.5
+    assert captions[5][1] == "  do/dx1 = do/d(x1*w1) * ∂(x1*w1)/∂x1 = 0.5 * -3 = -1.5"
     table = t.table()
     assert "x1*w1 + x2*w2 = x1*w1 + x2*w2" not in table and "= x1 * w1" not in table
     assert "= x1*w1 + x2*w2 + b" in table and "= tanh(n)" in table
@@ -265,13 +275,14 @@ def test_notebook_display_of_two_traces_keeps_each_to_itself():
         (script,) = re.findall(r"<script>(.*?)</script>", h, re.S)
         assert f'document.getElementById("{root}")' in script and "document.querySelector" not in script
         assert "document.addEventListener" not in script
-    # without script: the final frame is the one shown, and the table has every operand's row
-    assert re.findall(r'<section class="frame( current)?" data-step="(\d+)"', one)[-1] == (" current", "5")
-    assert one.count('<section class="frame current"') == 1
-    # the captions are HTML text, not inside the pictures; the neuron's leaves: do/dx1 = w1 (1 - o^2) = -1.5
-    assert "d(o)/d(x1*w1 + x2*w2) = 0.5</div>" in one
-    assert "grad x1 = 0 + -1.5 = -1.5</div>" in one
-    assert 'class="caption"' not in one
+    # without script: the final caption is the one shown, the picture in its final state, the table every row
+    assert re.findall(r'<div class="am-caption( current)?" data-step="(\d+)"', one)[-1] == (" current", "5")
+    assert one.count('<div class="am-caption current"') == 1
+    # the captions are HTML, not inside the picture; the chain rule typeset as MathML, its words in a title: the
+    # neuron's leaf x1 gets do/dx1 = w1 (1 - o^2) = -3 * 0.5 = -1.5
+    assert '<div class="am-rule" title="do/dx1 = do/d(x1*w1) * ∂(x1*w1)/∂x1 = 0.5 * -3 = -1.5">' in one
+    assert "<mfrac><mrow><mi>d</mi><mi>o</mi></mrow><mrow><mi>d</mi><mi>x1</mi></mrow></mfrac>" in one
+    assert 'class="caption"' not in one and ">grad -1.5</text>" in one
 
     class Table(HTMLParser):
         rows, cell = [], None
@@ -296,3 +307,72 @@ def test_notebook_display_of_two_traces_keeps_each_to_itself():
     rows = [r for r in parser.rows if r]
     assert len(rows) == 9  # 1 + 2 + 2 + 2 + 2 operands over the five steps
     assert rows[-2][4:] == ["x1", "-3", "0.5 * -3 = -1.5", "0 + -1.5 = -1.5"]
+
+
+# -- budgets: a page the size of one drawing, refused in one line beyond its limit, never a traceback in a notebook --
+
+
+def long_chain(n):
+    """x through n ops, alternating tanh and a multiply-add that uses x again: 1.5 n steps (the multiply-add is two)."""
+    x = Value(0.3, label="x")
+    y = x
+    for i in range(n):
+        y = (y * 0.9 + x) if i % 2 else y.tanh()
+    return y
+
+
+@needs_dot
+def test_a_page_of_hundreds_of_steps_is_the_size_of_one_drawing():
+    # issue 19: a 298-step trace's page was 209 MB, one SVG of the whole graph per step. Now it is one SVG and the
+    # frames' texts: 447 steps, 597 values, under 3 MB
+    t = trace_backward(long_chain(298))
+    assert len(t.steps) == 447
+    page = t._repr_html_()
+    assert page.startswith('<div class="am-stepper"') and len(page.encode()) < 3_000_000
+    assert page.count("<svg") == 1 and page.count('<div class="am-caption') == 448
+
+
+@needs_dot
+def test_a_page_over_its_budget_is_refused_in_one_line_naming_the_option(tmp_path):
+    from autograd_mini.trace import PageTooLargeError
+
+    t = trace_backward(long_chain(6))
+    with pytest.raises(PageTooLargeError) as info:
+        t.write_html(tmp_path / "page.html", max_bytes=10_000)
+    message = str(info.value)
+    assert "\n" not in message and "BackwardTrace.html" in message and "max_bytes=10000" in message
+    size = int(re.search(r"pass max_bytes=(\d+)", message).group(1))
+    assert not (tmp_path / "page.html").exists()  # nothing half-written
+    assert len(t.write_html(tmp_path / "page.html", max_bytes=size).read_bytes()) == size  # the size it said
+    with pytest.raises(PageTooLargeError, match=r"BackwardTrace.html: 10 frames .*max_frames=5.*max_frames=10"):
+        t.html(max_frames=5)
+    with pytest.raises(PageTooLargeError, match=r"BackwardTrace.frames: about .* \(10 frames of .*max_bytes=1000 "):
+        t.frames(max_bytes=1000)
+
+
+@needs_dot
+def test_a_notebook_shows_a_note_and_the_table_where_it_cannot_show_the_stepper(monkeypatch):
+    import autograd_mini.frames
+
+    t = trace_backward(long_chain(6))
+    monkeypatch.setattr(autograd_mini.frames, "MAX_PAGE_BYTES", 10_000)
+    monkeypatch.setattr("autograd_mini.notebook.MAX_PAGE_BYTES", 10_000)
+    shown = t._repr_html_()  # no exception: a display cannot take an option
+    assert "<svg" not in shown and "max_bytes=10000" in shown and "trace.write_html(" in shown
+    assert shown.count("<tr>") == 1 + sum(len(s.contributions) for s in t.steps)  # the head and every row
+    # without Graphviz's dot the same: why, and the table
+    monkeypatch.setenv("PATH", "/nonexistent")
+    shown = t._repr_html_()
+    assert "Graphviz" in shown and "<svg" not in shown and "<table" in shown
+
+
+def test_a_notebook_display_of_a_long_trace_lists_the_first_rows_and_counts_the_rest(monkeypatch):
+    import autograd_mini.notebook
+
+    t = trace_backward(long_chain(30))
+    rows = sum(len(s.contributions) for s in t.steps)  # 15 tanh (one row) + 15 multiply-adds (2 steps, 3 rows)
+    assert rows == 60
+    monkeypatch.setattr(autograd_mini.notebook, "TABLE_ROWS", 40)
+    shown = autograd_mini.notebook.stepper_html(t, fallback=True, max_frames=10)
+    assert "max_frames=10" in shown and "the first 40 rows; 20 more follow" in shown
+    assert shown.count("<tr>") == 41

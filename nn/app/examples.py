@@ -1,7 +1,8 @@
 """The worked examples that the tour and the demos share, written once: micrograd's neuron and its moons demo.
 
 ``demos/01_neuron.py`` and the tour's step 1 use ``neuron`` and ``neuron_by_hand``; ``demos/04_moons.py`` and the
-tour's step 5 use ``train_moons``.
+tour's step 5 use ``train_moons``. The tour's drawings of the neuron, which README.md shows (``make pictures``,
+``docs/make_pictures.py``), are ``neuron_drawing`` and ``local_derivatives_drawing``.
 """
 
 import math
@@ -13,7 +14,7 @@ from nn.module import MLP
 from nn.optim import SGD
 from nn.train import History, fit
 
-__all__ = ["NEURON", "neuron", "neuron_by_hand", "train_moons"]
+__all__ = ["NEURON", "local_derivatives_drawing", "neuron", "neuron_by_hand", "neuron_drawing", "train_moons"]
 
 # micrograd's neuron (Karpathy, "The spelled-out intro to neural networks and backpropagation"): the bias is chosen
 # so that n = 0.8814 and o = tanh(n) = 0.7071, which makes do/dn = 1 - o^2 = 0.5 a round number.
@@ -34,6 +35,23 @@ def neuron() -> tuple[Value, dict[str, Value]]:
     o = n.tanh()
     o.label = "o"
     return o, v
+
+
+def neuron_drawing(o: Value):
+    """The neuron's graph, top to bottom with the colour key: narrow enough to read at the width of a page or a
+    slide (the tour's 01_neuron, README's docs/neuron.png)."""
+    from autograd_mini.draw import draw_dot  # graphviz, only when drawing
+
+    return draw_dot(o, rankdir="TB", key=True, title="one neuron: o = tanh(x1*w1 + x2*w2 + b)")
+
+
+def local_derivatives_drawing(o: Value, w1: Value):
+    """Every edge labelled with its local derivative, the path from w1 to o in red: do/dw1 is the product of the
+    numbers along it (the tour's 02_local_derivatives, README's docs/local_derivatives.png)."""
+    from autograd_mini.draw import draw_dot
+
+    title = "local derivatives on the edges; do/dw1 is the product along the red path"
+    return draw_dot(o, rankdir="TB", key=True, edge_labels=True, highlight=w1, title=title)
 
 
 def neuron_by_hand() -> dict[str, tuple[str, float]]:

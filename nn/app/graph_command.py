@@ -103,7 +103,10 @@ def _add_drawing_options(parser):
         "--highlight", metavar="NAME", help="draw the path from NAME to the output in red (default: none)"
     )
     parser.add_argument(
-        "--rankdir", choices=["LR", "TB"], default="LR", help="left to right (LR) or top to bottom (default: LR)"
+        "--rankdir",
+        choices=["LR", "TB"],
+        help="left to right (LR) or top to bottom (TB) (default: left to right when that fits 1000 px, else the "
+        "narrower of the two)",
     )
     parser.add_argument(
         "--max-frames",
@@ -248,7 +251,10 @@ def _write_drawing(out, trace, args):
                 return 0
             if trace is not None:
                 title = f"Backward pass: {args.formula}"
-                written.append(trace.write_html(Path(f"{stem}-steps.html"), title=title, max_frames=args.max_frames))
+                page = trace.write_html(
+                    Path(f"{stem}-steps.html"), title=title, max_frames=args.max_frames, rankdir=args.rankdir
+                )
+                written.append(page)
     except GraphvizNotFoundError as err:  # dot vanished between the check and the call
         print(f"{PROG}: {err}", file=sys.stderr)
         return 1

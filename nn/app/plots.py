@@ -30,21 +30,24 @@ def plot_four_ways(study, path=None, title=None, *, ax=None):
     P = np.asarray(study.parameters, dtype=float)
     if len(P) == 0:
         raise ValueError("plot_four_ways(): the study has no sizes to plot")
-    fig, (left, right) = axes_for(ax, (2,), (12.0, 5.0), "plot_four_ways", gridspec_kw={"width_ratios": [1.25, 1]})
+    # 10 in at 9 pt and more: shown 880 px wide (a README on GitHub), its smallest text is still 10.7 px
+    fig, (left, right) = axes_for(ax, (2,), (10.0, 6.6), "plot_four_ways", gridspec_kw={"width_ratios": [1.25, 1]})
     _time_panel(left, study, P)
     _size_panel(right, study, P)
     if ax is not None:  # a learner's own Axes: the ways' legend inside the left one, their figure left as it is
         left.legend(fontsize=7.5)
         return finish(fig, False, path, None)
-    handles, labels = left.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8.5, frameon=False)
+    # the legends under their plots, off the data
+    right.get_legend().remove()
+    fig.legend(*left.get_legend_handles_labels(), loc="lower left", fontsize=9, frameon=False)
+    fig.legend(*right.get_legend_handles_labels(), loc="lower right", fontsize=9, frameon=False)
     fig.suptitle(
         title
         or "Wie berechnet man ∇K?  All four ways give the same numbers; as the network grows only reverse mode "
         "stays cheap",
         fontsize=11,
     )
-    return finish(fig, True, path, None, rect=(0, 0.08, 1, 1))
+    return finish(fig, True, path, None, rect=(0, 0.17, 1, 1))
 
 
 def _time_panel(left, study, P):
@@ -65,7 +68,7 @@ def _time_panel(left, study, P):
         if keep[-1] < len(P) - 1 and keep[-1] not in stopped:  # stopped: say so once at the end of the line
             stopped.add(keep[-1])
             at = (P[keep[-1]], seconds[keep[-1]])
-            left.annotate("stopped", at, xytext=(-8, 6), textcoords="offset points", fontsize=8, color=colour,
+            left.annotate("stopped", at, xytext=(-8, 6), textcoords="offset points", fontsize=9, color=colour,
                           ha="right")  # fmt: skip
     # guides: cost proportional to P and to P^2, through reverse mode's first point, labelled inside the axes
     t0 = study.seconds["reverse"][0]

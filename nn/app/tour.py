@@ -30,7 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from autograd_mini import gradcheck
-from nn.app.examples import NEURON, neuron, neuron_by_hand, train_moons
+from nn.app.examples import (
+    NEURON,
+    local_derivatives_drawing,
+    neuron,
+    neuron_by_hand,
+    neuron_drawing,
+    train_moons,
+)
 from nn.app.options import OptionError, output_file, output_folder
 from nn.app.tour_tables import cost_rows, crosscheck_rows, fd_rows, step_table, ways_rows
 
@@ -161,8 +168,6 @@ class _Tour:
     # -- the five steps ----------------------------------------------------------------------------------------
 
     def neuron(self):
-        from autograd_mini.draw import draw_dot
-
         self.heading(1, "One neuron: o = tanh(x1*w1 + x2*w2 + b), its graph and its gradients")
         o, v = neuron()  # the same neuron as demos/01_neuron.py
         o.backward()
@@ -178,14 +183,10 @@ class _Tour:
         self.rows(rows)
         self.say(f"largest difference: {worst:.1e}")
         self.result.facts["neuron"] = {"o": o.data, "grads": {k: v[k].grad for k in NEURON}, "max_diff": worst}
-        # top to bottom, with the colour key: narrow enough to read at the width of a page or a slide
-        title = "one neuron: o = tanh(x1*w1 + x2*w2 + b)"
-        dot = draw_dot(o, rankdir="TB", key=True, title=title)
-        self.draw(dot, FILES["neuron"], "the graph, each box label | data | grad")
+        self.draw(neuron_drawing(o), FILES["neuron"], "the graph, each box label | data | grad")
         self.root, self.leaves = o, v
 
     def backward_steps(self):
-        from autograd_mini.draw import draw_dot
         from autograd_mini.trace import trace_backward
 
         self.heading(2, "The backward pass, step by step")
@@ -196,10 +197,7 @@ class _Tour:
         )
         self.rows(step_table(trace.steps, self.width - 5))
         self.write_text(FILES["steps_table"], trace.table(), "the full table")
-        dot = draw_dot(
-            self.root, rankdir="TB", key=True, edge_labels=True, highlight=self.leaves["w1"],
-            title="local derivatives on the edges; do/dw1 is the product along the red path",
-        )  # fmt: skip
+        dot = local_derivatives_drawing(self.root, self.leaves["w1"])
         self.draw(dot, FILES["local_derivatives"], "every edge labelled with its local derivative")
         if self.has_dot:
             page = trace.write_html(self.out / FILES["steps_page"], title="The backward pass through one neuron")

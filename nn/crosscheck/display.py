@@ -1,19 +1,21 @@
-"""How the cross-check's reports show themselves in a notebook (``_repr_html_``).
+"""How the cross-check's reports show themselves in a notebook (``_repr_html_``, ``_repr_latex_``).
 
 ``report_html(report)``: a ``CrosscheckReport`` as its verdict on top, then the table, parameter by parameter,
 the entries that disagree with autodiff marked. ``documents_html(report)``: a ``DocumentsReport`` with every
-formula typeset from the LaTeX it is transcribed in (``\\( ... \\)``, which Jupyter's math rendering, MathJax or
-KaTeX, typesets in HTML output; elsewhere the LaTeX source stays readable), its verdict, and the corrected form
-where the printed one is wrong.
+formula typeset from the LaTeX it is transcribed in, as MathML (``autograd_mini.mathml.math_html``: browsers
+typeset it themselves, so an exported notebook shows it offline, where MathJax from the web would leave raw
+``\\( ... \\)``), its verdict, and the corrected form where the printed one is wrong. ``documents_latex(report)``:
+the same as LaTeX, for front ends and exports (``nbconvert --to latex``/``pdf``) that typeset LaTeX themselves.
 """
 
 from __future__ import annotations
 
 import html
 
+from autograd_mini.mathml import math_html
 from autograd_mini.notebook import html_table, unique_id
 
-__all__ = ["documents_html", "report_html"]
+__all__ = ["documents_html", "documents_latex", "report_html"]
 
 _BAD = "#fee2e2"  # a row that disagrees: light red
 _GOOD = "#166534"
@@ -63,7 +65,7 @@ def report_html(report):
 
 
 def _math(latex):
-    return f"\\({html.escape(latex, quote=False)}\\)"
+    return math_html(latex)
 
 
 def documents_html(report):
@@ -105,9 +107,46 @@ def documents_html(report):
             for w, p, v, c, ok in cells
         )
         header = "".join(f"<th>{h}</th>" for h in head)
-        parts.append(f"<table><thead><tr>{header}</tr></thead><tbody>\n{rows}\n</tbody></table>")
+        table = f"<table><thead><tr>{header}</tr></thead><tbody>\n{rows}\n</tbody></table>"
+        parts.append(f'<div class="am-scroll">{table}</div>')
     if report.remarks:
         parts.append("<p><b>Remarks</b> (printed things the numbers do not decide):</p><ul>")
         parts += [f"<li>{html.escape(d)}: {html.escape(text)}</li>" for d, text in report.remarks]
         parts.append("</ul>")
-    return _box("\n".join(parts))
+    # left-aligned whatever the front end's own table style (JupyterLab right-aligns cells), the formulas at the
+    # size of the text around them, the places wide enough to read
+    return _box(
+        "\n".join(parts),
+        "#BOX td, #BOX th { text-align: left; } #BOX math { font-size: 1.15em; } "
+        "#BOX td:first-child { min-width: 11em; } #BOX .am-scroll { overflow-x: auto; }",
+    )
+
+
+_LATEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+                                                    "\\": r"\textbackslash{}"}  # fmt: skip
+
+
+def _latex_text(text):
+    """Text as LaTeX text: its special characters escaped."""
+    return "".join(_LATEX_SPECIAL.get(c, c) for c in str(text))
+
+
+def documents_latex(report):
+    """A ``DocumentsReport`` as LaTeX: per document, a list of its printed formulas (in math mode, as transcribed),
+    each with its verdict and, where the printed one is wrong, the corrected form."""
+    lines = [rf"\textbf{{{_latex_text(str(report).splitlines()[0])}}}"]
+    doc = None
+    for r in report.results:
+        e = r.entry
+        if e.doc != doc:
+            lines += [r"\end{itemize}"] if doc is not None else []
+            lines += [rf"\paragraph{{document {_latex_text(e.doc)}}}", r"\begin{itemize}"]
+            doc = e.doc
+        verdict = "agrees" if r.agrees else "does not agree"
+        item = rf"\item {_latex_text(e.section)}: ${e.printed}$ --- {verdict}"
+        if e.corrected:
+            item += rf"; corrected: ${e.corrected}$ --- {'agrees' if r.corrected_agrees else 'does not agree either'}"
+        lines.append(item)
+    if doc is not None:
+        lines.append(r"\end{itemize}")
+    return "\n".join(lines)

@@ -223,6 +223,12 @@ class DocumentsReport:
 
         return documents_html(self)
 
+    def _repr_latex_(self):
+        """The same in LaTeX, for front ends and exports that typeset LaTeX themselves (``nbconvert --to pdf``)."""
+        from nn.crosscheck.display import documents_latex
+
+        return documents_latex(self)
+
     def summary(self) -> str:
         """One line per entry: id, verdict."""
         return "\n".join(

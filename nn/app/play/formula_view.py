@@ -145,7 +145,7 @@ def _highlight(trace: Any, k: int) -> dict[str, Any]:
 
 
 def _nodes(trace: Any) -> list[dict[str, Any]]:
-    """One entry per node, in drawing order (``n{i}`` in the SVG is entry i)."""
+    """One entry per node, in drawing order (``v{i}`` in the SVG is entry i)."""
     r = trace.names[trace.root]
     received: dict[Any, list[tuple[Any, Any]]] = {}  # operand -> [(step, contribution)] in the order of the walk
     by_node = {}

@@ -140,7 +140,7 @@ function nodeGroup(svg, i) {
 }
 
 function nodeNumber(g) {
-  const m = /(?:^|_)n(\d+)(op)?$/.exec(g.id);
+  const m = /(?:^|_)v(\d+)(op)?$/.exec(g.id);  // the drawing's box v{i} (draw_dot), its op v{i}op
   return m ? Number(m[1]) : null;
 }
 
