@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from autograd_mini import ops
 from autograd_mini.engine import Value, backward_steps
-from autograd_mini.identifiers import identifier, names_for
+from autograd_mini.identifiers import identifier, names_for, unique
 from autograd_mini.naming import graph_order, node_names
 from autograd_mini.ops import Op
 
@@ -298,18 +298,17 @@ def _grad_names(names, reserved):
 
 
 def _own_functions(nodes) -> dict[Op, tuple[str, str]]:
-    """{op: (f_name, p_name)} for each learner's op given as functions, one pair of names per op (two ops that share
-    a name get two pairs: f_swish, f_swish_1)."""
-    taken: set[str] = set()
+    """{op: (f_name, p_name)} for each learner's op given as functions. The op is expected under a name of its own
+    when the program runs (``op_holder``): its name made a name that shadows nothing the program calls, neither a
+    helper, math nor a builtin or keyword (``abs`` -> ``abs_``); its functions are ``f_`` and ``p_`` that name. Two
+    ops that share a name get two (``swish``, ``swish_1``)."""
+    taken = set(_PROGRAM_NAMES)
     functions = {}
     for node in nodes:
         op = node.op
         if op.rule is None and op not in functions:
-            base = identifier(op.name) or "op"
-            f = names_for([(0, f"f_{base}", "f_op")], taken)[0]
-            taken.add(f)
-            functions[op] = (f, "p" + f[1:])
-            taken.add(functions[op][1])
+            holder = unique(identifier(op.name) or "op", taken)
+            functions[op] = (f"f_{holder}", f"p_{holder}")
     return functions
 
 
@@ -355,8 +354,8 @@ def _prelude(called: set[str], functions: dict[Op, tuple[str, str]]) -> list[str
 
 
 def op_holder(op: Op, functions: dict[Op, tuple[str, str]]) -> str:
-    """The name a learner's op is expected under when the program runs: its own name (``swish``), or the name of
-    its functions without ``f_`` (``swish_1``) when another op of the program has that name too."""
+    """The name a learner's op is expected under when the program runs: its own name (``swish``), ``abs_`` for a
+    name the program uses itself, ``swish_1`` when another op of the program has that name too."""
     return functions[op][0][2:]
 
 

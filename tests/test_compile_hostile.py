@@ -172,6 +172,24 @@ def test_learners_ops_that_share_a_name_call_their_own_functions():
     assert "f_pow_, p_pow_ = pow_.forward, pow_.partials" in step.source and "define it as pow_ " in step.source
 
 
+@pytest.mark.parametrize("name", ["abs", "max", "math", "sigmoid", "power", "floor", "if", "lambda", "step", "args"])
+def test_a_learners_op_named_like_a_builtin_helper_or_keyword_calls_its_own_functions(name):
+    # an op given as functions is expected under its name when the program runs; a name the program itself uses
+    # (the builtin abs of the table's |x|, an imported helper, math, a keyword) shadowed it or did not parse: an op
+    # "abs" doubling its operand made abs(x) double too. By hand at x = -1.5: double(x) = -3, |x| = 1.5,
+    # sigmoid(x) = 1 / (1 + e^1.5), x^2 = 2.25, floor(x) = -2, max(x, x/2) = -0.75, tanh(x); the node engine's floats
+    # bit for bit
+    double = unary(name, "out = 2 a", lambda a: 2.0 * a, lambda a, out: (2.0,))
+
+    def f(x):
+        return double(x) + abs(x) + x.sigmoid() + x**2.0 + x.floor() + x.maximum(x * 0.5) + x.tanh()
+
+    xs = [Value(-1.5)]
+    out = f(*xs)
+    assert out.data == -3.0 + 1.5 + 1.0 / (1.0 + math.exp(1.5)) + 2.25 - 2.0 - 0.75 + math.tanh(-1.5)
+    assert compile(f, [-1.5])([-1.5]) == (out.data, tuple(g.data for g in grad(out, xs)))
+
+
 # -- what a step takes: Value()'s numbers, nothing else --------------------------------------------------------------
 
 
