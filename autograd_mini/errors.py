@@ -58,7 +58,8 @@ def backward_failure(node: Any, err: Exception, on_values: bool = False) -> Exce
     if isinstance(err, (TypeError, IndexError)) or "unpack" in str(err):
         if on_values and isinstance(err, TypeError) and "Value" in str(err):
             failure: Exception = TypeError(
-                f"the partials of op {op.name!r} cannot work on Values (grad(create_graph=True) at {what}): {err}. "
+                f"the partials of op {op.name!r} cannot work on Values (as grad(create_graph=True), hessian, hvp and "
+                f"jvp on Values evaluate them; at {what}): {err}. "
                 f"Write them with arithmetic and functions that take Values too (a.exp(), a.sigmoid(), another "
                 f"op such as ops.SIGMOID(a)) instead of math.exp and the like"
             )

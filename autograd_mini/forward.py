@@ -28,6 +28,7 @@ Like ``torch.func.jvp``, it decides its own grad mode: an outer ``no_grad()`` do
 from __future__ import annotations
 
 import numbers
+from contextlib import nullcontext
 from typing import Any
 
 from autograd_mini import modes
@@ -103,7 +104,7 @@ def push_forward(output, tangents, order=None, primals=None):
         try:
             dual[node] = apply(node.op, dual[a], b)
         except (TypeError, IndexError) as err:  # a learner's partials of the wrong shape: named as backward names it
-            raise backward_failure(node, err) from None
+            raise backward_failure(node, err, modes.thread.rules_on_values) from None
         except (ArithmeticError, ValueError) as err:
             bd = b.primal if isinstance(b, Dual) else b
             what = node.op.describe(_data(dual[a].primal), _data(bd) if bd is not None else None)
@@ -156,7 +157,8 @@ def jvp(f, primals, tangents):
             if isinstance(out, numbers.Real) and not isinstance(out, bool):  # f does not depend on its inputs
                 return (Value(float(out)), Value(0.0)) if on_values else (float(out), 0.0)
             raise TypeError(f"jvp(): f must return a Value (or a number), got {type(out).__name__} {out!r:.80}")
-        result = push_forward(out, dict(zip(xs, tangents)), primals=dict(zip(xs, primals)) if on_values else None)
+        with modes.rules_on_values() if on_values else nullcontext():  # (f itself may make numbers of Values)
+            result = push_forward(out, dict(zip(xs, tangents)), primals=dict(zip(xs, primals)) if on_values else None)
     if on_values:
         return _node(result.primal), _node(result.tangent)
     return result.primal, result.tangent

@@ -38,7 +38,7 @@ def grad(output: Value | float, inputs: Value | Sequence[Value], create_graph: b
     anomaly = modes.anomaly_recorder()
     # the rules on Values must record their graph, also when called inside no_grad() (this thread only)
     recording = modes.enable_grad() if create_graph and not modes.is_grad_enabled() else nullcontext()
-    with recording:
+    with recording, modes.rules_on_values() if create_graph else nullcontext():
         for node, a, da, b, db in backward_steps(topological_order(output), on_values if create_graph else None):
             g = grads[node]
             for child, d in ((a, da), (b, db)) if b is not None else ((a, da),):

@@ -18,6 +18,7 @@ from typing import Any
 class _ThreadMode(threading.local):
     grad_enabled = True  # False inside no_grad(): ops build no graph
     anomaly: Any = None  # inside detect_anomaly(): the recorder that checks every node (anomaly.py)
+    rules_on_values = False  # while ops' local derivatives are evaluated on Values: float() of a Value refuses
 
 
 thread = _ThreadMode()
@@ -62,6 +63,21 @@ def is_grad_enabled() -> bool:
 def anomaly_recorder() -> Any:
     """The calling thread's anomaly recorder inside ``detect_anomaly()``, else None."""
     return thread.anomaly if switched else None
+
+
+@contextmanager
+def rules_on_values() -> Iterator[None]:
+    """Inside, this thread evaluates ops' local derivatives on Values (``grad(create_graph=True)``, ``jvp`` on Values),
+    so that the derivatives are graphs. A Value made a plain number there (``math.exp(a)``, ``float(a)``) would give
+    a derivative that no longer depends on it, and second derivatives of 0, silently: ``float()`` of a Value refuses
+    instead (``Node.__float__``), as JAX refuses to make a traced value concrete. Not counted in ``switched``: the
+    ops never look at it."""
+    before = thread.rules_on_values
+    thread.rules_on_values = True
+    try:
+        yield
+    finally:
+        thread.rules_on_values = before
 
 
 def set_anomaly(recorder: object) -> AbstractContextManager[None]:

@@ -9,6 +9,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
+from autograd_mini import modes
 from autograd_mini.ops import Op
 
 
@@ -63,6 +64,11 @@ class Node:
         return type(self)(self.data, self.label)  # type: ignore[call-arg]
 
     def __float__(self) -> float:
+        if modes.thread.rules_on_values:  # a local derivative evaluated on Values: a number would cut its graph
+            raise TypeError(
+                f"a Value ({self.data!r}) was made a plain number (math.exp(a), float(a)) inside a local derivative "
+                f"evaluated on Values, so the derivative would not depend on it"
+            )
         return self.data
 
     def __format__(self, spec: str) -> str:  # f"{v:.3f}" formats the value

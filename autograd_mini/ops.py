@@ -18,7 +18,9 @@ once, and everything else reads this one statement of the op:
 
 The expressions may use arithmetic, ``math``'s functions, the helpers below (``power_rule``, ``sign`` ...) and the
 other ops of the table, which are functions on floats and on Values alike (``SQRT(1.0 - a * a)``, ``COS(a)``). They
-are checked when the record is made: one expression, names from that list only, nothing else is run.
+are checked when the record is made: one expression, names from that list only, nothing else is run. The partials
+are also evaluated on Values (second derivatives), so there the table's ops stand for ``math``'s functions, which
+take numbers: ``math.exp(a)`` of a Value is refused (``Node.__float__``), ``EXP(a)`` is a node.
 
 Operands: ``a`` is always a ``Value``. ``b`` is a second ``Value`` or a plain float (a number mixed into the op, kept
 inside the op rather than as a node of its own). Ops whose number stands on the left (``3 - x``, ``3 / x``,

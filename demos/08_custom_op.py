@@ -29,8 +29,8 @@ OUT.mkdir(parents=True, exist_ok=True)
 #
 # forward(a) gets a plain float. partials(a, out) returns (dout/da,): it gets floats in backward(), and Values in
 # grad(create_graph=True), so it is written with arithmetic and ops that take both: SIGMOID(a) is the table's
-# sigmoid, a function on floats and on Values alike (math.exp would turn a Value into a plain number, and the
-# second derivative would silently come out as if the first were a constant).
+# sigmoid, a function on floats and on Values alike (math.exp would turn a Value into a plain number, a derivative
+# that no longer depends on it: refused there, with the op's name).
 
 
 def swish_forward(a):

@@ -196,3 +196,44 @@ def test_mistakes_in_defining_an_op_are_named():
         hypot(Value(1.0))
     with pytest.raises(TypeError, match=r"my_softplus\(\) takes a Value or a number as its first operand, got str"):
         my_softplus("x")
+
+
+# -- a rule that makes a Value a plain number ------------------------------------------------------------------------
+
+# erf as a learner writes it, its derivative with math's exp: fine on floats, but math.exp(a) of a Value is a number
+# (Value.__float__), so the derivative would no longer depend on a, and every second derivative would silently be 0
+erf_with_math = unary(
+    "erf_with_math", "out = erf a;  dout/da = 2/sqrt(pi) e^(-a^2)", "math.erf(a)",
+    "2.0 / math.sqrt(PI) * math.exp(-a * a)",
+)  # fmt: skip
+erf_with_ops = unary(
+    "erf_with_ops", "out = erf a;  dout/da = 2/sqrt(pi) e^(-a^2)", "math.erf(a)", "2.0 / math.sqrt(PI) * EXP(-a * a)"
+)
+sin_with_math = unary("sin_with_math", "out = sin a;  dout/da = cos a", math.sin, lambda a, out: (math.cos(a),))
+
+
+@pytest.mark.parametrize("x", [0.7, -0.4])
+def test_a_rule_with_the_tables_ops_differentiates_twice_as_torch(x):
+    t = t64(x)
+    (tg,) = torch.autograd.grad(torch.erf(t), [t], create_graph=True)
+    (tgg,) = torch.autograd.grad(tg, [t])
+    v = Value(x)
+    (g,) = am.grad(erf_with_ops(v), [v], create_graph=True)
+    assert close(g.data, tg.item()) and close(am.grad(g, v).data, tgg.item())
+    assert close(erf_with_math(v).local_grads()[0], tg.item())  # on floats, math's functions are fine
+
+
+@pytest.mark.parametrize("op", [erf_with_math, sin_with_math], ids=["text", "functions"])
+def test_a_derivative_that_turns_a_value_into_a_number_is_refused_on_values_as_jax_refuses_a_concrete_tracer(op):
+    # the silent answer was d2/dx2 = 0 (torch: -0.9678 for erf at 0.7, -sin(0.7) for sin); JAX raises
+    # ConcretizationTypeError where a traced value is made a Python float, and so do we, naming the op and the cure
+    v = Value(0.7)
+    message = rf"partials of op '{op.name}' cannot work on Values .* instead of math\.exp and the like"
+    with pytest.raises(TypeError, match=message):
+        am.grad(am.grad(op(v), v, create_graph=True), v)
+    with pytest.raises(TypeError, match=message):
+        am.hessian(lambda x: op(x), [0.7])
+    with pytest.raises(TypeError, match=message):
+        am.jvp(lambda x: op(x), [Value(0.7)], [1.0])
+    assert close(am.grad(op(v), v).data, op.local(0.7, None, op.forward(0.7))[0])  # first derivatives: floats, fine
+    assert float(v) == 0.7  # and float() of a Value outside a derivative is its number, as before
