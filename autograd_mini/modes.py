@@ -28,8 +28,13 @@ _count = threading.Lock()
 
 @contextmanager
 def _switch(name: str, value: object) -> Iterator[None]:
-    """Set this thread's mode ``name`` to ``value`` inside the block, and back to what it was on exit."""
+    """Set this thread's mode ``name`` to ``value`` inside the block, and back to what it was on exit. A thread that
+    has that mode already changes nothing and is not counted, so ``enable_grad()`` where grad mode is on (a
+    transform's own grad mode, the usual case) costs the ops inside nothing."""
     global switched
+    if getattr(thread, name) is value:
+        yield
+        return
     with _count:
         switched += 1
     before = getattr(thread, name)
@@ -51,7 +56,10 @@ def no_grad() -> AbstractContextManager[None]:
 
 
 def enable_grad() -> AbstractContextManager[None]:
-    """Inside, this thread's ops record the graph again, even within ``no_grad()`` (``grad(create_graph=True)``)."""
+    """Inside, this thread's ops record the graph again, even within ``no_grad()`` (``grad(create_graph=True)``).
+
+    Also a decorator: ``@enable_grad()`` on a function that differentiates makes it decide its own grad mode, as
+    torch.func's and JAX's transforms do (an outer ``no_grad()`` changes nothing)."""
     return _switch("grad_enabled", True)
 
 

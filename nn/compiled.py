@@ -31,12 +31,13 @@ from typing import Any
 
 from autograd_mini import Value, gc_paused, no_grad
 from autograd_mini.compiler import compile_graph
+from autograd_mini.modes import enable_grad
 from nn.data import input_rows
 from nn.guard import StepGuard
 from nn.losses import STRAIGHT_LINE, sum_values
 from nn.module import same_graph_for_every_input
 from nn.programs import PerSample, Seeded
-from nn.step import Setup, training_grad_mode
+from nn.step import Setup
 
 __all__ = ["CompiledStep", "ModelProgram", "clear_programs", "forward", "model_program"]
 
@@ -171,7 +172,7 @@ def forward(model, X, where) -> Iterator[Any]:
     of floats for a model that returns a list; the node engine's numbers bit for bit, without a node made."""
     rows = _rows(model, X, where)
     params = model.parameters()
-    with training_grad_mode():  # the trace records a graph, whatever the caller's mode
+    with enable_grad():  # the trace records a graph, whatever the caller's mode
         program = model_program(model, rows, params, where)
     pdata = [p.data for p in params]
     for x in rows:

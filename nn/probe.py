@@ -28,9 +28,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from autograd_mini.modes import enable_grad
 from nn.guard import NonFinite
 from nn.metrics import evaluate
-from nn.step import training_grad_mode
 from nn.train import ENGINES, prepare
 
 __all__ = ["FitEstimate", "estimate_fit"]
@@ -86,7 +86,7 @@ def estimate_fit(
         ) from None
     setup, _, batch = prepare(twin, X, y, loss=loss, optimizer=twin_optimizer, epochs=epochs, batch_size=batch_size,
                               l2=l2, engine=engine, where="estimate_fit()")  # fmt: skip
-    with training_grad_mode():
+    with enable_grad():
         step = ENGINES[engine](setup, "estimate_fit()")
         setup_seconds = time.process_time() - start_cpu
         big = min(batch, PROBE_BATCH)

@@ -13,17 +13,15 @@ reference cycles, so reference counting frees it, and the collector would only w
 in vain (``autograd_mini.gc_paused``).
 """
 
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from autograd_mini import Value, gc_paused
-from autograd_mini.modes import enable_grad, is_grad_enabled
 from nn.guard import StepGuard
 from nn.losses import Loss, sum_values
 from nn.optim import Optimizer
 
-__all__ = ["NodeStep", "Setup", "Step", "training_grad_mode"]
+__all__ = ["NodeStep", "Setup", "Step"]
 
 
 @dataclass
@@ -46,13 +44,6 @@ class Step(Protocol):
     """A training step of either engine (see the module docstring)."""
 
     def __call__(self, batch: list[int]) -> tuple[float, list[Any]]: ...
-
-
-def training_grad_mode() -> AbstractContextManager[Any]:
-    """Grad mode on for training, whatever the caller's: ``fit`` inside ``with no_grad():`` still trains, as the
-    transforms of torch.func and JAX decide their own grad mode. Per thread (``autograd_mini.modes``); nothing is
-    switched when grad mode is on already, so the ops of a step pay nothing for it."""
-    return nullcontext() if is_grad_enabled() else enable_grad()
 
 
 class NodeStep:

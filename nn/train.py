@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from typing import Any
 
+from autograd_mini.modes import enable_grad
 from nn.compiled import CompiledStep
 from nn.data import check_data
 from nn.guard import NonFinite, TrainingDivergedError, divergence
@@ -41,7 +42,7 @@ from nn.losses import Loss, get_loss
 from nn.metrics import Model, accuracy, decision_threshold, evaluate, predict
 from nn.optim import SGD, Optimizer
 from nn.progress import progress_bar
-from nn.step import NodeStep, Setup, Step, training_grad_mode
+from nn.step import NodeStep, Setup, Step
 from nn.targets import correct, decision, loss_name, n_outputs, prepare_targets
 
 __all__ = ["History", "TrainingDivergedError", "accuracy", "decision_threshold", "evaluate", "fit", "predict"]
@@ -82,7 +83,7 @@ def fit(
     n, optimizer = len(setup.X), setup.optimizer
     rng, order, history = random.Random(seed), list(range(n)), History()
     bar = progress_bar(progress, epochs, epochs * n * max(1, len(setup.params)))
-    with training_grad_mode(), bar if bar is not None else nullcontext():
+    with enable_grad(), bar if bar is not None else nullcontext():
         step = ENGINES[engine](setup, "fit()")
         for epoch in range(epochs):
             start = time.perf_counter()

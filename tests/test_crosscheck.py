@@ -263,3 +263,26 @@ def test_documents_report_is_importable_from_crosscheck():
 
     r = documents_report(docs=["002"])
     assert [x.agrees for x in r.results] == [True, True, False]
+
+
+def test_the_crosscheck_decides_its_own_grad_mode_as_torch_func_does():
+    # inside a caller's no_grad() the autodiff side built no graph, so every gradient was 0 and the report blamed the
+    # delta equations (max error 0.117). torch.func and JAX are unaffected by an outer no-grad; the oracle is the
+    # numpy delta equations (document 001), which know nothing of grad mode, and torch float64 (test above)
+    from autograd_mini import no_grad
+    from nn.crosscheck import documents_report
+    from nn.crosscheck.fd_study import fd_study
+
+    model = MLP(3, [4, 2], activation="sigmoid", output_activation="sigmoid", seed=0)
+    x, y, X, Y = [0.1, 0.2, 0.3], [0.0, 1.0], [[0.1, 0.2, 0.3], [0.3, -0.1, 0.5]], [[0.0, 1.0], [1.0, 0.0]]
+    net = network_arrays(model)
+    closed = closed_form_gradients(net, np.array(x), np.array(y), "half_sse")
+    with no_grad():
+        assert crosscheck(model, x, y).max_abs_error < 1e-15
+        assert crosscheck_batch(model, X, Y).max_abs_error < 1e-15
+        auto = autodiff_gradients(model, [x], [y])
+        documents = documents_report(docs=["004"])
+        study = fd_study(seed=0)
+    assert all(abs(auto[name] - closed[name]) < 1e-15 for name in closed)
+    assert str(documents) == str(documents_report(docs=["004"]))
+    assert str(study) == str(fd_study(seed=0))

@@ -47,6 +47,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from autograd_mini import Value, no_grad
+from autograd_mini.modes import enable_grad
 from nn.crosscheck.report import CrosscheckReport, Row, build_report
 from nn.losses import LOSSES as NN_LOSSES
 from nn.losses import sum_values
@@ -262,6 +263,7 @@ def engine_loss(model: MLP, x: Any, y: Any, loss: str = "half_sse") -> Value:
     return NN_LOSSES[loss](out, ys if len(ys) > 1 else ys[0])
 
 
+@enable_grad()  # it differentiates: an outer no_grad() changes nothing, as for torch.func's transforms
 def autodiff_gradients(
     model: MLP, X: Sequence[ArrayLike], Y: Sequence[ArrayLike], loss: str = "half_sse", net: NetworkArrays | None = None
 ) -> dict[str, float]:

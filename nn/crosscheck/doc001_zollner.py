@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from autograd_mini import Value
+from autograd_mini.modes import enable_grad
 from nn.crosscheck.entries import Array, Entry, Reference, d_dx, engine_reference, sigmoid_written_out
 from nn.matrices import PerLayer
 from nn.matrices import sigmoid as sigma
@@ -220,6 +221,7 @@ def _check_24_dE_da(c):
     return out
 
 
+@enable_grad()  # it differentiates: an outer no_grad() changes nothing, as for torch.func's transforms
 def _check_24_dz_da(c):
     out = []
     for l in range(1, c.L):

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from autograd_mini import Value
+from autograd_mini.modes import enable_grad
 from nn.crosscheck.entries import Array, Entry, Reference, engine_reference
 from nn.matrices import sigmoid_prime as sigma_prime
 
@@ -116,6 +117,7 @@ def make_case(seed: int) -> Case:
     return Case(n_in, n_hid, n_out, V, bb, W, c, N, X, Zbar, every, first, Vsq, bsq, xsq, xs, grad_points)
 
 
+@enable_grad()  # it differentiates: an outer no_grad() changes nothing, as for torch.func's transforms
 def _grad_f(p):
     x, y = Value(p[0]), Value(p[1])
     ((x**2 - y.sin()) * x).backward()

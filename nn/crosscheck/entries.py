@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from autograd_mini import Value
+from autograd_mini.modes import enable_grad
 from nn.losses import sum_values
 from nn.matrices import PerLayer
 from nn.module import ACTIVATIONS
@@ -87,6 +88,7 @@ class Reference:
     db: list[Any]
 
 
+@enable_grad()  # it differentiates: an outer no_grad() changes nothing, as for torch.func's transforms
 def engine_reference(W: list[Any], b: list[Any] | None, act: str, X: ArrayLike, Y: ArrayLike, loss: str) -> Reference:
     """W[l] (n_l x n_{l-1}) for l = 1..L, b[l] or None (no biases), act: the activation of every layer, X and Y
     with one column per sample, loss "half_sse" (1/2 sum_j (a_j - y_j)^2) or "sse" (sum_j (a_j - y_j)^2)."""
@@ -132,6 +134,7 @@ def engine_reference(W: list[Any], b: list[Any] | None, act: str, X: ArrayLike, 
     )
 
 
+@enable_grad()  # it differentiates: an outer no_grad() changes nothing, as for torch.func's transforms
 def d_dx(expr: Callable[[Value], Value], x: float) -> float:
     """d expr / dx by autodiff, expr a function of one Value (for sigma' and the gradient example)."""
     v = Value(float(x))

@@ -26,7 +26,6 @@ network are its delta equations.
 
 from __future__ import annotations
 
-import functools
 import math
 import textwrap
 import time
@@ -34,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd_mini.modes import enable_grad
 from nn.crosscheck.delta import (
     autodiff_gradients,
     closed_form_gradients,
@@ -109,20 +109,6 @@ def _timed(fn, once=False):
             spent += took
             runs += 1
     return result, best
-
-
-def own_grad_mode(fn):
-    """``fn`` builds its graphs with grad mode on, whatever the caller's: the ways differentiate, and decide their
-    own grad mode as torch.func's and JAX's transforms do (an outer ``no_grad()`` changes nothing)."""
-
-    @functools.wraps(fn)
-    def with_grad(*args, **kwargs):
-        from autograd_mini.modes import enable_grad
-
-        with enable_grad():
-            return fn(*args, **kwargs)
-
-    return with_grad
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -260,7 +246,7 @@ def _symbolic_way(symbolic, build, names, limits, limit_names):
 # A formula of a few variables.
 
 
-@own_grad_mode
+@enable_grad()  # the ways differentiate: an outer no_grad() changes nothing, as for torch.func
 def expression_ways(formula, values, eps=1e-6, sizes=True, max_ops=None, max_depth=None, limit_names=None):
     """The gradient of a formula (``autograd_mini.formula`` syntax) at ``values`` ({name: number}), four ways:
     reverse and forward mode, symbolic (left out with the reason where sympy is missing, over its budgets
@@ -389,7 +375,7 @@ def one_sided_slopes(f, point, i, eps=1e-6):
 # A network: the five ways (the delta equations as well).
 
 
-@own_grad_mode
+@enable_grad()  # the ways differentiate: an outer no_grad() changes nothing, as for torch.func
 def network_ways(
     model, x, y, loss="sse", eps=1e-6, ways=WAYS, sizes=True, max_ops=None, max_depth=None, limit_names=None
 ):
