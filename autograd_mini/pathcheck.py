@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd_mini.engine import Value
+from autograd_mini.modes import enable_grad
 from autograd_mini.program import Program
 
 __all__ = ["CheckReport", "check"]
@@ -39,6 +40,7 @@ class CheckReport:
         return "\n".join([head, *(f"  {d}" for d in self.differences)])
 
 
+@enable_grad()  # it retraces f and differentiates: an outer no_grad() changes nothing, as for compile
 def check(step: Any, points: Sequence[Sequence[float]], tol: float = 1e-12) -> CheckReport:
     """Replay ``step``'s ``f`` with the node engine at each point and compare: the path it traces there, its value
     and every gradient (within ``tol``, relative to the larger of 1 and the node engine's number)."""

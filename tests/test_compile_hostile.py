@@ -238,6 +238,16 @@ def test_compile_inside_no_grad_traces_the_graph_as_outside():
     assert step([3.0, 2.0]) == (18.0, (12.0, 9.0))
 
 
+def test_check_inside_no_grad_retraces_as_outside():
+    # check() retraces f with the node engine: inside no_grad() it built no graph and reported every point as
+    # "another path" with gradients 0. By hand, tanh(x y): at (0.2, 0.1) d/dx = y (1 - tanh^2(0.02)), at any point the
+    # same program: no difference, in or out of no_grad()
+    step = compile(lambda x, y: (x * y).tanh(), [0.5, 0.3])
+    with no_grad():
+        report = step.check([[0.2, 0.1], [1.0, 2.0]])
+    assert report.ok, str(report)
+
+
 def test_compile_in_a_thread_while_another_is_in_no_grad():
     results, ready, done = [], threading.Event(), threading.Event()
 
