@@ -234,10 +234,30 @@ ceiling = _piecewise_constant("ceiling", math.ceil, "ceil")  # the ceil op, cons
 
 # The forward texts of the table (``ops.py``) are evaluated on sympy expressions with these in place of math's
 # functions and of the table's helpers: ``"math.tanh(a)"`` becomes ``sympy.tanh(a)``, ``"sigmoid(a)"`` the sigmoid
-# above. A new op written with math's functions and arithmetic needs nothing here.
-MATH = types.SimpleNamespace(
+# above. A new op written with math's functions and arithmetic needs nothing here: a function of math that sympy has
+# under the same name is sympy's (``math.erf``, ``math.gamma``); the others sympy spells its own way are listed.
+
+
+class _SympyMath(types.SimpleNamespace):
+    def __getattr__(self, name: str) -> Any:  # a function of math not listed: sympy's of the same name, or an error
+        found = getattr(sympy, name, None)
+        if name.startswith("_") or not callable(found):
+            raise NotImplementedError(
+                f"math.{name} has no sympy form: sympy has no function of that name; add it to MATH in "
+                f"autograd_mini/symbolic.py"
+            )
+        return found
+
+
+MATH = _SympyMath(
     **{name: getattr(sympy, name) for name in ("exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh")},
     **{name: getattr(sympy, name) for name in ("asin", "acos", "atan", "asinh", "acosh", "atanh", "atan2", "pi")},
+    e=sympy.E,
+    fabs=Abs,
+    floor=floor,
+    ceil=ceiling,
+    lgamma=sympy.loggamma,
+    exp2=lambda a: 2**a,
     log1p=lambda a: sympy.log(1 + a),
     expm1=lambda a: sympy.exp(a) - 1,
     log2=lambda a: sympy.log(a, 2),

@@ -291,6 +291,24 @@ def test_an_op_sympy_does_not_know_fails_loudly():
         S.sympy_form(bent)
 
 
+def test_a_learners_op_written_with_any_of_maths_functions_has_its_sympy_form():
+    from autograd_mini.ops import unary
+
+    # math.erf had no sympy form (a raw AttributeError of a SimpleNamespace): sympy has erf under the same name.
+    # d/dx erf(x) = 2/sqrt(pi) e^(-x^2), at 0.7 torch float64 says 0.6912748604105386
+    erf = unary("erf", "out = erf a", "math.erf(a)", "2.0 / math.sqrt(PI) * EXP(-a * a)")
+    x = Value(0.7, label="x")
+    d = S.gradient(erf(x))["x"]
+    assert sympy.simplify(d - 2 * sympy.exp(-(sympy.Symbol("x", real=True) ** 2)) / sympy.sqrt(sympy.pi)) == 0
+    t = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    (tg,) = torch.autograd.grad(torch.erf(t), [t])
+    assert S.gradient_values(erf(x))["x"] == pytest.approx(tg.item(), rel=1e-15)
+    # a function sympy has under no name: said so, with where to add it
+    fmod = unary("my_fmod", "out = fmod(a, 3)", "math.fmod(a, 3.0)", "1.0")
+    with pytest.raises(NotImplementedError, match=r"math\.fmod .* MATH in autograd_mini/symbolic.py"):
+        S.to_sympy(fmod(x))
+
+
 def test_document_004_gradient_example_symbolically():
     # document 004, page 6: f(x, y) = (x^2 - sin y) x = x^3 - x sin y, so df/dx = 3x^2 - sin y, df/dy = -x cos y
     # (the page prints 2x - sin y for df/dx; nn.crosscheck.documents reports it)
