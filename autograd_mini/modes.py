@@ -11,7 +11,7 @@ and lowers it after restoring, so a thread whose own mode is not the default alw
 
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import _GeneratorContextManager, contextmanager
 from typing import Any
 
 
@@ -47,7 +47,7 @@ def _switch(name: str, value: object) -> Iterator[None]:
             switched -= 1
 
 
-def no_grad() -> AbstractContextManager[None]:
+def no_grad() -> _GeneratorContextManager[None]:  # a context manager, also a decorator
     """Inside, this thread's ops compute values but record no graph (evaluation, parameter updates).
 
     Also a decorator: ``@no_grad()``. Other threads keep recording.
@@ -55,7 +55,7 @@ def no_grad() -> AbstractContextManager[None]:
     return _switch("grad_enabled", False)
 
 
-def enable_grad() -> AbstractContextManager[None]:
+def enable_grad() -> _GeneratorContextManager[None]:  # a context manager, also a decorator
     """Inside, this thread's ops record the graph again, even within ``no_grad()`` (``grad(create_graph=True)``).
 
     Also a decorator: ``@enable_grad()`` on a function that differentiates makes it decide its own grad mode, as
@@ -88,7 +88,7 @@ def rules_on_values() -> Iterator[None]:
         thread.rules_on_values = before
 
 
-def set_anomaly(recorder: object) -> AbstractContextManager[None]:
+def set_anomaly(recorder: object) -> _GeneratorContextManager[None]:  # a context manager, also a decorator
     return _switch("anomaly", recorder)
 
 
