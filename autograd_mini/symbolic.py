@@ -360,13 +360,19 @@ def to_sympy(value, max_ops=None, max_depth=None):
     refuse_long(value, max_ops, "to_sympy()")
     symbols = leaf_symbols(value)
     expr = {}
-    for node in topological_order(value):
-        op = node.op
-        if op is None:
-            expr[node] = symbols[node.label] if node.label else _number(node.data)
-        else:
-            operands = [expr[x] if isinstance(x, Value) else _number(x) for x in node.operands]
-            expr[node] = sympy_form(op)(*operands)
+    try:
+        for node in topological_order(value):
+            op = node.op
+            if op is None:
+                expr[node] = symbols[node.label] if node.label else _number(node.data)
+            else:
+                operands = [expr[x] if isinstance(x, Value) else _number(x) for x in node.operands]
+                expr[node] = sympy_form(op)(*operands)
+    except RecursionError:  # sympy's constructors recurse too: a formula thousands deep fails while it is built
+        refuse_deep(value, max_depth, "to_sympy()")  # the graph's depth: over the limit, that is the message
+        depth, limit = written_size(value)[1], sys.getrecursionlimit()
+        what, why = "the formula nests {} operations deep", "sympy builds its expressions recursively"
+        raise SymbolicBudgetError("to_sympy()", what, depth, limit, "sys.setrecursionlimit", why) from None
     refuse_deep(expr[value], max_depth, "to_sympy()")
     return expr[value]
 

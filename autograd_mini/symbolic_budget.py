@@ -128,8 +128,9 @@ def refuse_long(value, max_ops=None, where="to_sympy()"):
 
 
 def refuse_deep(expr, max_depth=None, where="to_sympy()"):
-    """Refuse a sympy expression nested deeper than ``max_depth`` (default ``MAX_DEPTH``), before sympy recurses."""
-    depth = expression_depth(expr)
+    """Refuse a sympy expression nested deeper than ``max_depth`` (default ``MAX_DEPTH``), before sympy recurses. For
+    a Value, the depth of its formula written out (``written_size``): what sympy's would be if it folded nothing."""
+    depth = written_size(expr)[1] if isinstance(expr, Value) else expression_depth(expr)
     limit = _limit(max_depth, MAX_DEPTH)
     if depth > limit:
         what, why = "the formula nests {} operations deep", "sympy differentiates and Python compiles it recursively"

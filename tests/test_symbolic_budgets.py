@@ -9,6 +9,7 @@ import math
 import time
 
 import pytest
+import sympy
 import torch
 
 from autograd_mini import Value
@@ -65,6 +66,28 @@ def test_over_a_budget_is_refused_at_once_in_one_line(build, message, call):
         call(value)
     assert time.perf_counter() - start < 1.0
     assert str(caught.value) == message
+
+
+def test_a_formula_too_deep_for_sympy_to_build_is_refused_in_one_line_not_a_recursion_error():
+    # 3,000 tanh in a row: sympy's constructors recurse while the formula is built, before the depth is measured;
+    # that was a RecursionError from deep inside sympy. Its depth is the graph's, 3,000 (one tanh per level)
+    x = Value(0.3, label="x")
+    y = x
+    for _ in range(3000):
+        y = y.tanh()
+    with pytest.raises(S.SymbolicBudgetError) as caught:
+        S.to_sympy(y)
+    assert str(caught.value) == (
+        "to_sympy(): the formula nests 3,000 operations deep (sympy differentiates and Python compiles it "
+        "recursively); the limit is max_depth=100: pass a larger max_depth= to go on"
+    )
+    with pytest.raises(S.SymbolicBudgetError, match=r"nests 3,000 operations deep .* Python's recursion limit"):
+        S.to_sympy(y, max_depth=10_000)
+    # a chain sympy folds into one power is not deep for sympy: x * x * ... * x (2,000 times) = x^2000
+    z = x
+    for _ in range(1999):
+        z = z * x
+    assert S.gradient(z)["x"] == 2000 * sympy.Symbol("x", real=True) ** 1999
 
 
 def test_raised_limits_let_the_work_through_and_the_numbers_are_torchs():
