@@ -118,6 +118,14 @@ def graph_roles(order, roots, params=None):
     return roles
 
 
+def one_line(text: str) -> str:
+    """``text`` for a line of text (a table's cell, a caption, a message): every character that is not printable
+    (line breaks, tabs, terminal escapes, lone surrogates) written as ``repr`` writes it (``\\n``, ``\\x1b``,
+    ``\\ud800``). A table stays a table, a terminal prints text, not escape sequences. (A drawing keeps a label's
+    line breaks: ``text.escape_record``.)"""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def node_names(order: Sequence[Value], params: dict[Value, str] | None = None) -> dict[Value, str]:
     """{node: the one name every view gives it}: the drawing's boxes, the trace's captions and table, the step page
     and the compiled program (``compile`` makes identifiers of these names).

@@ -158,6 +158,8 @@ def _record(name, symbol, arity, equation, forward, partials, domain, reflected,
             raise TypeError(f"op {what} must be a str, got {type(text).__name__} {text!r}")
     if not name.isidentifier():
         raise ValueError(f"op name must be a Python name such as 'softplus', got {name!r}")
+    if not symbol.isprintable() or not symbol.strip():  # it is written in messages, tables and captions
+        raise ValueError(f"op symbol must be one line of printable text such as '**' or 'hypot', got {symbol!r}")
     aliases = tuple(aliases)
     if not all(isinstance(alias, str) and alias.isidentifier() for alias in aliases):
         raise ValueError(f"op {name!r}: aliases must be Python names, got {aliases!r}")

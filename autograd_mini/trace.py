@@ -57,6 +57,7 @@ from autograd_mini.naming import (
     node_names,
     number_formatter,
     number_text,
+    one_line,
     param_names,
 )
 from autograd_mini.program import Writer
@@ -265,19 +266,18 @@ class BackwardTrace:
                 sum_text = f"{fmt(c.before)} + {fmt(c.product)} = {fmt(c.after)}"
                 if c.accumulates:
                     sum_text += "   (adds to an earlier contribution)"
-                rows.append(
-                    (
-                        str(s.number) if first else "",
-                        s.name if first else "",
-                        f"= {computed}" if first and computed else "",
-                        fmt(s.upstream) if first else "",
-                        c.name,
-                        fmt(c.local),
-                        f"{fmt(s.upstream)} * {fmt(c.local)} = {fmt(c.product)}",
-                        sum_text,
-                    )
+                row = (
+                    str(s.number) if first else "",
+                    s.name if first else "",
+                    f"= {computed}" if first and computed else "",
+                    fmt(s.upstream) if first else "",
+                    c.name,
+                    fmt(c.local),
+                    f"{fmt(s.upstream)} * {fmt(c.local)} = {fmt(c.product)}",
+                    sum_text,
                 )
-        return head, rows
+                rows.append(tuple(one_line(cell) for cell in row))  # a label's line break would split the row
+        return tuple(one_line(cell) for cell in head), rows
 
     def table(self, number_format=".6g"):
         """The steps as a text table: one line per operand, ``before + product = after`` written out."""
@@ -292,7 +292,9 @@ class BackwardTrace:
             return ("  ".join(cells[:4]) + " | " + "  ".join(cells[4:])).rstrip()
 
         out = [
-            f"Backward pass from {r} = {fmt(self.root.data)}, seeded with {derivative(r, r)} = {fmt(self.seed)}.",
+            one_line(
+                f"Backward pass from {r} = {fmt(self.root.data)}, seeded with {derivative(r, r)} = {fmt(self.seed)}."
+            ),
             "Each step takes the next node in reverse topological order (its gradient is complete by then) and adds",
             "upstream * local derivative to each operand's gradient.",
             "",
@@ -303,7 +305,7 @@ class BackwardTrace:
         leaves = [node for node in self.order if node.op is None]
         out.append("")
         grads = ", ".join(f"{self.names[n]} = {fmt(self.grads[n])}" for n in leaves)
-        out.append(f"gradients {derivative(r, '(leaf)')}: {grads}")
+        out.append(one_line(f"gradients {derivative(r, '(leaf)')}: {grads}"))
         return "\n".join(out)
 
     def __str__(self):
@@ -342,7 +344,8 @@ class BackwardTrace:
         fmt = number_formatter(number_format, "BackwardTrace.captions")
         r = self.names[self.root]
         rules = self.chain_rules(number_format)
-        out = [[f"Start: {derivative(r, r)} = {fmt(self.seed)} (the seed). The other gradients are not known yet (?)."]]
+        start = f"Start: {derivative(r, r)} = {fmt(self.seed)} (the seed). The other gradients are not known yet (?)."
+        out = [[one_line(start)]]
         for s in self.steps:
             computed = self.computed_as(s)
             lines = [
@@ -351,7 +354,7 @@ class BackwardTrace:
             ]
             lines += ["  " + rule.text() for rule in rules[s.number]]
             lines += [f"  program: {line}" for line in s.adjoint]
-            out.append(lines)
+            out.append([one_line(line) for line in lines])  # each a line, whatever the labels hold
         return out
 
     # -- pictures ------------------------------------------------------------------------------------------

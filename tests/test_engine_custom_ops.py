@@ -177,6 +177,11 @@ def test_mistakes_in_defining_an_op_are_named():
         unary("my op", "", abs, lambda a, out: (1.0,))
     with pytest.raises(TypeError, match="op equation must be a str"):
         unary("f", None, abs, lambda a, out: (1.0,))
+    # the symbol is how the op is written in messages, tables and captions: one line of text (a line break split the
+    # trace's table and the one-line errors, an escape sequence reached the terminal)
+    for symbol in ("my\nop", "\x1b[31m*", "", "\ud800"):
+        with pytest.raises(ValueError, match=r"op symbol must be one line of printable text such as '\*\*'"):
+            binary("f", symbol, "", lambda a, b: a * b, lambda a, b, out: (b, a))
     # partials returning a bare number instead of a tuple: named with the shape it must have, at backward
     bare = unary("bare", "out = 2a;  dout/da = 2", lambda a: 2 * a, lambda a, out: 2.0)
     with pytest.raises(TypeError, match=r"partials of op 'bare' .* partials\(a, out\) -> \(dout/da,\)"):

@@ -376,3 +376,20 @@ def test_a_notebook_display_of_a_long_trace_lists_the_first_rows_and_counts_the_
     shown = autograd_mini.notebook.stepper_html(t, fallback=True, max_frames=10)
     assert "max_frames=10" in shown and "the first 40 rows; 20 more follow" in shown
     assert shown.count("<tr>") == 41
+
+
+def test_labels_with_line_breaks_and_terminal_escapes_keep_the_table_one_line_per_row(capsys):
+    # a label is a learner's text: "a\nb" broke its row in two, "\x1b[31m" turned a terminal red, and a lone
+    # surrogate made print() fail with a UnicodeEncodeError. Names are shown on one line, escaped as repr writes them.
+    # o = tanh(x * w): 2 steps, 3 rows (tanh passes to n1; the product to x and w); by hand do/dx = (1 - tanh^2(-6)) w
+    x, w = Value(2.0, label="a\nb"), Value(-3.0, label="\x1b[31mred\ud800")
+    trace = trace_backward((x * w).tanh())
+    table = str(trace)
+    lines = table.splitlines()
+    assert len(lines) == 4 + 2 + 3 + 2  # the heading's 4 lines, head and rule, 3 rows, a blank and the gradients
+    assert "\x1b" not in table and "\r" not in table
+    assert "a\\nb = " in lines[-1] and "\\x1b[31mred\\ud800 = " in lines[-1]
+    print(table)  # the terminal gets text it can encode
+    assert trace.grad(x) == pytest.approx((1 - math.tanh(-6.0) ** 2) * -3.0, rel=1e-15)
+    for caption in trace.captions():
+        assert all("\n" not in line for line in caption)

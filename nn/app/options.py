@@ -20,6 +20,7 @@ import stat
 from pathlib import Path
 
 from autograd_mini.files import UnsafeOutputError, check_target
+from autograd_mini.naming import one_line
 
 __all__ = [
     "OptionError",
@@ -49,9 +50,7 @@ class OptionError(argparse.ArgumentTypeError):
 def shown(text, limit=200):
     """``text`` as it may be echoed in a message: control characters escaped, at most ``limit`` characters."""
     text = str(text)
-    cut = text[:limit]
-    safe = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in cut)
-    return safe + (f"... ({len(text)} characters)" if len(text) > limit else "")
+    return one_line(text[:limit]) + (f"... ({len(text)} characters)" if len(text) > limit else "")
 
 
 def _number_text(x):
