@@ -25,7 +25,7 @@ import secrets
 import stat
 from pathlib import Path
 
-__all__ = ["UnsafeOutputError", "check_target", "describe", "make_folder", "write_bytes", "write_text"]
+__all__ = ["UnsafeOutputError", "check_target", "describe", "make_folder", "make_parents", "write_bytes", "write_text"]
 
 _ADVICE = "only a new file or an earlier regular file is replaced (never written through a link): choose another path"
 
@@ -73,12 +73,26 @@ def check_target(path: str | os.PathLike[str], who: str | None = None) -> os.sta
     return st
 
 
+def make_parents(path: str | os.PathLike[str], who: str | None = None) -> None:
+    """Create the missing folders an output ``path`` goes in. A file standing where one of them should be is named
+    (``UnsafeOutputError``), not Python's ``[Errno 17] File exists``."""
+    path = Path(path)
+    try:
+        os.makedirs(path.parent, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        in_the_way = next(p for p in reversed([path.parent, *path.parent.parents]) if p.exists() and not p.is_dir())
+        raise UnsafeOutputError(
+            f"{_who(str(path), who)}: {str(in_the_way)!r} is a file, not a folder: {path} cannot be written in it; "
+            f"choose another path"
+        ) from None
+
+
 def make_folder(path: str | os.PathLike[str], who: str | None = None) -> Path:
     """Create the folder ``path`` (and its missing parents) unless it exists as a real folder; a symbolic link, a
     file or anything else at ``path`` itself is refused (``UnsafeOutputError``). Returns the path."""
     path = Path(path)
+    make_parents(path, who)
     try:
-        os.makedirs(path.parent, exist_ok=True)
         os.mkdir(path)
     except FileExistsError:
         pass

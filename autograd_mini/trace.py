@@ -31,11 +31,10 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from autograd_mini.engine import Value, at_floats, backward_steps
-from autograd_mini.files import make_folder, write_text
+from autograd_mini.files import check_target, make_folder, make_parents, write_text
 from autograd_mini.frames import (
     CURRENT,
     CURRENT_FILL,
@@ -461,15 +460,13 @@ class BackwardTrace:
 
     def write_frames(self, directory, prefix="step", **options):
         """Write the frames as ``{prefix}_000.svg``, ``{prefix}_001.svg`` ... into ``directory``; returns the paths."""
-        directory = make_folder(directory)  # a link planted at the folder's name is refused, not followed
         frames = self.frames(**options)
+        directory = make_folder(directory)  # a link planted at the folder's name is refused, not followed
         width = max(3, len(str(len(frames) - 1)))
-        paths = []
-        for k, svg in enumerate(frames):
-            path = directory / f"{prefix}_{k:0{width}d}.svg"
-            write_text(path, svg)
-            paths.append(path)
-        return paths
+        paths = [directory / f"{prefix}_{k:0{width}d}.svg" for k in range(len(frames))]
+        for path in paths:  # all or none: a link or a folder at any of the names is refused before one is written
+            check_target(path)
+        return [write_text(path, svg) for path, svg in zip(paths, frames)]
 
     def html(self, title=None, **options):
         """One self-contained HTML page: the stepper of ``_repr_html_`` (the picture, Previous/Next buttons and the
@@ -490,6 +487,5 @@ class BackwardTrace:
 
     def write_html(self, path, title=None, **options):
         """Write ``html()`` to ``path`` (UTF-8); returns the path. Open it in any browser."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_parents(path)
         return write_text(path, self.html(title, **options))  # whole or not at all, never through a link

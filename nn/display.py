@@ -24,7 +24,7 @@ import math
 import os
 import sys
 
-from autograd_mini.files import write_bytes
+from autograd_mini.files import make_parents, write_bytes
 from autograd_mini.notebook import html_table, unique_id
 from autograd_mini.text import printable
 
@@ -117,7 +117,7 @@ def save_figure(fig, path, dpi=110):
     path = os.fspath(path)
     fmt = os.path.splitext(path)[1][1:].lower() or "png"
     path = path if os.path.splitext(path)[1][1:] else path.rstrip(".") + ".png"
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    make_parents(path)
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight")
     write_bytes(path, buffer.getvalue())

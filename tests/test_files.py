@@ -131,3 +131,33 @@ def test_threads_writing_one_name_leave_one_whole_version(tmp_path):
         t.join()
     assert path.read_text() in versions
     assert [p.name for p in tmp_path.iterdir()] == ["shared.txt"]
+
+
+def test_a_file_where_a_folder_should_be_is_named_in_one_line(tmp_path):
+    # trace.write_html('notes.txt/page.html') said "[Errno 17] File exists: 'notes.txt'"; write_frames under a file
+    # "[Errno 20] Not a directory"; the file in the way is named, and nothing is written
+    from autograd_mini import Value, trace_backward
+
+    (tmp_path / "notes.txt").write_text("mine")
+    trace = trace_backward(Value(2.0, label="x").tanh())
+    with pytest.raises(files.UnsafeOutputError, match=r"notes.txt' is a file, not a folder: .*page.html cannot be"):
+        trace.write_html(tmp_path / "notes.txt" / "page.html")
+    with pytest.raises(files.UnsafeOutputError, match=r"notes.txt' is a file, not a folder: .*frames cannot be"):
+        trace.write_frames(tmp_path / "notes.txt" / "frames")
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_frames_are_written_all_or_none_when_a_link_stands_at_one_of_their_names(tmp_path):
+    # write_frames wrote step_000 ... step_002, then refused the link at step_003: half a set of frames. Now every
+    # name is checked first, as write_drawing checks both pictures before writing one
+    from autograd_mini import Value, trace_backward
+
+    x = Value(0.5, label="x")
+    trace = trace_backward(((x * 2).tanh() * x).exp())  # 4 steps: 5 frames
+    (tmp_path / "target").write_text("keep")
+    (tmp_path / "frames").mkdir()
+    (tmp_path / "frames" / "step_003.svg").symlink_to(tmp_path / "target")
+    with pytest.raises(files.UnsafeOutputError, match=r"step_003.svg': the path is a symbolic link"):
+        trace.write_frames(tmp_path / "frames")
+    assert sorted(p.name for p in (tmp_path / "frames").iterdir()) == ["step_003.svg"]
+    assert (tmp_path / "target").read_text() == "keep"

@@ -21,6 +21,7 @@ from nn.app.options import (
     formula_message,
     formula_status,
     output_file,
+    prepare,
     real,
     shown,
     whole,
@@ -231,7 +232,7 @@ def _write_drawing(out, trace, args):
     from autograd_mini.engine import topological_order
 
     stem, _ = outputs(args)
-    stem.parent.mkdir(parents=True, exist_ok=True)
+    prepare(stem)
     size = len(topological_order(out))
     summary = size > SUMMARY_ABOVE and not args.every_node
     if summary:

@@ -19,7 +19,7 @@ import re
 import stat
 from pathlib import Path
 
-from autograd_mini.files import UnsafeOutputError, check_target
+from autograd_mini.files import UnsafeOutputError, check_target, make_parents
 from autograd_mini.naming import one_line
 
 __all__ = [
@@ -202,7 +202,7 @@ def _probe(option, text, folder):
 
 def prepare(path):
     """Create the missing folders of an output ``path`` (a file), just before it is written."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    make_parents(path)
     return path
 
 
