@@ -160,3 +160,19 @@ def test_as_a_user_runs_it_a_planted_link_is_one_line(tmp_path):
         "train --help)\n"
     )
     untouched(link, victim)
+
+
+def test_the_tour_folder_given_as_a_link_is_refused_before_any_work_naming_the_option(tmp_path, capsys, monkeypatch):
+    # the tour writes only into a real folder (files.make_folder); --out naming a link was refused only when the tour
+    # started, as "'out': the path is a symbolic link ... (--debug shows the traceback)", exit status 1
+    monkeypatch.chdir(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "out").symlink_to(elsewhere)
+    code, out, err = run(["tour", "--out", "out", "--fast", "--no-progress"], capsys)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"autograd-mini tour: error: --out out: is a symbolic link, and the tour writes only into a real folder "
+        f"(never through a link): give the folder itself, {elsewhere} (see autograd-mini tour --help)\n"
+    )
+    assert list(elsewhere.iterdir()) == []
