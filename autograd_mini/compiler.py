@@ -18,7 +18,8 @@ from autograd_mini import modes
 from autograd_mini.compiled import CompiledStep
 from autograd_mini.engine import Value
 from autograd_mini.errors import as_float
-from autograd_mini.pathcheck import CheckReport, count_of
+from autograd_mini.naming import check_arity
+from autograd_mini.pathcheck import CheckReport
 from autograd_mini.program import CALL, MAX_NODES, Program, Signature
 
 __all__ = ["MAX_NODES", "CheckReport", "CompiledStep", "Program", "Signature", "compile", "compile_graph"]
@@ -55,7 +56,7 @@ def compile(  # noqa: A001 (the issue's name)
         raise TypeError(f"compile() takes a function of Values, got {type(f).__name__} {f!r:.60}")
     if isinstance(example, (int, float, str)) or not hasattr(example, "__len__"):
         raise TypeError(f"compile(f, example): example is a list of numbers, one per argument of f, got {example!r}")
-    _check_arity(f, len(example))
+    check_arity(f, len(example), "compile()", "example")
     names = _parameter_names(f, len(example))
     t0 = time.perf_counter()
     xs = [Value(as_float(x, f"compile: example {name}"), label=name) for x, name in zip(example, names)]
@@ -67,33 +68,6 @@ def compile(  # noqa: A001 (the issue's name)
         )
     trace_seconds = time.perf_counter() - t0
     return CompiledStep(Program([out], xs, max_nodes=max_nodes), f, trace_seconds)
-
-
-def _check_arity(f, n):
-    """A named error when ``f`` cannot take ``n`` positional arguments (a Python function whose signature says so)."""
-    try:
-        signature = inspect.signature(f)
-    except (TypeError, ValueError):  # a builtin without a signature: calling it will tell
-        return
-    try:
-        signature.bind(*range(n))
-    except TypeError:
-        params = list(signature.parameters.values())
-        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        required = [p for p in positional if p.default is p.empty]
-        if any(p.kind == p.KEYWORD_ONLY and p.default is p.empty for p in params):
-            takes = "has keyword-only parameters without defaults (compile passes the example's numbers by position)"
-        elif any(p.kind == p.VAR_POSITIONAL for p in params):
-            takes = f"takes at least {count_of(len(required), 'argument')}"
-        elif len(required) == len(positional):
-            takes = f"takes {count_of(len(positional), 'argument')}"
-        else:
-            takes = f"takes {len(required)} to {len(positional)} arguments"
-        names = ", ".join(p.name for p in positional)
-        raise TypeError(
-            f"compile(): f {takes}{f' ({names})' if names and 'keyword' not in takes else ''}, example has "
-            f"{count_of(n, 'number')} (one per argument)"
-        ) from None
 
 
 def _parameter_names(f, n):

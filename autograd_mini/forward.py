@@ -34,6 +34,7 @@ from typing import Any
 from autograd_mini import modes
 from autograd_mini.engine import Value, topological_order
 from autograd_mini.errors import as_float, backward_failure
+from autograd_mini.naming import check_arity
 
 __all__ = ["Dual", "apply", "forward_gradient", "jvp", "push_forward"]
 
@@ -149,6 +150,7 @@ def jvp(f, primals, tangents):
         raise ValueError(
             f"jvp(): {len(primals)} primals but {len(tangents)} tangents; give one tangent per primal (input)"
         )
+    check_arity(f, len(primals), "jvp()", "primals")
     on_values = any(isinstance(v, Value) for v in (*primals, *tangents))
     xs = [Value(_data(p), label=f"x{i}") for i, p in enumerate(primals)]
     with modes.enable_grad():  # f's graph is recorded, also inside a caller's no_grad()

@@ -8,6 +8,7 @@ from autograd_mini.engine import Value
 from autograd_mini.errors import as_float
 from autograd_mini.higher_order import grad
 from autograd_mini.modes import enable_grad, no_grad
+from autograd_mini.naming import check_arity
 
 
 class GradcheckError(AssertionError):
@@ -59,6 +60,7 @@ def gradcheck(
     for name, v in (("eps", eps), ("atol", atol), ("rtol", rtol)):
         if not (isinstance(v, (int, float)) and v >= 0 and math.isfinite(v)) or (name == "eps" and v == 0):
             raise ValueError(f"gradcheck(): {name} must be a finite number > 0 (>= 0 for tolerances), got {v!r}")
+    check_arity(f, len(point), "gradcheck()", "inputs")
     xs = [Value(p, label=f"x{i}") for i, p in enumerate(point)]
     with enable_grad():  # the analytic gradient needs f's graph, also inside a caller's no_grad() (as torch.func)
         y = f(*xs)

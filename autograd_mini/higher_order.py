@@ -7,6 +7,7 @@ from typing import Any, overload
 from autograd_mini import modes
 from autograd_mini.engine import Value, backward_steps, on_values, topological_order
 from autograd_mini.errors import as_float
+from autograd_mini.naming import check_arity
 
 
 @overload
@@ -64,6 +65,7 @@ def hessian(output_fn: Callable[..., Value], point: Sequence[float]) -> list[lis
 
     Like ``torch.func.hessian``, it decides its own grad mode: an outer ``no_grad()`` does not change it."""
     xs = _leaves(point, "hessian")
+    check_arity(output_fn, len(xs), "hessian()", "the point")
     with modes.enable_grad():  # f's graph is recorded, also inside a caller's no_grad()
         first = grad(output_fn(*xs), xs, create_graph=True)
         return [[g.data for g in grad(d, xs)] for d in first]
@@ -78,6 +80,7 @@ def hvp(output_fn: Callable[..., Value], point: Sequence[float], v: Sequence[flo
     ``make_hvp``, ``torch.autograd.functional.hvp``.)
     """
     xs = _leaves(point, "hvp")
+    check_arity(output_fn, len(xs), "hvp()", "the point")
     v = [as_float(vi, "hvp() vector v") for vi in _sequence(v, "hvp", "the vector v")]
     if len(v) != len(xs):
         raise ValueError(

@@ -6,6 +6,7 @@ formats and argument checks.
 another's private parts.
 """
 
+import inspect
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -38,6 +39,39 @@ def number_formatter(number_format: str | Callable[[float], str], where: str = "
     if not isinstance(text, str):
         raise TypeError(f"{where}(number_format=...) must return a str, got {type(text).__name__} {text!r}")
     return fmt
+
+
+def count_of(n: int, noun: str) -> str:
+    """``1 line``, ``3 lines``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def check_arity(f: Any, n: int, where: str, given: str) -> None:
+    """A named error when ``f`` cannot take ``n`` positional arguments (a Python function whose signature says so):
+    ``jvp(): f takes 2 arguments (x, y), primals has 1 number (one per argument)``. ``given``: what holds the n."""
+    try:
+        signature = inspect.signature(f)
+    except (TypeError, ValueError):  # a builtin without a signature: calling it will tell
+        return
+    try:
+        signature.bind(*range(n))
+    except TypeError:
+        params = list(signature.parameters.values())
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        required = [p for p in positional if p.default is p.empty]
+        if any(p.kind == p.KEYWORD_ONLY and p.default is p.empty for p in params):
+            takes = f"has keyword-only parameters without defaults ({where} passes {given}'s numbers by position)"
+        elif any(p.kind == p.VAR_POSITIONAL for p in params):
+            takes = f"takes at least {count_of(len(required), 'argument')}"
+        elif len(required) == len(positional):
+            takes = f"takes {count_of(len(positional), 'argument')}"
+        else:
+            takes = f"takes {len(required)} to {len(positional)} arguments"
+        names = ", ".join(p.name for p in positional)
+        raise TypeError(
+            f"{where}: f {takes}{f' ({names})' if names and 'keyword' not in takes else ''}, {given} has "
+            f"{count_of(n, 'number')} (one per argument)"
+        ) from None
 
 
 def as_roots(root: Any, where: str = "draw_dot") -> list[Value]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from autograd_mini.engine import Value
 from autograd_mini.modes import enable_grad
+from autograd_mini.naming import count_of
 from autograd_mini.program import Program
 
 __all__ = ["CheckReport", "check"]
@@ -125,11 +126,6 @@ def _another_path(compiled: Program, retraced: Program) -> str:
             return f"line {n} of the compiled program, {ours}, is not in f's program there{more}"
         return f"at line {n} the compiled program has {ours} where f's program there has {there}{more}"
     return "the same lines of code, with other numbers in them"
-
-
-def count_of(n: int, noun: str) -> str:
-    """``1 line``, ``3 lines``."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _code_lines(program: Program) -> list[tuple[int, str]]:

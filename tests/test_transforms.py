@@ -191,6 +191,21 @@ def test_transform_mistakes_are_named(call, error, message):
         call()
 
 
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: jvp(f, [1.0], [1.0]), r"^jvp\(\): f takes 2 arguments \(x, y\), primals has 1 number \(one per"),
+        (lambda: hvp(f, [1.0, 2.0, 3.0], [1, 0, 0]), r"^hvp\(\): f takes 2 arguments \(x, y\), the point has 3"),
+        (lambda: hessian(f, [1.0]), r"^hessian\(\): f takes 2 arguments \(x, y\), the point has 1 number"),
+        (lambda: gradcheck(f, [1.0]), r"^gradcheck\(\): f takes 2 arguments \(x, y\), inputs has 1 number"),
+    ],
+)  # fmt: skip
+def test_a_function_given_the_wrong_number_of_inputs_is_named_as_compile_names_it(call, message):
+    # was Python's "<lambda>() missing 1 required positional argument: 'y'", naming neither the transform nor the list
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
 def test_gradcheck_still_catches_a_wrong_rule_inside_no_grad():
     wrong = unary("wrong", "out = a^2", "a * a", "a")  # d/da a^2 is 2a, not a
     with no_grad(), pytest.raises(GradcheckError):
