@@ -49,14 +49,25 @@ def html_text(value):
 
 _RECORD_SPECIAL = re.compile(r'([\\|{}<>"])')
 
+# dot reads a quoted string of at most 16,384 characters ("longer than 16384?" and it fails); escaped, a character
+# takes up to five ("&" is "&amp;"), so a text is cut at 2,000 characters, its length said
+LONGEST = 2_000
+
+
+def _cut(text):
+    text = str(text)
+    return text if len(text) <= LONGEST else f"{text[:LONGEST]}... ({len(text)} characters)"
+
 
 def escape_record(text):
-    """Text for one field of a Graphviz record label: ``| { } < > " \\ &`` escaped, newlines as line breaks."""
-    text = _RECORD_SPECIAL.sub(r"\\\1", printable(text).replace("&", "&amp;"))
+    """Text for one field of a Graphviz record label: ``| { } < > " \\ &`` escaped, newlines as line breaks, at
+    most ``LONGEST`` characters of it."""
+    text = _RECORD_SPECIAL.sub(r"\\\1", printable(_cut(text)).replace("&", "&amp;"))
     return graphviz.nohtml(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n"))
 
 
 def escape_text(text):
-    """Text for an ordinary (non-record) Graphviz label: backslash, quote and ``&`` escaped, newlines as line breaks."""
-    text = printable(text).replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
+    """Text for an ordinary (non-record) Graphviz label: backslash, quote and ``&`` escaped, newlines as line breaks,
+    at most ``LONGEST`` characters of it."""
+    text = printable(_cut(text)).replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
     return graphviz.nohtml(text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", r"\n"))

@@ -95,3 +95,17 @@ def test_printable_replaces_exactly_what_xml_cannot_hold():
     assert printable("\ud800\udfff\ufdd0\ufdef\ufffe\uffff\U0001fffe\U0010ffff") == REPLACEMENT * 8
     assert printable("é ∂ ∑ 😀 \ufffd \ufdcf \ufdf0") == "é ∂ ∑ 😀 \ufffd \ufdcf \ufdf0"
     assert printable(3.5) == "3.5"
+
+
+def test_a_label_longer_than_dot_reads_is_shown_cut_with_its_length():
+    # dot reads a quoted string of at most 16,384 characters ("longer than 16384?"): a 20,000-character label made
+    # draw_dot(...).pipe() and a notebook's display of the trace fail with dot's CalledProcessError. The drawing
+    # shows the label's start and its length instead; "&" (written "&amp;" for dot, five characters) too
+    for text in ("x" * 20_000, "&" * 20_000):
+        x = Value(2.0, label=text)
+        out = (x * 3).tanh()
+        out.label = text
+        root = check_svg(draw_dot(out, title=text).pipe(format="svg", encoding="utf-8"), "long label")
+        assert f"{text[:100]}" in shown_text(root) and "(20000 characters)" in shown_text(root)
+        page = trace_backward(out)._repr_html_()
+        assert "<svg" in page
