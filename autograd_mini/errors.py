@@ -89,7 +89,7 @@ def check_operands(op: Any, a: Any, b: Any) -> None:
     if not isinstance(a, Node):
         raise TypeError(f"{op.name}(): the first operand must be a Value, got {type(a).__name__} {a!r}")
     if (b is None) != (op.arity == 1):
-        raise TypeError(f"{op.name}() takes {op.arity} operand{'s' if op.arity > 1 else ''}: {op.write('a', 'b')}")
+        raise TypeError(op.operands_error())
 
 
 def forward_result(op: Op, data: Any) -> float:

@@ -100,6 +100,10 @@ class Op:
             return f"{self.symbol}({', '.join(text or '·' for text in (left, right) if text is not None)})"
         return " ".join(text for text in (left, self.symbol, right) if text)
 
+    def operands_error(self) -> str:
+        """What a call with another number of operands is told: ``tanh() takes 1 operand: tanh(a)``."""
+        return f"{self.name}() takes {self.arity} operand{'s' if self.arity > 1 else ''}: {self.write('a', 'b')}"
+
     def describe(self, a: float, b: object = None) -> str:
         """The op written out with its operands' values, for messages: ``log(0.0)``, ``(-8.0) ** 0.5``."""
         if self.arity == 1:
@@ -114,6 +118,8 @@ class Op:
         """
         if type(a) is float and b is None and self.arity == 1:  # the common case first: a rule's helper on floats
             return self.forward(a)
+        if (b is None) != (self.arity == 1):
+            raise TypeError(self.operands_error())
         if isinstance(a, numbers.Real):
             if self.arity == 1:
                 return self.forward(float(a))
@@ -232,6 +238,9 @@ def _checked_rule(op_name: str, text: str, operands: tuple[str, ...]) -> str:
         elif isinstance(node, ast.Attribute):
             if not (isinstance(node.value, ast.Name) and node.value.id == "math" and hasattr(math, node.attr)):
                 bad = f"only math's functions may be named with a dot, not {ast.unparse(node)!r}"
+        elif isinstance(node, ast.Call) and isinstance(op := globals().get(getattr(node.func, "id", "")), Op):
+            if len(node.args) != op.arity or node.keywords:  # (an op defined later: the check at the module's end)
+                bad = f"{node.func.id} takes {op.arity} operand{'s' if op.arity > 1 else ''}, not {len(node.args)}"
         elif isinstance(node, ast.Name) and node.id not in (*operands, "math") and RULE_NAMES is not None:
             if node.id not in RULE_NAMES:
                 bad = (

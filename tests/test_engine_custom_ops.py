@@ -177,6 +177,15 @@ def test_mistakes_in_defining_an_op_are_named():
         unary("my op", "", abs, lambda a, out: (1.0,))
     with pytest.raises(TypeError, match="op equation must be a str"):
         unary("f", None, abs, lambda a, out: (1.0,))
+    # a rule calling an op of the table with another number of operands: TANH(a, a) was tanh(a) on floats (the second
+    # operand dropped without a word) and an error on Values; refused when the op is made, and by the op itself
+    with pytest.raises(ValueError, match=r"the rule 'TANH\(a, a\)': TANH takes 1 operand, not 2"):
+        unary("f", "", "TANH(a, a)", "1.0")
+    with pytest.raises(ValueError, match=r"the rule 'MUL\(a\)': MUL takes 2 operands, not 1"):
+        unary("f", "", "a", "MUL(a)")
+    for call in (lambda: SIGMOID(0.5, 1.0), lambda: SIGMOID(Value(0.5), 1.0), lambda: am.ops.MUL(2.0)):
+        with pytest.raises(TypeError, match=r"(sigmoid|mul)\(\) takes (1 operand|2 operands): "):
+            call()
     # the symbol is how the op is written in messages, tables and captions: one line of text (a line break split the
     # trace's table and the one-line errors, an escape sequence reached the terminal)
     for symbol in ("my\nop", "\x1b[31m*", "", "\ud800"):
