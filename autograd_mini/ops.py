@@ -238,9 +238,9 @@ def _checked_rule(op_name: str, text: str, operands: tuple[str, ...]) -> str:
         elif isinstance(node, ast.Attribute):
             if not (isinstance(node.value, ast.Name) and node.value.id == "math" and hasattr(math, node.attr)):
                 bad = f"only math's functions may be named with a dot, not {ast.unparse(node)!r}"
-        elif isinstance(node, ast.Call) and isinstance(op := globals().get(getattr(node.func, "id", "")), Op):
+        elif isinstance(node, ast.Call) and isinstance(op := globals().get(called := ast.unparse(node.func)), Op):
             if len(node.args) != op.arity or node.keywords:  # (an op defined later: the check at the module's end)
-                bad = f"{node.func.id} takes {op.arity} operand{'s' if op.arity > 1 else ''}, not {len(node.args)}"
+                bad = f"{called} takes {op.arity} operand{'s' if op.arity > 1 else ''}, not {len(node.args)}"
         elif isinstance(node, ast.Name) and node.id not in (*operands, "math") and RULE_NAMES is not None:
             if node.id not in RULE_NAMES:
                 bad = (
