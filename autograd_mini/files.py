@@ -63,6 +63,8 @@ def check_target(path: str | os.PathLike[str], who: str | None = None) -> os.sta
         st = os.lstat(path)
     except FileNotFoundError:
         return None
+    except NotADirectoryError:  # a file stands where one of the path's folders should be
+        raise UnsafeOutputError(_file_in_the_way(path, who)) from None
     if not stat.S_ISREG(st.st_mode):
         raise UnsafeOutputError(f"{_who(path, who)}: the path is {describe(st.st_mode)}, not a regular file; {_ADVICE}")
     if not st.st_mode & 0o222 or not os.access(path, os.W_OK):
@@ -76,15 +78,16 @@ def check_target(path: str | os.PathLike[str], who: str | None = None) -> os.sta
 def make_parents(path: str | os.PathLike[str], who: str | None = None) -> None:
     """Create the missing folders an output ``path`` goes in. A file standing where one of them should be is named
     (``UnsafeOutputError``), not Python's ``[Errno 17] File exists``."""
-    path = Path(path)
     try:
-        os.makedirs(path.parent, exist_ok=True)
+        os.makedirs(Path(path).parent, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        in_the_way = next(p for p in reversed([path.parent, *path.parent.parents]) if p.exists() and not p.is_dir())
-        raise UnsafeOutputError(
-            f"{_who(str(path), who)}: {str(in_the_way)!r} is a file, not a folder: {path} cannot be written in it; "
-            f"choose another path"
-        ) from None
+        raise UnsafeOutputError(_file_in_the_way(path, who)) from None
+
+
+def _file_in_the_way(path: str | os.PathLike[str], who: str | None) -> str:
+    path = Path(path)
+    in_the_way = next((p for p in reversed(path.parents) if p.exists() and not p.is_dir()), path.parent)
+    return f"{_who(str(path), who)}: {str(in_the_way)!r} is a file, not a folder: {path} cannot be written in it"
 
 
 def make_folder(path: str | os.PathLike[str], who: str | None = None) -> Path:

@@ -144,6 +144,8 @@ def test_a_file_where_a_folder_should_be_is_named_in_one_line(tmp_path):
         trace.write_html(tmp_path / "notes.txt" / "page.html")
     with pytest.raises(files.UnsafeOutputError, match=r"notes.txt' is a file, not a folder: .*frames cannot be"):
         trace.write_frames(tmp_path / "notes.txt" / "frames")
+    with pytest.raises(files.UnsafeOutputError, match=r"notes.txt' is a file, not a folder: .*m.json cannot be"):
+        files.write_text(tmp_path / "notes.txt" / "m.json", "{}")  # nn.io.save: "[Errno 20] Not a directory"
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
