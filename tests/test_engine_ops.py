@@ -484,6 +484,22 @@ def test_domain_edges_match_torch(name, fn, xs):
         assert close(g, tg), f"{name}: grad {g!r}, torch {tg!r}"
 
 
+@pytest.mark.parametrize("x", [1e-20, -1e-9, 1e-7, 1e-5, -3e-4, 9.99e-4, 1e-3, 2e-3, 0.01, 0.3])
+def test_sincs_first_and_second_derivative_near_0_are_its_not_rounding(x):
+    # sinc' = (cos(pi x) - sinc x) / x subtracts two numbers that agree to most of their digits near 0: at 1e-9 the
+    # second derivative was -pi^2 (torch's 0.0), where it is -pi^2 / 3 (sinc x = 1 - (pi x)^2 / 6 + ...). The
+    # oracle: mpmath's derivatives of sin(pi x) / (pi x) with 50 digits, independent of both formulas
+    import mpmath
+
+    mpmath.mp.dps = 50
+    exact = [float(mpmath.diff(lambda z: mpmath.sin(mpmath.pi * z) / (mpmath.pi * z), x, k)) for k in (1, 2)]
+    v = Value(x)
+    (d1,) = am.grad(v.sinc(), [v], create_graph=True)
+    d2 = am.grad(d1, v)
+    assert d1.data == pytest.approx(exact[0], rel=1e-10, abs=1e-300)
+    assert d2.data == pytest.approx(exact[1], rel=1e-10)
+
+
 def test_sigmoid_and_tanh_stay_in_range_at_the_float_limits():
     for x in (1e308, -1e308, 710.0, -710.0, 5e-324, -5e-324):
         s, t = Value(x).sigmoid().data, Value(x).tanh().data
