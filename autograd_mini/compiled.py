@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from itertools import count
 from typing import Any
 
-from autograd_mini.errors import as_float, derivative_error, op_error
+from autograd_mini.errors import as_float, backward_failure, op_error
 from autograd_mini.program import Program, op_holder
 
 __all__ = ["CompiledStep"]
@@ -56,7 +56,7 @@ class CompiledStep:
             raise TypeError(f"compiled step: this program is called as step.function({parameters})")
         try:
             return self.function(self.floats(numbers, "compiled step"))
-        except (ArithmeticError, ValueError) as err:
+        except (ArithmeticError, ValueError, TypeError, IndexError) as err:  # (the last two: a learner's functions)
             raise self.named_error(err) from None
 
     def floats(self, numbers: Any, where: str) -> list[float]:
@@ -96,8 +96,11 @@ class CompiledStep:
         if node is None or node.op is None or line.phase not in ("forward", "backward"):
             return err
         a, b = (_value_in(frame, self.program, v) for v in (*node.operands, None)[:2])
-        made = op_error if line.phase == "forward" else derivative_error
-        named = made(node.op, a, b, err)
+        if line.phase == "forward":
+            named = op_error(node.op, a, b, err)
+        else:  # as backward() words it; a learner's partials of the wrong shape by the check backward() calls
+            out = _value_in(frame, self.program, node)
+            named = backward_failure(node, _partials_error(node.op, a, b, out, err), values=(a, b))
         code = line.text.split("  #")[0].strip()
         return type(named)(f"{named} [compiled step, line {lineno}: {code}]")
 
@@ -113,6 +116,17 @@ class CompiledStep:
 
 def program_called_with_args(program: Program) -> bool:
     return program.signature.parameters == ("args",)
+
+
+def _partials_error(op: Any, a: float, b: Any, out: float, err: Exception) -> Exception:
+    """For a TypeError or IndexError of a learner's partials (``p_swish(x, n1)[0]``), what the checked ``op.local``
+    that backward() calls says of the same numbers (returned a float, not a tuple ...); otherwise ``err``."""
+    if isinstance(err, (TypeError, IndexError)) and op.rule is None:
+        try:
+            op.local(a, b, out)
+        except (TypeError, IndexError) as checked:
+            return checked
+    return err
 
 
 def _value_in(frame: Any, program: Program, x: Any) -> Any:

@@ -45,14 +45,16 @@ def op_error(op: Op, a: float, b: float | None, err: Exception) -> Exception:
     return ValueError(f"{what} is undefined ({where}): {reason}")
 
 
-def backward_failure(node: Any, err: Exception, on_values: bool = False) -> Exception:
+def backward_failure(node: Any, err: Exception, on_values: bool = False, values: Any = None) -> Exception:
     """A local derivative that could not be taken (sqrt at 0, say): which op, at which values.
 
     The error is of the original type (ZeroDivisionError, ValueError ...) and carries the node as ``.node``, so a
     caller (the formula parser) can point at the sub-expression that failed. A learner's op whose partials return
-    the wrong shape, or cannot work on Values (``on_values``: ``grad(create_graph=True)``), is told so.
+    the wrong shape, or cannot work on Values (``on_values``: ``grad(create_graph=True)``), is told so. ``values``:
+    the operands' numbers where they are not the node's own (a compiled step's call).
     """
-    op, values = node.op, [getattr(x, "data", x) for x in node.operands]
+    op = node.op
+    values = [getattr(x, "data", x) for x in node.operands] if values is None else [v for v in values if v is not None]
     what = op.describe(*values)
     shape = "partials(a, out) -> (dout/da,)" if op.arity == 1 else "partials(a, b, out) -> (dout/da, dout/db)"
     if isinstance(err, (TypeError, IndexError)) or "unpack" in str(err):

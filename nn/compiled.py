@@ -209,7 +209,7 @@ class LossSeed:
         if step is not None:
             try:
                 loss, grads = step.function(outs, self.inv)
-            except (ArithmeticError, ValueError) as err:
+            except (ArithmeticError, ValueError, TypeError, IndexError) as err:  # (the last two: a learner's op)
                 raise step.named_error(err) from None
             self.seen.append((loss, outs if self.several else outs[0]))
             return grads if self.several else grads[0]
@@ -254,7 +254,7 @@ class CompiledStep:
         with StepGuard(self.params) as guard:
             try:
                 grads = self.program.function([self.X[k] for k in batch], pdata, seed, zeros)
-            except (ArithmeticError, ValueError) as err:
+            except (ArithmeticError, ValueError, TypeError, IndexError) as err:  # (the last two: a learner's op)
                 raise self.program.step.named_error(err) from None
             total = sum_values([loss for loss, _ in seen]) * inv  # E = 1/N sum_k E^k, in the order NodeStep adds
             if self.l2_step is not None:  # + l2 sum_p p^2, and its gradient added to the same sums

@@ -56,6 +56,24 @@ def test_a_learners_op_given_as_functions_compiles_as_a_call():
     assert step([-1.0, 3.0]) == (4.0, (-2.0, 1.0))
 
 
+@pytest.mark.parametrize(
+    "partials, shape", [(lambda a, out: 2.0, "float 2.0, not a tuple"), (lambda a, out: None, "NoneType None")]
+)
+def test_a_learners_partials_of_the_wrong_shape_are_named_by_the_compiled_step_as_by_backward(partials, shape):
+    # the program calls p_double(x, n1)[0]: a bare number was "TypeError: 'float' object is not subscriptable", where
+    # backward() names the op and the shape its partials must have
+    double = unary("double", "out = 2a", lambda a: 2.0 * a, partials)
+    x = Value(1.5, label="x")
+    with pytest.raises(TypeError) as node_engine:
+        (apply(double, x) * x).backward()
+    step = compile(lambda x: apply(double, x) * x, [1.5])
+    with pytest.raises(TypeError) as compiled:
+        step([1.5])
+    message = str(compiled.value)
+    assert message.startswith(str(node_engine.value).split(" failed: ")[0]) and shape in str(node_engine.value)
+    assert "partials(a, out) -> (dout/da,)" in message and "[compiled step, line" in message
+
+
 def test_a_learners_op_given_as_text_is_inlined_like_the_tables():
     swish = unary("swish", "out = a sigmoid(a)", "a * SIGMOID(a)", "SIGMOID(a) + a * SIGMOID(a) * (1.0 - SIGMOID(a))")
     x = Value(0.7, label="x")
