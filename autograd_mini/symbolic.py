@@ -37,7 +37,6 @@ import functools
 import math
 import operator
 import sys
-import types
 from typing import Any
 
 from autograd_mini import ops as _ops
