@@ -20,9 +20,18 @@ from autograd_mini.engine import Value
 from autograd_mini.errors import as_float
 from autograd_mini.naming import check_arity
 from autograd_mini.pathcheck import CheckReport
-from autograd_mini.program import CALL, MAX_NODES, Program, Signature
+from autograd_mini.program import BYTES_PER_NODE, CALL, MAX_NODES, Program, Signature
 
-__all__ = ["MAX_NODES", "CheckReport", "CompiledStep", "Program", "Signature", "compile", "compile_graph"]
+__all__ = [
+    "BYTES_PER_NODE",
+    "MAX_NODES",
+    "CheckReport",
+    "CompiledStep",
+    "Program",
+    "Signature",
+    "compile",
+    "compile_graph",
+]
 
 
 def compile_graph(

@@ -31,12 +31,13 @@ from autograd_mini.identifiers import identifier, names_for, unique
 from autograd_mini.naming import graph_order, node_names
 from autograd_mini.ops import Op
 
-__all__ = ["CALL", "MAX_NODES", "Call", "Line", "Program", "Signature", "literal", "wrap"]
+__all__ = ["BYTES_PER_NODE", "CALL", "MAX_NODES", "Call", "Line", "Program", "Signature", "literal", "wrap"]
 
 # the largest graph written out unless told otherwise: Python's compile() of a program takes about 2.5 KB per line
-# (measured: a 100,000-op chain, 200,000 lines, 481 MB more peak memory), so 200,000 nodes take about 1 GB, where the
-# node engine holds them in 20 MB
+# (measured: a 100,000-op chain, 200,000 lines, 481 MB more peak memory), two lines per node, so 200,000 nodes take
+# about 1 GB, where the node engine holds them in 20 MB
 MAX_NODES = 200_000
+BYTES_PER_NODE = 5_000
 
 
 class Line(NamedTuple):
@@ -209,9 +210,9 @@ class Program(Writer):
         order = graph_order(self.outputs)
         if len(order) > max_nodes:
             raise MemoryError(
-                f"compile: the graph has {len(order):,} nodes, more than max_nodes={max_nodes:,}: its program "
-                f"would take about {len(order) * 5e3 / 1e9:.1f} GB to compile; pass max_nodes= to write it anyway, or "
-                f"use the node engine (backward()), which handles graphs of millions of nodes"
+                f"compile: the graph has {len(order):,} nodes, more than max_nodes={max_nodes:,}: its program would "
+                f"take about {len(order) * BYTES_PER_NODE / 1e9:.1f} GB to compile; pass max_nodes= to write it "
+                f"anyway, or use the node engine (backward()), which handles graphs of millions of nodes"
             )
         super().__init__(order, arguments, wrt, names, alias, {*signature.parameters, name, "g"})
         self.uses.update(self.outputs)

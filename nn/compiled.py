@@ -30,8 +30,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from autograd_mini import Value, gc_paused, no_grad
-from autograd_mini.compiler import compile_graph
+from autograd_mini.compiler import BYTES_PER_NODE, MAX_NODES, compile_graph
 from autograd_mini.modes import enable_grad
+from autograd_mini.naming import graph_order
 from nn.data import input_rows
 from nn.guard import StepGuard
 from nn.losses import STRAIGHT_LINE, sum_values
@@ -127,6 +128,7 @@ def model_program(model, X, params, where) -> ModelProgram:
     with _cache_lock:
         program = _cache.pop(key, None)
     if program is None:
+        _refuse_too_big(outs, where)
         program = ModelProgram(xs, outs, params, several)
     with _cache_lock:
         _cache[key] = program
@@ -139,6 +141,17 @@ def model_program(model, X, params, where) -> ModelProgram:
         samples = range(1, len(X))
     _check_path(model, X, params, program, samples, where)
     return program
+
+
+def _refuse_too_big(outputs, where):
+    """The compiler's limit in fit's words (its own error names compile's max_nodes=, which fit does not take)."""
+    nodes = len(graph_order(outputs))
+    if nodes > MAX_NODES:
+        raise MemoryError(
+            f"{where}: engine='compiled' writes the model's program as Python: {nodes:,} nodes, more than the "
+            f"{MAX_NODES:,} it writes (about {nodes * BYTES_PER_NODE / 1e9:.1f} GB to compile); use engine='nodes', "
+            f"whose graphs take a fiftieth of that"
+        )
 
 
 def _check_path(model, X, params, program, samples, where):

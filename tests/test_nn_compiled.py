@@ -144,3 +144,14 @@ def test_evaluate_through_the_program_gives_the_node_engines_numbers_bit_for_bit
     assert accuracy(model, X, labels) == evaluate(model, X, labels, "softmax_ce", engine="compiled")[1]
     with pytest.raises(ValueError, match=r"evaluate\(\): engine must be 'nodes' or 'compiled', got 'jit'"):
         evaluate(model, X, labels, "mse", engine="jit")
+
+
+def test_a_model_beyond_the_compilers_limit_is_refused_in_fits_words(monkeypatch):
+    # the compiler's MemoryError said "pass max_nodes= to write it anyway, or use the node engine (backward())",
+    # neither of which fit takes; fit names its own option. MLP(2, 3, 1): 3*5 + 1*6 = 21 ops, 13 parameters and 2
+    # inputs, 36 nodes: over a limit of 30
+    monkeypatch.setattr(compiled_engine, "MAX_NODES", 30)
+    model = MLP(2, [3, 1], seed=0)
+    with pytest.raises(MemoryError, match=r"^fit\(\): engine='compiled' writes the model's program as Python: 36 "
+                       r"nodes, more than the 30 it writes \(about .* to compile\); use engine='nodes'"):  # fmt: skip
+        fit(model, X, Y, epochs=1, engine="compiled")

@@ -154,3 +154,19 @@ def test_the_probe_trains_a_copy_and_leaves_the_model_and_its_optimizer_alone():
     model.lock = threading.Lock()  # something deepcopy cannot copy
     with pytest.raises(TypeError, match=r"estimate_fit\(\): the probe trains a copy of the model, and this MLP cannot"):
         estimate_fit(model, X, y)
+
+
+def test_a_model_too_big_for_the_compiled_program_is_refused_before_any_work_with_the_engine_to_use(capsys):
+    # MLP(2, 300, 300, 1): 300*(2*2+1) + 300*(2*300+1) + 1*(2*300) = 182,400 ops, 91,501 parameters and 2 inputs:
+    # 273,903 nodes (what compile counts), more than the 200,000 it writes. It failed after the data, the model and
+    # the probe's trace were made, as "MemoryError: compile: ... pass max_nodes= ... or use the node engine
+    # (backward())" and "(--debug shows the traceback)": advice for the library, not the command
+    start = time.perf_counter()
+    code = main(["train", "--hidden", "300,300", "--epochs", "1", "--n", "20", "--no-progress"])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "") and time.perf_counter() - start < 1.0
+    assert err == (
+        "autograd-mini train: error: --hidden 300,300: the compiled engine writes the program of MLP(2, 300, 300, 1), "
+        "about 273,903 nodes, and it writes at most 200,000 (about 1.0 GB to compile): use --engine nodes, or "
+        "smaller layers (see autograd-mini train --help)\n"
+    )

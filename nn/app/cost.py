@@ -23,6 +23,7 @@ __all__ = [
     "forward_values",
     "fd_parameters",
     "parameters",
+    "program_nodes",
     "train_cost",
 ]
 
@@ -43,12 +44,20 @@ def parameters(sizes):
     return sum(n * (m + 1) for m, n in zip(sizes, sizes[1:]))
 
 
+def _forward_ops(sizes, output_activation):
+    """The formula F of the module docstring: the Values one forward pass computes."""
+    return sum(n * (2 * m + 1) for m, n in zip(sizes, sizes[1:])) - (0 if output_activation else sizes[-1])
+
+
 def forward_values(sizes, output_activation=True):
     """Values one forward pass plus the loss builds (the formula F of the module docstring, plus the loss)."""
-    f = sum(n * (2 * m + 1) for m, n in zip(sizes, sizes[1:]))
-    if not output_activation:
-        f -= sizes[-1]
-    return f + LOSS_VALUES_PER_OUTPUT * sizes[-1] + 1
+    return _forward_ops(sizes, output_activation) + LOSS_VALUES_PER_OUTPUT * sizes[-1] + 1
+
+
+def program_nodes(sizes, output_activation=True):
+    """Nodes of the compiled engine's model program (``nn.compiled``, one sample): the forward pass's Values, the
+    parameters and the inputs it reads, as ``autograd_mini.compile`` counts them against its ``MAX_NODES``."""
+    return _forward_ops(sizes, output_activation) + parameters(sizes) + sizes[0]
 
 
 def _size(values):

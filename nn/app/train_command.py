@@ -181,12 +181,26 @@ def check(args):
     if refusal:
         batch_option = f"--batch-size {args.batch_size}" if args.batch_size else f"--n {n} (one batch)"
         raise OptionError(f"--hidden {','.join(map(str, args.hidden))} {batch_option}: {refusal}")
+    _check_program_size(args, layers, loss == "bce")
     if estimate.seconds > 60 * args.max_minutes:  # a lower bound from the sizes alone: refused before any work
         raise OptionError(
             f"--epochs {args.epochs}: {args.epochs} epochs over {n_train} samples of MLP{tuple(layers)} compute about "
             f"{estimate.total:.2g} Values, at least {cost.duration(estimate.seconds)} even at the compiled engine's "
             f"~{cost.FASTEST_SECONDS_PER_VALUE * 1e6:g} microseconds each; the limit is --max-minutes "
             f"{args.max_minutes:g}: use fewer epochs, samples or neurons, or raise --max-minutes"
+        )
+
+
+def _check_program_size(args, layers, output_activation):
+    """--engine compiled writes the model's program as Python: refused here where compile would refuse it."""
+    from autograd_mini.program import BYTES_PER_NODE, MAX_NODES
+
+    nodes = cost.program_nodes(layers, output_activation)
+    if args.engine == "compiled" and nodes > MAX_NODES:
+        raise OptionError(
+            f"--hidden {','.join(map(str, args.hidden))}: the compiled engine writes the program of MLP"
+            f"{tuple(layers)}, about {nodes:,} nodes, and it writes at most {MAX_NODES:,} (about "
+            f"{MAX_NODES * BYTES_PER_NODE / 1e9:.1f} GB to compile): use --engine nodes, or smaller layers"
         )
 
 
