@@ -423,13 +423,14 @@ def _name(wrt):
     return wrt.label if isinstance(wrt, Value) else str(wrt)
 
 
-def gradient_values(value, wrt=None, cse=False, max_ops=None, max_depth=None):
+def gradient_values(value, wrt=None, cse=False, max_ops=None, max_depth=None, exact=False):
     """The gradient as numbers, the symbolic way: differentiate the formula, then evaluate every derivative at the
     leaves' current values (compiled once with ``sympy.lambdify``). ``{label: float}``.
 
     Where the floats fail (``exp(x)/(exp(x) + 1)`` at 800 overflows) a derivative is evaluated by sympy itself, in
     its arbitrary-precision numbers; one that has no real, finite value there is a ``NoValueError``. ``cse=True``
     evaluates with the common subexpressions taken out first (what a careful person would do by hand).
+    ``exact=True`` evaluates every derivative in sympy's numbers (slower; right where terms cancel in floats).
     """
     grads = gradient(value, wrt, max_ops, max_depth)
     symbols = leaf_symbols(value)
@@ -439,15 +440,17 @@ def gradient_values(value, wrt=None, cse=False, max_ops=None, max_depth=None):
         values = [float(v) for v in _evaluator(list(symbols.values()), list(grads.values()), cse)(*point)]
     except (ArithmeticError, ValueError, TypeError, RecursionError, SyntaxError, MemoryError):
         values = [math.nan] * len(grads)  # 0/0, overflow, a complex number; nested deeper than Python compiles
-    exact = {symbols[name]: sympy.Float(v) for name, v in zip(symbols, point)}
+    # the point as exact fractions (a float's value exactly): sympy then raises its precision where terms cancel,
+    # as it cannot for a Float of 15 digits (sinc' at 1e-9 came out as -5.7e-8, not -3.29e-9)
+    at_point = {symbols[name]: sympy.Rational(v) for name, v in zip(symbols, point)}
     out = {}
     for (name, d), v in zip(grads.items(), values):
-        out[name] = v if math.isfinite(v) else _exact_value(name, d, exact)
+        out[name] = v if math.isfinite(v) and not exact else _exact_value(name, d, at_point)
     return out
 
 
 def _exact_value(name, d, point):
-    """d at ``point`` ({symbol: sympy Float}) in sympy's own numbers, which do not overflow; a ``NoValueError`` where
+    """d at ``point`` ({symbol: sympy number}) in sympy's own numbers, which do not overflow; a ``NoValueError`` where
     the formula has no real, finite value (0/0 is nan, 1/0 is zoo, log of a negative number complex)."""
     try:
         value = sympy.N(d.xreplace(point))

@@ -428,3 +428,25 @@ def test_the_ways_decide_their_own_grad_mode_as_torch_func_does():
     thread.start()
     thread.join()
     assert results == [{"x": 8.0, "y": 3.0}] * 2
+
+
+@pytest.mark.parametrize(
+    "argv, gradient",
+    [
+        # d/dx (1000 + 1e-9 x) = 1e-9; a central difference of f = 1000 at h = 1e-6 resolves only about
+        # 2^-52 * 1000 / 1e-6 = 2.2e-7: it said DISAGREE (rel. 1.0) where every way is right
+        (["1000 + x*1e-9", "--x", "1"], 1e-9),
+        # d/dx cos x = -sin x = -1e-9 at 1e-9; f = 1 resolves about 2.2e-10: it said DISAGREE (rel. 8e-4)
+        (["cos(x)", "--x", "1e-9"], -1e-9),
+        # sinc'(1e-9) = -pi^2 x / 3 + ... = -3.2899e-9 (mpmath); sympy's formula cos(pi x)/x - sin(pi x)/(pi x^2)
+        # subtracts two numbers of 1e9 in floats and gives 0: evaluated exactly it gives reverse mode's number
+        (["sinc(x)", "--x", "1e-9"], -(math.pi**2) * 1e-9 / 3),
+    ],
+)
+def test_a_gradient_below_what_floats_resolve_is_not_a_disagreement(argv, gradient, capsys):
+    code, out, err = run(["ways", *argv], capsys)
+    assert (code, err) == (0, "") and "DISAGREE" not in out, out
+    reverse = float(out.splitlines()[3].split()[1])
+    assert reverse == pytest.approx(gradient, rel=1e-9)
+    if argv[0].startswith("sinc"):
+        assert "evaluated in floats its terms cancel" in out

@@ -195,7 +195,7 @@ def _limits(args):
 
 def _verdict(report):
     """0 when every way that gives a number agrees with reverse mode (a NaN never does), 1 when not."""
-    bad = [w for w in report.ways if w != "reverse" and not report.max_rel_difference(w) <= TOLERANCE[w]]
+    bad = [w for w in report.ways if w != "reverse" and not report.within(w, TOLERANCE[w])]
     if bad:
         from nn.crosscheck.ways import LABELS
 

@@ -136,6 +136,7 @@ class WaysReport:
         self.missing: dict[str, str] = dict(missing or {})
         self.ways = [w for w in WAYS if w in values]
         self.kinks: dict[str, tuple[float, float, float]] = {}  # expressions: name -> (at, left, right slope)
+        self.floors: dict[str, float] = {}  # {way: the smallest difference it resolves} (central differences')
 
     @property
     def reference(self):
@@ -150,6 +151,12 @@ class WaysReport:
         """max |way - reverse mode| relative to the largest entry of the gradient (0 when the gradient is 0)."""
         scale = max((abs(self.reference[n]) for n in self.names), default=0.0)
         return self.max_abs_difference(way) / scale if scale > 0 else self.max_abs_difference(way)
+
+    def within(self, way, tolerance):
+        """Whether ``way`` gives reverse mode's gradient: max |way - reverse| <= ``tolerance`` times the gradient's
+        largest entry (1 when it is 0), plus what the way cannot resolve (``floors``). A NaN never agrees."""
+        scale = max((abs(self.reference[n]) for n in self.names), default=0.0) or 1.0
+        return self.max_abs_difference(way) <= tolerance * scale + self.floors.get(way, 0.0)
 
     def as_dict(self):
         return {
@@ -286,7 +293,10 @@ def expression_ways(formula, values, eps=1e-6, sizes=True, max_ops=None, max_dep
         if got is None:
             missing["symbolic"] = took
         else:
-            values_by["symbolic"], seconds["symbolic"] = got, took
+            values_by["symbolic"], seconds["symbolic"] = (
+                _exact_where_floats_cancel(symbolic, out, got, values_by, notes),
+                took,
+            )
             formulas = {n: symbolic.text(d) for n, d in symbolic.gradient(out, names, **limits).items()}
             if sizes:
                 size.update(_symbolic_sizes(symbolic, out, names, limits))
@@ -306,7 +316,15 @@ def expression_ways(formula, values, eps=1e-6, sizes=True, max_ops=None, max_dep
     kinks = _kinks(f, names, point, eps, notes)
     report = WaysReport(title, names, values_by, seconds, size, formulas, notes, passes, missing)
     report.kinks = kinks
+    report.floors["finite_differences"] = central_difference_floor(out.data, eps * min(max(1.0, abs(v)) for v in point))
     return report
+
+
+def central_difference_floor(f_value, h):
+    """The smallest difference central differences resolve: f(x + h) and f(x - h) each carry rounding of a few
+    units in the last place of |f| (2^-52 |f| each; 8 of them allowed for the ops that computed f), and their
+    difference is divided by 2h. A gradient smaller than this (1000 + 1e-9 x) is below what they can see."""
+    return 8 * 2.0**-52 * abs(f_value) / h
 
 
 def _central_differences(f, names, point, eps):
@@ -323,6 +341,29 @@ def _central_differences(f, names, point, eps):
         return f"f has no value a step h away from the point: {err.reason}"
     except (ArithmeticError, ValueError) as err:
         return f"f has no value a step h away from the point: {err}"
+
+
+def _exact_where_floats_cancel(symbolic, out, got, values_by, notes):
+    """The symbolic derivatives, each evaluated exactly (sympy's numbers) where in floats it is not reverse mode's
+    number but exactly it is: a formula whose terms cancel (sinc' = cos(pi x)/x - sin(pi x)/(pi x^2) near 0, two
+    numbers of 1e9 for a difference of 1e-9) loses its digits in floats, not in sympy. A note says so."""
+    reference = values_by["reverse"]
+    scale = max((abs(v) for v in reference.values()), default=0.0) or 1.0
+    off = [n for n in got if not abs(got[n] - reference[n]) <= 1e-10 * scale]
+    if not off:
+        return got
+    try:
+        exact = symbolic.gradient_values(out, wrt=off, exact=True)
+    except (symbolic.NoValueError, symbolic.SymbolicBudgetError):  # no exact value either: the floats stand
+        return got
+    for name in off:
+        if abs(exact[name] - reference[name]) <= 1e-10 * scale:
+            notes.append(
+                f"d/d{name} by sympy: evaluated in floats its terms cancel ({got[name]:.6g}); evaluated exactly, "
+                f"{exact[name]:.6g}, which the table shows"
+            )
+            got = {**got, name: exact[name]}
+    return got
 
 
 def _kinks(f, names, point, eps, notes):
@@ -435,7 +476,9 @@ def network_ways(
         f"Wie berechnet man nabla K?  MLP {net.sizes} ({'/'.join(net.activation[1:])}), {P} parameters, "
         f"K = {loss} of one sample"
     )
-    return WaysReport(title, names, values_by, seconds, size, None, notes, passes, missing)
+    report = WaysReport(title, names, values_by, seconds, size, None, notes, passes, missing)
+    report.floors["finite_differences"] = central_difference_floor(loss_graph().data, eps)
+    return report
 
 
 def demo_network(sizes, seed=0):
