@@ -26,8 +26,6 @@ network are its delta equations.
 
 from __future__ import annotations
 
-import math
-import textwrap
 import time
 from typing import Any
 
@@ -41,6 +39,7 @@ from nn.crosscheck.delta import (
     finite_difference_gradients,
     network_arrays,
 )
+from nn.crosscheck.ways_report import LABELS, SHORT, WAYS, WaysReport, central_difference_floor
 
 __all__ = [
     "LABELS",
@@ -54,26 +53,6 @@ __all__ = [
     "one_sided_slopes",
     "symbolic_module",
 ]
-
-WAYS = ("reverse", "forward", "symbolic", "by_hand", "finite_differences")
-"""The ways, reverse mode (the reference the others are compared with) first."""
-
-LABELS = {
-    "finite_differences": "① finite differences, (K(A + h) - K(A - h)) / 2h",
-    "by_hand": "② per Hand: the delta equations",
-    "symbolic": "③ symb. Diff. (sympy)",
-    "forward": "④ automat. Diff., forward mode (dual numbers)",
-    "reverse": "④ automat. Diff., reverse mode (backward)",
-}
-"""Each way as document 004 (page 9) numbers and names it."""
-
-SHORT = {
-    "reverse": "reverse mode",
-    "forward": "forward mode",
-    "symbolic": "symbolic",
-    "by_hand": "delta eqs.",
-    "finite_differences": "central FD",
-}
 
 MISSING_SYMPY = "the symbolic way needs sympy: pip install 'autograd-mini[symbolic]'"
 
@@ -109,116 +88,6 @@ def _timed(fn, once=False):
             spent += took
             runs += 1
     return result, best
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The report: one gradient, every way.
-
-
-class WaysReport:
-    """The gradient by each way: ``values[way][name]``, ``seconds[way]``, the differences from reverse mode.
-
-    ``missing``: {way: why it gives no number here, one line}. ``formulas``
-    (expressions only): the symbolic derivative of each variable as text. ``sizes``: ``graph_ops`` (the engine's
-    graph: ops in the forward pass) and, where the symbolic way ran, ``symbolic_ops`` and ``symbolic_ops_cse`` (the
-    written-out derivatives, without and with common-subexpression elimination).
-    """
-
-    def __init__(self, title, names, values, seconds, sizes=None, formulas=None, notes=(), passes=None, missing=None):
-        self.title = title
-        self.names = list(names)
-        self.values = values
-        self.seconds = seconds
-        self.sizes = dict(sizes or {})
-        self.formulas = formulas or {}
-        self.notes = list(notes)
-        self.passes = passes or {}
-        self.missing: dict[str, str] = dict(missing or {})
-        self.ways = [w for w in WAYS if w in values]
-        self.kinks: dict[str, tuple[float, float, float]] = {}  # expressions: name -> (at, left, right slope)
-        self.floors: dict[str, float] = {}  # {way: the smallest difference it resolves} (central differences')
-
-    @property
-    def reference(self):
-        return self.values["reverse"]
-
-    def max_abs_difference(self, way):
-        """max over the entries of |way - reverse mode| (NaN where an entry is NaN: never hidden by max)."""
-        gaps = [abs(self.values[way][n] - self.reference[n]) for n in self.names]
-        return math.nan if any(math.isnan(g) for g in gaps) else max(gaps, default=0.0)
-
-    def max_rel_difference(self, way):
-        """max |way - reverse mode| relative to the largest entry of the gradient (0 when the gradient is 0)."""
-        scale = max((abs(self.reference[n]) for n in self.names), default=0.0)
-        return self.max_abs_difference(way) / scale if scale > 0 else self.max_abs_difference(way)
-
-    def within(self, way, tolerance):
-        """Whether ``way`` gives reverse mode's gradient: max |way - reverse| <= ``tolerance`` times the gradient's
-        largest entry (1 when it is 0), plus what the way cannot resolve (``floors``). A NaN never agrees."""
-        scale = max((abs(self.reference[n]) for n in self.names), default=0.0) or 1.0
-        return self.max_abs_difference(way) <= tolerance * scale + self.floors.get(way, 0.0)
-
-    def as_dict(self):
-        return {
-            "title": self.title,
-            "names": self.names,
-            "values": self.values,
-            "seconds": self.seconds,
-            "sizes": self.sizes,
-            "formulas": self.formulas,
-            "notes": self.notes,
-            "missing": self.missing,
-            "max_abs_difference": {w: self.max_abs_difference(w) for w in self.ways},
-        }
-
-    def __str__(self):
-        w = max([len("entry")] + [len(n) for n in self.names])
-        head = f"{'entry':<{w}}" + "".join(f"  {SHORT[way]:>22}" for way in self.ways)
-        lines = [self.title, head, "-" * len(head)]
-        for n in self.names:
-            lines.append(f"{n:<{w}}" + "".join(f"  {self.values[way][n]:>22.15g}" for way in self.ways))
-        lines.append("-" * len(head))
-        lines.append("difference from reverse mode (max over the entries), time for the whole gradient:")
-        for way in self.ways:
-            diff = (
-                "(the reference)"
-                if way == "reverse"
-                else f"abs {self.max_abs_difference(way):.1e}, rel {self.max_rel_difference(way):.1e}"
-            )
-            passes = f", {self.passes[way]}" if way in self.passes else ""
-            lines.append(f"  {LABELS[way]:<50} {diff:<26} {_seconds(self.seconds[way])}{passes}")
-        for way, why in self.missing.items():  # the reason may be long: wrapped under the way's name
-            lines += [f"  {LABELS[way]}: no number here"]
-            lines += textwrap.wrap(why, 100, initial_indent=" " * 4, subsequent_indent=" " * 4)
-        if self.sizes:
-            lines.append(self._size_line())
-        if self.formulas:
-            lines.append("the symbolic derivatives (sympy):")
-            for n, f in self.formulas.items():
-                lines.append(f"  d/d{n} = {f}")
-        lines += [f"note: {note}" for note in self.notes]
-        return "\n".join(lines)
-
-    def _size_line(self):
-        s = self.sizes
-        text = f"size: the graph has {_ops(s['graph_ops'])}"
-        if "symbolic_ops" in s:
-            text += (
-                f"; the symbolic derivatives written out have {_ops(s['symbolic_ops'])} "
-                f"({s['symbolic_ops_cse']} after common-subexpression elimination)"
-            )
-        return text
-
-    def __repr__(self):
-        return f"WaysReport({self.title!r}, ways={self.ways}, entries={len(self.names)})"
-
-
-def _ops(n):
-    return f"{n} op" if n == 1 else f"{n} ops"
-
-
-def _seconds(s):
-    return f"{s * 1e3:9.3f} ms" if s < 1 else f"{s:9.3f} s "
 
 
 def graph_ops(output):
@@ -293,10 +162,8 @@ def expression_ways(formula, values, eps=1e-6, sizes=True, max_ops=None, max_dep
         if got is None:
             missing["symbolic"] = took
         else:
-            values_by["symbolic"], seconds["symbolic"] = (
-                _exact_where_floats_cancel(symbolic, out, got, values_by, notes),
-                took,
-            )
+            values_by["symbolic"], seconds["symbolic"] = got, took
+            _exact_where_floats_cancel(symbolic, out, values_by, notes)
             formulas = {n: symbolic.text(d) for n, d in symbolic.gradient(out, names, **limits).items()}
             if sizes:
                 size.update(_symbolic_sizes(symbolic, out, names, limits))
@@ -305,26 +172,14 @@ def expression_ways(formula, values, eps=1e-6, sizes=True, max_ops=None, max_dep
         missing["finite_differences"] = fd
     else:
         values_by["finite_differences"], seconds["finite_differences"] = fd
-    n = len(names)
-    passes = {
-        "reverse": "1 forward + 1 backward pass",
-        "forward": f"{n} forward pass{'es' if n > 1 else ''} with dual numbers",
-        "finite_differences": f"{2 * n} evaluations, step {eps:g} * max(1, |x|)",
-    }
     at = ", ".join(f"{k} = {values[k]:g}" for k in names)
-    title = f"Wie berechnet man nabla f?  f = {formula}  at {at}"
+    passes = _formula_passes(len(names), eps)
     kinks = _kinks(f, names, point, eps, notes)
-    report = WaysReport(title, names, values_by, seconds, size, formulas, notes, passes, missing)
+    floors = {"finite_differences": central_difference_floor(out.data, eps * min(max(1.0, abs(v)) for v in point))}
+    report = WaysReport(f"Wie berechnet man nabla f?  f = {formula}  at {at}", names, values_by, seconds, size,
+                        formulas, notes, passes, missing, floors)  # fmt: skip
     report.kinks = kinks
-    report.floors["finite_differences"] = central_difference_floor(out.data, eps * min(max(1.0, abs(v)) for v in point))
     return report
-
-
-def central_difference_floor(f_value, h):
-    """The smallest difference central differences resolve: f(x + h) and f(x - h) each carry rounding of a few
-    units in the last place of |f| (2^-52 |f| each; 8 of them allowed for the ops that computed f), and their
-    difference is divided by 2h. A gradient smaller than this (1000 + 1e-9 x) is below what they can see."""
-    return 8 * 2.0**-52 * abs(f_value) / h
 
 
 def _central_differences(f, names, point, eps):
@@ -343,27 +198,34 @@ def _central_differences(f, names, point, eps):
         return f"f has no value a step h away from the point: {err}"
 
 
-def _exact_where_floats_cancel(symbolic, out, got, values_by, notes):
-    """The symbolic derivatives, each evaluated exactly (sympy's numbers) where in floats it is not reverse mode's
-    number but exactly it is: a formula whose terms cancel (sinc' = cos(pi x)/x - sin(pi x)/(pi x^2) near 0, two
-    numbers of 1e9 for a difference of 1e-9) loses its digits in floats, not in sympy. A note says so."""
-    reference = values_by["reverse"]
+def _formula_passes(n, eps):
+    """What each way of ``expression_ways`` runs, for n variables."""
+    return {
+        "reverse": "1 forward + 1 backward pass",
+        "forward": f"{n} forward pass{'es' if n > 1 else ''} with dual numbers",
+        "finite_differences": f"{2 * n} evaluations, step {eps:g} * max(1, |x|)",
+    }
+
+
+def _exact_where_floats_cancel(symbolic, out, values_by, notes):
+    """The symbolic derivatives (``values_by["symbolic"]``), each evaluated exactly (sympy's numbers) where in floats
+    it is not reverse mode's number but exactly it is: a formula whose terms cancel (sinc' = cos(pi x)/x -
+    sin(pi x)/(pi x^2) near 0, two numbers of 1e9 for a difference of 1e-9) loses its digits in floats, not in
+    sympy. A note says so."""
+    reference, got = values_by["reverse"], values_by["symbolic"]
     scale = max((abs(v) for v in reference.values()), default=0.0) or 1.0
     off = [n for n in got if not abs(got[n] - reference[n]) <= 1e-10 * scale]
-    if not off:
-        return got
     try:
-        exact = symbolic.gradient_values(out, wrt=off, exact=True)
+        exact = symbolic.gradient_values(out, wrt=off, exact=True) if off else {}
     except (symbolic.NoValueError, symbolic.SymbolicBudgetError):  # no exact value either: the floats stand
-        return got
+        return
     for name in off:
         if abs(exact[name] - reference[name]) <= 1e-10 * scale:
             notes.append(
                 f"d/d{name} by sympy: evaluated in floats its terms cancel ({got[name]:.6g}); evaluated exactly, "
                 f"{exact[name]:.6g}, which the table shows"
             )
-            got = {**got, name: exact[name]}
-    return got
+            got[name] = exact[name]
 
 
 def _kinks(f, names, point, eps, notes):
@@ -428,8 +290,7 @@ def network_ways(
     ``sizes``: also measure the symbolic derivatives' size (not part of their time)."""
     from autograd_mini import forward_gradient
 
-    net = network_arrays(model)
-    xv, yv = np.asarray(x, dtype=np.float64).reshape(-1), np.asarray(y, dtype=np.float64).reshape(-1)
+    net, xv, yv = network_arrays(model), np.asarray(x, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()
     if (xv.size, yv.size) != (net.sizes[0], net.sizes[-1]):
         raise ValueError(
             f"network_ways(): x has {xv.size} entries and y {yv.size}; the network takes {net.sizes[0]} inputs "
@@ -476,9 +337,8 @@ def network_ways(
         f"Wie berechnet man nabla K?  MLP {net.sizes} ({'/'.join(net.activation[1:])}), {P} parameters, "
         f"K = {loss} of one sample"
     )
-    report = WaysReport(title, names, values_by, seconds, size, None, notes, passes, missing)
-    report.floors["finite_differences"] = central_difference_floor(loss_graph().data, eps)
-    return report
+    floors = {"finite_differences": central_difference_floor(loss_graph().data, eps)}  # its step: eps itself
+    return WaysReport(title, names, values_by, seconds, size, None, notes, passes, missing, floors)
 
 
 def demo_network(sizes, seed=0):
