@@ -13,6 +13,7 @@ import builtins
 import linecache
 import numbers as numbers_
 import time
+import weakref
 from collections.abc import Sequence
 from itertools import count
 from typing import Any
@@ -44,6 +45,7 @@ class CompiledStep:
         namespace: dict[str, Any] = {"__name__": "autograd_mini.compiled"}
         namespace.update({op_holder(op, program.functions): op for op in program.functions})
         linecache.cache[self.filename] = (len(self.source), None, self.source.splitlines(True), self.filename)
+        weakref.finalize(self, linecache.cache.pop, self.filename, None)  # the source, for tracebacks, while used
         exec(builtins.compile(self.source, self.filename, "exec"), namespace)  # noqa: S102 (our own text)
         self.function = namespace[program.name]
         self._f = f

@@ -14,7 +14,6 @@ its record. (Why the code looks the way it does: docs/ARCHITECTURE.md.)
 
 from __future__ import annotations  # Value in the annotations of the functions that make its methods
 
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -89,17 +88,17 @@ def apply(op: Op, a: Value, b: Any = None) -> Value:
     The table's ops have their Value methods below; any other op gets the same method made once and kept.
     """
     check_operands(op, a, b)
-    method = _methods.get(op)
-    if method is None:  # made once per op, as the table's methods are made once in Value's class body
-        made: Callable[..., Value] = _unary_method(op) if op.arity == 1 else _binary_method(op)
-        method = _methods[op] = made
+    method = op.__dict__.get("value_method")
+    if method is None:  # made once per op, as the table's methods are made once in Value's class body, and kept
+        made: Callable[..., Value] = _unary_method(op) if op.arity == 1 else _binary_method(op)  # on the op: freed
+        object.__setattr__(op, "value_method", made)  # with it
+        method = made
     out = method(a) if b is None else method(a, b)
     if type(out.data) is not float:  # a learner's forward that returned an int, a numpy number or something else
         out.data = forward_result(op, out.data)
     return out
 
 
-_methods: weakref.WeakKeyDictionary[Op, Callable[..., Value]] = weakref.WeakKeyDictionary()
 _new = object.__new__
 
 

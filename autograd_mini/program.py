@@ -19,8 +19,8 @@ names only through ``identifiers``, and appear otherwise as ``repr`` text in com
 from __future__ import annotations
 
 import ast
-import functools
 import math
+import weakref
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -324,14 +324,20 @@ def _ancestors_of(wrt, nodes) -> set[Value]:
 # -- the prelude -------------------------------------------------------------------------------------------------
 
 
-@functools.cache
 def _names_in(op: Op) -> frozenset[str]:
-    """The names an op's program text calls (``power_rule``, ``math``), for the program's prelude."""
-    called = set()
-    for template in op.code:
-        tree = ast.parse(template.replace("{", "").replace("}", ""), mode="eval")
-        called |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    return frozenset(called & (_PROGRAM_NAMES | {"math"}))
+    """The names an op's program text calls (``power_rule``, ``math``), for the program's prelude; worked out once
+    per op and kept while the op lives (a learner's op is freed when no longer used)."""
+    called = _called.get(op)
+    if called is None:
+        names = set()
+        for template in op.code:
+            tree = ast.parse(template.replace("{", "").replace("}", ""), mode="eval")
+            names |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        called = _called[op] = frozenset(names & (_PROGRAM_NAMES | {"math"}))
+    return called
+
+
+_called: weakref.WeakKeyDictionary[Op, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
 def _prelude(called: set[str], functions: dict[Op, tuple[str, str]]) -> list[str]:

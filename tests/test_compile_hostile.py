@@ -302,3 +302,24 @@ def test_the_program_calls_only_helpers_of_the_op_table():
     imported = [line for line in step.source.splitlines() if line.startswith("from autograd_mini.ops import")]
     for name in imported[0].split(" import ")[1].split(", "):
         assert name in ops_module.RULE_NAMES
+
+
+def test_compiled_steps_and_learners_ops_are_freed_when_no_longer_used():
+    # a notebook that defines an op and compiles in a loop kept every op (a functools.cache of the names a rule
+    # calls, keyed by the op) and every program's source (linecache, for tracebacks) for the life of the process
+    import gc
+    import linecache
+    import weakref
+
+    before = sum(1 for name in linecache.cache if name.startswith("<autograd_mini.compile"))
+
+    def compiled_once(k):
+        op = unary(f"op{k}", "out = 2 a", lambda a: 2.0 * a, lambda a, out: (2.0,))
+        step = compile(lambda x: op(x) * x, [1.0])
+        assert step([3.0]) == (18.0, (12.0,))  # by hand: 2 x^2 = 18, d/dx = 4 x = 12
+        return weakref.ref(op)
+
+    alive = [compiled_once(k) for k in range(20)]
+    gc.collect()
+    assert [r for r in alive if r() is not None] == []
+    assert sum(1 for name in linecache.cache if name.startswith("<autograd_mini.compile")) == before
