@@ -1,5 +1,6 @@
 """Gradients as values and as graphs: ``grad`` (any order, via ``create_graph``), ``hessian`` and ``hvp``."""
 
+import numbers
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from typing import Any, overload
@@ -103,8 +104,9 @@ def _leaves(point: Sequence[float], where: str) -> list[Value]:
 def _sequence(items: Any, where: str, what: str) -> list[Any]:
     """A list or tuple of numbers as a list; a single number or a string is named as the mistake it is."""
     if isinstance(items, (str, bytes, Value)) or not hasattr(items, "__len__"):
+        one = f" (for one input, write [{items!r:.20}])" if isinstance(items, (numbers.Real, Value)) else ""
         raise TypeError(
             f"{where}(): {what} must be a list of numbers, one per input of f; got {type(items).__name__} "
-            f"{items!r:.60} (for one input, write [{items!r:.20}])"
+            f"{items!r:.60}{one}"
         )
     return list(items)

@@ -182,6 +182,8 @@ def test_a_learners_partials_of_the_wrong_shape_are_named_in_every_mode(partials
         (lambda: jvp(f, 1.5, [1.0]), TypeError, r"jvp\(\): primals must be a sequence of numbers, got float 1.5"),
         (lambda: hvp(lambda x: x * x, 2.0, [1.0]), TypeError, r"hvp\(\): the point must be a list .* write \[2.0\]"),
         (lambda: hessian(lambda x: x * x, 2.0), TypeError, r"hessian\(\): the point must be a list of numbers"),
+        # a string is no number: no advice to write ['2'], which is refused too
+        (lambda: hvp(lambda x: x * x, "2", [1.0]), TypeError, r"hvp\(\): the point must be a list .* got str '2'$"),
         (lambda: hvp(lambda x: x * x, [2.0], 1.0), TypeError, r"hvp\(\): the vector v must be a list of numbers"),
         (lambda: hessian(lambda x: x * x, ["a"]), TypeError, r"hessian\(\) point\[0\] takes a real number"),
     ],
