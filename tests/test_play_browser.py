@@ -67,7 +67,7 @@ def test_type_a_formula_and_move_a_slider_the_gradient_is_the_engines(page, base
     page.fill("#formula", "x*y + sin(x)")
     page.wait_for_selector(".var[data-name=y]")
     page.locator(".var[data-name=x] input[type=range]").fill("1.5")
-    page.locator(".var[data-name=y] input[type=number]").fill("-2")
+    page.locator(".var[data-name=y] input.value").fill("-2")
     sync_api.expect(page.locator(".grad[data-name=x]")).to_have_text("do/dx = -1.929")
     x, y = Value(1.5, label="x"), Value(-2.0, label="y")
     o = x * y + x.sin()
@@ -89,7 +89,39 @@ def test_clicking_a_node_shows_its_chain_rule(page, base):
     page.goto(base + LINK)
     page.wait_for_selector("#graph svg")
     page.locator("#graph g.node", has_text="x1").first.click()
-    assert "do/dx1 = " in page.text_content("#node-info") and "= 0.5 * -3 = -1.5" in page.text_content("#node-info")
+    # by hand: x1 is used once, by n1 = x1*w1, whose gradient is 0.5 and whose local derivative is w1 = -3
+    assert page.get_attribute("#node-info", "data-chain") == "do/dx1 = do/dn1 * ∂n1/∂x1 = 0.5 * -3 = -1.5"
+    rule = page.locator("#node-info .am-rule")
+    assert rule.get_attribute("title") == "do/dx1 = do/dn1 * ∂n1/∂x1 = 0.5 * -3 = -1.5"
+    assert rule.locator("mfrac").count() == 3 and rule.locator("mfrac").first.bounding_box()["height"] > 20  # typeset
+
+
+def test_stepping_through_backward_shows_each_steps_chain_rule_on_the_one_picture(page, base):
+    page.goto(base + LINK)
+    page.wait_for_selector("#graph svg")
+    page.click("#mode-steps")
+    assert page.text_content("#step-count") == "step 0 of 5"
+    assert page.locator("#graph text", has_text="grad ?").count() == 9  # only the output's seed is known
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    assert page.text_content("#step-count") == "step 3 of 5"
+    caption = page.get_attribute("#step-caption", "data-text").splitlines()
+    assert caption == [
+        "Step 3 of 5: n3 = n1 + n2 = x1*w1 + x2*w2, its gradient do/dn3 = 0.5",
+        "do/dn1 = do/dn3 * ∂n3/∂n1 = 0.5 * 1 = 0.5",
+        "do/dn2 = do/dn3 * ∂n3/∂n2 = 0.5 * 1 = 0.5",
+    ]
+    assert page.locator("#step-caption mfrac").count() == 6  # two chain rules of three fractions, typeset
+    current = page.locator("#graph g.current text").all_text_contents()  # the step's node and its op, red
+    assert current == ["+", "n3 = x1*w1 + x2*w2", "data -6", "grad 0.5"]
+    receivers = page.locator("#graph g.receiver text").all_text_contents()  # its operands, violet
+    assert receivers == ["n1", "data -6", "grad 0.5", "n2", "data 0", "grad 0.5"]
+    # the picture is at its own size at 1024 px (11 pt text is about 15 px), and the step's node is in view, below
+    # the caption that stays at the top
+    box = page.locator("#graph g.current").last.bounding_box()
+    caption_box = page.locator("#mode-panels").bounding_box()
+    assert box["y"] >= caption_box["y"] + caption_box["height"] and box["y"] + box["height"] <= 768
+    assert page.evaluate("document.querySelector('#graph svg').getBoundingClientRect().width") >= 0.99 * 631 * 4 / 3
 
 
 def test_practice_with_a_right_and_a_wrong_answer(page, base):
@@ -138,7 +170,7 @@ def test_clicking_a_neuron_shows_a_delta_equal_to_autodiff(page, base):
     expected = torch_deltas(state, 7, "bce_logits", "tanh")[0].grad[2].item()
     assert math.isclose(shown, expected, rel_tol=1e-12, abs_tol=1e-15)
     assert math.isclose(autodiff, expected, rel_tol=1e-12, abs_tol=1e-15)
-    assert "(agree)" in page.text_content("#delta-verdict")
+    assert page.text_content("#delta-verdict") == "they agree"
 
 
 def test_documents_page_shows_mathml(page, base):

@@ -34,7 +34,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from nn.app.play import documents_view, formula_view, network_view
+from nn.app.play import documents_view, formula_view, network_view, neuron_view
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 MAX_BODY = 16_384  # bytes of a POST body (the settings are a few hundred)
@@ -232,14 +232,14 @@ def net_neuron(request: Request) -> Response:
     run = request.app.state.runs.get(params.get("run"))
     layer, neuron, sample = (_int_param(params, k) for k in ("layer", "neuron", "sample"))
     with run.lock:
-        return JSONResponse(_finite(network_view.neuron(run, layer, neuron, sample)))
+        return JSONResponse(_finite(neuron_view.neuron(run, layer, neuron, sample)))
 
 
 def net_flow(request: Request) -> Response:
     params = _query(request)
     run = request.app.state.runs.get(params.get("run"))
     with run.lock:
-        return JSONResponse(_finite(network_view.flow(run, _int_param(params, "sample"))))
+        return JSONResponse(_finite(neuron_view.flow(run, _int_param(params, "sample"))))
 
 
 # -- errors: one line, never a traceback -------------------------------------------------------------------------
