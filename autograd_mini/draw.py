@@ -32,6 +32,7 @@ from typing import Any
 import graphviz
 
 from autograd_mini.engine import Value
+from autograd_mini.files import check_target, write_bytes, write_text
 from autograd_mini.layout import TB_RANKSEP, choose_rankdir, layout_widths
 from autograd_mini.naming import (
     PARAMETER_LABEL,
@@ -180,13 +181,11 @@ def write_drawing(dot: graphviz.Digraph, stem: str | Path, *, render: bool | Non
     """
     stem = str(stem)
     if not (dot_installed() if render is None else render):
-        path = Path(f"{stem}.gv")
-        path.write_text(dot.source, encoding="utf-8")
-        return [path]
-    pictures = {Path(f"{stem}.{fmt}"): dot.pipe(format=fmt) for fmt in ("svg", "png")}  # both, or none written
-    for path, data in pictures.items():
-        path.write_bytes(data)
-    return list(pictures)
+        return [write_text(f"{stem}.gv", dot.source)]
+    pictures = {f"{stem}.{fmt}": dot.pipe(format=fmt) for fmt in ("svg", "png")}  # both, or none written
+    for path in pictures:  # both or neither: a link or a folder at either name is refused before one is written
+        check_target(path)
+    return [write_bytes(path, data) for path, data in pictures.items()]  # never through a link (files.py)
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from autograd_mini import modes
 from autograd_mini.engine import Value, backward_steps, topological_order
 from autograd_mini.ops import OPS, Op
 
@@ -595,11 +596,13 @@ def differentiate(text: str, values: Mapping[str, Any], allow_unused: bool = Fal
     """Build the formula, run ``backward()`` and return ``(output, leaves)`` with each leaf's ``.grad`` filled.
 
     A derivative that is not finite at the given point (sqrt at 0, log near 0 ...) is a FormulaError pointing at
-    the sub-expression whose local derivative fails.
+    the sub-expression whose local derivative fails. Like the other transforms, it decides its own grad mode: an
+    outer ``no_grad()`` does not turn its gradients into zeros.
     """
     formula = parse(text)
     spans: dict[int, tuple[int, int]] = {}
-    out, leaves = formula.evaluate(values, allow_unused=allow_unused, _spans=spans)
+    with modes.enable_grad():
+        out, leaves = formula.evaluate(values, allow_unused=allow_unused, _spans=spans)
     try:
         out.backward()
     except (ArithmeticError, ValueError) as err:

@@ -23,6 +23,10 @@ The catch, measured by ``expression_size``: a formula has no shared nodes. The d
 respect to each weight repeats the whole forward pass inside it, so the expressions swell with the network
 (common-subexpression elimination, ``sympy.cse``, recovers the sharing a graph has from the start).
 
+Budgets (``autograd_mini.symbolic_budget``): a formula over ``MAX_OPS`` operations written out or nested over
+``MAX_DEPTH`` is refused before sympy runs, with one line naming the limit and the argument that raises it; a
+derivative without a value at the point is a ``NoValueError`` naming it and the point.
+
 sympy is an optional dependency: ``pip install 'autograd-mini[symbolic]'``.
 """
 
@@ -32,12 +36,24 @@ import ast
 import functools
 import math
 import operator
+import sys
 import types
 from typing import Any
 
 from autograd_mini import ops as _ops
 from autograd_mini.engine import Value, topological_order
 from autograd_mini.ops import OPS, Op, sign, step
+from autograd_mini.symbolic_budget import (
+    MAX_DEPTH,
+    MAX_OPS,
+    NoValueError,
+    SymbolicBudgetError,
+    expression_depth,
+    refuse_deep,
+    refuse_long,
+    refuse_many,
+    written_size,
+)
 
 try:
     import sympy
@@ -48,7 +64,11 @@ except ImportError:  # pragma: no cover - depends on the environment
     ) from None
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_OPS",
     "SPECIAL_FORMS",
+    "NoValueError",
+    "SymbolicBudgetError",
     "derivative",
     "evaluate",
     "expression_size",
@@ -60,8 +80,8 @@ __all__ = [
     "sympy_form",
     "text",
     "to_sympy",
+    "written_size",
 ]
-
 
 # -- the functions sympy does not have under the op's name ------------------------------------------------------
 
@@ -125,7 +145,7 @@ def _piecewise_constant(name, numeric, latex_name):
 
 unit_step = _piecewise_constant("unit_step", step, "step")  # 1 for x > 0, else 0: ReLU's derivative
 sgn = _piecewise_constant("sgn", sign, "sign")  # -1, 0 or 1: the sign op (sympy's sign has a Dirac delta as derivative)
-floor = _piecewise_constant("floor", math.floor, "floor")  # in a % b = a - b floor(a / b)
+floor = _piecewise_constant("floor", math.floor, "floor")  # the floor op, constant between its jumps
 
 
 class Abs(sympy.Function):
@@ -144,6 +164,70 @@ class Abs(sympy.Function):
 
     def _eval_is_real(self):
         return self.args[0].is_real
+
+
+class floor_quotient(sympy.Function):
+    """floor(a/b) as Python's ``a // b``, what the table's ``%`` uses (floor(1 / 0.1) is 10, but 1 // 0.1 is 9.0);
+    constant between its jumps, so its derivative is 0. Printed ``floor(a/b)``."""
+
+    @classmethod
+    def eval(cls, a, b):
+        if a.is_Number and b.is_Number and a.is_finite and b.is_finite and b != 0:
+            return sympy.sympify(_ops.floor_quotient(float(a), float(b)))
+        return None
+
+    def fdiff(self, argindex=1):
+        return sympy.S.Zero
+
+    def _sympystr(self, printer):
+        return f"floor({printer._print(self.args[0] / self.args[1])})"
+
+    def _latex(self, printer):
+        return rf"\left\lfloor{{{printer._print(self.args[0] / self.args[1])}}}\right\rfloor"
+
+
+class Mod(sympy.Function):
+    """a % b = a - b floor(a/b) (Python's remainder) as one function, so that ``x % 3.5 % 3.5 ...`` writes ``a`` once
+    per ``%``, not twice; d/da = 1, d/db = -floor(a/b). Printed as sympy's own Mod: ``Mod(x, y)``, ``x % y``."""
+
+    @classmethod
+    def eval(cls, a, b):
+        if a.is_Number and b.is_Number and a.is_finite and b.is_finite and b != 0:
+            return sympy.sympify(float(a) % float(b))
+        return None
+
+    def fdiff(self, argindex=1):
+        return sympy.S.One if argindex == 1 else -floor_quotient(*self.args)
+
+    def _eval_is_real(self):
+        return self.args[0].is_real and self.args[1].is_real
+
+
+class zero_power(sympy.Function):
+    """0**a (``0 ** x``): 1 at a = 0, 0 for a > 0; flat, so d/da = 0 as the engine and torch take it (sympy's own
+    0**a * log(0) is nan). Printed ``0**a``."""
+
+    @classmethod
+    def eval(cls, a):
+        if a.is_Number and a.is_finite and a >= 0:
+            return sympy.S.One if a == 0 else sympy.S.Zero
+        return None
+
+    def fdiff(self, argindex=1):
+        return sympy.S.Zero
+
+    def _sympystr(self, printer):
+        from sympy.printing.precedence import PRECEDENCE
+
+        return f"0**{printer.parenthesize(self.args[0], PRECEDENCE['Pow'])}"
+
+    def _latex(self, printer):
+        return f"0^{{{printer._print(self.args[0])}}}"
+
+
+def _number_power(a, b):
+    """b ** a, b the number (rpow): sympy's power, but ``zero_power`` for the base 0."""
+    return zero_power(a) if b == 0 else b**a
 
 
 ceiling = _piecewise_constant("ceiling", math.ceil, "ceil")  # the ceil op, constant between its jumps
@@ -177,18 +261,25 @@ HELPERS = {
     "minimum": sympy.Min,
     "power": operator.pow,
     "power_of_values": operator.pow,
-    "exp_base": lambda a, b: b**a,
+    "exp_base": _number_power,  # b ** a, b the number: zero_power for the base 0
 }
 SPECIAL_FORMS = {
     "relu": relu,  # its forward branches on the value (0.0 if a <= 0.0 else a): one function instead
-    "mod": lambda a, b: a - b * floor(a / b),
-    "rmod": lambda a, b: b - a * floor(b / a),  # b % a, b the number
+    "mod": Mod,  # its forward text a % b is Python's %: one function, so that a is written once
+    "rmod": lambda a, b: Mod(b, a),  # b % a, b the number
 }
 """Ops whose forward text cannot be read with sympy's functions; one line here each."""
 
 # Numerical values of the functions above when an expression is evaluated: the op table's own forward functions.
-_NUMERIC = {"sigmoid": OPS["sigmoid"].forward, "relu": OPS["relu"].forward, "unit_step": step, "sgn": sign,
-            "ceiling": math.ceil}  # fmt: skip
+_NUMERIC = {
+    "sigmoid": OPS["sigmoid"].forward,
+    "relu": OPS["relu"].forward,
+    "unit_step": step,
+    "sgn": sign,
+    "ceiling": math.ceil,
+    "floor_quotient": _ops.floor_quotient,
+    "zero_power": lambda a: OPS["rpow"].forward(a, 0.0),
+}
 
 
 @functools.cache
@@ -239,10 +330,14 @@ def leaf_symbols(value):
     return symbols
 
 
-def to_sympy(value):
-    """The graph behind ``value`` as one sympy expression (labelled leaves as symbols, other leaves as numbers)."""
+def to_sympy(value, max_ops=None, max_depth=None):
+    """The graph behind ``value`` as one sympy expression (labelled leaves as symbols, other leaves as numbers).
+
+    Refused (``SymbolicBudgetError``) before sympy runs when the formula written out has more than ``max_ops``
+    operations (default ``MAX_OPS``) or nests deeper than ``max_depth`` (default ``MAX_DEPTH``)."""
     if not isinstance(value, Value):
         raise TypeError(f"to_sympy() takes a Value, got {type(value).__name__} {value!r}")
+    refuse_long(value, max_ops, "to_sympy()")
     symbols = leaf_symbols(value)
     expr = {}
     for node in topological_order(value):
@@ -252,7 +347,18 @@ def to_sympy(value):
         else:
             operands = [expr[x] if isinstance(x, Value) else _number(x) for x in node.operands]
             expr[node] = sympy_form(op)(*operands)
+    refuse_deep(expr[value], max_depth, "to_sympy()")
     return expr[value]
+
+
+def _diff(expr, symbol):
+    """sympy.diff, with Python's recursion running out reported as the limit it is."""
+    try:
+        return sympy.diff(expr, symbol)
+    except RecursionError:
+        what, why = "the formula nests {} operations deep", "sympy differentiates recursively"
+        depth, limit = expression_depth(expr), sys.getrecursionlimit()
+        raise SymbolicBudgetError("sympy.diff()", what, depth, limit, "sys.setrecursionlimit", why) from None
 
 
 def _symbol(wrt, symbols, where):
@@ -271,43 +377,77 @@ def _symbol(wrt, symbols, where):
     return symbols[wrt]
 
 
-def derivative(value, wrt):
-    """d value / d wrt as a sympy expression; ``wrt`` a leaf Value or its label."""
-    return sympy.diff(to_sympy(value), _symbol(wrt, leaf_symbols(value), "derivative()"))
+def derivative(value, wrt, max_ops=None, max_depth=None):
+    """d value / d wrt as a sympy expression; ``wrt`` a leaf Value or its label (budgets: ``to_sympy``)."""
+    expr = to_sympy(value, max_ops, max_depth)
+    return _diff(expr, _symbol(wrt, leaf_symbols(value), "derivative()"))
 
 
-def gradient(value, wrt=None):
-    """{label: d value / d leaf} for each labelled leaf (or for the leaf Values or labels in ``wrt``), by sympy.diff."""
+def gradient(value, wrt=None, max_ops=None, max_depth=None):
+    """{label: d value / d leaf} for each labelled leaf (or for the leaf Values or labels in ``wrt``), by sympy.diff
+    (budgets: ``to_sympy``)."""
     symbols = leaf_symbols(value)
-    expr = to_sympy(value)
+    expr = to_sympy(value, max_ops, max_depth)
     wrt = list(symbols) if wrt is None else list(wrt)
-    return {_name(w): sympy.diff(expr, _symbol(w, symbols, "gradient()")) for w in wrt}
+    return {_name(w): _diff(expr, _symbol(w, symbols, "gradient()")) for w in wrt}
 
 
 def _name(wrt):
     return wrt.label if isinstance(wrt, Value) else str(wrt)
 
 
-def gradient_values(value, wrt=None, cse=False):
+def gradient_values(value, wrt=None, cse=False, max_ops=None, max_depth=None):
     """The gradient as numbers, the symbolic way: differentiate the formula, then evaluate every derivative at the
     leaves' current values (compiled once with ``sympy.lambdify``). ``{label: float}``.
 
-    ``cse=True`` evaluates with the common subexpressions taken out first (what a careful person would do by hand).
+    Where the floats fail (``exp(x)/(exp(x) + 1)`` at 800 overflows) a derivative is evaluated by sympy itself, in
+    its arbitrary-precision numbers; one that has no real, finite value there is a ``NoValueError``. ``cse=True``
+    evaluates with the common subexpressions taken out first (what a careful person would do by hand).
     """
-    grads = gradient(value, wrt)
+    grads = gradient(value, wrt, max_ops, max_depth)
     symbols = leaf_symbols(value)
     at = {node.label: node.data for node in topological_order(value) if node.op is None and node.label}
-    numbers = _evaluator(list(symbols.values()), list(grads.values()), cse)(*[at[name] for name in symbols])
-    return {name: float(v) for name, v in zip(grads, numbers)}
+    point = [at[name] for name in symbols]
+    try:
+        values = [float(v) for v in _evaluator(list(symbols.values()), list(grads.values()), cse)(*point)]
+    except (ArithmeticError, ValueError, TypeError, RecursionError, SyntaxError, MemoryError):
+        values = [math.nan] * len(grads)  # 0/0, overflow, a complex number; nested deeper than Python compiles
+    exact = {symbols[name]: sympy.Float(v) for name, v in zip(symbols, point)}
+    out = {}
+    for (name, d), v in zip(grads.items(), values):
+        out[name] = v if math.isfinite(v) else _exact_value(name, d, exact)
+    return out
+
+
+def _exact_value(name, d, point):
+    """d at ``point`` ({symbol: sympy Float}) in sympy's own numbers, which do not overflow; a ``NoValueError`` where
+    the formula has no real, finite value (0/0 is nan, 1/0 is zoo, log of a negative number complex)."""
+    try:
+        value = sympy.N(d.xreplace(point))
+    except RecursionError:
+        what = "d/d" + name.replace("{", "{{").replace("}", "}}") + " nests {} operations deep"  # a label's braces
+        limit, why, depth = sys.getrecursionlimit(), "sympy evaluates recursively", expression_depth(d)
+        raise SymbolicBudgetError("gradient_values()", what, depth, limit, "sys.setrecursionlimit", why) from None
+    if value.is_Number and value.is_finite and value.is_real:
+        return float(value)
+    shown = {str(k): float(v) for k, v in point.items() if k in d.free_symbols}
+    raise NoValueError(name, text(d), shown, text(value))
 
 
 def _evaluator(symbols, exprs, cse):
     """A Python function of the symbols' values computing ``exprs`` (sympy.lambdify, math functions, and the op
     table's own forward functions for sigmoid and ReLU). Labels such as ``L1.N0.w0`` are no Python names, so the
-    symbols are renamed first, in one pass (lambdify would rename them one symbol and one pass at a time)."""
+    symbols are renamed first, in one pass (lambdify would rename them one symbol and one pass at a time). The
+    formula's numbers are passed in as arguments too: lambdify writes 15 digits (-1000.000000000001 became -1000)."""
+    many = isinstance(exprs, list)
+    exprs = exprs if many else [exprs]
+    constants = sorted(set().union(*(e.atoms(sympy.Float) for e in exprs)), key=float)
     plain = {s: sympy.Symbol(f"s{k}", real=True) for k, s in enumerate(symbols)}
-    renamed = [e.xreplace(plain) for e in exprs] if isinstance(exprs, list) else exprs.xreplace(plain)
-    return sympy.lambdify(list(plain.values()), renamed, modules=[_NUMERIC, "math"], cse=cse)
+    plain.update({c: sympy.Symbol(f"c{k}", real=True) for k, c in enumerate(constants)})
+    renamed = [e.xreplace(plain) for e in exprs]
+    f = sympy.lambdify(list(plain.values()), renamed if many else renamed[0], modules=[_NUMERIC, "math"], cse=cse)
+    numbers = [float(c) for c in constants]
+    return lambda *values: f(*values, *numbers)
 
 
 def evaluate(expr, values):
@@ -331,14 +471,17 @@ def latex(expr):
     return sympy.latex(expr)
 
 
-def expression_size(exprs):
+def expression_size(exprs, max_ops=None):
     """``(operations, operations after CSE)`` of an expression or a list of them (a gradient).
 
     Operations are ``sympy.count_ops``: every +, *, function call ... of the written-out formula, a repeated
     subexpression counted each time it is written. After common-subexpression elimination (``sympy.cse``) each
-    repeated piece is written once, as an auxiliary variable, and counted once.
+    repeated piece is written once, as an auxiliary variable, and counted once. Counting walks the formula written
+    out, so expressions of more than ``max_ops`` nodes written out (default ``MAX_OPS`` x 10) are refused
+    (``SymbolicBudgetError``) after a count that costs only their distinct parts.
     """
     exprs = list(exprs.values()) if isinstance(exprs, dict) else (exprs if isinstance(exprs, list) else [exprs])
+    refuse_many([sympy.sympify(e) for e in exprs], max_ops, "expression_size()")
     plain = sum(sympy.count_ops(e) for e in exprs)
     replacements, reduced = sympy.cse(exprs)
     shared = sum(sympy.count_ops(rhs) for _, rhs in replacements) + sum(sympy.count_ops(e) for e in reduced)

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd_mini.engine import Value, at_floats, backward_steps
+from autograd_mini.files import make_folder, write_text
 from autograd_mini.frames import (
     CURRENT,
     CURRENT_FILL,
@@ -457,14 +458,13 @@ class BackwardTrace:
 
     def write_frames(self, directory, prefix="step", **options):
         """Write the frames as ``{prefix}_000.svg``, ``{prefix}_001.svg`` ... into ``directory``; returns the paths."""
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
+        directory = make_folder(directory)  # a link planted at the folder's name is refused, not followed
         frames = self.frames(**options)
         width = max(3, len(str(len(frames) - 1)))
         paths = []
         for k, svg in enumerate(frames):
             path = directory / f"{prefix}_{k:0{width}d}.svg"
-            path.write_text(svg, encoding="utf-8")
+            write_text(path, svg)
             paths.append(path)
         return paths
 
@@ -489,5 +489,4 @@ class BackwardTrace:
         """Write ``html()`` to ``path`` (UTF-8); returns the path. Open it in any browser."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.html(title, **options), encoding="utf-8")
-        return path
+        return write_text(path, self.html(title, **options))  # whole or not at all, never through a link

@@ -89,6 +89,40 @@ class DemoStep:
         return loss.data
 
 
+class CompiledDemo:
+    """The same step through the model's compiled program (one call per step: a loop over the samples inside), as
+    fit(engine="compiled") runs it: each engine's own compile_graph, the per-sample signature of its version (flags
+    before nn.programs.PerSample existed)."""
+
+    def __init__(self, engine, weights, X, y):
+        self.demo = demo = DemoStep(engine, weights, X, y)
+        xs = [engine.Value(v, label=f"x{i}") for i, v in enumerate(X[0])]
+        out, args = demo.model(xs), [*xs, *demo.params]
+        compile_graph = sys.modules[engine.__name__ + ".compiler"].compile_graph
+        try:
+            from nn.programs import PerSample
+
+            step = compile_graph(out, args, wrt=demo.params, signature=PerSample(xs))
+        except TypeError:  # an engine from before the signatures: the same program by flags
+            step = compile_graph(out, args, wrt=demo.params, seed="callback", accumulate=True, per_sample=xs)
+        self.function, self.samples = step.function, [list(x) for x in X]
+
+    def step(self, k):
+        demo, n = self.demo, len(self.samples)
+        labels = iter(demo.y)
+
+        def seed(out):  # the mean hinge loss: d/d out relu(1 - y out) / n
+            yk = next(labels)
+            return -yk / n if 1.0 - yk * out > 0 else 0.0
+
+        pdata = [p.data for p in demo.params]
+        grads = self.function(self.samples, pdata, seed, [0.0] * len(pdata))
+        lr = 1.0 - 0.9 * k / 100
+        for p, g, v in zip(demo.params, grads, pdata):
+            p.data = v - lr * (g + 2e-4 * v)  # + d/dp 1e-4 p^2
+        return grads[0]
+
+
 def chain(engine, n=1_000_000):
     """Microseconds per op of a chain of n ops (n/2 multiplies, n/2 adds), built and backpropagated."""
     gc.collect()
@@ -142,6 +176,16 @@ def main(argv=None):
                         timed(engines[k], lambda s=s, j=j: s.step(j), mode == "paused")
                     times[k].append((time.perf_counter() - start) / 3)
             results[f"demo step, collector {mode}"] = ({k: statistics.median(v) for k, v in times.items()}, "s")
+        compiled = {k: CompiledDemo(e, weights, X, y) for k, e in engines.items()}
+        assert compiled["old"].step(0) == compiled["new"].step(0)  # the same program's floats
+        times = {"old": [], "new": []}
+        for r in range(args.rounds * 4):
+            for k in ("old", "new") if r % 2 == 0 else ("new", "old"):
+                start = time.perf_counter()
+                for j in range(3):
+                    timed(engines[k], lambda k=k, j=j: compiled[k].step(j), True)
+                times[k].append((time.perf_counter() - start) / 3)
+        results["compiled demo step, collector paused"] = ({k: statistics.median(v) for k, v in times.items()}, "s")
         for e in engines.values():  # warm-up: the first million nodes take memory from the OS
             chain(e)
         for mode in ("paused", "on"):

@@ -21,7 +21,9 @@ from pathlib import Path
 from autograd_mini import Value, jvp
 from autograd_mini import symbolic as S
 from nn.app.plots import plot_four_ways
-from nn.crosscheck.ways import cost_study, demo_network_ways, expression_ways, symbolic_delta_equations
+from nn.crosscheck.doc004_lecture import symbolic_delta_equations
+from nn.crosscheck.ways import demo_network_ways, expression_ways
+from nn.crosscheck.ways_cost import cost_study
 
 FAST = "--fast" in sys.argv or os.environ.get("AUTOGRAD_MINI_FAST") == "1"
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "07_four_ways"

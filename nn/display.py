@@ -24,6 +24,7 @@ import math
 import os
 import sys
 
+from autograd_mini.files import write_bytes
 from autograd_mini.notebook import html_table, unique_id
 from autograd_mini.text import printable
 
@@ -110,10 +111,16 @@ def pyplot_figure(figsize):
 
 
 def save_figure(fig, path, dpi=110):
-    """Write ``fig`` to ``path`` (the format from its suffix, .png or .svg ...); makes the folder; returns path."""
+    """Write ``fig`` to ``path`` (the format from its suffix, .png or .svg ...; no suffix: PATH.png, as matplotlib
+    does); makes the folder; returns the path written. Whole or not at all, never through a link
+    (``autograd_mini.files``)."""
     path = os.fspath(path)
+    fmt = os.path.splitext(path)[1][1:].lower() or "png"
+    path = path if os.path.splitext(path)[1][1:] else path.rstrip(".") + ".png"
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    fig.savefig(path, dpi=dpi, bbox_inches="tight")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight")
+    write_bytes(path, buffer.getvalue())
     return path
 
 

@@ -32,9 +32,9 @@ import numbers
 import os
 import re
 import stat
-import tempfile
 from typing import Any
 
+from autograd_mini.files import describe, write_text
 from nn.matrices import bias_vector, set_all_weights, weight_matrix
 from nn.module import ACTIVATIONS, MLP
 
@@ -71,114 +71,15 @@ def to_dict(model: MLP) -> dict[str, Any]:
 
 
 def save(model: MLP, path: str | os.PathLike[str]) -> None:
-    """Write ``model`` to ``path`` as JSON, atomically (temporary file in the same directory + ``os.replace``).
+    """Write ``model`` to ``path`` as JSON, atomically (``autograd_mini.files.write_text``: a temporary file in the
+    same directory, fsync'ed, then ``os.replace``).
 
-    Refuses (``ValueError``) a path that holds anything but a regular file, and (``PermissionError``) a read-only
-    file; removes the temporary files of earlier saves to the same path whose process has died.
+    Refuses (``ValueError``) a path that holds anything but a regular file, a symbolic link included, and
+    (``PermissionError``) a read-only file; removes the temporary files of earlier saves to the same path whose
+    process has died.
     """
     text = json.dumps(to_dict(model), indent=1, allow_nan=False)
-    path = os.fspath(path)
-    _check_target(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    base = os.path.basename(path)
-    _remove_leftovers(directory, base)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{base}.{os.getpid()}.", suffix=".tmp", dir=directory)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"nn.io.save({path!r}): the folder {directory!r} does not exist") from None
-    except PermissionError:
-        raise PermissionError(f"nn.io.save({path!r}): no permission to create a file in {directory!r}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            # mkstemp makes 0600; the model file gets the mode any new file would. Inside the with, so that the
-            # descriptor is closed even if this fails (os.chmod by path: os.fchmod is POSIX-only before 3.13)
-            os.chmod(tmp, _file_mode(path))
-            f.write(text)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _kind(mode):
-    """What a non-regular file is, in words."""
-    for test, name in (
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISLNK, "a symbolic link"),
-        (stat.S_ISFIFO, "a FIFO (named pipe)"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return name
-    return "not a regular file"
-
-
-def _check_target(path):
-    """save() replaces only a regular file that may be written (or creates a new one)."""
-    try:
-        st = os.lstat(path)
-    except FileNotFoundError:
-        return
-    if not stat.S_ISREG(st.st_mode):
-        raise ValueError(
-            f"nn.io.save({path!r}): the path is {_kind(st.st_mode)}, not a regular file; a model is saved as a new "
-            f"file or over an earlier model file, so choose another path"
-        )
-    if not st.st_mode & 0o222 or not os.access(path, os.W_OK):
-        raise PermissionError(
-            f"nn.io.save({path!r}): the file is read-only (mode {st.st_mode & 0o777:04o}, owner uid {st.st_uid}); "
-            f"make it writable (chmod u+w) or save to another path"
-        )
-
-
-def _remove_leftovers(directory, base):
-    """Remove ``.{base}.<pid>.<random>.tmp`` files whose process is gone: what a save killed mid-write left."""
-    if os.name != "posix":  # os.kill(pid, 0) asks whether a process exists only on POSIX
-        return
-    pattern = re.compile(rf"\.{re.escape(base)}\.(\d+)\.[a-z0-9_]+\.tmp\Z")
-    try:
-        names = os.listdir(directory)
-    except OSError:
-        return
-    for name in names:
-        match = pattern.match(name)
-        if match and not _process_alive(int(match.group(1))):
-            leftover = os.path.join(directory, name)
-            try:
-                if stat.S_ISREG(os.lstat(leftover).st_mode):
-                    os.unlink(leftover)
-            except OSError:
-                pass  # gone already, or not ours to remove
-
-
-def _process_alive(pid):
-    if pid == os.getpid():
-        return True  # another thread of this process may be saving right now
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True  # someone else's process (or no pid at all): leave its file alone
-    return True
-
-
-def _file_mode(path):
-    """The mode of the file being replaced, or what a new file gets under this process's umask."""
-    try:
-        return os.stat(path).st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    write_text(path, text + "\n", who=f"nn.io.save({os.fspath(path)!r})", sync=True)
 
 
 def _fail(path, what):
@@ -311,7 +212,7 @@ def _read_text(path):
     try:
         st = os.fstat(fd)  # of what was opened, not of what the path names a moment later
         if not stat.S_ISREG(st.st_mode):
-            raise _fail(path, f"the path is {_kind(st.st_mode)}, not a regular file; a model is read from a file")
+            raise _fail(path, f"the path is {describe(st.st_mode)}, not a regular file; a model is read from a file")
         if st.st_size > MAX_FILE_BYTES:
             raise _fail(
                 path, f"the file has {st.st_size:,} bytes, more than a model file may have ({MAX_FILE_BYTES:,})"

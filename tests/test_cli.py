@@ -245,3 +245,12 @@ def test_train_refuses_a_boundary_for_digits_before_training(capsys):
     assert time.perf_counter() - t0 < 2.0
     err = capsys.readouterr().err
     assert "--boundary needs 2-D data" in err and "digits" in err
+
+
+def test_graphs_defaults_written_without_importing_graphviz_are_the_librarys():
+    # the parser is built without importing graphviz, so graph_command writes these two numbers itself
+    from autograd_mini.draw import DOT_TIME_LIMIT
+    from autograd_mini.trace import DEFAULT_MAX_FRAMES
+    from nn.app import graph_command
+
+    assert (graph_command.DEFAULT_MAX_FRAMES, graph_command.DOT_TIME_LIMIT) == (DEFAULT_MAX_FRAMES, DOT_TIME_LIMIT)

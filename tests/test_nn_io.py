@@ -153,29 +153,31 @@ def test_saved_model_file_gets_the_mode_of_a_new_file_not_mkstemps_0600(tmp_path
 
 
 def test_a_failing_chmod_closes_the_temporary_file_and_removes_it(tmp_path, monkeypatch):
-    # The descriptor mkstemp returns must be closed on every path out of save(), also when setting the mode fails.
-    import tempfile
-
+    # The descriptor of the temporary file must be closed on every path out of save(), also when giving it the
+    # replaced file's mode fails (autograd_mini.files.write_bytes, which save() writes with).
+    path = tmp_path / "model.json"
+    io.save(MLP(2, [3, 1], seed=0), path)
+    before = path.read_bytes()
     opened = []
-    real_mkstemp = tempfile.mkstemp
+    real_open = os.open
 
-    def mkstemp(*args, **kwargs):
-        fd, name = real_mkstemp(*args, **kwargs)
+    def spy(*args, **kwargs):
+        fd = real_open(*args, **kwargs)
         opened.append(fd)
-        return fd, name
+        return fd
 
-    def chmod(*args, **kwargs):
+    def fchmod(*args, **kwargs):
         raise PermissionError("chmod refused")
 
-    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
-    monkeypatch.setattr(os, "chmod", chmod)
+    monkeypatch.setattr(os, "open", spy)
+    monkeypatch.setattr(os, "fchmod", fchmod)
     with pytest.raises(PermissionError, match="chmod refused"):
-        io.save(MLP(2, [3, 1], seed=0), tmp_path / "model.json")
+        io.save(MLP(2, [3, 1], seed=1), path)
     monkeypatch.undo()
     (fd,) = opened
     with pytest.raises(OSError):
         os.fstat(fd)  # closed (EBADF), not leaked
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == [path] and path.read_bytes() == before
 
 
 def test_a_number_too_large_for_a_float_is_a_named_error_not_an_overflow(tmp_path):

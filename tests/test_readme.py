@@ -175,3 +175,36 @@ def test_readme_graph_paragraph_lists_what_the_parser_takes():
     one_argument = next(group.split() for group in groups if group.startswith("exp "))
     assert set(one_argument) <= set(FUNCTIONS), set(one_argument) - set(FUNCTIONS)
     assert tuple(re.findall(r"(\w+)\(x, y\)", paragraph)) == FUNCTIONS_OF_TWO
+
+
+def test_what_the_readmes_commands_write_is_ignored_by_git_and_removed_by_make_clean(scratch):
+    # runs after test_readme_command (pytest keeps the file's order): what those commands wrote into the scratch
+    # copy of the checkout, the folders the tour and the demos write by default, and nothing else
+    import fnmatch
+
+    # a folder with its slash, as git matches "pics/" against a path it cannot look at
+    written = sorted(e.name + ("/" if e.is_dir() else "") for e in scratch.iterdir() if not e.is_symlink())
+    names = written + ["autograd-mini-tour/", "demo-output/"]
+    assert "autograd-mini-ways.png" in written  # `ways --sizes 2,4,1 --fast` draws the cost study by default
+    ignored = subprocess.run(["git", "-C", str(ROOT), "check-ignore", "--no-index", *names], capture_output=True,
+                             text=True)  # fmt: skip
+    if ignored.returncode == 128:
+        pytest.skip(f"not a git checkout: {ignored.stderr.strip()}")
+    assert sorted(ignored.stdout.split()) == sorted(names), "not in .gitignore: " + ", ".join(
+        sorted(set(names) - set(ignored.stdout.split()))
+    )
+    clean = _run(["make", "-n", "clean"], ROOT, os.environ).stdout.split()
+    assert [n for n in names if not any(fnmatch.fnmatch(n.rstrip("/"), pattern) for pattern in clean)] == []
+
+
+def test_make_bench_prints_no_internal_notes():
+    # what `make bench` prints is for a reader of the numbers: targets, not the tracker's issue numbers
+    import ast
+
+    for script in sorted((ROOT / "benchmarks").glob("*.py")):
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
+                text = " ".join(
+                    c.value for c in ast.walk(node) if isinstance(c, ast.Constant) and isinstance(c.value, str)
+                )
+                assert not re.search(r"\bissues? \d", text), f"{script.name}:{node.lineno} prints {text!r}"

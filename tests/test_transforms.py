@@ -123,6 +123,15 @@ def test_an_outer_no_grad_does_not_change_a_transform(transform):
     assert inside == outside and outside not in ((1.5 * 1.5 * 0.5 + math.sin(0.5), 0.0), [0.0, 0.0])
 
 
+def test_a_formulas_gradients_inside_no_grad_are_its_gradients():
+    from autograd_mini.formula import differentiate
+
+    # by hand: d/dx x^2 y = 2 x y = 6 at (3, 1), d/dy = x^2 = 9 (outside no_grad(), and inside it: not zeros)
+    with no_grad():
+        _, leaves = differentiate("x**2 * y", {"x": 3.0, "y": 1.0})
+    assert (leaves["x"].grad, leaves["y"].grad) == (6.0, 9.0)
+
+
 def test_a_transform_in_one_thread_while_another_is_in_no_grad():
     results, ready, done = [], threading.Event(), threading.Event()
 

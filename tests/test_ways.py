@@ -9,11 +9,15 @@ from pathlib import Path
 
 import pytest
 import sympy
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from autograd_mini import Value
 from nn import MLP
 from nn.app.cli import main
 from nn.crosscheck import ways as W
+from nn.crosscheck.doc004_lecture import symbolic_delta_equations
+from nn.crosscheck.ways_cost import cost_study
 
 
 def sigma(t):
@@ -69,7 +73,7 @@ def test_network_ways_against_the_delta_equations_worked_out_by_hand():
 
 
 def test_without_sympy_the_symbolic_way_is_left_out_with_a_note(monkeypatch):
-    monkeypatch.setattr(W, "_symbolic_module", lambda: None)
+    monkeypatch.setattr(W, "symbolic_module", lambda: None)
     model = MLP(2, [2, 1], activation="sigmoid", output_activation="sigmoid", seed=1)
     report = W.network_ways(model, [0.5, -1.0], [0.3])
     assert "symbolic" not in report.ways
@@ -81,7 +85,7 @@ def test_without_sympy_the_symbolic_way_is_left_out_with_a_note(monkeypatch):
 
 
 def test_sympys_derivatives_of_document_004s_network_are_its_delta_equations():
-    rows, _ = W.symbolic_delta_equations(n_in=2, n_hidden=2, n_out=2)
+    rows, _ = symbolic_delta_equations(n_in=2, n_hidden=2, n_out=2)
     s = lambda name: sympy.Symbol(name, real=True)
     # page 10, written out here for 2 inputs, 2 hidden, 2 outputs; sigma'(zhat_k) = z_k (1 - z_k)
     delta = {k: 2 * (s(f"z{k}") - s(f"zbar{k}")) * s(f"z{k}") * (1 - s(f"z{k}")) for k in (1, 2)}
@@ -114,7 +118,7 @@ def test_sympys_derivatives_of_document_004s_network_are_its_delta_equations():
 
 
 def test_cost_study_counts_and_swell():
-    study = W.cost_study((1, 2, 1), widths=(1, 2, 4), budget=5.0, max_symbolic_parameters=10)
+    study = cost_study((1, 2, 1), widths=(1, 2, 4), budget=5.0, max_symbolic_parameters=10)
     # 1-w-1: w weights and w biases in the hidden layer, w weights and 1 bias at the output: P = 3w + 1
     assert study.parameters == [4, 7, 13]
     # the graph: per hidden neuron w*x, + b, sigmoid (3w); the output b + w_1 y_1 + ... (2w) and its sigmoid (1);
@@ -133,7 +137,7 @@ def test_cost_study_counts_and_swell():
 
 def test_cost_study_refuses_a_network_without_hidden_layers():
     with pytest.raises(ValueError, match=r"shape \[2, 1\] has no hidden layer to widen"):
-        W.cost_study((2, 1))
+        cost_study((2, 1))
 
 
 # -- the command ---------------------------------------------------------------------------------------------------
@@ -271,7 +275,156 @@ def test_the_readmes_swell_figures_are_what_the_code_measures():
     assert m, "README: the sentence with the expression-swell figures changed; update this test"
     P, n_in, width, n_out, ops, graph, cse = map(int, m.groups())
     # the cost study's network of that size (seed 0; the sample's numbers enter the formula as constants)
-    model, x, y = W._demo_network((n_in, width, n_out), 0)
+    model, x, y = W.demo_network((n_in, width, n_out), 0)
     assert len(model.parameters()) == P
     report = W.network_ways(model, x, y, ways=("reverse", "symbolic"))
     assert report.sizes == {"graph_ops": graph, "symbolic_ops": ops, "symbolic_ops_cse": cse}
+
+
+# -- where graph answers, ways answers (issue 19) -------------------------------------------------------------------
+
+
+def _torch_gradient(f, point):
+    import torch
+
+    xs = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in point]
+    f(*xs).backward()
+    return [x.grad.item() for x in xs]
+
+
+def test_ways_at_0_0_of_x_to_the_y_leaves_out_the_ways_without_a_number_and_says_why(capsys):
+    # torch float64: d/dx x**y and d/dy x**y at (0, 0) are both 0 (its convention: 0**0 = 1 is flat there). sympy's
+    # d/dx = x**y*y/x is 0/0 at x = 0, and central differences need 0**(-h), which has no value
+    code, out, err = run(["ways", "x**y", "--x", "0", "--y", "0"], capsys)
+    assert (code, err) == (0, "")
+    assert _torch_gradient(lambda x, y: x**y, [0.0, 0.0]) == [0.0, 0.0]
+    rows = {line.split()[0]: [float(v) for v in line.split()[1:]] for line in out.splitlines()[3:5]}
+    assert rows == {"x": [0.0, 0.0], "y": [0.0, 0.0]}  # reverse and forward mode
+    text = " ".join(out.split())
+    assert "③ symb. Diff. (sympy): no number here d/dx = x**y*y/x has no value at x = 0, y = 0 (sympy: nan)" in text
+    assert "① finite differences, (K(A + h) - K(A - h)) / 2h: no number here f has no value a step h away" in text
+    assert "agree: every way that gives a number here gives reverse mode's gradient" in text
+
+
+def test_ways_of_softplus_at_800_evaluates_sympys_derivative_without_overflow(capsys):
+    # d/dx log(1 + e^x) = e^x / (1 + e^x) = 1 / (1 + e^-800) = 1 in float64 (e^-800 underflows to 0); the formula's
+    # e^800 overflows a float, so sympy's own numbers evaluate it
+    code, out, err = run(["ways", "softplus(x)", "--x", "800"], capsys)
+    assert (code, err) == (0, "")
+    row = next(line for line in out.splitlines() if line.startswith("x "))
+    assert [float(v) for v in row.split()[1:]] == [1.0, 1.0, 1.0, 1.0]
+    assert "d/dx = exp(x)/(exp(x) + 1)" in out
+
+
+def test_where_graph_refuses_ways_refuses_with_the_same_line(capsys):
+    # x % y at 1e300, 1e-300: d/dy = -floor(x/y) = -inf; graph names the sub-expression, and so does ways
+    code_g, _, err_g = run(["graph", "x % y", "--x", "1e300", "--y", "1e-300", "--no-draw"], capsys)
+    code_w, out_w, err_w = run(["ways", "x % y", "--x", "1e300", "--y", "1e-300"], capsys)
+    assert code_g == code_w == 1 and out_w == ""
+    assert err_w == err_g.replace("autograd-mini graph", "autograd-mini ways")
+    assert err_w.startswith("autograd-mini ways: error: the derivative of x % y is not finite at this point")
+
+
+def test_ways_debug_shows_the_traceback_of_an_error_inside(monkeypatch, capsys):
+    import nn.crosscheck.ways
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr(nn.crosscheck.ways, "expression_ways", broken)
+    code, out, err = run(["ways", "x*y", "--x", "1", "--y", "2"], capsys)
+    assert code == 1
+    assert err == (
+        "autograd-mini ways: error: ZeroDivisionError: float division by zero (--debug shows the traceback)\n"
+    )
+    with pytest.raises(ZeroDivisionError):
+        main(["ways", "x*y", "--x", "1", "--y", "2", "--debug"])
+
+
+def test_ways_of_22_remainders_finishes_in_seconds(capsys):
+    # x % 3.5 % 3.5 ... (22 times): each % has d/da = 1, so df/dx = 1 (was past 60 s: a - b floor(a/b) wrote a twice)
+    import time
+
+    start = time.perf_counter()
+    code, out, err = run(["ways", "x" + " % 3.5" * 22, "--x", "100"], capsys)
+    assert (code, err) == (0, "")
+    assert time.perf_counter() - start < 10
+    row = next(line for line in out.splitlines() if line.startswith("x "))
+    assert [float(v) for v in row.split()[1:4]] == [1.0, 1.0, 1.0]
+
+
+def test_ways_names_its_own_option_when_sympy_is_over_budget(capsys):
+    # x*y + x: 2 operations written out (* and +), more than --max-symbolic-ops 1
+    code, out, err = run(["ways", "x*y + x", "--x", "1", "--y", "2", "--max-symbolic-ops", "1"], capsys)
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert (
+        "③ symb. Diff. (sympy): no number here to_sympy(): the formula written out has 2 operations (each use of a "
+        "shared node is written again); the limit is --max-symbolic-ops 1: raise it to go on"
+    ) in text
+
+
+# -- the symbolic derivative agrees with the engine where the table has a convention (issue 19) ---------------------
+
+
+@given(
+    a=st.floats(-1e6, 1e6, allow_nan=False).filter(lambda a: a != 0),
+    b=st.floats(1e-3, 1e3) | st.floats(-1e3, -1e-3),
+    k=st.integers(-1000, 1000),
+)
+@example(a=1.0, b=0.1, k=0)  # 1 // 0.1 = 9, but floor(1 / 0.1) = floor(10.0) = 10: the quotient rounds up
+@example(a=0.3, b=0.1, k=0)
+def test_rmod_symbolically_is_the_engines_floor_quotient_near_whole_quotients(a, b, k):
+    # f(x) = c % x (c a number) has df/dx = -floor(c/x) as Python's // computes it, which exact rational arithmetic
+    # (fractions.Fraction) confirms; c = k*b + a*1e-12 puts the quotient near the whole number k
+    from fractions import Fraction
+
+    from autograd_mini import symbolic
+
+    for c in (a, k * b + a * 1e-12):
+        x = Value(b, label="x")
+        f = c % x
+        f.backward()
+        want = -float(Fraction(c) // Fraction(b))
+        assert x.grad == want
+        assert symbolic.gradient_values(f) == {"x": want}
+
+
+@pytest.mark.parametrize("x", [0.0, 0.5, 2.0])
+def test_zero_to_the_x_symbolically_has_the_engines_and_torchs_derivative(x):
+    # 0**x is 1 at x = 0 and 0 for x > 0: flat, so d/dx = 0 (torch float64 says 0 at all three); sympy's own
+    # 0**x gives 0**x * log(0) = nan, which the report once took for agreement
+    from autograd_mini import symbolic
+
+    v = Value(x, label="x")
+    f = 0.0**v
+    f.backward()
+    assert v.grad == 0.0 == _torch_gradient(lambda t: 0.0**t, [x])[0]
+    assert symbolic.gradient_values(f) == {"x": 0.0}
+    assert symbolic.text(symbolic.to_sympy(f)) == "0**x"
+
+
+def test_the_commands_symbolic_budgets_are_the_librarys():
+    from autograd_mini import symbolic
+    from nn.app import ways_command
+
+    assert (ways_command.SYMBOLIC_OPS, ways_command.SYMBOLIC_DEPTH) == (symbolic.MAX_OPS, symbolic.MAX_DEPTH)
+
+
+def test_the_ways_decide_their_own_grad_mode_as_torch_func_does():
+    # f = x*y + x**2 at (3, 2): df/dx = y + 2x = 8, df/dy = x = 3, inside a caller's no_grad() too, and in a thread
+    import threading
+
+    from autograd_mini import no_grad
+
+    results = []
+
+    def ways():
+        with no_grad():
+            results.append(W.expression_ways("x*y + x**2", {"x": 3.0, "y": 2.0}).values["reverse"])
+
+    ways()
+    thread = threading.Thread(target=ways)
+    thread.start()
+    thread.join()
+    assert results == [{"x": 8.0, "y": 3.0}] * 2

@@ -17,6 +17,31 @@ def _fd_count(text):
         raise OptionError(f"{text}: must be auto, all, or a whole number >= 0") from None
 
 
+EPILOG = """\
+examples:
+  autograd-mini crosscheck
+  autograd-mini crosscheck --sizes 3,4,2 --activation sigmoid --loss half_sse --seed 1
+
+Prints the table of gradients (autodiff, the closed-form delta equations, central finite differences) and one line
+per lecture-notes document with how many of its printed formulas agree (--documents full: every formula).
+"""
+
+
+def add_parser(sub, formatter):
+    """Register ``crosscheck`` with the command line's subparsers."""
+    parser = sub.add_parser(
+        "crosscheck",
+        help="the documents' delta equations against autodiff, number by number",
+        description="Compute the gradients of an MLP with the closed-form delta equations (numpy) and compare "
+        "them with autodiff and finite differences, parameter by parameter.",
+        epilog=EPILOG,
+        formatter_class=formatter,
+    )
+    add_arguments(parser)
+    parser.set_defaults(run=run)
+    return parser
+
+
 def add_arguments(parser):
     """The options of ``autograd-mini crosscheck``."""
 
@@ -87,15 +112,16 @@ def spread(names, k):
     return [names[round(i * step)] for i in range(k)]
 
 
-def documents_summary(report):
-    """One line per document: how many of its printed formulas agree with autodiff, and which do not."""
+def documents_summary(report, listing=" (--documents full lists every formula with its verdict)"):
+    """One line per document: how many of its printed formulas agree with autodiff, and which do not; the first
+    line ends with ``listing``, where the full list is."""
     by_doc: dict[str, list] = {}
     for r in report.results:
         by_doc.setdefault(r.entry.doc, []).append(r)
     wrong = report.wrong()
     lines = [
         f"What the lecture notes print, checked against autodiff: {len(report.results) - len(wrong)} of "
-        f"{len(report.results)} formulas agree (--documents full lists every formula with its verdict)"
+        f"{len(report.results)} formulas agree{listing}"
     ]
     for doc, results in by_doc.items():
         bad = [r.id.removeprefix(f"{doc} ") for r in results if not r.agrees]

@@ -4,15 +4,22 @@ Every check either returns the value or raises ``OptionError`` with one line: th
 what is allowed, e.g. ``--eps 0: the finite-difference step must be a number from 1e-12 to 0.1 (default 1e-06)``.
 The number and list checks are argparse ``type=`` functions (``whole``, ``real``, ``sizes``); argparse reports them
 as ``argument --eps: ...``, which ``cli._Parser`` turns into the same one line. The path and extras checks run after
-parsing (``output_file``, ``output_folder``, ``need_module``), still before anything is built.
+parsing (``output_file``, ``output_folder``, ``need_module``), still before anything is built. A formula's variables
+(``graph`` and ``ways``: ``--x 2``, any ``--NAME`` that is not an option) are taken off the command line by
+``split_variables`` and checked by ``variable_values``; a mistake there names the option it was likely meant to be
+(``suggestion``, difflib), and a formula that does not parse is shown hint first (``formula_message``).
 """
 
 import argparse
+import difflib
 import importlib.util
 import math
 import os
+import re
 import stat
 from pathlib import Path
+
+from autograd_mini.files import UnsafeOutputError, check_target
 
 __all__ = [
     "OptionError",
@@ -27,7 +34,11 @@ __all__ = [
     "real",
     "shown",
     "sizes",
+    "split_variables",
+    "suggestion",
+    "variable_values",
     "whole",
+    "formula_message",
 ]
 
 
@@ -124,6 +135,8 @@ def _nearest_existing(path):
 
 def output_folder(option, text):
     """A folder the command will write into: it may exist (a folder) or be creatable. Creates nothing."""
+    if not str(text).strip():
+        raise OptionError(f"{option} {text!r}: give a folder, e.g. {option} out (or {option} . for this one)")
     path = Path(text)
     if path.exists():
         if not path.is_dir():
@@ -140,20 +153,32 @@ def output_folder(option, text):
 
 
 def output_file(option, text):
-    """A file the command will write: not a folder or special file (device, pipe); its folder may be missing
-    (created when the file is written, as for every output). Creates nothing."""
+    """A file the command will write: missing, or a regular file that may be replaced (not a symbolic link, a
+    folder or a special file: ``autograd_mini.files.check_target``); its folder may be missing (created when the
+    file is written, as for every output). Creates nothing."""
+    if not str(text).strip():
+        raise OptionError(f"{option} {text!r}: give a file name")
     path = Path(text)
-    if path.exists() or path.is_symlink():
-        try:
-            mode = os.stat(path).st_mode
-        except OSError as err:
-            raise OptionError(f"{option} {shown(text)}: cannot be written ({err.strerror})") from None
-        if stat.S_ISDIR(mode):
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as err:
+        raise OptionError(f"{option} {shown(text)}: cannot be written ({err.strerror})") from None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
             raise OptionError(f"{option} {shown(text)}: is a folder; give a file name, e.g. {shown(text)}/out")
-        if not stat.S_ISREG(mode):
+        if (
+            stat.S_ISCHR(st.st_mode)
+            or stat.S_ISBLK(st.st_mode)
+            or stat.S_ISFIFO(st.st_mode)
+            or stat.S_ISSOCK(st.st_mode)
+        ):
             raise OptionError(f"{option} {shown(text)}: is a special file (device, pipe or socket); give a file name")
-        if not os.access(path, os.W_OK):
-            raise OptionError(f"{option} {shown(text)}: the file is not writable")
+        try:
+            check_target(path, who=f"{option} {shown(text)}")
+        except (UnsafeOutputError, PermissionError) as err:
+            raise OptionError(str(err).replace("the path is ", "is ").replace("the file is ", "is ")) from None
         return path
     base = _nearest_existing(path.parent)
     if not base.is_dir():
@@ -234,3 +259,131 @@ def add_var(parser):
         metavar="NAME=VALUE",
         help="a variable's value, repeatable (default: none)",
     )
+
+
+# -- a formula's variables (graph, ways) ------------------------------------------------------------------------
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_ASSIGNMENT = re.compile(r"([A-Za-z][A-Za-z0-9_]*)=(.*)\Z", re.S)
+
+
+def suggestion(word, choices, prefix="; did you mean"):
+    """``"; did you mean --out?"`` when ``word`` is close to one of ``choices`` (difflib, compared without their
+    leading dashes, so that ``--x`` is not taken for ``--latex``), else ``""``."""
+    bare = {choice.lstrip("-"): choice for choice in choices}
+    close = difflib.get_close_matches(str(word).lstrip("-"), sorted(bare), n=1, cutoff=0.6)
+    return f"{prefix} {bare[close[0]]}?" if close else ""
+
+
+def split_variables(argv, options, valued, prog):
+    """Take a formula's variables (``--x 2``, ``--w=-3``) out of ``graph``'s (or ``ways``') arguments ``argv`` (the
+    command's name first); argparse gets the rest. -> (the rest, [(name, value text, as typed)]).
+
+    Done by hand because the names are the user's: any ``--NAME`` that is not one of the command's ``options`` is
+    a variable, and its value may be negative (``--w -3``), which argparse would take for an option. A word that
+    starts with one '-' (``"-x**2"``) is the formula; one with '--' that is no name (``"--x*2"``) must follow
+    ``--``, and the message says so. A value is never a word that starts with ``--``: ``--x --y 3`` is ``--x``
+    without a value (said so), not x = "--y"."""
+    rest, variables, positional = [argv[0]], [], []
+    formula_seen = False
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        name = arg.split("=", 1)[0]
+        if arg == "--":
+            positional += argv[i + 1 : i + 2]
+            i += 2
+            continue
+        if arg.startswith("-") and not arg.startswith("--") and arg not in ("-", "-h"):
+            positional.append(arg)  # "-x**2", "-3*x": a formula, not an option
+        elif arg.startswith("--") and name not in options:
+            variables.append(_variable(argv, i, options, prog))
+            if "=" not in arg:
+                i += 1  # past its value
+        elif arg.startswith("-"):
+            rest.append(arg)
+            if name in valued and "=" not in arg and i + 1 < len(argv) and not argv[i + 1].startswith("--"):
+                i += 1
+                rest.append(argv[i])  # the option's own value, even if it looks like a number
+        else:
+            if formula_seen or positional:
+                _refuse_assignment(arg)
+            formula_seen = True
+            rest.append(arg)
+        i += 1
+    if positional:
+        rest += ["--", *positional]
+    return rest, variables
+
+
+def _variable(argv, i, options, prog):
+    """The variable ``argv[i]`` (``--x=2``, or ``--x`` with its value in ``argv[i + 1]``): (name, value, as typed)."""
+    arg = argv[i]
+    name = arg.split("=", 1)[0]
+    if not _NAME.match(name[2:]) and not re.fullmatch(r"[\w.-]*", name[2:]):  # "--x*2": a formula
+        raise OptionError(f"{shown(arg)}: a formula that starts with '--' goes after --, e.g. {prog} --x 2 -- {arg!r}")
+    if "=" in arg:
+        value = arg.split("=", 1)[1]
+    elif i + 1 < len(argv) and not argv[i + 1].startswith("--"):
+        value = argv[i + 1]
+    else:
+        hint = suggestion(name, options, "; or did you mean the option")
+        raise OptionError(f"{shown(name)} needs a value, e.g. {shown(name)} 2.5{hint}")
+    return name[2:], value, f"{name} {value}"
+
+
+def _refuse_assignment(arg):
+    """``x=2`` after the formula: a value given as Python would, not as the command takes it."""
+    match = _ASSIGNMENT.match(arg)
+    if match:
+        name, value = match.groups()
+        raise OptionError(f"{shown(arg)}: give a variable's value as --{name} {shown(value)} (or --var {shown(arg)})")
+
+
+def variable_values(variables, var_options, options=()):
+    """{name: float} from ``split_variables``' list and the ``--var NAME=VALUE`` options, each checked: a name, a
+    finite number, given once. A mistake names the option it may have been meant as (``options``)."""
+    values = {}
+    given = list(variables)
+    for item in var_options:
+        if "=" not in item:
+            raise OptionError(f"--var {shown(item)}: give NAME=VALUE, e.g. --var x=2")
+        name, value = item.split("=", 1)
+        given.append((name.strip(), value.strip(), f"--var {item}"))
+    for name, text, where in given:
+        hint = "" if where.startswith("--var") else suggestion(f"--{name}", options, "; or did you mean the option")
+        if not _NAME.match(name):
+            raise OptionError(
+                f"{shown(where)}: {shown(name)!r} is not a variable name (letters, digits and _, a letter first)" + hint
+            )
+        try:
+            value = float(text)
+        except ValueError:
+            raise OptionError(f"{shown(where)}: must be a number{hint}") from None
+        if not math.isfinite(value):
+            raise OptionError(f"{shown(where)}: must be a finite number")
+        if name in values:
+            raise OptionError(f"the variable {name} is given twice")
+        values[name] = value
+    return values
+
+
+def formula_message(err, prog="autograd-mini graph"):
+    """A formula's ``FormulaError`` as the command shows it: the reason with its hint first and the list of what a
+    formula may use left to ``--help`` (the library's message spells it out), then the formula and a caret."""
+    from autograd_mini.formula import ALLOWED, FUNCTIONS, FUNCTIONS_OF_TWO
+
+    reason = err.reason
+    short = reason.replace(f": a formula has {ALLOWED} only", "")
+    short = short.replace(f"write an expression of {ALLOWED}", "write an expression such as x*y + sin(x)")
+    short = short.replace(f", not allowed in a formula of {ALLOWED}", ", not allowed in a formula")
+    call = re.match(r"calling '(.*)' is not allowed: the functions are ", short)
+    if call:
+        name = call.group(1)
+        close = suggestion(name, (*FUNCTIONS, *FUNCTIONS_OF_TWO), "; did you mean")
+        short = f"{name!r} is not a function of the engine{close}"
+    where = [] if err.column is None or not err.text else [f"column {err.column + 1}"]
+    where += [f"{prog} --help lists the functions and operators"] if short != reason else []
+    line = f"{short} ({'; '.join(where)})" if where else short
+    caret = err.caret()
+    return f"{line}\n{caret}" if caret else line

@@ -23,7 +23,7 @@ _WAY_STYLE = {
 
 
 def plot_four_ways(study, path=None, title=None, *, ax=None):
-    """Document 004's four ways to compute nabla K (``nn.crosscheck.ways.cost_study``): time per gradient (left)
+    """Document 004's four ways to compute nabla K (``nn.crosscheck.ways_cost.cost_study``): time per gradient (left)
     and the size of what is evaluated (right) against the number of parameters, both on log scales.
 
     ``ax``: two Axes (time, size) to draw into. Returns the ``Figure``; with ``path`` it is also written there."""

@@ -163,7 +163,7 @@ def check(args):
     if args.momentum and args.optimizer != "sgd":
         raise OptionError(f"--momentum {args.momentum:g} is for --optimizer sgd (Adam keeps its own moments)")
     for option in ("save", "plot", "boundary"):
-        if getattr(args, option):
+        if getattr(args, option) is not None:  # "" too: refused by name, not taken for "not given"
             output_file(f"--{option}", getattr(args, option))
     for option in ("plot", "boundary"):
         if getattr(args, option):
@@ -387,3 +387,26 @@ def _write_outputs(args, model, history, X, y, loss):
             plt.close(plots.plot_decision_boundary(model, X, y, prepare(args.boundary), loss=loss))
             print(f"saved the decision boundary to {args.boundary}")
     return 0
+
+
+EPILOG = """\
+examples:
+  autograd-mini train                                    micrograd's moons demo: MLP(2, [16, 16, 1]), 100% accuracy
+  autograd-mini train --data xor --hidden 8 --activation tanh --epochs 200 --save xor.json
+  autograd-mini train --data moons --optimizer adam --lr 0.05 --plot loss.png --boundary boundary.png
+  autograd-mini train --data digits --hidden 32 --epochs 10 --batch-size 32 --save digits.json
+"""
+
+
+def add_parser(sub, formatter):
+    """Register ``train`` with the command line's subparsers."""
+    parser = sub.add_parser(
+        "train",
+        help="train an MLP on moons, xor, circles or digits; save the model and the plots",
+        description="Train an MLP built from Values, print the loss and accuracy, save the model (JSON) and plots.",
+        epilog=EPILOG,
+        formatter_class=formatter,
+    )
+    add_arguments(parser)
+    parser.set_defaults(run=run)
+    return parser

@@ -6,7 +6,9 @@ A network with one hidden layer (page 2 and page 10):
     K = sum_i ||z^(i) - zbar^(i)||^2 over the data points i                                    (page 5)
 
 with w_kj: k = output neuron, j = hidden neuron; v_ji: j = hidden neuron, i = input. Page 10 derives the
-gradient with the errors delta_k (output layer) and gamma_j (hidden layer).
+gradient with the errors delta_k (output layer) and gamma_j (hidden layer). Page 9 asks how to compute nabla K and
+lists four ways (``nn.crosscheck.ways`` runs them); for its third, symbolic differentiation,
+``symbolic_delta_equations`` shows that sympy's derivatives of this network are page 10's delta equations.
 """
 
 # ruff: noqa: E741, E501  (the transcriptions are kept on one line)
@@ -20,7 +22,17 @@ from autograd_mini import Value
 from nn.crosscheck.entries import Array, Entry, Reference, engine_reference
 from nn.matrices import sigmoid_prime as sigma_prime
 
-__all__ = ["DOC", "ENTRIES", "REMARKS", "Case", "lecture_gradients", "make_case", "sigma"]
+__all__ = [
+    "DOC",
+    "ENTRIES",
+    "REMARKS",
+    "Case",
+    "DeltaRow",
+    "lecture_gradients",
+    "make_case",
+    "sigma",
+    "symbolic_delta_equations",
+]
 
 DOC = "004"
 
@@ -266,3 +278,109 @@ REMARKS = [
         "nn.crosscheck.fd_study measures it (truncation error ~ h, round-off ~ 1e-16 / h; central differences do better)."
     ),
 ]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Page 9, ③ "symb. Diff.": sympy's derivatives of the page-10 network are its delta equations.
+
+
+class DeltaRow:
+    """One parameter: sympy's dK/dparameter written with y_j, z_k, the delta equation, and their difference."""
+
+    __slots__ = ("parameter", "symbolic", "equation", "written", "difference", "printed")
+
+    def __init__(self, parameter, symbolic, equation, written, difference, printed=None):
+        self.parameter = parameter
+        self.symbolic = symbolic  # sympy expression
+        self.equation = equation  # sympy expression of the delta equation
+        self.written = written  # the equation as document 004 writes it, e.g. "x_1 gamma_1  [4]"
+        self.difference = difference  # simplify(symbolic - equation): 0 when they are the same formula
+        self.printed = printed  # (written, difference) for the form the document prints, where it differs
+
+    @property
+    def agrees(self):
+        return self.difference == 0
+
+
+def _labelled_network(n_in, n_hidden, n_out, seed):
+    """Page 10's network as an ``nn.MLP`` with the page's parameter names (v_ji, b_j, w_kj, c_k) as labels, one
+    data point x, zbar and its K = sum_k (z_k - zbar_k)^2: ``(K, y nodes, z nodes)``."""
+    from nn.module import MLP
+
+    rng = np.random.default_rng(seed)
+    model = MLP(n_in, [n_hidden, n_out], activation="sigmoid", output_activation="sigmoid", seed=seed)
+    hidden, output = model.layers
+    for j, neuron in enumerate(hidden.neurons, start=1):
+        for i, w in enumerate(neuron.w, start=1):
+            w.label = f"v{j}{i}"
+        neuron.b.label = f"b{j}"
+    for k, neuron in enumerate(output.neurons, start=1):
+        for j, w in enumerate(neuron.w, start=1):
+            w.label = f"w{k}{j}"
+        neuron.b.label = f"c{k}"
+    xs = [Value(float(rng.normal()), label=f"x{i}") for i in range(1, n_in + 1)]
+    zbar = [Value(float(rng.uniform()), label=f"zbar{k}") for k in range(1, n_out + 1)]
+    y_nodes = hidden(xs)
+    z_nodes = output(y_nodes)
+    K = sum(((z - t) ** 2 for z, t in zip(z_nodes, zbar)), start=0.0)  # (5): K = ||z - zbar||^2, one data point
+    return K, y_nodes, z_nodes
+
+
+def symbolic_delta_equations(n_in=2, n_hidden=2, n_out=1, seed=0):
+    """sympy's derivatives of document 004's K with respect to every parameter, next to the delta equations.
+
+    The network of page 10: yhat = Vx + b, y = sigma(yhat), zhat = Wy + c, z = sigma(zhat), K = sum_k (z_k -
+    zbar_k)^2 for one data point, built as an nn.MLP whose parameters are labelled v_ji, b_j, w_kj, c_k. Its cost is
+    turned into a formula (``autograd_mini.symbolic.to_sympy``) and differentiated by sympy; in each derivative
+    sigma(yhat_j) is written y_j and sigma(zhat_k) z_k. The equations, from page 10:
+
+        [1] delta_k = dK/dz_k sigma'(zhat_k) = 2 (z_k - zbar_k) z_k (1 - z_k)
+        [2] gamma_j = (W^T delta)_j sigma'(yhat_j) = sum_k w_kj delta_k y_j (1 - y_j)
+        [3] dK/dc_k = delta_k,  dK/db_j = gamma_j
+        [4] dK/dw_kj = y_j delta_k (the page prints gamma_j delta_k),  dK/dv_ji = x_i gamma_j
+
+    Returns ``(rows, symbols)``: a ``DeltaRow`` per parameter (``difference`` is sympy's simplification of
+    derivative minus equation: 0 when they agree) and the symbols used.
+    """
+    from autograd_mini.symbolic import sympy, to_sympy
+
+    for n, what in ((n_in, "n_in"), (n_hidden, "n_hidden"), (n_out, "n_out")):
+        if not 1 <= n <= 9:
+            raise ValueError(f"symbolic_delta_equations(): {what} = {n}; give 1..9 (one-digit indices)")
+    K, y_nodes, z_nodes = _labelled_network(n_in, n_hidden, n_out, seed)
+    sym = lambda name: sympy.Symbol(name, real=True)
+    x = [sym(f"x{i}") for i in range(1, n_in + 1)]
+    y = [sym(f"y{j}") for j in range(1, n_hidden + 1)]
+    z = [sym(f"z{k}") for k in range(1, n_out + 1)]
+    zb = [sym(f"zbar{k}") for k in range(1, n_out + 1)]
+    W = [[sym(f"w{k}{j}") for j in range(1, n_hidden + 1)] for k in range(1, n_out + 1)]
+    # sigma(yhat_j) -> y_j, sigma(zhat_k) -> z_k: the derivative in the document's letters
+    named = {to_sympy(node): y[j] for j, node in enumerate(y_nodes)}
+    named.update({to_sympy(node): z[k] for k, node in enumerate(z_nodes)})
+    K_expr = to_sympy(K)
+    delta = [2 * (z[k] - zb[k]) * z[k] * (1 - z[k]) for k in range(n_out)]  # [1]
+    gamma = [sum(W[k][j] * delta[k] for k in range(n_out)) * y[j] * (1 - y[j]) for j in range(n_hidden)]  # [2]
+
+    def row(parameter, equation, written, printed=None):
+        d = sympy.diff(K_expr, sym(parameter)).xreplace(named)
+        shown = None if printed is None else (printed[0], _difference(sympy, d, printed[1]))
+        return DeltaRow(parameter, sympy.factor(d), equation, written, _difference(sympy, d, equation), shown)
+
+    rows = []
+    for j in range(n_hidden):
+        rows += [row(f"v{j + 1}{i + 1}", x[i] * gamma[j], f"x_{i + 1} gamma_{j + 1}   [4]") for i in range(n_in)]
+        rows.append(row(f"b{j + 1}", gamma[j], f"gamma_{j + 1}   [3]"))
+    for k in range(n_out):
+        for j in range(n_hidden):
+            printed = (f"gamma_{j + 1} delta_{k + 1}", gamma[j] * delta[k])
+            rows.append(row(f"w{k + 1}{j + 1}", y[j] * delta[k], f"y_{j + 1} delta_{k + 1}   [4], corrected", printed))
+        rows.append(row(f"c{k + 1}", delta[k], f"delta_{k + 1}   [3]"))
+    return rows, {"x": x, "y": y, "z": z, "zbar": zb, "delta": delta, "gamma": gamma}
+
+
+def _difference(sympy, d, equation):
+    """d - equation as sympy writes it: 0 exactly when they are the same formula. With sigma(...) renamed both are
+    polynomials in the symbols, and expand() writes a polynomial one way only (simplify() is the fallback should a
+    function remain)."""
+    diff = sympy.expand(d - equation)
+    return sympy.simplify(diff) if diff != 0 and diff.has(sympy.Function) else diff
