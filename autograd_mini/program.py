@@ -30,6 +30,7 @@ from autograd_mini.engine import Value, backward_steps
 from autograd_mini.identifiers import identifier, names_for
 from autograd_mini.naming import graph_order, node_names
 from autograd_mini.ops import Op
+from autograd_mini.pyparse import parse
 
 __all__ = ["CALL", "MAX_NODES", "Call", "Line", "Program", "Signature", "literal", "wrap"]
 
@@ -329,7 +330,7 @@ def _names_in(op: Op) -> frozenset[str]:
     """The names an op's program text calls (``power_rule``, ``math``), for the program's prelude."""
     called = set()
     for template in op.code:
-        tree = ast.parse(template.replace("{", "").replace("}", ""), mode="eval")
+        tree = parse(template.replace("{", "").replace("}", ""))
         called |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     return frozenset(called & (_PROGRAM_NAMES | {"math"}))
 
@@ -365,7 +366,7 @@ def op_holder(op: Op, functions: dict[Op, tuple[str, str]]) -> str:
 
 def _atom(expr: str) -> str:
     """``expr`` in parentheses unless it is one name, number or call, so ``g * (1.0 - o * o)`` multiplies by all."""
-    node = ast.parse(expr, mode="eval").body
+    node = parse(expr).body
     if isinstance(node, (ast.Name, ast.Call, ast.Attribute, ast.Subscript)) or (
         isinstance(node, ast.Constant) and not expr.startswith("-")
     ):
