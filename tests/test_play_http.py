@@ -404,3 +404,76 @@ def test_unknown_paths_and_methods_get_one_line(client):
 def test_limits_are_the_ones_the_modules_state():
     assert formula_view.MAX_FORMULA <= server.MAX_QUERY
     assert network_view.MAX_NEURONS * network_view.MAX_HIDDEN_LAYERS <= 64
+
+
+def test_a_run_that_diverges_says_so_in_one_line_and_stays_stopped(client):
+    # SGD with learning rate 10 on a squared error: every step overshoots further (the loss grows by about 10^5 a
+    # step here) until a float overflows; the step that overflows is undone
+    run = _json_post(client, "/api/net/new", {"optimizer": "sgd", "lr": 10, "loss": "mse", "hidden": [16, 16]})
+    run = run.json()["run"]
+    for _ in range(40):
+        reply = _json_post(client, "/api/net/train", {"run": run})
+        if reply.status_code != 200:
+            break
+    error = reply.json()["error"]
+    assert reply.status_code == 400 and "\n" not in error
+    assert (
+        error.startswith("training stopped at epoch ") and "Lower the learning rate (now 10) and press Reset" in error
+    )
+    state = client.get("/api/net/state", params={"run": run}).json()
+    assert state["stopped"] == error and all(math.isfinite(w) for W in state["weights"] for row in W for w in row)
+    assert _json_post(client, "/api/net/train", {"run": run}).json()["error"] == error  # it stays stopped
+
+
+def test_a_slice_ends_after_any_step_and_step_finishes_the_epoch(client, monkeypatch):
+    # 800 points in batches of 1: an epoch is 800 steps (about half a second for 4 x 16 neurons); a slice of 0.01 s
+    # ends inside the first epoch, and Step trains to its end, the epoch counted once, its loss the mean over 800
+    monkeypatch.setattr(network_view, "SLICE_SECONDS", 0.01)
+    run = _json_post(client, "/api/net/new", {"points": 800, "batch": 1, "hidden": [16] * 4}).json()["run"]
+    data = _json_post(client, "/api/net/train", {"run": run}).json()
+    assert data["epochs"] == 0 and 0 < data["steps"] < 800 and data["curves"]["loss"] == []
+    data = _json_post(client, "/api/net/train", {"run": run, "step": True}).json()
+    assert data["epochs"] == 1 and data["steps"] == 800 and len(data["curves"]["loss"]) == 1
+    data = _json_post(client, "/api/net/train", {"run": run, "step": True}).json()
+    assert data["epochs"] == 2 and data["steps"] == 1600
+
+
+def test_the_network_pages_data_sets_are_nn_datas(client):
+    from nn.data import make_blobs, make_circles, make_moons, make_spiral, make_xor
+
+    makers = {"moons": make_moons, "circles": make_circles, "spiral": make_spiral, "blobs": make_blobs}
+    for name, make in makers.items():
+        data = _json_post(client, "/api/net/new", {"data": name, "points": 30, "noise": 0.2, "seed": 4}).json()
+        assert (data["points"], data["labels"]) == make(30, 0.2, 4)
+    data = _json_post(client, "/api/net/new", {"data": "xor", "points": 30, "noise": 0.2, "seed": 4}).json()
+    assert (data["points"], data["labels"]) == make_xor(30, 4, 0.2)
+
+
+@pytest.mark.parametrize("path", ["/api/formula?formula=x&x=1", "/api/ways?formula=x&x=1", "/api/net/state?run=x"])
+def test_another_sites_page_may_not_make_the_server_compute(client, path):
+    # a page of another site can send a GET it may not read (an <img>, fetch in no-cors mode) and keep the server
+    # busy: the browser marks it Sec-Fetch-Site: cross-site, and it is refused before any work
+    reply = client.get(path, headers={"sec-fetch-site": "cross-site"})
+    assert reply.status_code == 403 and "not for another site" in reply.json()["error"]
+    assert client.get(path, headers={"sec-fetch-site": "same-origin"}).status_code != 403  # the page's own request
+
+
+def test_a_link_from_another_site_to_a_page_is_served(client):
+    # a teacher's shared link, clicked in a mail: a navigation to the page from another site
+    assert client.get("/?formula=x*y&x=2", headers={"sec-fetch-site": "cross-site"}).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8765@evil.example", "localhost.", "127.1", "[::1]:8765", "2130706433"])
+def test_odd_spellings_of_a_local_host_are_refused(client, host):
+    # only the two names the server prints and a browser sends for it; anything else is not this server's
+    assert client.get("/", headers={"host": host}).status_code == 400
+
+
+def test_a_busy_server_answers_in_one_line_at_once():
+    app = server.create_app()
+    local = TestClient(app, base_url=BASE)
+    app.state.busy.now = server.MAX_BUSY  # as if MAX_BUSY computations were running
+    reply = local.get("/api/formula", params=NEURON)
+    assert reply.status_code == 503 and reply.json()["error"].startswith("the server is busy with 16 computations")
+    app.state.busy.now = 0
+    assert local.get("/api/formula", params=NEURON).status_code == 200

@@ -1,13 +1,13 @@
 """The network page's data: TensorFlow Playground's job on the project's MLP, trained with the compiled step.
 
-A run is an ``nn.MLP`` on a small data set of ``nn.data``, trained in slices of at most ``SLICE_SECONDS`` per request
-by one compiled step kept for the whole run: ``nn.train.prepare`` checks the settings as ``fit`` does, and
-``nn.train.ENGINES["compiled"]`` traces and checks the model's program once (as ``nn.probe`` builds its step), so a
-slice pays for steps only, not for tracing the model again (``fit(epochs=1)`` per slice traced it, checked its path
-and the data every time: half the time of a full-batch step of 2-8-8-1 on 200 points). Each epoch is the loop of
-``fit``: the samples shuffled (``random.Random(seed)``), one step per batch, the epoch's loss the mean of the batch
-losses. What the page draws comes from numpy (``nn.matrices``): the decision function on a grid, each weight, the
-accuracy after each epoch. A neuron's delta is ``neuron_view``'s.
+A run is an ``nn.MLP`` on a small data set of ``nn.data``, trained in slices of about ``SLICE_SECONDS`` per request
+(each ends after the step that reaches it) by one compiled step kept for the whole run: ``nn.train.prepare`` checks
+the settings as ``fit`` does, and ``nn.train.ENGINES["compiled"]`` traces and checks the model's program once (as
+``nn.probe`` builds its step), so a slice pays for steps only, not for tracing the model again (``fit(epochs=1)`` per
+slice traced it, checked its path and the data every time: half the time of a full-batch step of 2-8-8-1 on 200
+points). Each epoch is the loop of ``fit``: the samples shuffled (``random.Random(seed)``), one step per batch, the
+epoch's loss the mean of the batch losses. What the page draws comes from numpy (``nn.matrices``): the decision
+function on a grid, each weight, the accuracy after each epoch. A neuron's delta is ``neuron_view``'s.
 """
 
 from __future__ import annotations
@@ -149,6 +149,8 @@ class Run:
     epochs: int = 0
     steps: int = 0
     seconds: float = 0.0
+    position: int = 0  # where in the current epoch's order the next batch starts (0: a new epoch)
+    epoch_loss: float = 0.0  # the sum of the current epoch's batch losses, each times its batch size
     loss: list[float] = field(default_factory=list)  # per epoch: the mean of the batch losses, as fit's History
     accuracy: list[float] = field(default_factory=list)  # per epoch: on all points, after the epoch
     stopped: str = ""  # why training cannot go on (it diverged), or ""
@@ -179,9 +181,11 @@ def new_run(settings: Settings) -> Run:
     return Run(settings, X, y, model, optimizer, step, setup.targets, threshold, rng, list(range(len(X))))
 
 
-def train(run: Run, seconds: float = SLICE_SECONDS, max_epochs: int = 10_000) -> None:
-    """Train for about ``seconds`` (whole epochs, at least one) with the run's compiled step; a SettingsError when
-    the run's training time is used up or training diverged."""
+def train(run: Run, seconds: float = SLICE_SECONDS) -> None:
+    """Train with the run's compiled step for about ``seconds``, stopping after any step (an epoch of 800 samples in
+    batches of 1 takes half a second: the picture is redrawn between its slices); ``seconds=0``: to the end of the
+    current epoch (the page's Step, a whole epoch from the start of one). A SettingsError when the run's training
+    time is used up or training diverged."""
     if run.stopped:
         raise SettingsError(run.stopped)
     if run.seconds >= MAX_TRAIN_SECONDS:
@@ -192,18 +196,23 @@ def train(run: Run, seconds: float = SLICE_SECONDS, max_epochs: int = 10_000) ->
     start = time.perf_counter()
     try:
         with training_grad_mode():
-            for _ in range(max_epochs):
-                run.rng.shuffle(run.order)  # fit's epoch: shuffled, one step per batch, the mean of the losses
-                total = 0.0
-                for first in range(0, n, size):
-                    batch = run.order[first : first + size]
-                    loss, _ = _step(run, batch)
-                    total += loss * len(batch)
-                    run.steps += 1
-                run.epochs += 1
-                run.loss.append(total / n)
-                run.accuracy.append(current_accuracy(run))
-                if time.perf_counter() - start >= seconds:
+            while True:
+                if run.position == 0:  # fit's epoch: the samples shuffled, one step per batch
+                    run.rng.shuffle(run.order)
+                    run.epoch_loss = 0.0
+                batch = run.order[run.position : run.position + size]
+                loss, _ = _step(run, batch)
+                run.epoch_loss += loss * len(batch)
+                run.steps += 1
+                run.position += len(batch)
+                if run.position >= n:  # the epoch's loss is the mean of its batch losses, as fit's History
+                    run.position = 0
+                    run.epochs += 1
+                    run.loss.append(run.epoch_loss / n)
+                    run.accuracy.append(current_accuracy(run))
+                    if seconds <= 0:
+                        break
+                if seconds > 0 and time.perf_counter() - start >= seconds:
                     break
     finally:
         run.seconds += time.perf_counter() - start
@@ -213,9 +222,12 @@ def _step(run: Run, batch: list[int]) -> tuple[float, Any]:
     try:
         return run.step(batch)
     except NonFinite as stop:  # the step was undone: the weights are the last finite ones
-        what = f"the loss became {stop.loss!r}" if stop.error is None and stop.parameter is None else (
-            f"a weight became NaN or infinite ({stop.error or 'after the update'})"
-        )  # fmt: skip
+        if stop.error is not None:
+            what = f"the loss overflowed ({str(stop.error).split(' [')[0][:160]})"
+        elif stop.parameter is not None:
+            what = f"the update made a weight NaN or infinite (the loss before it was {stop.loss:.4g})"
+        else:
+            what = f"the loss became {stop.loss!r}"
         run.stopped = (
             f"training stopped at epoch {run.epochs + 1}, step {run.steps + 1}: {what}; the weights keep their last "
             f"finite values. Lower the learning rate (now {run.settings.lr:g}) and press Reset"

@@ -5,7 +5,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { data: null, mode: "graph", step: 0, picked: null, practice: null, request: null, timer: null, pending: null,
+const state = { data: null, mode: "graph", step: 0, picked: null, practice: null, timer: null, pending: null,
   keepError: false };
 const SMALLEST = 0.8;  // the graph is shrunk to fit the window's width down to 80% of its size; beyond, it scrolls
 
@@ -61,19 +61,32 @@ function refresh(delay) {
   state.timer = setTimeout(load, delay || 0);
 }
 
-async function load() {
+function oneAtATime(work) {
+  // one request at a time: while one is on its way, a change only marks that the page must ask again when it is
+  // answered (dragging a slider over a big formula never piles up work on the server)
+  let busy = false, again = false;
+  return async function run() {
+    if (busy) { again = true; return; }
+    busy = true;
+    try { await work(); } finally {
+      busy = false;
+      if (again) { again = false; run(); }
+    }
+  };
+}
+
+const load = oneAtATime(ask);
+
+async function ask() {
   const formula = $("formula").value;
   const q = query(formula, currentValues());
   history.replaceState(null, "", "/?" + q);
-  if (state.request) state.request.abort();
-  const request = new AbortController();
-  state.request = request;
   let reply, data;
   try {
-    reply = await fetch("/api/formula?" + q, { signal: request.signal });
+    reply = await fetch("/api/formula?" + q);
     data = await reply.json();
   } catch (err) {
-    if (err.name !== "AbortError") showError({ error: "the server does not answer (is autograd-mini play still running?)" });
+    showError({ error: "the server does not answer (is autograd-mini play still running?)" });
     return;
   }
   if (!reply.ok) {
@@ -363,7 +376,9 @@ $("practice-new").addEventListener("click", () => {
 
 // -- the four ways ------------------------------------------------------------------------------------------------------
 
-async function loadWays() {
+const loadWays = oneAtATime(askWays);
+
+async function askWays() {
   const box = $("ways-box");
   box.replaceChildren(el("div", {}, "computing the gradient four ways ..."));
   let reply, data;
