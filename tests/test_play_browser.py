@@ -139,9 +139,10 @@ def test_practice_with_a_right_and_a_wrong_answer(page, base):
     feedback = page.text_content("#practice-feedback")
     assert feedback.startswith("not 2.") and "hint:" in feedback and feedback.endswith("= 1 * 0.5")
     assert page.text_content("#practice-score").startswith("score: 1 right of 2 tries")
-    page.fill("#practice-answer", "0.5")
+    page.fill("#practice-answer", "0,5")  # a decimal comma, as the German documents write it
     page.click("#practice-check")
     assert page.text_content("#practice-score").startswith("score: 2 right of 3 tries, 2 of 10")
+    assert page.text_content(".grad[data-name=x1]") == "do/dx1 = ?"  # the answers are not given away above
     assert "grad ?" in page.inner_html("#graph")  # the other gradients stay hidden
 
 
@@ -184,3 +185,57 @@ def test_no_request_left_127_0_0_1():
     assert len(REQUESTS) > 10
     hosts = {urlparse(url).hostname for url in REQUESTS if not url.startswith(("data:", "about:"))}
     assert hosts == {"127.0.0.1"}, hosts
+
+
+def test_variables_named_like_javascripts_own_properties_work(page, base):
+    # the page keeps the values by the variables' names; constructor, toString and valueOf are names of every
+    # JavaScript object, and must be plain variables here
+    page.goto(base + "?formula=constructor*toString%2BvalueOf&constructor=2&toString=-3&valueOf=1")
+    page.wait_for_selector(".var[data-name=valueOf]")
+    # by hand: f = c t + v; df/dc = t = -3, df/dt = c = 2, df/dv = 1; f = -6 + 1 = -5
+    assert page.text_content("#result b") == "o = -5"
+    assert page.text_content(".grad[data-name=constructor]") == "do/dconstructor = -3"
+    assert page.text_content(".grad[data-name=toString]") == "do/dtoString = 2"
+    page.locator(".var[data-name=toString] input[type=range]").fill("4")
+    sync_api.expect(page.locator(".grad[data-name=constructor]")).to_have_text("do/dconstructor = 4")
+    assert "toString=4" in page.url
+
+
+@pytest.mark.parametrize("typed", ["nan", "1e400", "-inf", "2,5", "1e7"])
+def test_a_number_box_that_cannot_be_used_says_so_in_one_line(page, base, typed):
+    page.goto(base + LINK)
+    page.wait_for_selector("#graph svg")
+    page.locator(".var[data-name=w1] input.value").fill(typed)
+    error = page.locator("#error div")
+    sync_api.expect(error).to_contain_text("the value of w1 must be")
+    assert "\n" not in error.text_content()
+    assert page.evaluate("document.body.classList.contains('stale')")  # the last good picture, greyed
+    page.locator(".var[data-name=w1] input.value").fill("-3")
+    sync_api.expect(page.locator("#error")).to_have_text("")
+    assert page.text_content(".grad[data-name=x1]") == "do/dx1 = -1.5"
+
+
+def test_a_link_with_a_value_the_page_cannot_use_still_opens_the_formula(page, base):
+    page.goto(base + "?formula=x*y&x=2&y=nan")
+    page.wait_for_selector(".var[data-name=y]")
+    assert "the value of y must be a finite number" in page.text_content("#error")
+    assert page.input_value(".var[data-name=y] input.value") == "1"  # the formula at its default values
+
+
+def test_several_tabs_train_at_once(browser, base):
+    # three tabs of one learner press Play together: each run trains on (one compiled step each), none is refused
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    pages = [context.new_page() for _ in range(3)]
+    try:
+        for k, tab in enumerate(pages):
+            tab.goto(base + f"network?data=xor&hidden=4&points=100&seed={k}")
+            tab.wait_for_selector("#net-svg circle")
+        for tab in pages:
+            tab.click("#play")
+        for tab in pages:
+            _until(tab, "/epoch ([2-9]\\d|\\d{3,})/.test(document.getElementById('stats').textContent)", 30)
+        for tab in pages:
+            tab.click("#play")
+            assert tab.text_content("#error") == ""
+    finally:
+        context.close()

@@ -134,6 +134,7 @@ def test_gradients_equal_torch_float64(client, formula, values):
         ({"formula": "x*y", "x": "1", "y": "nan"}, "the value of y must be a finite number"),
         ({"formula": "x*y", "x": "1", "y": "1e400"}, "the value of y must be a finite number"),
         ({"formula": "x*y", "x": "two"}, "the value of x must be a number, got 'two'"),
+        ({"formula": "x*y", "x": "2,5"}, "got '2,5'; write the decimal point as a point, 2.5"),
         ({"formula": ""}, "type a formula"),
         ({"formula": "x" + "+x" * 300}, "the page takes up to 400"),
         ({"formula": "+".join(f"x{i}" for i in range(13))}, "sliders for up to 12"),
@@ -145,6 +146,12 @@ def test_bad_formulas_get_one_line_and_a_caret(client, params, words):
     assert reply.status_code == 400
     data = reply.json()
     assert words in data["error"] and "\n" not in data["error"] and "Traceback" not in data["error"]
+
+
+def test_a_typeset_minus_copied_into_a_box_is_a_minus(client):
+    # the MathML of the captions shows -3 with the minus sign U+2212; copied into a number box it means -3
+    data = client.get("/api/formula", params={"formula": "x*y", "x": "\u22123", "y": "2"}).json()
+    assert data["values"] == {"x": -3.0, "y": 2.0} and data["grads"] == {"x": 2.0, "y": -3.0}
 
 
 def test_a_parse_error_points_at_the_place(client):

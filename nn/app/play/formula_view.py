@@ -90,9 +90,10 @@ def read_values(names: list[str], given: dict[str, str]) -> dict[str, float]:
     for name in names:
         text = given.get(name, "1")
         try:
-            value = float(text)
+            value = float(text.replace("\u2212", "-"))  # the minus sign of typeset text, copied, is a minus too
         except (TypeError, ValueError):
-            raise PageError(f"the value of {name} must be a number, got {_shown(text)}") from None
+            comma = "; write the decimal point as a point, 2.5" if "," in text else ""
+            raise PageError(f"the value of {name} must be a number, got {_shown(text)}{comma}") from None
         if not math.isfinite(value) or abs(value) > MAX_ABS_VALUE:
             raise PageError(f"the value of {name} must be a finite number from -{MAX_ABS_VALUE:g} to {MAX_ABS_VALUE:g}")
         values[name] = value

@@ -30,7 +30,7 @@ from nn.matrices import NUMPY_ACTIVATIONS, network_arrays
 
 __all__ = ["autodiff", "closed_form", "flow", "loss_gradient", "neuron", "tex"]
 
-TERMS_PER_PIECE = 3  # a sum of more products is typeset in pieces, so that the browser can break the line between them
+TERMS_PER_PIECE = 1  # a sum is typeset a term per formula, so that the browser breaks the line where it must
 
 # dE^k/ds of each loss at the output score s and target t, as the page writes it (LaTeX); loss_gradient computes it
 LOSS_GRADIENTS = {"bce_logits": r"\sigma(s) - t", "hinge": r"-t\,[1 - t s > 0]", "mse": r"2\,(s - t)"}

@@ -111,8 +111,11 @@ async function ask() {
 }
 
 function showError(data) {
+  // the line under the formula; while it shows, what the page shows is the last formula and values it could use,
+  // greyed (stale)
   const box = $("error");
   box.replaceChildren();
+  document.body.classList.toggle("stale", !!data && !!state.data);
   if (!data) return;
   box.append(el("div", {}, data.error || "error"));
   if (data.caret) box.append(el("pre", {}, data.caret));
@@ -338,7 +341,7 @@ function checkPractice() {
   if (!p || p.at >= p.order.length) return;
   const n = d.nodes[p.order[p.at]];
   const text = $("practice-answer").value.trim();
-  const given = Number(text);
+  const given = Number(/^-?\d+,\d+$/.test(text) ? text.replace(",", ".") : text);  // -1,5 as written in German too
   const box = $("practice-feedback");
   if (text === "" || !Number.isFinite(given)) {
     box.replaceChildren(el("span", { class: "wrong" }, `"${text.slice(0, 30)}" is not a number; type e.g. -1.5`));

@@ -158,7 +158,7 @@ function showSample() {
 }
 
 function positions(sizes) {
-  const padX = 52, top = 22, bottom = 30;
+  const padX = 40, top = 22, bottom = 44;
   return sizes.map((n, l) => {
     const x = padX + (W - 2 * padX) * l / (sizes.length - 1);
     const gap = Math.min(42, (H - top - bottom) / Math.max(1, n - 1));
@@ -186,8 +186,12 @@ function drawNetwork(data) {
     svgEl(g, "text", { x: p.x, y: p.y + 4, "text-anchor": "middle", "font-size": r > 9 ? 11 : 9 }, l === 0 ? `x${j}` : `${j}`);
     if (net.flow) drawFlowValue(svg, l, j, p, r);
   }));
-  data.sizes.forEach((n, l) => svgEl(svg, "text", { x: pos[l][0].x, y: H - 8, "text-anchor": "middle", "font-size": 12, fill: "#374151" },
-    l === 0 ? "input" : (l === data.sizes.length - 1 ? `output (${data.activations[l - 1]})` : `layer ${l} (${data.activations[l - 1]})`)));
+  data.sizes.forEach((n, l) => {  // under each layer its name, and its activation on a second line
+    const last = l === data.sizes.length - 1;
+    const name = l === 0 ? "input" : (last ? "output" : `layer ${l}`);
+    svgEl(svg, "text", { x: pos[l][0].x, y: H - 20, "text-anchor": "middle", "font-size": 12, fill: "#374151" }, name);
+    if (l > 0) svgEl(svg, "text", { x: pos[l][0].x, y: H - 6, "text-anchor": "middle", "font-size": 11, fill: "#6b7280" }, data.activations[l - 1]);
+  });
 }
 
 function drawFlowValue(svg, l, j, p, r) {
@@ -196,10 +200,11 @@ function drawFlowValue(svg, l, j, p, r) {
   const forward = f.phase === "forward";
   const value = forward ? (l <= f.layer ? f.a[l][j] : null) : (l >= f.layer && l > 0 ? f.delta[l][j] : null);
   if (value === null) return;
-  const label = svgEl(svg, "text", { x: p.x, y: p.y - r - 4, "text-anchor": "middle", "font-size": 12,
-    fill: forward ? "#111827" : "#d62728", class: "flow", "paint-order": "stroke", stroke: "white", "stroke-width": 3 },
-    (forward ? "a " : "\u03B4 ") + fmt(value));
-  return label;
+  // beside the neuron (a layer's neurons stand closer than a line of text is high), above the output neuron
+  const last = l === net.state.sizes.length - 1;
+  const at = last ? { x: p.x, y: p.y - r - 5, "text-anchor": "middle" } : { x: p.x + r + 3, y: p.y + 4, "text-anchor": "start" };
+  svgEl(svg, "text", { ...at, "font-size": 11, fill: forward ? "#111827" : "#d62728", class: "flow", "paint-order": "stroke",
+    stroke: "white", "stroke-width": 3 }, (forward ? "a " : "\u03B4 ") + fmt(value));
 }
 
 function drawHeatmap(data) {
