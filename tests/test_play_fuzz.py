@@ -119,12 +119,13 @@ def _resident(trim=False):
 
 @pytest.mark.slow
 def test_a_flood_of_concurrent_requests_leaves_the_server_answering_with_flat_memory():
-    """A real server (uvicorn on 127.0.0.1) and 48 clients at once, each sending its share of 240 requests without
-    waiting between them: big formulas (60 backward steps), the four ways, new runs, and hostile ones. Every answer
-    is data or one line of JSON (503 when MAX_BUSY computations run already: refused at once, not queued), and the
-    server answers afterwards. Two floods warm up (imports, caches, the C allocator's arenas of 40 server threads);
-    the third leaves the process's resident memory within 10 MB (measured here: 138.8 -> 139.7 MB and 138.7 ->
-    138.0 MB; Python's own objects, by tracemalloc in a run by hand, 43.05 -> 43.04 MB over three more floods)."""
+    """A real server (uvicorn on 127.0.0.1) and 48 clients at once, each sending its share of 160 requests without
+    waiting between them: big formulas (60 backward steps), the four ways, new runs of 2-16-16-1, and hostile ones.
+    Every answer is data or one line of JSON (503 when MAX_BUSY computations run already: refused at once, not
+    queued), and the server answers afterwards. Two floods warm up (imports, caches, the C allocator's arenas of 40
+    server threads); the third leaves the process's resident memory within 10 MB (measured here: 138.1 -> 141.5 MB
+    and 138.2 -> 139.1 MB; after one flood only, the second still added 10-12 MB; Python's own objects, by
+    tracemalloc in a run by hand, 43.05 -> 43.04 MB over three more floods)."""
     import urllib.error
     import urllib.request
     from concurrent.futures import ThreadPoolExecutor
@@ -156,7 +157,7 @@ def test_a_flood_of_concurrent_requests_leaves_the_server_answering_with_flat_me
 
     def flood():
         with ThreadPoolExecutor(48) as pool:
-            return list(pool.map(one, range(240)))
+            return list(pool.map(one, range(160)))
 
     try:
         first = flood() + flood()
@@ -167,7 +168,7 @@ def test_a_flood_of_concurrent_requests_leaves_the_server_answering_with_flat_me
             assert status in (200, 400, 503), (status, error)
             if status != 200:
                 assert error and "\n" not in error and "Traceback" not in error
-        assert sum(status == 200 for status, _ in second) >= 40  # the server worked through the flood
+        assert sum(status == 200 for status, _ in second) >= 25  # the server worked through the flood
         assert one(0)[0] == 200
         print(f"resident memory after two floods {before / 1e6:.1f} MB, after three {after / 1e6:.1f} MB; answers: "
               f"{sorted(Counter(status for status, _ in first + second).items())}")  # fmt: skip
