@@ -187,7 +187,9 @@ def test_four_ways_refuse_long_formulas(client):
 # -- the pages and what they are made of ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/", "/network", "/documents", "/static/play.css", "/static/formula.js"])
+@pytest.mark.parametrize(
+    "path", ["/", "/network", "/documents", "/static/play.css", "/static/play.js", "/static/formula.js"]
+)
 def test_pages_are_served_with_a_strict_content_security_policy(client, path):
     reply = client.get(path)
     assert reply.status_code == 200

@@ -2,34 +2,12 @@
 // rule typeset as MathML); this script asks for it on every change, shows it, steps through the backward pass on the
 // one picture (changing its gradient texts and highlight, as the notebook's stepper does), and keeps the page's state
 // in the address (a link to share).
+// What both pages' scripts use ($, fmt, el, markup) is in play.js.
 "use strict";
 
-const $ = (id) => document.getElementById(id);
 const state = { data: null, mode: "graph", step: 0, picked: null, practice: null, timer: null, pending: null,
   keepError: false };
 const SMALLEST = 0.8;  // the graph is shrunk to fit the window's width down to 80% of its size; beyond, it scrolls
-
-function fmt(x) {
-  if (typeof x !== "number") return String(x);
-  if (x === 0) return "0";
-  return Number(x.toPrecision(4)).toString();
-}
-
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (k === "class") node.className = v; else node.setAttribute(k, v);
-  }
-  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return node;
-}
-
-function markup(html) {
-  // MathML the server made (autograd_mini.mathml: every name and number in it escaped there)
-  const box = document.createElement("div");
-  box.innerHTML = html;
-  return box.firstElementChild || box;
-}
 
 // -- the address: ?formula=...&x1=2&... ---------------------------------------------------------------------------------
 

@@ -1,9 +1,8 @@
 // autograd-mini play, the network page: TensorFlow Playground's job on the project's MLP, trained on the server with
 // the compiled step; this script draws the network, the decision boundary and the curves, and asks for a neuron's
-// delta (the documents' equations, typeset by the server as MathML, next to autodiff).
+// delta (the documents' equations, typeset by the server as MathML, next to autodiff). $, fmt, el and markup: play.js.
 "use strict";
 
-const $ = (id) => document.getElementById(id);
 const FIELDS = ["data", "points", "noise", "hidden", "activation", "loss", "optimizer", "lr", "l2", "batch", "seed"];
 const net = { run: null, state: null, playing: false, picked: null, wall: null, flow: null };
 const POSITIVE = "#2563eb";  // a weight > 0, and class 1
@@ -18,22 +17,6 @@ function svgEl(parent, tag, attrs, text) {
   parent.append(node);
   return node;
 }
-
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return node;
-}
-
-function markup(html) {
-  // MathML the server made (autograd_mini.mathml through latex2mathml: numbers only, escaped there)
-  const box = document.createElement("span");
-  box.innerHTML = html;
-  return box.firstElementChild || box;
-}
-
-function fmt(x) { return x === 0 ? "0" : Number(Number(x).toPrecision(4)).toString(); }
 
 function showError(message) { $("error").textContent = message || ""; }
 
