@@ -486,3 +486,18 @@ def test_a_busy_server_answers_in_one_line_at_once():
     assert reply.status_code == 503 and reply.json()["error"].startswith("the server is busy with 16 computations")
     app.state.busy.now = 0
     assert local.get("/api/formula", params=NEURON).status_code == 200
+
+
+def test_an_outer_no_grad_changes_no_answer():
+    # a notebook may call the pages' functions inside no_grad(); each decides its own grad mode, as fit does
+    from autograd_mini import no_grad
+    from nn.app.play import neuron_view
+
+    with no_grad():
+        run = network_view.new_run(network_view.read_settings({"hidden": [3], "points": 40, "seed": 2}))
+        network_view.train(run, 0.0)
+        d = neuron_view.neuron(run, 1, 2, 5)
+        page = formula_view.formula_page("x*y + x", {"x": "2", "y": "3"})
+    assert run.epochs == 1 and math.isfinite(run.loss[0])
+    assert d["autodiff"] != 0 and d["autodiff"] == pytest.approx(d["delta"], rel=1e-12)  # numpy's closed form
+    assert page["grads"] == {"x": 4.0, "y": 2.0}  # by hand: y + 1 and x

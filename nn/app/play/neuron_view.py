@@ -27,6 +27,7 @@ from nn.app.play.network_view import Run, SettingsError
 from nn.crosscheck.delta import backward, forward
 from nn.losses import LOSSES
 from nn.matrices import NUMPY_ACTIVATIONS, network_arrays
+from nn.step import training_grad_mode
 
 __all__ = ["autodiff", "closed_form", "flow", "loss_gradient", "neuron", "tex"]
 
@@ -61,16 +62,18 @@ def closed_form(run: Run, k: int) -> dict[str, Any]:
 
 
 def autodiff(run: Run, k: int) -> list[list[float]]:
-    """dE^k/dz^l_j for every neuron by the engine: sample k's graph layer by layer, the loss, ``backward()``."""
+    """dE^k/dz^l_j for every neuron by the engine: sample k's graph layer by layer, the loss, ``backward()``; the
+    graph is recorded whatever the calling thread's grad mode (inside a notebook's ``no_grad()`` too)."""
     a: list[Any] = [float(v) for v in run.X[k]]
     zs = []
-    for layer in run.model.layers:
-        a = layer(a)
-        # a neuron's z is its output for a linear layer, else the activation's operand (a = f(z))
-        zs.append([v if layer.activation == "linear" else v.operands[0] for v in a])
-    loss = LOSSES[run.settings.loss](a[0], run.targets[k])
-    run.model.zero_grad()  # the parameters' gradients: each training step sets them anew
-    loss.backward()
+    with training_grad_mode():
+        for layer in run.model.layers:
+            a = layer(a)
+            # a neuron's z is its output for a linear layer, else the activation's operand (a = f(z))
+            zs.append([v if layer.activation == "linear" else v.operands[0] for v in a])
+        loss = LOSSES[run.settings.loss](a[0], run.targets[k])
+        run.model.zero_grad()  # the parameters' gradients: each training step sets them anew
+        loss.backward()
     grads = [[v.grad for v in z] for z in zs]
     run.model.zero_grad()
     return grads
