@@ -28,8 +28,8 @@ REQUESTS: list[str] = []  # every URL the browser asked for, in every test of th
 
 
 def _four(x):
-    """A number as the page writes it: 4 significant digits (JavaScript's toPrecision(4), then Number())."""
-    return "0" if x == 0 else repr(float(f"{x:.4g}")).removesuffix(".0")
+    """A number as the page writes it: Python's format(x, ".4g"), as the picture does (-1.929, 2.36e-06)."""
+    return "0" if x == 0 else f"{x:.4g}"
 
 
 def _until(page, expression, seconds):
@@ -185,6 +185,18 @@ def test_no_request_left_127_0_0_1():
     assert len(REQUESTS) > 10
     hosts = {urlparse(url).hostname for url in REQUESTS if not url.startswith(("data:", "about:"))}
     assert hosts == {"127.0.0.1"}, hosts
+
+
+def test_numbers_are_written_as_the_picture_writes_them(page, base):
+    # the results line and the picture's boxes write each number the same way, Python's .4g (by hand: d/dx of
+    # x * y is y, d/dy is x)
+    page.goto(base + "?formula=x*y&x=0.00000236&y=12345.678")
+    page.wait_for_selector("#graph svg")
+    assert page.text_content(".grad[data-name=x]") == "do/dx = 1.235e+04"
+    assert page.text_content(".grad[data-name=y]") == "do/dy = 2.36e-06"
+    assert page.locator("#graph text", has_text="grad 2.36e-06").count() == 1
+    assert page.evaluate("[fmt(0.5), fmt(-1.5), fmt(1e-4), fmt(99999), fmt(0.000099996), fmt(-0)]") == [
+        "0.5", "-1.5", "0.0001", "1e+05", "0.0001", "0"]  # fmt: skip
 
 
 def test_variables_named_like_javascripts_own_properties_work(page, base):

@@ -4,10 +4,16 @@
 const $ = (id) => document.getElementById(id);
 
 function fmt(x) {
-  // a number as the captions write it: 4 significant digits (Python's .4g), -0 shown as 0
-  if (typeof x !== "number") return String(x);
+  // a number as the picture and the captions write it: Python's format(x, ".4g") (2.36e-06, 1.235e+04, 0.7071)
+  if (typeof x !== "number" || !Number.isFinite(x)) return String(x);
   if (x === 0) return "0";
-  return Number(x.toPrecision(4)).toString();
+  const [mantissa, exponent] = x.toExponential(3).split("e");
+  const e = Number(exponent);
+  if (e < -4 || e >= 4) {
+    const digits = mantissa.replace(/\.?0+$/, "");
+    return `${digits}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  }
+  return String(Number(x.toPrecision(4)));
 }
 
 function el(tag, attrs, ...children) {
