@@ -83,8 +83,9 @@ async function reset() {
 }
 
 async function trainOnce(step) {
-  const data = await post("/api/net/train", { run: net.run, step: !!step });
-  render(data);
+  const run = net.run;
+  const data = await post("/api/net/train", { run, step: !!step });
+  if (run === net.run) render(data);  // not a slice of a run that Reset has replaced meanwhile
   return data;
 }
 
