@@ -35,7 +35,7 @@ from autograd_mini.mathml import chain_rule_mathml
 from autograd_mini.naming import ROLE_COLORS
 from autograd_mini.text import html_text, printable
 
-__all__ = ["html_table", "stepper_html", "stepper_page", "unique_id"]
+__all__ = ["html_table", "live_picture", "stepper_html", "stepper_page", "unique_id"]
 
 
 def unique_id(prefix="am"):
@@ -247,9 +247,11 @@ def _json(value):
     return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _live_picture(trace, root_id, options):
+def live_picture(trace, root_id, options):
     """The stepper's one SVG, in its final state (every gradient filled in, for a view without script), every id
-    prefixed with ``root_id``, each node's grad text with the id ``{root_id}-g{i}``; and the frames' data."""
+    prefixed with ``root_id`` (``{root_id}-v{i}`` a node's box, ``{root_id}-v{i}op`` its op, ``{root_id}-e{i}_0`` an
+    edge), each node's grad text with the id ``{root_id}-g{i}``; and the frames' data (see ``_SCRIPT``). ``options``
+    go to ``trace.picture``. The playground's formula page steps the same picture with its own script."""
     svg, changes = trace.picture(**options)
     index = {node: i for i, node in enumerate(trace.order)}
     nodes, pieces = grad_slots(svg, trace.order, index)
@@ -319,7 +321,7 @@ def _table_instead(trace, err, number_format):
 
 def _stepper(trace, autofocus, options):
     root_id = unique_id("am-trace")
-    picture, data = _live_picture(trace, root_id, options)
+    picture, data = live_picture(trace, root_id, options)
     captions = trace.captions(options.get("number_format", ".4g"))
     rules = trace.chain_rules(options.get("number_format", ".4g"))
     last = len(captions) - 1

@@ -40,6 +40,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from autograd_mini.pyparse import parse
+
 
 @dataclass(frozen=True, eq=False)
 class Op:
@@ -226,7 +228,7 @@ _ALLOWED = (ast.Expression, ast.expr, ast.expr_context, ast.operator, ast.unaryo
 def _checked_rule(op_name: str, text: str, operands: tuple[str, ...]) -> str:
     """The rule's text as one line (``ast.unparse``), after checking that it is one expression of known names."""
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = parse(text.strip())
     except SyntaxError as err:
         raise ValueError(f"op {op_name!r}: the rule {text!r} is not a Python expression ({err.msg})") from None
     for node in ast.walk(tree):
@@ -267,7 +269,7 @@ def _forward_function(text: str, operands: tuple[str, ...]) -> Callable[..., flo
     """The forward as a function. Where the text is one operator or one call on the operands in order (``a * b``,
     ``math.tanh(a)``, ``sigmoid(a)``), that operator or function itself: the hot path then makes no extra Python
     call. Otherwise the text as a function, ``lambda a, b: b - a``."""
-    body = ast.parse(text, mode="eval").body
+    body = parse(text).body
     in_order = lambda args: [getattr(x, "id", None) for x in args] == list(operands)  # noqa: E731
     if isinstance(body, ast.BinOp) and type(body.op) in _OPERATORS and in_order([body.left, body.right]):
         return getattr(operator, _OPERATORS[type(body.op)])
@@ -286,7 +288,7 @@ def _code(op: Op) -> tuple[str, ...]:
     if op.rule is None:
         args = "{a}" if op.arity == 1 else "{a}, {b}"
         return (f"{{f}}({args})", *(f"{{p}}({args}, {{out}})[{k}]" for k in range(op.arity)))
-    return tuple(ast.unparse(_Template().visit(ast.parse(text, mode="eval"))) for text in op.rule)
+    return tuple(ast.unparse(_Template().visit(parse(text))) for text in op.rule)
 
 
 class _Template(ast.NodeTransformer):
@@ -296,7 +298,7 @@ class _Template(ast.NodeTransformer):
         self.generic_visit(node)
         op = globals().get(node.func.id) if isinstance(node.func, ast.Name) else None  # an op of the table
         if isinstance(op, Op) and op.rule is not None and len(node.args) == op.arity:
-            forward = ast.parse(op.rule[0], mode="eval").body
+            forward = parse(op.rule[0]).body
             return _Substitute(dict(zip(("a", "b"), node.args))).visit(forward)
         return node
 

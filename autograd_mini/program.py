@@ -30,6 +30,7 @@ from autograd_mini.engine import Value, backward_steps
 from autograd_mini.identifiers import identifier, names_for, unique
 from autograd_mini.naming import graph_order, node_names
 from autograd_mini.ops import Op
+from autograd_mini.pyparse import parse
 
 __all__ = ["BYTES_PER_NODE", "CALL", "MAX_NODES", "Call", "Line", "Program", "Signature", "literal", "wrap"]
 
@@ -331,7 +332,7 @@ def _names_in(op: Op) -> frozenset[str]:
     if called is None:
         names = set()
         for template in op.code:
-            tree = ast.parse(template.replace("{", "").replace("}", ""), mode="eval")
+            tree = parse(template.replace("{", "").replace("}", ""))
             names |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
         called = _called[op] = frozenset(names & (_PROGRAM_NAMES | {"math"}))
     return called
@@ -371,7 +372,7 @@ def op_holder(op: Op, functions: dict[Op, tuple[str, str]]) -> str:
 
 def _atom(expr: str) -> str:
     """``expr`` in parentheses unless it is one name, number or call, so ``g * (1.0 - o * o)`` multiplies by all."""
-    node = ast.parse(expr, mode="eval").body
+    node = parse(expr).body
     if isinstance(node, (ast.Name, ast.Call, ast.Attribute, ast.Subscript)) or (
         isinstance(node, ast.Constant) and not expr.startswith("-")
     ):

@@ -42,6 +42,7 @@ from typing import Any
 from autograd_mini import ops as _ops
 from autograd_mini.engine import Value, topological_order
 from autograd_mini.ops import OPS, Op, sign, step
+from autograd_mini.pyparse import parse
 from autograd_mini.symbolic_budget import (
     MAX_DEPTH,
     MAX_OPS,
@@ -178,7 +179,7 @@ def sympy_form(op: Op) -> Any:
             f"text; write it as text (unary(name, equation, 'a * SIGMOID(a)', ...)) or add it to SPECIAL_FORMS in "
             f"autograd_mini/symbolic.py"
         )
-    called = {n.id for n in ast.walk(ast.parse(op.rule[0], mode="eval")) if isinstance(n, ast.Name)}
+    called = {n.id for n in ast.walk(parse(op.rule[0])) if isinstance(n, ast.Name)}
     namespace = {**HELPERS, **{name: sympy_form(_TABLE_NAMES[name]) for name in called & set(_TABLE_NAMES)}}
     operands = "a" if op.arity == 1 else "a, b"
     return eval(f"lambda {operands}: {op.rule[0]}", namespace)  # noqa: S307 (a checked rule, ops._checked_rule)

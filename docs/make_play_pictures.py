@@ -1,6 +1,7 @@
-"""The README's pictures of the playground: docs/play.png (the formula page, micrograd's neuron, stepping through the
-backward pass) and docs/play_network.png (the network page training on moons, a neuron's delta open), taken in
-headless Chromium at 1024 px from a real server on 127.0.0.1.
+"""The README's pictures of the playground: docs/play.png (the formula page, micrograd's neuron, three steps into
+the backward pass, x1's chain rule open) and docs/play_network.png (the network page after about two seconds of
+training on moons, a neuron's delta open), taken in headless Chromium at 1024 px (what a projector shows; README
+shows them at 880 px) from a real server on 127.0.0.1.
 
     .venv/bin/python docs/make_play_pictures.py
 """
@@ -25,20 +26,23 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
-            page = browser.new_page(viewport={"width": 1024, "height": 700})
+            page = browser.new_page(viewport={"width": 1024, "height": 768})
             page.goto(playground.url + LINK)
             page.wait_for_selector("#graph svg")
             page.click("#mode-steps")
             for _ in range(3):
-                page.click("#next")
+                page.keyboard.press("ArrowRight")
             page.locator("#graph g.node", has_text="x1").first.click()
+            page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(HERE / "play.png"), full_page=True)
-            page = browser.new_page(viewport={"width": 1024, "height": 700})
+            page = browser.new_page(viewport={"width": 1024, "height": 768})
             page.goto(playground.url + "network?data=moons&hidden=8,8&points=200")
             page.wait_for_selector("#net-svg circle")
-            for _ in range(8):
-                page.click("#step")
-                page.wait_for_timeout(60)
+            page.click("#play")
+            page.wait_for_timeout(2000)
+            page.click("#play")
+            page.fill("#sample", "3")
+            page.press("#sample", "Enter")
             page.locator("#net-svg g.neuron[data-layer='2'][data-neuron='1']").click()
             page.wait_for_selector("#delta-verdict")
             page.screenshot(path=str(HERE / "play_network.png"), full_page=True)

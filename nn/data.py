@@ -1,5 +1,5 @@
-"""Small data sets: two moons, XOR, circles (plain Python, deterministic from a seed) and the 8x8 digits; and the
-checks every function that takes a learner's data makes (``check_data``).
+"""Small data sets: two moons, XOR, circles, two spirals, two blobs (plain Python, deterministic from a seed) and the
+8x8 digits; and the checks every function that takes a learner's data makes (``check_data``).
 
 Each data set function returns ``(X, y)``: ``X`` a list of samples (each a list of floats), ``y`` a list of int
 labels 0/1 (``load_digits``: 0..9). ``nn.train.fit`` turns 0/1 into -1/+1 for the hinge loss. The generators use
@@ -16,7 +16,17 @@ from typing import Any
 
 from autograd_mini import Value
 
-__all__ = ["check_data", "check_finite", "input_rows", "load_digits", "make_circles", "make_moons", "make_xor"]
+__all__ = [
+    "check_data",
+    "check_finite",
+    "input_rows",
+    "load_digits",
+    "make_blobs",
+    "make_circles",
+    "make_moons",
+    "make_spiral",
+    "make_xor",
+]
 
 DataSet = tuple[list[list[float]], list[int]]  # (X, y): samples as lists of floats, and their labels
 
@@ -82,6 +92,34 @@ def make_xor(n: int = 100, seed: int = 0, noise: float = 0.0) -> DataSet:
         if abs(x0) < 0.05 or abs(x1) < 0.05:
             continue
         points.append((x0, x1, 1 if x0 * x1 < 0 else 0))
+    return _finish(points, rng, noise)
+
+
+def make_spiral(n: int = 100, noise: float = 0.0, seed: int = 0) -> DataSet:
+    """Two interleaved spirals, TensorFlow Playground's hardest set: radius r = t and angle 1.75 pi t (plus pi for
+    label 1), t evenly in [0, 1], the point (r sin(angle), r cos(angle)); n // 2 points on the spiral of label 0,
+    the rest on the other; then the jitter N(0, noise^2) on each coordinate."""
+    _check(n, noise, "make_spiral()")
+    rng = random.Random(seed)
+    points = []
+    for label, count in ((0, n // 2), (1, n - n // 2)):
+        for t in _linspace(0.0, 1.0, count):
+            angle = 1.75 * math.pi * t + label * math.pi
+            points.append((t * math.sin(angle), t * math.cos(angle), label))
+    return _finish(points, rng, noise)
+
+
+def make_blobs(n: int = 100, noise: float = 0.0, seed: int = 0, spread: float = 0.2) -> DataSet:
+    """Two round Gaussian blobs, the easy set: label 0 around (-0.6, -0.6), label 1 around (0.6, 0.6), each
+    coordinate N(centre, spread^2); n // 2 points of label 0, the rest of label 1; then the jitter N(0, noise^2)
+    (so a coordinate's standard deviation is sqrt(spread^2 + noise^2))."""
+    _check(n, noise, "make_blobs()")
+    if isinstance(spread, bool) or not isinstance(spread, numbers.Real) or not 0 <= spread < math.inf:
+        raise ValueError(f"make_blobs(): spread (the standard deviation around a centre) must be >= 0, got {spread!r}")
+    rng = random.Random(seed)
+    points = []
+    for label, count, centre in ((0, n // 2, -0.6), (1, n - n // 2, 0.6)):
+        points += [(rng.gauss(centre, spread), rng.gauss(centre, spread), label) for _ in range(count)]
     return _finish(points, rng, noise)
 
 

@@ -111,6 +111,32 @@ def test_one_neuron_by_hand():
     assert report.ok
 
 
+@pytest.mark.parametrize("act", ["tanh", "relu", "sigmoid"])
+def test_backward_from_a_given_dE_da_equals_torch(act):
+    # the recursion started from dE/da^L of a loss outside the squared errors: the logistic loss of a linear output,
+    # E = log(1 + e^{-s}) for target 1, so dE/ds = sigma(s) - 1; torch float64 gives dE/dz^l of the same network
+    from nn.crosscheck.delta import backward, forward
+
+    model = _model([2, 4, 3, 1], act, "linear", 5)
+    net = network_arrays(model)
+    x = np.array([0.3, -1.2])
+    z, a = forward(net, x)
+    dE_da = 1.0 / (1.0 + math.exp(-a[net.L][0])) - 1.0
+    delta, dW, _ = backward(net, z, a, None, dE_da=[dE_da])
+    zs, h = [], torch.tensor(x)
+    for l in range(1, net.L + 1):
+        zl = torch.tensor(net.W[l]) @ h + torch.tensor(net.b[l])
+        zl.requires_grad_(True)
+        zs.append(zl)
+        h = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid}[act](zl) if l < net.L else zl
+    torch.nn.functional.binary_cross_entropy_with_logits(h[0], torch.tensor(1.0)).backward(inputs=zs)
+    for l in range(1, net.L + 1):
+        assert np.allclose(delta[l], zs[l - 1].grad.numpy(), rtol=1e-12, atol=1e-15)
+    assert np.allclose(dW[1], np.outer(delta[1], x), rtol=0, atol=0)  # dE/dW^l = delta^l (a^{l-1})^T
+    with pytest.raises(ValueError, match=r"backward\(\): dE_da has shape \(2,\); dE/da\^L has shape \(1,\)"):
+        backward(net, z, a, None, dE_da=[1.0, 2.0])
+
+
 @pytest.mark.parametrize("sizes, act, out_act, loss", CONFIGS)
 def test_batch_form_equals_sum_of_per_sample(sizes, act, out_act, loss):
     model = _model(sizes, act, out_act, 7)

@@ -225,3 +225,23 @@ def test_stress_interleaved_blocks_always_restore_each_threads_mode():
         loop(no_grad, lambda: not is_grad_enabled()),
     )
     assert am.is_grad_enabled()
+
+
+def test_python_text_is_parsed_one_thread_at_a_time():
+    """CPython 3.11 keeps ``ast.parse``'s depth counter in state all threads share (gh-106905): threads parsing at
+    once, with the cyclic collector running a finalizer (Python code, so a thread switch) inside a conversion, fail
+    with ``SystemError: AST constructor recursion depth mismatch``, as the playground's server did under a flood of
+    requests. Reproduced by hand: 4 threads parsing op-rule-sized expressions while 2 threads made cyclic garbage with
+    finalizers, 2 failures in 12,000 parses; that load is no test (it can also keep the collector busy for seconds),
+    so this test holds the engine to the cure: every parse goes through ``autograd_mini.pyparse.parse``, which holds
+    one lock, and no other module of the engine calls ``ast.parse``."""
+    from pathlib import Path
+
+    from autograd_mini import pyparse
+
+    sources = Path(am.__file__).parent.glob("*.py")
+    direct = [p.name for p in sources if p.name != "pyparse.py" and "ast.parse(" in p.read_text(encoding="utf-8")]
+    assert direct == []
+    assert pyparse.parse("a * (b + c)").body.op.__class__.__name__ == "Mult"
+    assert pyparse._lock.acquire(blocking=False)  # free between parses
+    pyparse._lock.release()

@@ -10,6 +10,7 @@ import pytest
 
 from nn import MLP, SGD, fit, load_digits, make_circles, make_moons, make_xor
 from nn.app.plots import plot_decision_boundary, plot_history
+from nn.data import make_blobs, make_spiral
 from nn.matrices import set_bias_vector, set_weight_matrix
 
 
@@ -33,7 +34,35 @@ def test_circles_and_xor_geometry():
     assert all(-1 <= v <= 1 and abs(v) >= 0.05 for x in X for v in x)
 
 
-@pytest.mark.parametrize("make", [make_moons, make_circles, make_xor])
+def test_spirals_lie_on_their_arms():
+    X, y = make_spiral(10, noise=0.0, seed=2)
+    assert y.count(0) == 5 and y.count(1) == 5
+    arm0 = sorted(tuple(x) for x, label in zip(X, y) if label == 0)
+    arm1 = sorted(tuple(x) for x, label in zip(X, y) if label == 1)
+    # t = 0, 1/4, 1/2, 3/4, 1 on each arm; by hand at the ends: t = 1, angle 1.75 pi = 315 degrees on arm 0:
+    # (sin 315, cos 315) = (-0.7071, 0.7071); arm 1 is turned by pi: (0.7071, -0.7071); t = 1/2 on arm 0: angle
+    # 157.5 degrees, (0.5 sin, 0.5 cos) = (0.19134, -0.46194); both arms start at the origin
+    h = math.sqrt(0.5)
+    assert (pytest.approx(-h), pytest.approx(h)) in arm0 and (pytest.approx(h), pytest.approx(-h)) in arm1
+    assert (pytest.approx(0.19134, abs=1e-5), pytest.approx(-0.46194, abs=1e-5)) in arm0
+    for x0, x1 in arm0:  # arm 1 is arm 0 turned by pi: (x0, x1) -> (-x0, -x1)
+        assert any(math.isclose(-x0, a, abs_tol=1e-12) and math.isclose(-x1, b, abs_tol=1e-12) for a, b in arm1)
+    radii = sorted(round(math.hypot(*x), 12) for x in X)  # r = t: 0, 0, 1/4, 1/4, ..., 1, 1
+    assert radii == [0.0, 0.0, 0.25, 0.25, 0.5, 0.5, 0.75, 0.75, 1.0, 1.0]
+
+
+def test_blobs_sit_around_their_centres():
+    X, y = make_blobs(11, noise=0.0, seed=1, spread=0.0)  # no spread: every point on its centre
+    assert y.count(0) == 5 and y.count(1) == 6
+    assert all(x == ([-0.6, -0.6] if label == 0 else [0.6, 0.6]) for x, label in zip(X, y))
+    X, y = make_blobs(4000, noise=0.1, seed=3)  # spread 0.2: sd sqrt(0.2^2 + 0.1^2) = 0.2236 per coordinate
+    for label, centre in ((0, -0.6), (1, 0.6)):
+        points = np.array([x for x, t in zip(X, y) if t == label])
+        assert np.abs(points.mean(axis=0) - centre).max() < 0.02  # 2000 points: the mean's sd is 0.005
+        assert np.abs(points.std(axis=0) - math.sqrt(0.05)).max() < 0.015
+
+
+@pytest.mark.parametrize("make", [make_moons, make_circles, make_xor, make_spiral, make_blobs])
 def test_data_is_deterministic_from_the_seed(make):
     random.seed(0)
     state = random.getstate()
@@ -49,6 +78,10 @@ def test_data_errors():
         make_moons(1)
     with pytest.raises(ValueError, match=r"make_circles\(\): noise .* must be >= 0, got -0.1"):
         make_circles(10, noise=-0.1)
+    with pytest.raises(ValueError, match=r"make_spiral\(\): n \(the number of points\) must be a whole number >= 2"):
+        make_spiral(1)
+    with pytest.raises(ValueError, match=r"make_blobs\(\): spread .* must be >= 0, got nan"):
+        make_blobs(10, spread=float("nan"))
 
 
 def test_load_digits():

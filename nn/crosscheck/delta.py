@@ -170,12 +170,21 @@ def forward(net, x):
     return z, a
 
 
-def backward(net, z, a, y, loss="half_sse"):
-    """delta[l], dW[l], db[l] for l = 1..L (index 0 None), from the forward quantities of one sample."""
-    _, dE_da = closed_form_loss(loss, "backward()")
+def backward(net, z, a, y, loss="half_sse", *, dE_da=None):
+    """delta[l], dW[l], db[l] for l = 1..L (index 0 None), from the forward quantities of one sample.
+
+    ``dE_da``: dE/da^L, the start of the recursion, when it is given (a vector of n_L numbers: the gradient of a loss
+    outside the squared errors above, such as the playground's logistic or hinge loss); ``y`` and ``loss`` are then
+    not used. Without it, dE/da^L is the squared-error loss's ``loss`` at (a^L, y)."""
+    if dE_da is None:
+        dE_da = closed_form_loss(loss, "backward()")[1](a[net.L], y)
+    else:
+        dE_da = np.asarray(dE_da, dtype=np.float64)
+        if dE_da.shape != a[net.L].shape:
+            raise ValueError(f"backward(): dE_da has shape {dE_da.shape}; dE/da^L has shape {a[net.L].shape}")
     L = net.L
     delta: PerLayer = [None] * (L + 1)
-    delta[L] = _times_dsigma(dE_da(a[L], y), z[L], net.activation[L])  # delta^L = dE/da^L (.) sigma'(z^L)
+    delta[L] = _times_dsigma(dE_da, z[L], net.activation[L])  # delta^L = dE/da^L (.) sigma'(z^L)
     for l in range(L - 1, 0, -1):
         # delta^l = (W^{l+1})^T delta^{l+1} (.) sigma'(z^l)
         delta[l] = _times_dsigma(net.W[l + 1].T @ delta[l + 1], z[l], net.activation[l])

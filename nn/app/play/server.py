@@ -34,11 +34,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from nn.app.play import documents_view, formula_view, network_view
+from nn.app.play import documents_view, formula_view, network_view, neuron_view
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 MAX_BODY = 16_384  # bytes of a POST body (the settings are a few hundred)
 MAX_QUERY = 4_096  # characters of a query string (a formula of formula_view.MAX_FORMULA and its values fit)
+MAX_BUSY = 16  # computations at once (each in a thread of its own); beyond, a request is refused in one line
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 STATIC = Path(__file__).parent / "static"  # the pages, their script and style (package data)
@@ -70,11 +71,10 @@ class _SameSite:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        if request.method not in SAFE_METHODS:
-            refusal = _cross_site(request)
-            if refusal:
-                await _error(refusal, 403)(scope, receive, send)
-                return
+        refusal = _cross_site(request) if request.method not in SAFE_METHODS else _foreign_api_call(request)
+        if refusal:
+            await _error(refusal, 403)(scope, receive, send)
+            return
 
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
@@ -84,6 +84,18 @@ class _SameSite:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _foreign_api_call(request: Request) -> str:
+    """Why a read of the page's data is refused, or "": the data are for the page itself, so another site's page
+    (which may not read the answer, but could keep the server busy computing it) is refused before any work. A link
+    from elsewhere to a page (a teacher's shared link) is a navigation to ``/``, not to ``/api/``, and is served."""
+    site = request.headers.get("sec-fetch-site")
+    if request.url.path.startswith("/api/") and site is not None and site not in ("same-origin", "none"):
+        return (
+            f"refused: the playground's data are for its own pages, not for another site (Sec-Fetch-Site: {site[:20]})"
+        )
+    return ""
 
 
 def _cross_site(request: Request) -> str:
@@ -161,14 +173,34 @@ def documents_page(request: Request) -> Response:
 # -- the formula page's data -------------------------------------------------------------------------------------
 
 
-def formula_data(request: Request) -> Response:
-    formula, given = _formula_query(request)
-    return JSONResponse(_finite(formula_view.formula_page(formula, given)))
+class _Busy:
+    """How many computations (a formula's page, the four ways, a new run, a training slice, a neuron) run now; beyond
+    ``MAX_BUSY`` a request is answered at once with one line (503) instead of waiting for a thread: a flood of
+    requests then costs the server nothing but those lines, and its memory stays flat. A page sends one request at a
+    time (the formula page waits for its answer before it asks again), so this is reached only by a dozen tabs
+    training at once, or by a program."""
+
+    def __init__(self) -> None:
+        self.now = 0  # only the event loop's thread counts, so no lock is needed
+
+    async def run(self, func: Any, *args: Any) -> Any:
+        if self.now >= MAX_BUSY:
+            raise _Refused(f"the server is busy with {self.now} computations, its limit; try again in a moment", 503)
+        self.now += 1
+        try:
+            return _finite(await run_in_threadpool(func, *args))
+        finally:
+            self.now -= 1
 
 
-def ways_data(request: Request) -> Response:
+async def formula_data(request: Request) -> Response:
     formula, given = _formula_query(request)
-    return JSONResponse(_finite(formula_view.ways_page(formula, given)))
+    return JSONResponse(await request.app.state.busy.run(formula_view.formula_page, formula, given))
+
+
+async def ways_data(request: Request) -> Response:
+    formula, given = _formula_query(request)
+    return JSONResponse(await request.app.state.busy.run(formula_view.ways_page, formula, given))
 
 
 def _finite(data: Any) -> Any:
@@ -191,11 +223,15 @@ def _run_key(value: Any) -> str:
 
 async def net_new(request: Request) -> Response:
     settings = network_view.read_settings(await _json_body(request))
-    runs: network_view.Runs = request.app.state.runs
+    data = await request.app.state.busy.run(_new_run, request.app.state.runs, settings)
+    return JSONResponse(data)
+
+
+def _new_run(runs: network_view.Runs, settings: network_view.Settings) -> dict[str, Any]:
     run = network_view.new_run(settings)
     key = runs.add(run)
     with run.lock:
-        return JSONResponse({"run": key, **network_view.state(run)})
+        return {"run": key, **network_view.state(run)}
 
 
 async def net_train(request: Request) -> Response:
@@ -203,15 +239,14 @@ async def net_train(request: Request) -> Response:
     if not isinstance(body, dict):
         raise _Refused("the request body must be a JSON object with the run's id")
     run = request.app.state.runs.get(_run_key(body.get("run")))
-
-    seconds = 0.0 if body.get("step") is True else network_view.SLICE_SECONDS  # Step: one epoch
-    return JSONResponse(await run_in_threadpool(_train_slice, run, seconds))
+    seconds = 0.0 if body.get("step") is True else network_view.SLICE_SECONDS  # Step: to the end of the epoch
+    return JSONResponse(await request.app.state.busy.run(_train_slice, run, seconds))
 
 
 def _train_slice(run: network_view.Run, seconds: float) -> dict[str, Any]:
     with run.lock:
         network_view.train(run, seconds)
-        return _finite(network_view.state(run))
+        return network_view.state(run)
 
 
 def _int_param(params: dict[str, str], key: str) -> int:
@@ -221,25 +256,28 @@ def _int_param(params: dict[str, str], key: str) -> int:
     return int(text)
 
 
-def net_state(request: Request) -> Response:
-    run = request.app.state.runs.get(_query(request).get("run"))
+def _locked(run: network_view.Run, func: Any, *args: Any) -> Any:
     with run.lock:
-        return JSONResponse(_finite(network_view.state(run)))
+        return func(run, *args)
 
 
-def net_neuron(request: Request) -> Response:
+async def net_state(request: Request) -> Response:
+    run = request.app.state.runs.get(_query(request).get("run"))
+    return JSONResponse(await request.app.state.busy.run(_locked, run, network_view.state))
+
+
+async def net_neuron(request: Request) -> Response:
     params = _query(request)
     run = request.app.state.runs.get(params.get("run"))
     layer, neuron, sample = (_int_param(params, k) for k in ("layer", "neuron", "sample"))
-    with run.lock:
-        return JSONResponse(_finite(network_view.neuron(run, layer, neuron, sample)))
+    return JSONResponse(await request.app.state.busy.run(_locked, run, neuron_view.neuron, layer, neuron, sample))
 
 
-def net_flow(request: Request) -> Response:
+async def net_flow(request: Request) -> Response:
     params = _query(request)
     run = request.app.state.runs.get(params.get("run"))
-    with run.lock:
-        return JSONResponse(_finite(network_view.flow(run, _int_param(params, "sample"))))
+    sample = _int_param(params, "sample")
+    return JSONResponse(await request.app.state.busy.run(_locked, run, neuron_view.flow, sample))
 
 
 # -- errors: one line, never a traceback -------------------------------------------------------------------------
@@ -286,4 +324,5 @@ def create_app() -> Starlette:
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(LOCAL_HOSTS)), Middleware(_SameSite)]
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)
     app.state.runs = network_view.Runs()
+    app.state.busy = _Busy()
     return app
