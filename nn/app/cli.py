@@ -31,7 +31,7 @@ import re
 import signal
 import sys
 
-from nn.app.options import OptionError, shown, split_variables, suggestion, variable_values
+from nn.app.options import OptionError, example_value, shown, split_variables, suggestion, variable_values
 from nn.app.tour import TOUR_TIME
 
 PROG = "autograd-mini"
@@ -90,9 +90,7 @@ class _Parser(argparse.ArgumentParser):
         missing = re.match(r"argument (\S+?): expected one argument", message)
         if missing:
             option = missing.group(1).split("/")[-1]
-            action = self._option_string_actions.get(option)
-            example = action.default if action is not None and action.default not in (None, [], False) else None
-            example = example if example is not None else (action.metavar if action is not None else None) or "VALUE"
+            example = example_value(self._option_string_actions.get(option))
             return f"{option} needs a value, e.g. {option} {shown(example)}"
         choice = re.match(r"argument COMMAND: invalid choice: '(.*)' \(choose from (.*)\)", message, re.S)
         if choice:
