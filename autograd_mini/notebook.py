@@ -44,16 +44,30 @@ def unique_id(prefix="am"):
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
-def html_table(head, rows, *, row_attrs=None, table_class="am-table", right=()):
+def html_table(head, rows, *, row_attrs=None, table_class="am-table", right=(), breaks=None):
     """An HTML table of text: ``head`` (strings) and ``rows`` (tuples of strings, escaped here).
 
     ``row_attrs``: one dict of attributes per row (``{"class": "am-bad", "data-step": "2"}``), or None.
     ``right``: the column indices to right-align (numbers that stand alone).
+    ``breaks``: {column index: regular expression}: the only places a cell of that column may break onto a new line
+    when the table is too wide (``= n3 + b`` over ``= x1*w1 + x2*w2 + b``); its other spaces never break.
     """
+    breaks = breaks or {}
+
+    def text(i, c):
+        if i not in breaks or not c:
+            return html_text(c)
+        parts = breaks[i].split(c)  # the parts, with the (captured) separators between them
+        return "".join(html_text(t) if k % 2 else f'<span style="white-space:nowrap">{html_text(t)}</span>'
+                       for k, t in enumerate(parts))  # fmt: skip
 
     def cells(tag, row):
-        aligned = ' style="text-align:right"'
-        return "".join(f"<{tag}{aligned if i in right else ''}>{html_text(c)}</{tag}>" for i, c in enumerate(row))
+        def style(i):
+            rules = ["text-align:right"] * (i in right) + ["white-space:normal"] * (i in breaks and tag == "td")
+            return f' style="{";".join(rules)}"' if rules else ""
+
+        return "".join(f"<{tag}{style(i)}>{text(i, c) if tag == 'td' else html_text(c)}</{tag}>"
+                       for i, c in enumerate(row))  # fmt: skip
 
     lines = [f'<table class="{table_class}">', f"<thead><tr>{cells('th', head)}</tr></thead>", "<tbody>"]
     for j, row in enumerate(rows):
@@ -131,8 +145,10 @@ _STYLE = """
   margin: 0 0.3em 0 0.6em; }}
 #{id} .am-tablebox {{ overflow-x: auto; max-width: 100%; }}
 #{id} table.am-table {{ border-collapse: collapse; font-family: monospace; font-size: 14px; margin-top: 0.5em; }}
-#{id} table.am-table th, #{id} table.am-table td {{ border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left;
+#{id} table.am-table th, #{id} table.am-table td {{ border-bottom: 1px solid #ddd; padding: 2px 6px; text-align: left;
   white-space: nowrap; }}
+#{id} table.am-table th {{ white-space: normal; vertical-align: bottom; }}
+#{id} table.am-table td {{ vertical-align: baseline; }}
 #{id} table.am-table tr.am-now td {{ background: #fee2e2; }}
 #{id} .am-current > polygon, #{id} .am-current > ellipse {{ stroke: {current}; stroke-width: 3px;
   fill: {current_fill}; }}
@@ -327,7 +343,14 @@ def _stepper(trace, autofocus, options):
     steps: list[str] = []
     for row in rows:  # the step number stands on a step's first row only
         steps.append(row[0] or steps[-1])
-    table = html_table(head, rows, row_attrs=[{"data-step": k} for k in steps], right=(0, 3))
+    # At 1024 px the table was 1,316 px wide, "before + product = after" behind a sideways scroll: the headings
+    # wrap (the partial as the fraction it is, over its '/'); "= computed as", the product and the sum may break
+    # before an '=' (long numbers: "2.45765e-05 * -3" over "= -7.37296e-05"), the sum before its note too
+    before_equals = re.compile(r"( )(?==)")
+    breaks = {2: before_equals, 6: before_equals, 7: re.compile(r"( +)(?=[=(])")}
+    head = (*head[:2], head[2].replace("= ", "=\u00a0", 1), *head[3:])  # never "=" alone on a line
+    table = html_table(head, rows, row_attrs=[{"data-step": k} for k in steps], right=(0, 3), breaks=breaks)
+    table = table.replace(")/∂(", ")/<wbr>∂(", 1)
     colors = trace.COLORS
     style = _STYLE.format(id=root_id, current=colors["current"][0], current_fill=colors["current"][1],
                           receiver=colors["receiver"][0], receiver_fill=colors["receiver"][1],

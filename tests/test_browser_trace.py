@@ -278,6 +278,40 @@ def test_the_neurons_whole_graph_is_in_view_at_1024_px(neuron_1024):
         assert_whole_graph_in_view(fit(page, index))
 
 
+# The step table of one stepper: its box's overflow (a sideways scroll when positive), its right edge, and the text
+# of each cell of its last column (what a learner reads there, spaces as the browser lays them out).
+TABLE_JS = """JSON.stringify((() => {
+  const root = document.querySelectorAll('.am-stepper')[INDEX];
+  const box = root.querySelector('.am-tablebox');
+  const cells = [...root.querySelectorAll('table.am-table tbody tr')].map(r => r.lastElementChild.innerText);
+  return {overflow: box.scrollWidth - box.clientWidth, right: box.getBoundingClientRect().right,
+          window: innerWidth, last: cells.map(c => c.replace(/\\s+/g, ' '))};
+})())"""
+
+
+def test_the_step_tables_every_column_is_in_view_at_1024_px(neuron_1024, browser, tmp_path):
+    # the neuron's table was 1,316 px wide: at 1024 px "before + product = after", the column a teacher points at,
+    # was behind a sideways scroll, in the page and in a notebook's 880 px output area alike
+    page, path, _ = neuron_1024
+    page.goto(path.as_uri())
+    now = json.loads(page.evaluate(TABLE_JS.replace("INDEX", "0")))
+    assert now["overflow"] <= 0 and now["right"] <= now["window"], now
+    # by hand, x1's row (step 5, n1 = x1 * w1): 0 + upstream 0.5 * local w1 = -3 -> -1.5
+    assert now["last"][-2] == "0 + -1.5 = -1.5"
+    # a notebook's output area (880 px at a 1024 px window in nbconvert's export), the neuron and a step with long
+    # numbers: y = tanh(x * w) at x = 2, w = -3: tanh'(-6) = 1 - tanh(6)^2 = 2.45765e-05, times w = -7.37296e-05
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    y = (x * w).tanh()
+    outputs = [
+        f'<div style="width: 880px">{t._repr_html_()}</div>' for t in (trace_backward(neuron()), trace_backward(y))
+    ]
+    page.goto(notebook_page(tmp_path / "outputs.html", outputs).as_uri())
+    for index in (0, 1):
+        now = json.loads(page.evaluate(TABLE_JS.replace("INDEX", str(index))))
+        assert now["overflow"] <= 0, (index, now)
+    assert now["last"][1] == "0 + -7.37296e-05 = -7.37296e-05", now
+
+
 # -- a picture wider than the window: following the step scrolls its node, op and operands into view -----------
 
 # Where the highlighted boxes of one stepper stand against its scroll box, in the browser's coordinates: the red and
