@@ -184,10 +184,32 @@ def run(args):
         print(Program([out], list(leaves.values())).source, end="")
     if trace is not None:
         print()
-        print(trace.table())
+        print(_steps_table(trace, args))
     if args.no_draw:
         return 0
     return _write_drawing(out, trace, args)
+
+
+def _steps_table(trace, args):
+    """The backward pass as ``--steps`` prints it: the whole table (``BackwardTrace.table()``) into a pipe, a file or
+    a terminal wide enough for it (the neuron's is 150 columns); in a narrower terminal, the table of the tour, made
+    to fit it (step, node = formula, upstream, and per operand its local derivative and ``before + upstream *
+    local = after``), and where the whole one is."""
+    from nn.app.tour_tables import step_table, terminal_columns, unbroken, wrapped
+
+    text = trace.table()
+    lines = text.splitlines()
+    width = terminal_columns()
+    full = max(len(line) for line in lines)
+    if width is None or full <= width:
+        return text
+    where = "the step page shows it, and " if not args.no_draw else ""
+    out = [*wrapped(lines[0], width), *wrapped(f"{lines[1]} {lines[2]}", width), ""]
+    out += [line.rstrip() for line in step_table(trace.steps, width)]
+    out += ["", *wrapped(lines[-1], width)]
+    redirect = unbroken("e.g. > steps.txt")
+    out += wrapped(f"(the whole table is {full} columns wide: {where}--steps writes it into a file, {redirect})", width)
+    return "\n".join(out)
 
 
 def _trace(out, args):

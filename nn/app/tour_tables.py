@@ -3,12 +3,34 @@ the report or the study (their own ``str()`` goes to the tour's files, where wid
 """
 
 import re
+import shutil
+import sys
 import textwrap
 
-__all__ = ["cost_rows", "crosscheck_rows", "fd_rows", "step_table", "unbroken", "ways_rows", "wrapped"]
+__all__ = [
+    "cost_rows",
+    "crosscheck_rows",
+    "fd_rows",
+    "step_table",
+    "terminal_columns",
+    "unbroken",
+    "ways_rows",
+    "wrapped",
+]
 
 _KEEP = "\ue000"  # a space the wrapping must not break at (a private-use character, never in the text itself)
 _SHORT_GROUP = re.compile(r"\([^()\n]{1,24}\)")  # "(the bracket)", "(z1 - 1)", "max(1, |p|)": one line each
+
+
+def terminal_columns():
+    """The columns of the terminal standard output is (``COLUMNS`` when set, as ``shutil.get_terminal_size`` reads
+    it); None for a pipe or a file (or a test's capture), where no width has to be fitted."""
+    try:
+        if not sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):  # replaced by an object without isatty, or closed
+        return None
+    return shutil.get_terminal_size((0, 0)).columns or None
 
 
 def unbroken(text):
