@@ -151,6 +151,9 @@ def test_the_chain_rule_is_typeset_as_mathml(karpathy_page):
     )
     assert rule["alt"] == "dL/dd = dL/dL * ∂L/∂d = 1 * -2 = -2"
     assert rule["height"] > 25
+    # the numbers as the lecture writes a product: a negative factor in parentheses, minus signs (it read "1 · -2")
+    numbers = page.evaluate("document.querySelectorAll('.am-caption.current .am-rule math')[1].textContent")
+    assert numbers == "=1\u22c5(\u22122)=\u22122"
 
 
 @pytest.fixture(scope="module")
