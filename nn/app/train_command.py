@@ -261,7 +261,8 @@ def run(args):
         return 130
     _check_time(args, estimate, len(X), model)
     held = f", {len(X_held)} held out" if X_held else ""
-    print(f"{model} on {args.data} ({len(X)} samples{held}), loss {loss} + {args.l2:g} * sum p^2, {optimizer}")
+    l2 = f" + {args.l2:g} * sum p^2" if args.l2 else ", no L2 term"  # digits read "softmax_ce + 0 * sum p^2"
+    print(f"{model} on {args.data} ({len(X)} samples{held}), loss {loss}{l2}, {optimizer}")
     if schedule:
         print(f"  learning rate 1.0 - 0.9*k/{args.epochs} in epoch k (micrograd's schedule)")
     print(f"  estimated training time: {cost.duration(estimate.seconds)} (a probe of {estimate.probe_steps} steps with "
