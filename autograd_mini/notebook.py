@@ -115,7 +115,8 @@ def _caption(k, lines, rules, program, current):
     lines as code; only the current frame's caption is shown."""
     out = [f'<div class="am-head">{html_text(lines[0])}</div>']
     out += [chain_rule_mathml(rule) for rule in rules]
-    out += [f"<div>program: <code>{html_text(line)}</code></div>" for line in program]
+    if program:  # one line: "program: g_n1 = g_n3; g_n2 = g_n3" (two lines took the room a 768 px window lacks)
+        out.append("<div>program: " + "; ".join(f"<code>{html_text(line)}</code>" for line in program) + "</div>")
     return f'<div class="am-caption{current}" data-step="{k}">' + "".join(out) + "</div>"
 
 
@@ -131,8 +132,8 @@ _STYLE = """
 #{id} .am-caption {{ display: none; font-family: monospace; font-size: 15px; margin: 0.3em 0; }}
 #{id} .am-caption.current {{ display: block; }}
 #{id} .am-caption .am-head {{ font-weight: bold; }}
-#{id} .am-caption .am-rule {{ font-size: 17px; margin: 0.35em 0 0.35em 1em; }}
-#{id} .am-caption .am-rule math {{ margin-right: 0.3em; }}
+#{id} .am-caption .am-rule {{ font-size: 17px; margin: 0.2em 0 0.2em 1em; }}
+#{id} .am-caption .am-rule math {{ margin-right: 0.05em; }}
 #{id} .am-caption .am-sofar {{ font-size: 15px; }}
 #{id} .am-caption code {{ font-size: 14px; }}
 #{id} .am-view {{ display: flex; flex-wrap: wrap; align-items: flex-start; column-gap: 1.5em; }}
@@ -402,7 +403,7 @@ _PAGE = """<!DOCTYPE html>
 <title>{title}</title>
 <style>
 body {{ margin: 0.5em 2em; font-family: sans-serif; }}
-h1 {{ font-size: 1.4em; margin: 0.3em 0; }}
+h1 {{ font-size: 1.4em; margin: 0.2em 0; }}
 </style>
 </head>
 <body>
