@@ -37,7 +37,6 @@ import functools
 import math
 import operator
 import sys
-import types
 from typing import Any
 
 from autograd_mini import ops as _ops
@@ -232,20 +231,35 @@ def _number_power(a, b):
 
 ceiling = _piecewise_constant("ceiling", math.ceil, "ceil")  # the ceil op, constant between its jumps
 
+
+class _SympyMath:
+    """``math`` as the op table's forward texts use it, on sympy expressions: ``math.tanh`` is ``sympy.tanh``, and
+    the few that sympy spells otherwise are written out here. A function sympy has not (``math.copysign``) is a
+    NotImplementedError naming it, not an AttributeError."""
+
+    log1p = staticmethod(lambda a: sympy.log(1 + a))
+    expm1 = staticmethod(lambda a: sympy.exp(a) - 1)
+    log2 = staticmethod(lambda a: sympy.log(a, 2))
+    log10 = staticmethod(lambda a: sympy.log(a, 10))
+    hypot = staticmethod(lambda a, b: sympy.sqrt(a**2 + b**2))
+    radians = staticmethod(lambda a: a * sympy.pi / 180)
+    degrees = staticmethod(lambda a: a * 180 / sympy.pi)
+    copysign = staticmethod(lambda a, b: Abs(a) * sgn(b))
+    fabs = staticmethod(lambda a: Abs(a))
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(sympy, name, None)
+        if found is None:
+            raise NotImplementedError(
+                f"math.{name} has no sympy form: add it to _SympyMath in autograd_mini/symbolic.py (one line)"
+            )
+        return found
+
+
 # The forward texts of the table (``ops.py``) are evaluated on sympy expressions with these in place of math's
 # functions and of the table's helpers: ``"math.tanh(a)"`` becomes ``sympy.tanh(a)``, ``"sigmoid(a)"`` the sigmoid
 # above. A new op written with math's functions and arithmetic needs nothing here.
-MATH = types.SimpleNamespace(
-    **{name: getattr(sympy, name) for name in ("exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh")},
-    **{name: getattr(sympy, name) for name in ("asin", "acos", "atan", "asinh", "acosh", "atanh", "atan2", "pi")},
-    log1p=lambda a: sympy.log(1 + a),
-    expm1=lambda a: sympy.exp(a) - 1,
-    log2=lambda a: sympy.log(a, 2),
-    log10=lambda a: sympy.log(a, 10),
-    hypot=lambda a, b: sympy.sqrt(a**2 + b**2),
-    radians=lambda a: a * sympy.pi / 180,
-    degrees=lambda a: a * 180 / sympy.pi,
-)
+MATH = _SympyMath()
 HELPERS = {
     "math": MATH,
     "abs": Abs,

@@ -196,3 +196,39 @@ def test_mistakes_in_defining_an_op_are_named():
         hypot(Value(1.0))
     with pytest.raises(TypeError, match=r"my_softplus\(\) takes a Value or a number as its first operand, got str"):
         my_softplus("x")
+
+
+# -- an op written as text: one record, and every reader of the table has it ---------------------------------------
+
+# silu (swish) as a learner writes it in the table's own form: its forward and partial as formulas
+silu = unary(
+    "silu",
+    "out = a sigmoid(a);  dout/da = sigmoid(a) (1 + a (1 - sigmoid(a)))",
+    "a * SIGMOID(a)",
+    "SIGMOID(a) * (1.0 + a * (1.0 - SIGMOID(a)))",
+)
+
+
+def test_a_learners_op_written_as_text_reaches_every_reader_of_the_table():
+    # torch.nn.functional.silu in float64 is the oracle for the value, the first and the second derivative
+    from autograd_mini import compile, jvp
+    from autograd_mini.symbolic import derivative, evaluate, to_sympy
+
+    t = t64(0.7)
+    first = torch.autograd.grad(torch.nn.functional.silu(t), t, create_graph=True)[0]
+    second = torch.autograd.grad(first, t)[0].item()
+    x = Value(0.7, label="x")
+    y = silu(x)
+    y.backward()
+    assert close(y.data, torch.nn.functional.silu(t).item()) and close(x.grad, first.item())  # backward()
+    (g,) = am.grad(silu(x), [x], create_graph=True)
+    assert close(am.grad(g, x).data, second)  # grad(create_graph=True): the rule on Values
+    assert jvp(silu, [0.7], [1.0]) == (y.data, x.grad)  # forward mode, on floats
+    _, tangent = jvp(silu, [x], [1.0])
+    assert close(am.grad(tangent, x).data, second)  # forward mode on Values, then reverse
+    step = compile(lambda x: silu(x), [0.7])
+    assert step([0.7]) == (y.data, (x.grad,)) and "x * sigmoid(x)" in step.source  # inlined, not called
+    assert close(evaluate(derivative(y, "x"), {"x": 0.7}), x.grad)  # sympy's form, read from the forward text
+    assert "sigma" in str(to_sympy(y)) or "sigmoid" in str(to_sympy(y))
+    assert gradcheck(silu, [0.7]) and "silu" in draw_dot(y, edge_labels=True).source
+    assert trace_backward(y).steps[0].contributions[0].local == x.grad

@@ -8,6 +8,7 @@ import pytest
 import torch
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_engine_ops import CASES
 from torch.overrides import TorchFunctionMode
 
 from autograd_mini import Value
@@ -129,14 +130,16 @@ def _tensor(v):
     return torch.as_tensor(v, dtype=torch.float64)
 
 
-TORCH_FUNCTIONS = {  # softplus is torch.nn.functional's (whose threshold=20 shortcut is within the 1e-9 below)
-    name: (lambda f: lambda v: f(_tensor(v)))(getattr(torch, op, None) or getattr(torch.nn.functional, op))
-    for name, op in ((name, _CALLS[name].name) for name in FUNCTIONS)  # by the op's name: radians is deg2rad
+ORACLES = {(c.op, len(c.variables)): c for c in CASES if not c.constants}
+
+
+# each function's torch oracle is its op's row in test_engine_ops.CASES (a new op brings its torch spelling there,
+# once): one-operand ops from their row with one variable, two-operand ones from their row with two
+TORCH_FUNCTIONS = {
+    name: (lambda case: lambda *vs: case.on_torch(*(_tensor(v) for v in vs)))(ORACLES[(_CALLS[name].name, arity)])
+    for names, arity in ((FUNCTIONS, 1), (FUNCTIONS_OF_TWO, 2))
+    for name in names
 }
-TORCH_FUNCTIONS.update(  # max(a, b) is the op "maximum", torch.maximum (min likewise; arctan2 is atan2)
-    (name, (lambda f: lambda a, b: f(_tensor(a), _tensor(b)))(getattr(torch, _CALLS[name].name)))
-    for name in FUNCTIONS_OF_TWO
-)
 
 
 @pytest.mark.parametrize(
