@@ -4,7 +4,7 @@
 # What the tour and the README's example commands write into the checkout: .gitignore keeps them out of git, and
 # `make clean` removes them (with .venv). tests/test_readme.py holds both to what the commands really write.
 EXAMPLE_OUTPUTS = autograd-mini-tour autograd-mini-graph* autograd-mini-ways.png xor.json xor.png xor-boundary.png \
-	pics demo-output
+	pics demo-output steps.txt
 
 setup:
 	bash scripts/setup.sh
