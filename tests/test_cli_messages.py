@@ -203,3 +203,18 @@ def test_every_missing_value_example_is_a_value_the_option_takes():
             assert action.choices is None or value in action.choices, (command, action.option_strings, example)
             checked += 1
     assert checked > 35
+
+
+@pytest.mark.parametrize("command", ["", "tour", "graph", "crosscheck", "train", "ways", "play"])
+def test_help_fits_an_80_column_terminal_and_keeps_commands_whole(command, tmp_path):
+    # the prose under the options was written 110 columns wide: ragged in an 80-column terminal, and graph's
+    # '--x 3 -- "--x*2"' fell across two lines. Prose is filled to the terminal; a command line is kept whole.
+    argv = [sys.executable, "-m", "nn.app", *([command] if command else []), "--help"]
+    proc = subprocess.run(argv, capture_output=True, text=True, env={**ENV, "COLUMNS": "80"}, cwd=tmp_path, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    commands = [line for line in lines if line.startswith(("  autograd-mini", "  /?"))]
+    assert [line for line in lines if len(line) > 80 and line not in commands] == []
+    assert commands and all(line.split()[0] in ("autograd-mini", "/?formula=") or "/?" in line for line in commands)
+    if command == "graph":
+        assert '  autograd-mini graph --x 3 -- "--x*2"' in lines and '  autograd-mini graph "-x**2" --x 3' in lines

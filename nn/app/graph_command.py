@@ -12,7 +12,6 @@ folder (``.``, ``..``, ``pics/``) writes ``autograd-mini-graph.*`` inside it.
 
 import os
 import sys
-import textwrap
 from pathlib import Path
 
 from nn.app.options import (
@@ -41,20 +40,24 @@ examples:
   autograd-mini graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88 --code --no-draw
 
 Variables are given as --NAME VALUE (or --NAME=VALUE, or --var NAME=VALUE for names that clash with the
-options below). A formula may start with '-':  graph "-x**2" --x 3;  one that starts with '--' goes after
---:  graph --x 3 -- "--x*2".
+options below). A formula may start with '-'; one that starts with '--' goes after --:
+  autograd-mini graph "-x**2" --x 3
+  autograd-mini graph --x 3 -- "--x*2"
+
 {grammar}
+
 The drawing is written as PATH.svg and PATH.png (or PATH.gv, the DOT source, when the Graphviz program `dot`
 is not installed); --out naming a folder (., .., pics/) writes autograd-mini-graph.* in it.
 """
 
 
 def _formula_grammar():
-    """What a formula may contain, from the parser (whose functions come from the engine's op table), wrapped."""
+    """What a formula may contain, from the parser (whose functions come from the engine's op table); --help fills
+    it to the terminal's width."""
     from autograd_mini.formula import ALLOWED
 
     text = f"The formula may use {ALLOWED}, with Python's precedence (** right-associative); nothing else is "
-    return textwrap.fill(text + "accepted and no Python code is ever run.", width=110)
+    return text + "accepted and no Python code is ever run."
 
 
 def add_parser(sub, formatter):

@@ -62,8 +62,12 @@ def _training_options(parser):
     parser.add_argument(
         "--activation", default="relu", choices=sorted(ACTIVATIONS), help="hidden layers' activation (default: relu)"
     )
-    parser.add_argument(
-        "--loss", default=None, choices=sorted(LOSSES), help="loss (default: hinge; softmax_ce for digits)"
+    parser.add_argument(  # LOSS: the seven choices in the usage line were wider than an 80-column terminal
+        "--loss",
+        default=None,
+        choices=sorted(LOSSES),
+        metavar="LOSS",
+        help=f"the loss: {', '.join(sorted(LOSSES))} (default: hinge; softmax_ce for digits)",
     )
     parser.add_argument(
         "--optimizer", default=None, choices=["sgd", "adam"], help="optimizer (default: sgd; adam for digits)"
