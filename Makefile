@@ -1,10 +1,10 @@
 # The two commands of the README:  make tour  (the main job)  and  make test  (lint, the layers, types + the test suite).
 .PHONY: tour test bench pictures setup setup-test clean
 
-# What the tour and the README's example commands write into the checkout: .gitignore keeps them out of git, and
+# What the tour and the example commands (README's and --help's) write into the checkout: .gitignore keeps them out of git, and
 # `make clean` removes them (with .venv). tests/test_readme.py holds both to what the commands really write.
 EXAMPLE_OUTPUTS = autograd-mini-tour autograd-mini-graph* autograd-mini-ways.png xor.json xor.png xor-boundary.png \
-	pics demo-output steps.txt
+	pics demo-output steps.txt my-tour model.json loss.png boundary.png digits.json ways.png
 
 setup:
 	bash scripts/setup.sh

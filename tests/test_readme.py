@@ -198,6 +198,33 @@ def test_what_the_readmes_commands_write_is_ignored_by_git_and_removed_by_make_c
     assert [n for n in names if not any(fnmatch.fnmatch(n.rstrip("/"), pattern) for pattern in clean)] == []
 
 
+def test_what_the_help_examples_write_is_ignored_by_git_and_removed_by_make_clean():
+    # `autograd-mini train --help` suggests --save digits.json --plot loss.png ...: run in the checkout, as a learner
+    # copies them, they left files git offered to commit and make clean did not remove
+    import fnmatch
+
+    from nn.app.cli import COMMANDS
+
+    names = set()
+    for command in ["", *COMMANDS]:
+        helped = _run([sys.executable, "-m", "nn.app", *([command] if command else []), "--help"], ROOT,
+                      {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"})  # fmt: skip
+        for line in helped.stdout.splitlines():
+            if line.startswith("  autograd-mini "):
+                for option, value in re.findall(r"--(out|save|plot|boundary) (\S+)", line):
+                    folder = "/" in value or (option == "out" and " tour " in line)  # the tour's --out is a folder
+                    if not value.startswith("/"):  # an absolute path: a folder of the learner's own choosing
+                        names.add(value.split("/")[0] + ("/" if folder else ""))
+    assert {"digits.json", "loss.png", "pics/"} <= names, names
+    ignored = subprocess.run(["git", "-C", str(ROOT), "check-ignore", "--no-index", *sorted(names)],
+                             capture_output=True, text=True)  # fmt: skip
+    if ignored.returncode == 128:
+        pytest.skip(f"not a git checkout: {ignored.stderr.strip()}")
+    assert set(ignored.stdout.split()) == names, "not in .gitignore: " + ", ".join(names - set(ignored.stdout.split()))
+    clean = _run(["make", "-n", "clean"], ROOT, os.environ).stdout.split()
+    assert [n for n in names if not any(fnmatch.fnmatch(n.rstrip("/"), pattern) for pattern in clean)] == []
+
+
 def test_make_bench_prints_no_internal_notes():
     # what `make bench` prints is for a reader of the numbers: targets, not the tracker's issue numbers
     import ast
