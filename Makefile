@@ -1,10 +1,10 @@
 # The two commands of the README:  make tour  (the main job)  and  make test  (lint, the layers, types + the test suite).
 .PHONY: tour test bench pictures setup setup-test clean
 
-# What the tour and the README's example commands write into the checkout: .gitignore keeps them out of git, and
+# What the tour and the example commands (README's and --help's) write into the checkout: .gitignore keeps them out of git, and
 # `make clean` removes them (with .venv). tests/test_readme.py holds both to what the commands really write.
 EXAMPLE_OUTPUTS = autograd-mini-tour autograd-mini-graph* autograd-mini-ways.png xor.json xor.png xor-boundary.png \
-	pics demo-output
+	pics demo-output steps.txt my-tour model.json loss.png boundary.png digits.json ways.png
 
 setup:
 	bash scripts/setup.sh
@@ -15,11 +15,13 @@ setup-test:
 tour: setup
 	.venv/bin/autograd-mini tour
 
-# quiet when all is well: each tool speaks only to report a problem (lint-imports lists its contracts, no logo)
+# quiet when all is well: each tool speaks only to report a problem (lint-imports' list of its 7 contracts, 25 lines,
+# is shown when one is broken; otherwise its one-line count)
 test: setup-test
 	.venv/bin/ruff check --quiet .
 	.venv/bin/ruff format --check --quiet .
-	.venv/bin/lint-imports --no-logo
+	@echo .venv/bin/lint-imports --no-logo; out=$$(.venv/bin/lint-imports --no-logo 2>&1) || { echo "$$out"; exit 1; }; \
+	echo "$$out" | grep '^Contracts:'
 	.venv/bin/mypy autograd_mini nn
 	.venv/bin/python -m pytest
 

@@ -33,7 +33,7 @@ import graphviz
 
 from autograd_mini.engine import Value
 from autograd_mini.files import check_target, write_bytes, write_text
-from autograd_mini.layout import TB_RANKSEP, choose_rankdir, layout_widths
+from autograd_mini.layout import BOX_HEIGHT, TB_RANKSEP, choose_rankdir, layout_widths
 from autograd_mini.naming import (
     PARAMETER_LABEL,
     ROLE_COLORS,
@@ -315,7 +315,7 @@ def draw_dot(
     dot = Drawing(
         name="autograd_mini",
         graph_attr=_graph_attributes(rankdir, title, set(roles.values()) if key else None),
-        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+        node_attr={"fontname": "Helvetica", "fontsize": "11", "height": BOX_HEIGHT},
         edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7"},
     )
     path = _path_to_root(highlight, order, roots) if highlight is not None else set()

@@ -8,7 +8,7 @@ forward pass reads as a sentence) when that fits, otherwise the narrower.
 
 from autograd_mini.engine import Value
 
-__all__ = ["FIT_WIDTH", "TALLEST", "TB_RANKSEP", "choose_rankdir", "layout_widths", "text_width"]
+__all__ = ["BOX_HEIGHT", "FIT_WIDTH", "TALLEST", "TB_RANKSEP", "choose_rankdir", "layout_widths", "text_width"]
 
 # dot's rendering of Helvetica at 11 pt, measured (characters per em): most letters and digits 0.62, the narrow
 # and wide ones below. Only to choose a layout: an estimate a few percent off changes nothing that matters.
@@ -17,9 +17,12 @@ _EM = {**dict.fromkeys("iljI'|", 0.28), **dict.fromkeys("frt()[]!,-./:; ", 0.38)
        **dict.fromkeys("mwMW@%", 0.95)}  # fmt: skip
 FIT_WIDTH = 750  # points: 1000 px at 96 px per inch, what a projector or a laptop's browser window shows
 _RANKSEP, _NODESEP, _MARGIN = 36.0, 18.0, 16.0  # dot's defaults, in points (0.5 in, 0.25 in, 2 x 4 pt)
-# Top to bottom, the ranks closer than dot's 0.5 in: micrograd's neuron is then 470 pt high instead of 610, and fits a
-# 768 px screen with its edges and their labels still clear of each other.
-TB_RANKSEP = "0.25"
+# Top to bottom, the ranks closer than dot's 0.5 in, and the boxes lower (BOX_HEIGHT, dot's 0.5 in is 36 pt): the
+# stepper's picture of micrograd's neuron is then 398 pt high (531 px) instead of 613 (469 with only the ranks closer),
+# and a 1024 x 768 window shows it whole with the step's caption under it, its edges and their labels still clear of
+# each other.
+TB_RANKSEP = "0.2"
+BOX_HEIGHT = "0.35"  # inches: 25 pt, room for a line of 11 pt text and its margins
 TALLEST = 4000  # points: a top-to-bottom drawing higher than this (about seven screens) is drawn left to right
 
 
@@ -65,15 +68,16 @@ def layout_widths(order, fields, op_texts, edge_texts):
     lr = sum(max(widths) for widths in columns.values()) + _RANKSEP * (len(columns) - 1) + sum(labels.values())
     tb = max(sum(ws) + _NODESEP * (len(ws) - 1) + (labels.get(r, 0.0) * len(ws) if r in labels else 0.0)
              for r, ws in columns.items())  # fmt: skip
-    # top to bottom, a rank of boxes is 36 pt high, a rank of ops 22 pt, and the ranks TB_RANKSEP apart
-    height = sum(22.0 if r % 2 else 36.0 for r in columns) + 72 * float(TB_RANKSEP) * (len(columns) - 1)
+    # top to bottom, a rank of boxes is BOX_HEIGHT high, a rank of ops 22 pt, and the ranks TB_RANKSEP apart
+    box = 72 * float(BOX_HEIGHT)
+    height = sum(22.0 if r % 2 else box for r in columns) + 72 * float(TB_RANKSEP) * (len(columns) - 1)
     return lr + _MARGIN, tb + _MARGIN, height + _MARGIN
 
 
 def choose_rankdir(lr_width: float, tb_width: float, tb_height: float = 0.0, fit: float = FIT_WIDTH) -> str:
     """Left to right (the forward pass reads as a sentence) when that fits ``fit`` points; otherwise top to bottom
     when that is narrower and at most ``TALLEST`` high, else left to right: micrograd's neuron is about 1,400 pt wide
-    left to right and 630 x 470 pt top to bottom; a chain of 300 sums is 28,000 pt either way, and dot takes ten
+    left to right and 630 x 400 pt top to bottom; a chain of 300 sums is 28,000 pt either way, and dot takes ten
     times as long to make the tall PNG as the wide one."""
     if lr_width <= fit:
         return "LR"

@@ -98,20 +98,31 @@ def _derivative(top, bottom, d="d"):
     return f"<mfrac><mrow><mi>{d}</mi>{_symbol(top)}</mrow><mrow><mi>{d}</mi>{_symbol(bottom)}</mrow></mfrac>"
 
 
+def _number(text, factor=False):
+    """A number of the chain rule's line: a minus as the minus sign (−1.5), and a negative factor in parentheses,
+    as the lecture writes a product: 0.5 · (−3)."""
+    if not text.startswith("-"):
+        return f"<mn>{html_text(text)}</mn>"
+    negative = f"<mn>&#x2212;{html_text(text[1:])}</mn>"  # one token: no operator's space after the sign
+    return f"<mo>(</mo>{negative}<mo>)</mo>" if factor else negative
+
+
 def chain_rule_mathml(rule):
     """A ``trace.ChainRule`` typeset: dL/da = dL/dout · ∂out/∂a, then = upstream · local = product (+= for an
-    operand with several uses, and the sum so far). Two formulas, so that a narrow column breaks the line between
-    them; the plain text of the whole line is the ``title`` of its ``<div class="am-rule">``."""
-    numbers = f"<mn>{html_text(rule.upstream)}</mn><mo>&#x22C5;</mo><mn>{html_text(rule.local)}</mn>"
+    operand with several uses, and the sum so far). Three formulas, so that a narrow column breaks the line before
+    an '=' as a displayed equation does (the tour's fractions of ``x1*w1 + x2*w2`` were cut at the right edge of a
+    1280 px window); the plain text of the whole line is the ``title`` of its ``<div class="am-rule">``."""
+    numbers = f"{_number(rule.upstream, True)}<mo>&#x22C5;</mo>{_number(rule.local, True)}"
+    gradient = _derivative(rule.root, rule.operand)
     chain = (
-        _derivative(rule.root, rule.operand)
-        + f"<mo>{'+=' if rule.uses > 1 else '='}</mo>"
+        f"<mo>{'+=' if rule.uses > 1 else '='}</mo>"
         + _derivative(rule.root, rule.node)
         + "<mo>&#x22C5;</mo>"
         + _derivative(rule.node, rule.operand, "∂")
     )
-    product = f"<mo>=</mo>{numbers}<mo>=</mo><mn>{html_text(rule.product)}</mn>"
-    math = "".join(f'<math><mstyle displaystyle="true">{body}</mstyle></math> ' for body in (chain, product))
+    product = f"<mo>=</mo>{numbers}<mo>=</mo>{_number(rule.product)}"
+    parts = (gradient, chain, product)
+    math = "".join(f'<math><mstyle displaystyle="true">{body}</mstyle></math> ' for body in parts)
     if rule.uses > 1:
         so_far = f"so far {rule.so_far} ({rule.operand} has {rule.uses} uses, each adds its part)"
         math += f'<span class="am-sofar">{html_text(so_far)}</span>'

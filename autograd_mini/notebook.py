@@ -44,16 +44,30 @@ def unique_id(prefix="am"):
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
-def html_table(head, rows, *, row_attrs=None, table_class="am-table", right=()):
+def html_table(head, rows, *, row_attrs=None, table_class="am-table", right=(), breaks=None):
     """An HTML table of text: ``head`` (strings) and ``rows`` (tuples of strings, escaped here).
 
     ``row_attrs``: one dict of attributes per row (``{"class": "am-bad", "data-step": "2"}``), or None.
     ``right``: the column indices to right-align (numbers that stand alone).
+    ``breaks``: {column index: regular expression}: the only places a cell of that column may break onto a new line
+    when the table is too wide (``= n3 + b`` over ``= x1*w1 + x2*w2 + b``); its other spaces never break.
     """
+    breaks = breaks or {}
+
+    def text(i, c):
+        if i not in breaks or not c:
+            return html_text(c)
+        parts = breaks[i].split(c)  # the parts, with the (captured) separators between them
+        return "".join(html_text(t) if k % 2 else f'<span style="white-space:nowrap">{html_text(t)}</span>'
+                       for k, t in enumerate(parts))  # fmt: skip
 
     def cells(tag, row):
-        aligned = ' style="text-align:right"'
-        return "".join(f"<{tag}{aligned if i in right else ''}>{html_text(c)}</{tag}>" for i, c in enumerate(row))
+        def style(i):
+            rules = ["text-align:right"] * (i in right) + ["white-space:normal"] * (i in breaks and tag == "td")
+            return f' style="{";".join(rules)}"' if rules else ""
+
+        return "".join(f"<{tag}{style(i)}>{text(i, c) if tag == 'td' else html_text(c)}</{tag}>"
+                       for i, c in enumerate(row))  # fmt: skip
 
     lines = [f'<table class="{table_class}">', f"<thead><tr>{cells('th', head)}</tr></thead>", "<tbody>"]
     for j, row in enumerate(rows):
@@ -101,7 +115,8 @@ def _caption(k, lines, rules, program, current):
     lines as code; only the current frame's caption is shown."""
     out = [f'<div class="am-head">{html_text(lines[0])}</div>']
     out += [chain_rule_mathml(rule) for rule in rules]
-    out += [f"<div>program: <code>{html_text(line)}</code></div>" for line in program]
+    if program:  # one line: "program: g_n1 = g_n3; g_n2 = g_n3" (two lines took the room a 768 px window lacks)
+        out.append("<div>program: " + "; ".join(f"<code>{html_text(line)}</code>" for line in program) + "</div>")
     return f'<div class="am-caption{current}" data-step="{k}">' + "".join(out) + "</div>"
 
 
@@ -117,8 +132,8 @@ _STYLE = """
 #{id} .am-caption {{ display: none; font-family: monospace; font-size: 15px; margin: 0.3em 0; }}
 #{id} .am-caption.current {{ display: block; }}
 #{id} .am-caption .am-head {{ font-weight: bold; }}
-#{id} .am-caption .am-rule {{ font-size: 17px; margin: 0.35em 0 0.35em 1em; }}
-#{id} .am-caption .am-rule math {{ margin-right: 0.3em; }}
+#{id} .am-caption .am-rule {{ font-size: 17px; margin: 0.2em 0 0.2em 1em; }}
+#{id} .am-caption .am-rule math {{ margin-right: 0.05em; }}
 #{id} .am-caption .am-sofar {{ font-size: 15px; }}
 #{id} .am-caption code {{ font-size: 14px; }}
 #{id} .am-view {{ display: flex; flex-wrap: wrap; align-items: flex-start; column-gap: 1.5em; }}
@@ -131,8 +146,10 @@ _STYLE = """
   margin: 0 0.3em 0 0.6em; }}
 #{id} .am-tablebox {{ overflow-x: auto; max-width: 100%; }}
 #{id} table.am-table {{ border-collapse: collapse; font-family: monospace; font-size: 14px; margin-top: 0.5em; }}
-#{id} table.am-table th, #{id} table.am-table td {{ border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left;
+#{id} table.am-table th, #{id} table.am-table td {{ border-bottom: 1px solid #ddd; padding: 2px 6px; text-align: left;
   white-space: nowrap; }}
+#{id} table.am-table th {{ white-space: normal; vertical-align: bottom; }}
+#{id} table.am-table td {{ vertical-align: baseline; }}
 #{id} table.am-table tr.am-now td {{ background: #fee2e2; }}
 #{id} .am-current > polygon, #{id} .am-current > ellipse {{ stroke: {current}; stroke-width: 3px;
   fill: {current_fill}; }}
@@ -329,7 +346,14 @@ def _stepper(trace, autofocus, options):
     steps: list[str] = []
     for row in rows:  # the step number stands on a step's first row only
         steps.append(row[0] or steps[-1])
-    table = html_table(head, rows, row_attrs=[{"data-step": k} for k in steps], right=(0, 3))
+    # At 1024 px the table was 1,316 px wide, "before + product = after" behind a sideways scroll: the headings
+    # wrap (the partial as the fraction it is, over its '/'); "= computed as", the product and the sum may break
+    # before an '=' (long numbers: "2.45765e-05 * -3" over "= -7.37296e-05"), the sum before its note too
+    before_equals = re.compile(r"( )(?==)")
+    breaks = {2: before_equals, 6: before_equals, 7: re.compile(r"( +)(?=[=(])")}
+    head = (*head[:2], head[2].replace("= ", "=\u00a0", 1), *head[3:])  # never "=" alone on a line
+    table = html_table(head, rows, row_attrs=[{"data-step": k} for k in steps], right=(0, 3), breaks=breaks)
+    table = table.replace(")/∂(", ")/<wbr>∂(", 1)
     colors = trace.COLORS
     style = _STYLE.format(id=root_id, current=colors["current"][0], current_fill=colors["current"][1],
                           receiver=colors["receiver"][0], receiver_fill=colors["receiver"][1],
@@ -381,7 +405,7 @@ _PAGE = """<!DOCTYPE html>
 <title>{title}</title>
 <style>
 body {{ margin: 0.5em 2em; font-family: sans-serif; }}
-h1 {{ font-size: 1.4em; margin: 0.3em 0; }}
+h1 {{ font-size: 1.4em; margin: 0.2em 0; }}
 </style>
 </head>
 <body>

@@ -178,13 +178,13 @@ def _moons():
 
 
 def loss_curve_picture() -> Picture:
-    from nn.app.plots import plot_history
+    from nn.plots import plot_history
 
     return _plot(plot_history(_moons()[2], title="moons: hinge loss + L2"))
 
 
 def decision_boundary_picture() -> Picture:
-    from nn.app.plots import plot_decision_boundary
+    from nn.plots import plot_decision_boundary
 
     (X, y), model, _ = _moons()
     return _plot(plot_decision_boundary(model, X, y, loss="hinge"))
@@ -193,15 +193,21 @@ def decision_boundary_picture() -> Picture:
 STUDY_FIELDS = ("parameters", "seconds", "graph_ops", "symbolic_ops", "symbolic_ops_cse", "max_rel")
 
 
+def four_ways_measured(budget: float = 2.0, max_symbolic_parameters: int = 70) -> Any:
+    """The cost study ``autograd-mini ways --sizes 2,4,1`` runs: each way timed until its next size would take over
+    ``budget`` seconds, sympy up to ``max_symbolic_parameters``."""
+    from nn.crosscheck.ways_cost import cost_study
+
+    return cost_study((2, 4, 1), budget=budget, max_symbolic_parameters=max_symbolic_parameters)
+
+
 def four_ways_picture(study: Any = None) -> Picture:
-    """``autograd-mini ways --sizes 2,4,1 --plot docs/four_ways.png``: each way timed until its next size would take
-    over 2 s, sympy up to 70 parameters. Given ``study`` (the numbers a source file keeps), plots those instead."""
+    """``autograd-mini ways --sizes 2,4,1 --plot docs/four_ways.png`` (``four_ways_measured``). Given ``study`` (the
+    numbers a source file keeps), plots those instead."""
     from nn.app.plots import plot_four_ways
 
     if study is None:
-        from nn.crosscheck.ways import cost_study
-
-        study = cost_study((2, 4, 1), budget=2.0, max_symbolic_parameters=70)
+        study = four_ways_measured()
     picture = _plot(plot_four_ways(study))
     numbers = {name: getattr(study, name) for name in STUDY_FIELDS}
     picture.source = json.dumps({"study": numbers, "figure": json.loads(picture.source)}, indent=1, ensure_ascii=False)

@@ -151,6 +151,9 @@ def test_the_chain_rule_is_typeset_as_mathml(karpathy_page):
     )
     assert rule["alt"] == "dL/dd = dL/dL * ∂L/∂d = 1 * -2 = -2"
     assert rule["height"] > 25
+    # the numbers as the lecture writes a product: a negative factor in parentheses, minus signs (it read "1 · -2")
+    numbers = page.evaluate("document.querySelectorAll('.am-caption.current .am-rule math')[2].textContent")
+    assert numbers == "=1\u22c5(\u22122)=\u22122"
 
 
 @pytest.fixture(scope="module")
@@ -276,6 +279,94 @@ def test_the_neurons_whole_graph_is_in_view_at_1024_px(neuron_1024):
     page.goto(notebook.as_uri())
     for index in (0, 1):
         assert_whole_graph_in_view(fit(page, index))
+
+
+def labelled_neuron():
+    """The tour's neuron: micrograd's labels on the inner nodes too (x1*w1, x2*w2, x1*w1 + x2*w2, n, o), whose
+    fractions in the caption are the widest and tallest."""
+    x1, x2, w1, w2 = (Value(v, label=k) for k, v in (("x1", 2.0), ("x2", 0.0), ("w1", -3.0), ("w2", 1.0)))
+    a, c = x1 * w1, x2 * w2
+    a.label, c.label = "x1*w1", "x2*w2"
+    s = a + c
+    s.label = "x1*w1 + x2*w2"
+    n = s + Value(6.8813735870195432, label="b")
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+@pytest.mark.parametrize("make", [neuron, labelled_neuron])
+def test_at_1024_by_768_the_whole_graph_and_the_steps_caption_are_in_view(make, neuron_1024, tmp_path):
+    # a projector's 1024 x 768: the picture was 625 px high and each step's chain rule began at 715 px, below the
+    # window, so a class saw the graph or the step's numbers, never both. Lower boxes and closer ranks: every step
+    # shows the whole graph and its caption (the chain rule and the program's lines) without scrolling.
+    page, _, _ = neuron_1024
+    path = trace_backward(make()).write_html(tmp_path / "steps.html")
+    page.goto(path.as_uri())
+    for step in range(6):
+        now = page.evaluate(
+            "(() => { const s = document.querySelector('.am-picture svg').getBoundingClientRect();"
+            " const c = document.querySelector('.am-caption.current').getBoundingClientRect();"
+            " return {step: document.querySelector('.am-caption.current').dataset.step,"
+            " svg: [s.top, s.bottom], caption: [c.top, c.bottom], height: innerHeight, scrolled: scrollY}; })()"
+        )
+        assert now["step"] == str(step) and now["scrolled"] == 0, now
+        assert 0 <= now["svg"][0] and now["svg"][1] <= now["caption"][0] and now["caption"][1] <= now["height"], now
+        page.keyboard.press("ArrowRight")
+
+
+def test_at_1280_px_the_caption_beside_the_picture_is_never_cut(browser, tmp_path):
+    # at 1280 x 720 the caption stands beside the picture, in about 350 px: the tour's fractions of x1*w1 + x2*w2
+    # (a line of about 380 px) ran past the window's right edge. A rule breaks before its '=' where it must.
+    needs_dot()
+    page = open_page(browser, 1280, 720)
+    page.goto(trace_backward(labelled_neuron()).write_html(tmp_path / "steps.html").as_uri())
+    for step in range(6):
+        now = page.evaluate(
+            "(() => { const m = [...document.querySelectorAll('.am-caption.current math')];"
+            " const a = document.querySelector('.am-aside').getBoundingClientRect();"
+            " return {right: Math.max(0, ...m.map(e => e.getBoundingClientRect().right)), aside: [a.left, a.right],"
+            " page: document.documentElement.scrollWidth, width: innerWidth}; })()"
+        )
+        assert now["page"] <= now["width"] and now["right"] <= now["aside"][1] + 0.5, (step, now)
+        assert now["aside"][0] > 800, now  # beside the picture, not under it
+        page.keyboard.press("ArrowRight")
+    page.context.close()
+
+
+# The step table of one stepper: its box's overflow (a sideways scroll when positive), its right edge, and the text
+# of each cell of its last column (what a learner reads there, spaces as the browser lays them out).
+TABLE_JS = """JSON.stringify((() => {
+  const root = document.querySelectorAll('.am-stepper')[INDEX];
+  const box = root.querySelector('.am-tablebox');
+  const cells = [...root.querySelectorAll('table.am-table tbody tr')].map(r => r.lastElementChild.innerText);
+  return {overflow: box.scrollWidth - box.clientWidth, right: box.getBoundingClientRect().right,
+          window: innerWidth, last: cells.map(c => c.replace(/\\s+/g, ' '))};
+})())"""
+
+
+def test_the_step_tables_every_column_is_in_view_at_1024_px(neuron_1024, browser, tmp_path):
+    # the neuron's table was 1,316 px wide: at 1024 px "before + product = after", the column a teacher points at,
+    # was behind a sideways scroll, in the page and in a notebook's 880 px output area alike
+    page, path, _ = neuron_1024
+    page.goto(path.as_uri())
+    now = json.loads(page.evaluate(TABLE_JS.replace("INDEX", "0")))
+    assert now["overflow"] <= 0 and now["right"] <= now["window"], now
+    # by hand, x1's row (step 5, n1 = x1 * w1): 0 + upstream 0.5 * local w1 = -3 -> -1.5
+    assert now["last"][-2] == "0 + -1.5 = -1.5"
+    # a notebook's output area (880 px at a 1024 px window in nbconvert's export), the neuron and a step with long
+    # numbers: y = tanh(x * w) at x = 2, w = -3: tanh'(-6) = 1 - tanh(6)^2 = 2.45765e-05, times w = -7.37296e-05
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    y = (x * w).tanh()
+    outputs = [
+        f'<div style="width: 880px">{t._repr_html_()}</div>' for t in (trace_backward(neuron()), trace_backward(y))
+    ]
+    page.goto(notebook_page(tmp_path / "outputs.html", outputs).as_uri())
+    for index in (0, 1):
+        now = json.loads(page.evaluate(TABLE_JS.replace("INDEX", str(index))))
+        assert now["overflow"] <= 0, (index, now)
+    assert now["last"][1] == "0 + -7.37296e-05 = -7.37296e-05", now
 
 
 # -- a picture wider than the window: following the step scrolls its node, op and operands into view -----------

@@ -254,3 +254,71 @@ def test_graphs_defaults_written_without_importing_graphviz_are_the_librarys():
     from nn.app import graph_command
 
     assert (graph_command.DEFAULT_MAX_FRAMES, graph_command.DOT_TIME_LIMIT) == (DEFAULT_MAX_FRAMES, DOT_TIME_LIMIT)
+
+
+def _on_a_terminal(argv, columns, cwd):
+    """``python -m nn.app ARGV`` with standard output a terminal of ``columns`` columns (a pty, as a learner's
+    terminal window is): what it printed."""
+    import fcntl
+    import pty
+    import termios
+
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env.update(PYTHONPATH=str(ROOT), MPLBACKEND="Agg")
+    proc = subprocess.Popen([sys.executable, "-m", "nn.app", *argv], stdout=secondary, stderr=subprocess.PIPE,
+                            cwd=cwd, env=env)  # fmt: skip
+    os.close(secondary)
+    chunks = []
+    with os.fdopen(primary, "rb", buffering=0) as terminal:
+        while True:
+            try:
+                chunk = terminal.read(4096)
+            except OSError:  # EIO: the other end closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+NEURON_ARGS = [
+    "tanh(x1*w1 + x2*w2 + b)",
+    "--x1",
+    "2",
+    "--x2",
+    "0",
+    "--w1",
+    "-3",
+    "--w2",
+    "1",
+    "--b",
+    "6.8813735870195432",
+]
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_graph_steps_fits_the_terminal_it_prints_to(columns, tmp_path):
+    # the whole step table of micrograd's neuron is 156 columns: in an 80- or 100-column terminal every row wrapped
+    # onto two or three lines. There the tour's table is printed, made to fit; by hand, x1's row (step 5, n1 =
+    # x1 * w1): x1's grad 0 + upstream 0.5 * local w1 = -3 = -1.5
+    out = _on_a_terminal(["graph", *NEURON_ARGS, "--steps", "--no-draw"], columns, tmp_path)
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= columns, [line for line in lines if len(line) > columns]
+    assert any(
+        re.fullmatch(r" +5  n1( = x1 \* w1)? +0\.5 \| x1 +-3  0 \+ 0\.5 \* -3 = -1\.5", line) for line in lines
+    ), out
+    assert "(the whole table is 156 columns wide: --steps writes it into a file, e.g. > steps.txt)" in " ".join(
+        line.strip() for line in lines
+    )
+
+
+def test_graph_steps_writes_the_whole_table_into_a_file(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "nn.app", "graph", *NEURON_ARGS, "--steps", "--no-draw"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "80"})  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    # every column, the product too: 0.5 * -3 = -1.5, then before + product = after
+    assert re.search(r"\| x1 +-3 +0\.5 \* -3 = -1\.5 +0 \+ -1\.5 = -1\.5$", proc.stdout, re.M), proc.stdout

@@ -40,10 +40,22 @@ MESSAGES = [
         "autograd-mini graph: error: --ot a: must be a number; or did you mean "
         "the option --out? (see autograd-mini graph --help)",
     ),
+    # a misspelt switch is not taken for a variable without its value ("--edge-label needs a value, e.g.
+    # --edge-label 2.5" came first): no variable has a '-' in its name; one that could be a variable is asked both
     (
         ["graph", "x", "--x", "1", "--edge-label"],
-        "autograd-mini graph: error: --edge-label needs a value, e.g. "
-        "--edge-label 2.5; or did you mean the option --edge-labels? (see autograd-mini graph --help)",
+        "autograd-mini graph: error: --edge-label is not an option of autograd-mini graph; did you mean "
+        "--edge-labels? (see autograd-mini graph --help)",
+    ),
+    (
+        ["graph", "x", "--x", "1", "--step"],
+        "autograd-mini graph: error: --step: did you mean the option --steps? (a variable step needs a value, "
+        "e.g. --step 2.5) (see autograd-mini graph --help)",
+    ),
+    (
+        ["graph", "x", "--x", "1", "--foo-bar"],
+        "autograd-mini graph: error: --foo-bar is not an option of autograd-mini graph (see autograd-mini graph "
+        "--help)",
     ),
     # a missing value, wherever it is missing
     (
@@ -70,6 +82,33 @@ MESSAGES = [
     (
         ["ways", "x", "--x"],
         "autograd-mini ways: error: --x needs a value, e.g. --x 2.5 (see autograd-mini ways --help)",
+    ),
+    # the example is one the option takes as typed: its default or the one its help names, a list as the command
+    # line writes it (was "--sizes [3, 4, 4, 2]", "--epochs VALUE", "--seed VALUE": a default of 0 was not shown)
+    (
+        ["crosscheck", "--sizes"],
+        "autograd-mini crosscheck: error: --sizes needs a value, e.g. --sizes 3,4,4,2 (see autograd-mini crosscheck "
+        "--help)",
+    ),
+    (
+        ["train", "--epochs"],
+        "autograd-mini train: error: --epochs needs a value, e.g. --epochs 100 (see autograd-mini train --help)",
+    ),
+    (
+        ["train", "--seed"],
+        "autograd-mini train: error: --seed needs a value, e.g. --seed 0 (see autograd-mini train --help)",
+    ),
+    (
+        ["train", "--hidden"],
+        "autograd-mini train: error: --hidden needs a value, e.g. --hidden 16,16 (see autograd-mini train --help)",
+    ),
+    (
+        ["train", "--loss"],
+        "autograd-mini train: error: --loss needs a value, e.g. --loss hinge (see autograd-mini train --help)",
+    ),
+    (
+        ["graph", "x", "--x", "1", "--rankdir"],
+        "autograd-mini graph: error: --rankdir needs a value, e.g. --rankdir LR (see autograd-mini graph --help)",
     ),
     # a value written as in Python
     (
@@ -138,3 +177,44 @@ def test_the_suggestions_leave_short_names_alone():
         "; did you mean --out?",
         "; did you mean --sizes?",
     ]
+
+
+def test_every_missing_value_example_is_a_value_the_option_takes():
+    # "--sizes [3, 4, 4, 2]" and "--epochs VALUE" were the examples: the first is refused as typed, the second is no
+    # example. Every option's example now goes through the option's own check (its type and choices); only a path
+    # or a name, which the option cannot know, stays its placeholder.
+    import argparse
+
+    from nn.app.cli import build_parser
+    from nn.app.options import example_value
+
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    placeholders = {"PATH", "NAME", "NAME=VALUE"}
+    checked = 0
+    for command, parser in commands.items():
+        for action in parser._actions:
+            if not action.option_strings or action.nargs == 0:
+                continue
+            example = example_value(action)
+            if example in placeholders and example == action.metavar:
+                continue
+            assert example not in ("VALUE", action.metavar), (command, action.option_strings)
+            value = action.type(example) if callable(action.type) else example
+            assert action.choices is None or value in action.choices, (command, action.option_strings, example)
+            checked += 1
+    assert checked > 35
+
+
+@pytest.mark.parametrize("command", ["", "tour", "graph", "crosscheck", "train", "ways", "play"])
+def test_help_fits_an_80_column_terminal_and_keeps_commands_whole(command, tmp_path):
+    # the prose under the options was written 110 columns wide: ragged in an 80-column terminal, and graph's
+    # '--x 3 -- "--x*2"' fell across two lines. Prose is filled to the terminal; a command line is kept whole.
+    argv = [sys.executable, "-m", "nn.app", *([command] if command else []), "--help"]
+    proc = subprocess.run(argv, capture_output=True, text=True, env={**ENV, "COLUMNS": "80"}, cwd=tmp_path, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    commands = [line for line in lines if line.startswith(("  autograd-mini", "  /?"))]
+    assert [line for line in lines if len(line) > 80 and line not in commands] == []
+    assert commands and all(line.split()[0] in ("autograd-mini", "/?formula=") or "/?" in line for line in commands)
+    if command == "graph":
+        assert '  autograd-mini graph --x 3 -- "--x*2"' in lines and '  autograd-mini graph "-x**2" --x 3' in lines

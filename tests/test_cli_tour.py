@@ -233,6 +233,37 @@ def test_the_tour_fits_the_terminal_one_screen_a_step(tour):
     assert len(sections) == 5 and max(len(s.splitlines()) for s in sections) <= 42
 
 
+def test_the_tours_commands_and_formulas_are_never_broken_across_lines(tour):
+    # at 80 columns the tour printed "autograd-mini ways" and "--sizes 2,4,1" on two lines, "(z1 -" and "1)*(z1 -
+    # zbar1)", "max(1," and "|p|)": a command that cannot be copied, formulas that cannot be read off the screen
+    stdout, _ = tour
+    lines = stdout.splitlines()
+    for whole in (
+        "(the full study and its picture: autograd-mini ways --sizes 2,4,1)",
+        "dK/dv11 = 2*w11*x1*y1*z1*(y1 - 1)*(z1 - 1)*(z1 - zbar1)",
+        "(f(p + h) - f(p - h)) / 2h",
+        "h = 1e-6 * max(1, |p|)",
+        "hinge loss + 1e-4 * sum p^2",
+        "E = 1/2 sum_j (y_j - a_j^L)^2",
+        "(the bracket)",
+        "Next: autograd-mini play",
+    ):
+        if whole.startswith("(the full"):  # the parentheses' text may start a line of its own
+            whole = "autograd-mini ways --sizes 2,4,1)"
+        assert any(whole in line for line in lines), whole
+
+
+def test_wrapping_keeps_short_groups_and_marked_parts_whole():
+    from nn.app.tour_tables import unbroken, wrapped
+
+    text = f"one two three (four five) six {unbroken('seven eight nine')} ten"
+    for width in range(20, 60):  # wider than the longest part with its indent
+        lines = wrapped(text, width)
+        assert " ".join(line.strip() for line in lines) == text.replace("\ue000", " ")
+        assert any("(four five)" in line for line in lines) and any("seven eight nine" in line for line in lines)
+        assert all(len(line) <= width for line in lines), (width, lines)
+
+
 def test_the_tour_takes_at_most_100_columns_and_the_terminals_fewer(monkeypatch):
     from nn.app.tour import terminal_width
 

@@ -64,7 +64,7 @@ labels = st.lists(st.sampled_from(PIECES), max_size=4).map("".join) | st.text(ma
 # what the stepper and the page are made of; anything else in the parsed HTML came from a user's text
 ELEMENTS = {
     "html", "head", "meta", "title", "style", "body", "h1", "div", "span", "button", "label", "input", "p", "code",
-    "table", "thead", "tbody", "tr", "th", "td", "br", "b", "script", "svg", "g", "polygon", "ellipse", "path",
+    "table", "thead", "tbody", "tr", "th", "td", "br", "wbr", "b", "script", "svg", "g", "polygon", "ellipse", "path",
     "text", "polyline", "rect", "math", "mstyle", "mfrac", "mrow", "mi", "mo", "mn",
 }  # fmt: skip
 

@@ -127,7 +127,7 @@ def test_left_to_right_when_it_fits_otherwise_the_narrower():
     assert "rankdir=LR" in draw_dot(chain(300), summary=False).source
     x = Value(1.0, label="x")
     assert "rankdir=LR" in draw_dot(x * 2).source
-    assert "rankdir=TB" in draw_dot(neuron()).source and "ranksep=0.25" in draw_dot(neuron()).source
+    assert "rankdir=TB" in draw_dot(neuron()).source and "ranksep=0.2" in draw_dot(neuron()).source
     with pytest.raises(ValueError, match=r"draw_dot\(rankdir='sideways'\).*None \(by the shape\)"):
         draw_dot(x, rankdir="sideways")
 

@@ -73,6 +73,29 @@ def test_the_four_ways_plot_is_what_the_code_draws_from_its_measured_numbers():
     _same("four_ways", made, stored)
 
 
+def test_the_readme_quotes_the_step_the_picture_shows():
+    # README quoted "do/dn1 = do/dn3 * ∂n3/∂n1" beside a picture of the tour's neuron, whose nodes are x1*w1, n, o
+    caption = _stored("backward_step").split("as the page shows it:\n")[1]
+    paragraph = README[README.index("The backward pass, one step at a time") : README.index("(docs/backward_step.png)")]
+    quoted = re.findall(r"`([^`]+)`", paragraph)
+    chain, program = [q for q in quoted if q.startswith("do/d")], [q for q in quoted if q.startswith("g_")]
+    assert chain and program
+    for line in chain + [f"program: {p}" for p in program]:
+        assert line in caption, line
+
+
+def test_make_pictures_measures_the_four_ways_as_ways_does():
+    # make pictures measured the study through an import that had moved (nn.crosscheck.ways.cost_study): an
+    # ImportError after the other pictures were written, which the test above, fed the stored numbers, never reached.
+    # A study with a tiny budget runs the same path. Oracle, counted by hand: the smallest network, 2-1-1 with the
+    # squared error, has P = 2 + 1 + 1 + 1 = 5 parameters and 10 ops (hidden: x0*w0, x1*w1, their sum, + b, sigmoid;
+    # output: h*v, + c, sigmoid; loss: z - zbar, **2).
+    pytest.importorskip("sympy")
+    study = pictures.four_ways_measured(budget=0.001, max_symbolic_parameters=5)
+    numbers = {name: getattr(study, name) for name in pictures.STUDY_FIELDS}
+    assert numbers["parameters"][0] == 5 and numbers["graph_ops"][0] == 10
+
+
 # -- readable at 880 px ----------------------------------------------------------------------------------------
 
 

@@ -130,6 +130,7 @@ def test_digits_defaults_learn_as_demo_05_does(capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "MLP(64 -> 16 -> 10" in out and "Adam(lr=0.01" in out  # demo 05's network and optimizer
+    assert "loss softmax_ce, no L2 term, Adam" in out  # was "softmax_ce + 0 * sum p^2"
     losses = [float(v) for v in re.findall(r"^epoch +\d+ +loss (\S+)", out, re.M)]
     assert len(losses) == 4 and all(b < a for a, b in zip(losses, losses[1:]))  # it learns every epoch
     held = float(re.search(r"held out \(359 samples\): loss \S+, accuracy (\S+)$", out, re.M).group(1))

@@ -30,8 +30,9 @@ import os
 import re
 import signal
 import sys
+import textwrap
 
-from nn.app.options import OptionError, shown, split_variables, suggestion, variable_values
+from nn.app.options import OptionError, example_value, shown, split_variables, suggestion, variable_values
 from nn.app.tour import TOUR_TIME
 
 PROG = "autograd-mini"
@@ -90,9 +91,7 @@ class _Parser(argparse.ArgumentParser):
         missing = re.match(r"argument (\S+?): expected one argument", message)
         if missing:
             option = missing.group(1).split("/")[-1]
-            action = self._option_string_actions.get(option)
-            example = action.default if action is not None and action.default not in (None, [], False) else None
-            example = example if example is not None else (action.metavar if action is not None else None) or "VALUE"
+            example = example_value(self._option_string_actions.get(option))
             return f"{option} needs a value, e.g. {option} {shown(example)}"
         choice = re.match(r"argument COMMAND: invalid choice: '(.*)' \(choose from (.*)\)", message, re.S)
         if choice:
@@ -124,11 +123,30 @@ class _Parser(argparse.ArgumentParser):
         return ""
 
 
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help with our texts fitted to the terminal, as argparse fits the options': a paragraph is filled to
+    the width, and an indented line (an example command, a list) is kept as written, so that a command is never
+    broken. (Kept whole, the prose was 110 columns: ragged in an 80-column terminal.)"""
+
+    def _fill_text(self, text, width, indent):
+        out, paragraph = [], []
+        for line in [*text.splitlines(), ""]:
+            if line and not line[0].isspace():
+                paragraph.append(line)
+                continue
+            if paragraph:
+                out.append(textwrap.fill(" ".join(paragraph), width, initial_indent=indent, subsequent_indent=indent,
+                                         break_on_hyphens=False, break_long_words=False))  # fmt: skip
+                paragraph = []
+            out.append(indent + line if line else "")
+        return "\n".join(out[:-1])
+
+
 def build_parser():
     """The whole command line: ``autograd-mini {tour,graph,crosscheck,train,ways,play} ...``."""
     from autograd_mini import __version__
 
-    formatter = argparse.RawDescriptionHelpFormatter
+    formatter = _HelpFormatter
     parser = _Parser(
         prog=PROG,
         description="Learn and check backpropagation with a scalar autodiff engine: draw graphs, follow the "

@@ -12,7 +12,6 @@ folder (``.``, ``..``, ``pics/``) writes ``autograd-mini-graph.*`` inside it.
 
 import os
 import sys
-import textwrap
 from pathlib import Path
 
 from nn.app.options import (
@@ -42,20 +41,24 @@ examples:
   autograd-mini graph "tanh(x*w + b)" --x 2 --w -3 --b 6.88 --code --no-draw
 
 Variables are given as --NAME VALUE (or --NAME=VALUE, or --var NAME=VALUE for names that clash with the
-options below). A formula may start with '-':  graph "-x**2" --x 3;  one that starts with '--' goes after
---:  graph --x 3 -- "--x*2".
+options below). A formula may start with '-'; one that starts with '--' goes after --:
+  autograd-mini graph "-x**2" --x 3
+  autograd-mini graph --x 3 -- "--x*2"
+
 {grammar}
+
 The drawing is written as PATH.svg and PATH.png (or PATH.gv, the DOT source, when the Graphviz program `dot`
 is not installed); --out naming a folder (., .., pics/) writes autograd-mini-graph.* in it.
 """
 
 
 def _formula_grammar():
-    """What a formula may contain, from the parser (whose functions come from the engine's op table), wrapped."""
+    """What a formula may contain, from the parser (whose functions come from the engine's op table); --help fills
+    it to the terminal's width."""
     from autograd_mini.formula import ALLOWED
 
     text = f"The formula may use {ALLOWED}, with Python's precedence (** right-associative); nothing else is "
-    return textwrap.fill(text + "accepted and no Python code is ever run.", width=110)
+    return text + "accepted and no Python code is ever run."
 
 
 def add_parser(sub, formatter):
@@ -185,10 +188,32 @@ def run(args):
         print(Program([out], list(leaves.values())).source, end="")
     if trace is not None:
         print()
-        print(trace.table())
+        print(_steps_table(trace, args))
     if args.no_draw:
         return 0
     return _write_drawing(out, trace, args)
+
+
+def _steps_table(trace, args):
+    """The backward pass as ``--steps`` prints it: the whole table (``BackwardTrace.table()``) into a pipe, a file or
+    a terminal wide enough for it (the neuron's is 150 columns); in a narrower terminal, the table of the tour, made
+    to fit it (step, node = formula, upstream, and per operand its local derivative and ``before + upstream *
+    local = after``), and where the whole one is."""
+    from nn.app.tour_tables import step_table, terminal_columns, unbroken, wrapped
+
+    text = trace.table()
+    lines = text.splitlines()
+    width = terminal_columns()
+    full = max(len(line) for line in lines)
+    if width is None or full <= width:
+        return text
+    where = "the step page shows it, and " if not args.no_draw else ""
+    out = [*wrapped(lines[0], width), *wrapped(f"{lines[1]} {lines[2]}", width), ""]
+    out += [line.rstrip() for line in step_table(trace.steps, width)]
+    out += ["", *wrapped(lines[-1], width)]
+    redirect = unbroken("e.g. > steps.txt")
+    out += wrapped(f"(the whole table is {full} columns wide: {where}--steps writes it into a file, {redirect})", width)
+    return "\n".join(out)
 
 
 def _trace(out, args):

@@ -27,6 +27,7 @@ __all__ = [
     "add_eps",
     "add_max_values",
     "add_var",
+    "example_value",
     "formula_status",
     "need_module",
     "output_file",
@@ -55,6 +56,29 @@ def shown(text, limit=200):
 
 def _number_text(x):
     return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def example_value(action):
+    """A value for the option ``action`` as one would type it (``--sizes 3,4,4,2``, ``--epochs 100``), for a message
+    that asks for one: its default, else the first value its help's ``(default: ...)`` names (``100; 4 for
+    digits``, ``SGD ..., Adam 0.01``), else its first choice, else its metavar."""
+    default = getattr(action, "default", None)
+    if isinstance(default, (list, tuple)) and default:
+        return ",".join(_number_text(v) for v in default)
+    if default is not None and not isinstance(default, (bool, list, tuple)) and str(default):
+        return _number_text(default)
+    choices = list(getattr(action, "choices", None) or ())
+    clause = re.search(r"\(default: ([^)]*)", getattr(action, "help", None) or "")
+    if clause:
+        first = clause.group(1).split()[0].rstrip(",;") if clause.group(1).split() else ""
+        if first in choices or re.fullmatch(r"[-+]?[\d.][\w.,+-]*|[\w-]+\.\w+", first):
+            return first
+        number = re.search(r"(?<![\w.])[-+]?\d[\d.e+-]*(?![\w.])", clause.group(1))
+        if number and not choices:
+            return number.group(0)
+    if choices:
+        return str(choices[0])
+    return getattr(action, "metavar", None) or "VALUE"
 
 
 def whole(low, high=None, *, what="a whole number"):
@@ -326,9 +350,19 @@ def _variable(argv, i, options, prog):
     elif i + 1 < len(argv) and not argv[i + 1].startswith("--"):
         value = argv[i + 1]
     else:
-        hint = suggestion(name, options, "; or did you mean the option")
-        raise OptionError(f"{shown(name)} needs a value, e.g. {shown(name)} 2.5{hint}")
+        raise OptionError(_without_value(name, options, prog))
     return name[2:], value, f"{name} {value}"
+
+
+def _without_value(name, options, prog):
+    """What to say of ``--NAME`` given no value: a misspelt option first when it is close to one (``--step``,
+    ``--edge-label``), as a variable only when it can be one."""
+    if not _NAME.match(name[2:]):  # "--edge-label": no variable has a '-' in its name
+        return f"{shown(name)} is not an option of {prog}{suggestion(name, options)}"
+    close = suggestion(name, options, "did you mean the option")
+    if close:
+        return f"{shown(name)}: {close} (a variable {name[2:]} needs a value, e.g. {shown(name)} 2.5)"
+    return f"{shown(name)} needs a value, e.g. {shown(name)} 2.5"
 
 
 def _refuse_assignment(arg):

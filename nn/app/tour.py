@@ -24,7 +24,6 @@ import importlib.util
 import os
 import shutil
 import sys
-import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +39,7 @@ from nn.app.examples import (
     train_moons,
 )
 from nn.app.options import OptionError, output_file, output_folder, shown
-from nn.app.tour_tables import cost_rows, crosscheck_rows, fd_rows, step_table, ways_rows
+from nn.app.tour_tables import cost_rows, crosscheck_rows, fd_rows, step_table, unbroken, ways_rows, wrapped
 
 __all__ = ["FILES", "TOUR_TIME", "TourResult", "add_parser", "run", "run_tour"]
 
@@ -129,10 +128,7 @@ class _Tour:
         if not text:
             print(file=self.stream, flush=True)
             return
-        lines = textwrap.wrap(
-            text, self.width, initial_indent=" " * indent, subsequent_indent=" " * (indent + 2), break_on_hyphens=False
-        )
-        print("\n".join(lines), file=self.stream, flush=True)
+        print("\n".join(wrapped(text, self.width, indent)), file=self.stream, flush=True)
 
     def rows(self, lines, indent=5):
         """Print table rows as they are (built to fit the width), indented."""
@@ -222,10 +218,11 @@ class _Tour:
         # Document 001's network: sigmoid everywhere, E = 1/2 sum_j (y_j - a_j^L)^2, one sample.
         model = MLP(2, [3, 2], activation="sigmoid", output_activation="sigmoid", seed=0)
         x, y = [0.5, -1.0], [1.0, 0.0]
+        loss = unbroken("E = 1/2 sum_j (y_j - a_j^L)^2")
         self.say(
-            f"document 001's network: MLP 2-3-2, sigmoid, x = {x}, y = {y}, E = 1/2 sum_j (y_j - a_j^L)^2 (section "
-            "2.1); its 17 parameters are named like L1.N0.w0 (layer 1, neuron 0, the weight from input 0: w^1_00, "
-            "row 0 of W^1) and L1.N0.b (that neuron's bias b^1_0)"
+            f"document 001's network: MLP 2-3-2, sigmoid, x = {x}, y = {y}, {loss} (section 2.1); its 17 parameters "
+            "are named like L1.N0.w0 (layer 1, neuron 0, the weight from input 0: w^1_00, row 0 of W^1) and L1.N0.b "
+            "(that neuron's bias b^1_0)"
         )
         report = crosscheck(model, x, y, loss="half_sse")
         self.rows(crosscheck_rows(report, ("L1.N0.w0", "L1.N0.b", "L2.N1.w2", "L2.N1.b")))
@@ -264,8 +261,8 @@ class _Tour:
         point = [NEURON[k] for k in ("x1", "w1", "x2", "w2", "b")]
         gradcheck(neuron, point, eps=1e-6, atol=1e-8, rtol=1e-6)  # raises GradcheckError with a table if not
         self.say(
-            "gradcheck: central differences (f(p + h) - f(p - h)) / 2h, h = 1e-6 * max(1, |p|), agree with autodiff "
-            "on every input of the neuron to 1e-8"
+            f"gradcheck: central differences {unbroken('(f(p + h) - f(p - h)) / 2h')}, "
+            f"{unbroken('h = 1e-6 * max(1, |p|)')}, agree with autodiff on every input of the neuron to 1e-8"
         )
         self._fd_study()
         self._four_ways()
@@ -306,10 +303,11 @@ class _Tour:
         report = expression_ways("(x**2 - sin(y)) * x", {"x": 1.5, "y": 0.5})
         self.say("f = (x**2 - sin(y)) * x at x = 1.5, y = 0.5 (document 004, page 6), its gradient four ways:")
         self.rows(ways_rows(report))
-        self.say("sympy: " + ",  ".join(f"df/d{n} = {f}" for n, f in report.formulas.items()))
+        self.say("sympy: " + ",  ".join(unbroken(f"df/d{n} = {f}") for n, f in report.formulas.items()))
         v11 = symbolic_delta_equations()[0][0]
         written = v11.written.split("[")[0].strip()
-        self.say(f"sympy on document 004's network: dK/dv11 = {v11.symbolic} = {written}, the delta equation [4]")
+        formula = unbroken(f"dK/dv11 = {v11.symbolic}")
+        self.say(f"sympy on document 004's network: {formula} = {unbroken(written)}, the delta equation [4]")
         study = cost_study(
             SKETCH["shape"], SKETCH["widths"], SKETCH["budget"], SKETCH["max_symbolic"], limit_names=_SKETCH_NAMES
         )
@@ -319,7 +317,7 @@ class _Tour:
         self.say(
             f"reverse mode and the delta equations grow like P, forward mode and differences like P^2; sympy's "
             f"derivatives at P = {study.parameters[0]} have {study.symbolic_ops[0]} operations where the graph has "
-            f"{study.graph_ops[0]} (the full study and its picture: autograd-mini ways --sizes 2,4,1)"
+            f"{study.graph_ops[0]} (the full study and its picture: {unbroken('autograd-mini ways --sizes 2,4,1')})"
         )
         self.write_text(FILES["four_ways"], f"{report}\n\n{study}", "the four ways: the numbers and the cost")
         self.result.facts["ways"] = {
@@ -339,7 +337,8 @@ class _Tour:
         X, y = make_moons(MOONS["n"], noise=MOONS["noise"], seed=MOONS["seed"])
         # the recipe of demos/04_moons.py: hinge loss + L2, SGD with learning rate 1.0 - 0.9 k / epochs in step k
         model, history = train_moons((X, y), epochs, progress=self.progress if self.has_tqdm else False)
-        self.say(f"{len(model.parameters())} parameters, {len(X)} points, hinge loss + 1e-4 * sum p^2, SGD")
+        loss = unbroken("hinge loss + 1e-4 * sum p^2")
+        self.say(f"{len(model.parameters())} parameters, {len(X)} points, {loss}, SGD")
         acc = accuracy(model, X, y, loss="hinge")
         self.say(f"after {epochs} epochs: loss {history.loss[-1]:.4f}, training accuracy {acc:.0%}")
         self.result.facts["train"] = {"epochs": epochs, "loss": history.loss[-1], "accuracy": acc}
@@ -409,7 +408,8 @@ def _run_tour(out, fast, progress, stream, width):
     timing = ", ".join(f"{k} {v:.1f}" for k, v in tour.result.seconds.items())
     tour.say(f"Done in {tour.result.total_seconds:.1f} s ({timing} s).", indent=0)
     print(f"Everything is in {tour.out}/ ; start with {FILES['summary']}", file=tour.stream, flush=True)  # no wrap
-    tour.say("Next: autograd-mini play  (in your browser: change a number, watch every gradient follow)", indent=0)
+    play = unbroken("autograd-mini play")
+    tour.say(f"Next: {play}  (in your browser: change a number, watch every gradient follow)", indent=0)
     return tour.result
 
 

@@ -2,7 +2,51 @@
 the report or the study (their own ``str()`` goes to the tour's files, where width does not matter).
 """
 
-__all__ = ["cost_rows", "crosscheck_rows", "fd_rows", "step_table", "ways_rows"]
+import re
+import shutil
+import sys
+import textwrap
+
+__all__ = [
+    "cost_rows",
+    "crosscheck_rows",
+    "fd_rows",
+    "step_table",
+    "terminal_columns",
+    "unbroken",
+    "ways_rows",
+    "wrapped",
+]
+
+_KEEP = "\ue000"  # a space the wrapping must not break at (a private-use character, never in the text itself)
+_SHORT_GROUP = re.compile(r"\([^()\n]{1,24}\)")  # "(the bracket)", "(z1 - 1)", "max(1, |p|)": one line each
+
+
+def terminal_columns():
+    """The columns of the terminal standard output is (``COLUMNS`` when set, as ``shutil.get_terminal_size`` reads
+    it); None for a pipe or a file (or a test's capture), where no width has to be fitted."""
+    try:
+        if not sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):  # replaced by an object without isatty, or closed
+        return None
+    return shutil.get_terminal_size((0, 0)).columns or None
+
+
+def unbroken(text):
+    """``text`` that ``wrapped`` keeps on one line: a command to copy, a formula."""
+    return text.replace(" ", _KEEP)
+
+
+def wrapped(text, width, indent=0, more=2):
+    """``text`` as lines of at most ``width`` columns, the first indented by ``indent``, the others by ``more``
+    again; never broken inside an ``unbroken`` part or a short group in parentheses (a formula broken at
+    ``(z1 -`` or a command at ``autograd-mini ways`` cannot be read off, or copied from, the screen)."""
+    text = _SHORT_GROUP.sub(lambda m: unbroken(m.group(0)), text)
+    lines = textwrap.wrap(
+        text, width, initial_indent=" " * indent, subsequent_indent=" " * (indent + more), break_on_hyphens=False
+    )
+    return [line.replace(_KEEP, " ") for line in lines]
 
 
 def step_table(steps, width):

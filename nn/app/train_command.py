@@ -62,8 +62,12 @@ def _training_options(parser):
     parser.add_argument(
         "--activation", default="relu", choices=sorted(ACTIVATIONS), help="hidden layers' activation (default: relu)"
     )
-    parser.add_argument(
-        "--loss", default=None, choices=sorted(LOSSES), help="loss (default: hinge; softmax_ce for digits)"
+    parser.add_argument(  # LOSS: the seven choices in the usage line were wider than an 80-column terminal
+        "--loss",
+        default=None,
+        choices=sorted(LOSSES),
+        metavar="LOSS",
+        help=f"the loss: {', '.join(sorted(LOSSES))} (default: hinge; softmax_ce for digits)",
     )
     parser.add_argument(
         "--optimizer", default=None, choices=["sgd", "adam"], help="optimizer (default: sgd; adam for digits)"
@@ -275,7 +279,8 @@ def run(args):
         return 130
     _check_time(args, estimate, len(X), model)
     held = f", {len(X_held)} held out" if X_held else ""
-    print(f"{model} on {args.data} ({len(X)} samples{held}), loss {loss} + {args.l2:g} * sum p^2, {optimizer}")
+    l2 = f" + {args.l2:g} * sum p^2" if args.l2 else ", no L2 term"  # digits read "softmax_ce + 0 * sum p^2"
+    print(f"{model} on {args.data} ({len(X)} samples{held}), loss {loss}{l2}, {optimizer}")
     if schedule:
         print(f"  learning rate 1.0 - 0.9*k/{args.epochs} in epoch k (micrograd's schedule)")
     print(f"  estimated training time: {cost.duration(estimate.seconds)} (a probe of {estimate.probe_steps} steps with "
