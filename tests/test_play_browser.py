@@ -96,6 +96,46 @@ def test_clicking_a_node_shows_its_chain_rule(page, base):
     assert rule.locator("mfrac").count() == 3 and rule.locator("mfrac").first.bounding_box()["height"] > 20  # typeset
 
 
+# Where the formula page's picture stands: every box of the graph, the page's height, the SVG's drawn and natural width
+# (dot writes points: 1 pt = 4/3 px), the picked node's box and the node panel.
+FORMULA_FIT_JS = """(() => {
+  const boxes = [...document.querySelectorAll('#graph g.node')].map(g => g.getBoundingClientRect());
+  const svg = document.querySelector('#graph svg');
+  const picked = document.querySelector('#graph g.picked');
+  const panel = document.getElementById('node-info');
+  return {top: Math.min(...boxes.map(b => b.top)), bottom: Math.max(...boxes.map(b => b.bottom)),
+          left: Math.min(...boxes.map(b => b.left)), right: Math.max(...boxes.map(b => b.right)),
+          width: innerWidth, height: innerHeight, page: document.documentElement.scrollHeight,
+          drawn: svg.getBoundingClientRect().width, natural: svg.viewBox.baseVal.width * 4 / 3,
+          picked: picked && [picked.getBoundingClientRect().top, picked.getBoundingClientRect().bottom],
+          panel: panel.hidden ? null : [panel.getBoundingClientRect().top, panel.getBoundingClientRect().bottom]};
+})()"""
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)])
+def test_the_shared_link_shows_the_whole_graph_and_a_clicked_nodes_chain_rule(browser, base, size):
+    # a projector's 1024 x 768 and a laptop's 1280 x 720: the neuron's output o ended 35 px (70 px) below the window,
+    # and a click on x1 put its chain rule below the window's bottom (under 1200 px the panel is under the graph), so
+    # the click seemed to do nothing. Now the picture fits the window's height below the form (at 80% or more of its
+    # size: 11 pt text stays at least 12 px) and the page scrolls to the panel, keeping the clicked box in view.
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        page.goto(base + LINK)
+        page.wait_for_selector("#graph svg")
+        now = page.evaluate(FORMULA_FIT_JS)
+        assert now["page"] <= height, now  # nothing to scroll: no scrollbar
+        assert 0 <= now["top"] and now["bottom"] <= height and 0 <= now["left"] and now["right"] <= width, now
+        assert now["drawn"] >= 0.8 * now["natural"] - 1, now
+        page.locator("#graph g.node", has_text="x1").first.click()
+        now = page.evaluate(FORMULA_FIT_JS)
+        assert now["panel"] is not None and now["panel"][1] <= height, now  # the chain rule's panel, all of it
+        assert 0 <= now["picked"][0] and now["picked"][1] <= height, now  # and x1's box, still in view
+    finally:
+        context.close()
+
+
 def test_stepping_through_backward_shows_each_steps_chain_rule_on_the_one_picture(page, base):
     page.goto(base + LINK)
     page.wait_for_selector("#graph svg")

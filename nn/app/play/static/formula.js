@@ -8,6 +8,7 @@
 const state = { data: null, mode: "graph", step: 0, picked: null, practice: null, timer: null, pending: null,
   keepError: false };
 const SMALLEST = 0.8;  // the graph is shrunk to fit the window's width down to 80% of its size; beyond, it scrolls
+const BESIDE = window.matchMedia("(min-width: 1200px)");  // play.css: the panels stand beside the graph, not above
 
 // -- the address: ?formula=...&x1=2&... ---------------------------------------------------------------------------------
 
@@ -169,12 +170,27 @@ function drawGraph() {
 }
 
 function fitGraph(svg) {
-  // at its own size (11 pt text) where it fits; shrunk to the box's width down to SMALLEST of that; scrolls beyond
+  // at its own size (11 pt text) where it fits; shrunk to the box's width, and to the window's height below the form
+  // (micrograd's neuron ended 35 px below a 1024 x 768 window and 70 px below 1280 x 720, o out of view), down to
+  // SMALLEST of that; scrolls beyond
   const natural = svg.viewBox.baseVal.width * 4 / 3;  // dot's points at 96 px per inch
-  const room = $("graph").clientWidth - 2;
+  const room = Math.min($("graph").clientWidth - 2, roomBelowForm() * svg.viewBox.baseVal.width / svg.viewBox.baseVal.height);
   const width = Math.max(Math.min(natural, room), natural * SMALLEST);
   svg.removeAttribute("height");
   svg.setAttribute("width", Math.round(width));
+}
+
+function roomBelowForm() {
+  // the height the picture has from its top on the unscrolled page to the window's bottom, where only the form stands
+  // above it; where a step's or practice's panel stands above it (and stays at the top), or the four ways' table, the
+  // page scrolls instead (bringIntoView), and the height does not count
+  const above = state.mode === "ways" || (!BESIDE.matches && (state.mode === "steps" || state.mode === "practice"));
+  if (above) return Infinity;
+  const box = $("graph");
+  // below it: main's padding, and under 1200 px the grid's gap to the node panel's row (there even when it is hidden)
+  const below = parseFloat(getComputedStyle(document.querySelector("main")).paddingBottom) +
+    (BESIDE.matches ? 0 : parseFloat(getComputedStyle(box.parentNode).rowGap));
+  return window.innerHeight - (box.getBoundingClientRect().top + window.scrollY) - box.clientTop * 2 - below;
 }
 
 window.addEventListener("resize", () => { const svg = $("graph").querySelector("svg"); if (svg) fitGraph(svg); });
@@ -236,7 +252,7 @@ function showNode(i) {
     if (n.rules.length > 1) box.append(el("div", { class: "mono" }, `in all: ${n.gradient} = ${fmt(n.grad)}`));
   } else box.append(el("div", { class: "mono" }, n.chain));
   box.dataset.chain = n.chain;  // the whole line as text (for a screen reader and the tests)
-  if (n.program && n.program.length && !hidden) box.append(el("div", { class: "program" }, "program: " + n.program.join(";  ")));
+  if (n.program && n.program.length && !hidden) box.append(programLine("program: ", n.program));
 }
 
 $("graph").addEventListener("click", (event) => {
@@ -246,7 +262,24 @@ $("graph").addEventListener("click", (event) => {
   state.picked = Number(m[1]);
   drawGraph();
   showNode(state.picked);
+  showNodePanel();
 });
+
+function showNodePanel() {
+  // under the graph (below 1200 px) the panel began below the window's bottom, so a click seemed to do nothing: the
+  // page scrolls until the panel's end is in view, never so far that the clicked box leaves the top
+  const panel = $("node-info").getBoundingClientRect();
+  const picked = part("v" + state.picked);
+  if (panel.bottom <= window.innerHeight || !picked) return;
+  window.scrollBy(0, Math.min(panel.bottom - window.innerHeight + 8, picked.getBoundingClientRect().top - 8));
+}
+
+function programLine(title, statements) {
+  // the program's statements of a node or a step on one line, broken between statements only (not inside g_x1 += ...)
+  const line = el("div", { class: "program" }, title);
+  statements.forEach((statement, k) => line.append(k ? ";  " : "", el("span", { class: "statement" }, statement)));
+  return line;
+}
 
 // -- step through the backward pass, as the notebook's stepper does -------------------------------------------------------
 
@@ -258,7 +291,7 @@ function showStep() {
   caption.replaceChildren(el("div", { class: "head" }, s.head));
   for (const rule of s.rules) caption.append(markup(rule));
   caption.dataset.text = [s.head, ...s.text].join("\n");
-  $("step-program").textContent = s.program.length ? "adjoint program: " + s.program.join(";  ") : "";
+  $("step-program").replaceChildren(...(s.program.length ? programLine("adjoint program: ", s.program).childNodes : []));
   $("prev").disabled = state.step === 0;
   $("next").disabled = state.step === d.frames.length - 1;
 }
