@@ -135,7 +135,7 @@ _STYLE = """
 #{id} .am-caption .am-rule {{ font-size: 17px; margin: 0.2em 0 0.2em 1em; }}
 #{id} .am-caption .am-rule math {{ margin-right: 0.05em; }}
 #{id} .am-caption .am-sofar {{ font-size: 15px; }}
-#{id} .am-caption code {{ font-size: 14px; }}
+#{id} .am-caption code {{ font-size: 14px; white-space: nowrap; /* a line breaks between statements only */ }}
 #{id} .am-view {{ display: flex; flex-wrap: wrap; align-items: flex-start; column-gap: 1.5em; }}
 #{id} .am-aside {{ flex: 1 1 20em; min-width: 18em; }}
 #{id} .am-picture {{ flex: 0 1 auto; min-width: 0; overflow: auto; max-width: 100%; max-height: {height}vh; }}

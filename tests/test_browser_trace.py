@@ -326,10 +326,14 @@ def test_at_1280_px_the_caption_beside_the_picture_is_never_cut(browser, tmp_pat
         now = page.evaluate(
             "(() => { const m = [...document.querySelectorAll('.am-caption.current math')];"
             " const a = document.querySelector('.am-aside').getBoundingClientRect();"
+            " const code = [...document.querySelectorAll('.am-caption.current code')];"
             " return {right: Math.max(0, ...m.map(e => e.getBoundingClientRect().right)), aside: [a.left, a.right],"
-            " page: document.documentElement.scrollWidth, width: innerWidth}; })()"
+            " page: document.documentElement.scrollWidth, width: innerWidth,"
+            " lines: code.map(c => c.getClientRects().length)}; })()"
         )
         assert now["page"] <= now["width"] and now["right"] <= now["aside"][1] + 0.5, (step, now)
+        # the program's line breaks between statements, never inside one ("g_w1 += g_n1" / "* x1" at step 5)
+        assert all(lines == 1 for lines in now["lines"]), (step, now)
         assert now["aside"][0] > 800, now  # beside the picture, not under it
         page.keyboard.press("ArrowRight")
     page.context.close()
