@@ -212,6 +212,11 @@ def test_clicking_a_neuron_shows_a_delta_equal_to_autodiff(page, base):
     assert math.isclose(shown, expected, rel_tol=1e-12, abs_tol=1e-15)
     assert math.isclose(autodiff, expected, rel_tol=1e-12, abs_tol=1e-15)
     assert page.text_content("#delta-verdict") == "they agree"
+    # at 1024 x 768 the panel under the picture ended below the window: its delta line and verdict are scrolled into
+    # view, the clicked neuron kept in view above them
+    verdict = page.locator("#delta-verdict").bounding_box()
+    neuron = page.locator("#net-svg g.neuron[data-layer='1'][data-neuron='2']").bounding_box()
+    assert verdict["y"] + verdict["height"] <= 768 and neuron["y"] >= 0, (verdict, neuron)
 
 
 def test_documents_page_shows_mathml(page, base):

@@ -262,17 +262,8 @@ $("graph").addEventListener("click", (event) => {
   state.picked = Number(m[1]);
   drawGraph();
   showNode(state.picked);
-  showNodePanel();
+  reveal($("node-info"), part("v" + state.picked));  // under the graph below 1200 px: it began below 768 px
 });
-
-function showNodePanel() {
-  // under the graph (below 1200 px) the panel began below the window's bottom, so a click seemed to do nothing: the
-  // page scrolls until the panel's end is in view, never so far that the clicked box leaves the top
-  const panel = $("node-info").getBoundingClientRect();
-  const picked = part("v" + state.picked);
-  if (panel.bottom <= window.innerHeight || !picked) return;
-  window.scrollBy(0, Math.min(panel.bottom - window.innerHeight + 8, picked.getBoundingClientRect().top - 8));
-}
 
 function programLine(title, statements) {
   // the program's statements of a node or a step on one line, broken between statements only (not inside g_x1 += ...)

@@ -295,7 +295,10 @@ async function showNeuron(l, j) {
 
 $("net-svg").addEventListener("click", (event) => {
   const g = event.target.closest("g.neuron");
-  if (g) showNeuron(Number(g.dataset.layer), Number(g.dataset.neuron));
+  // its panel, under the picture, ended below a 1024 x 768 window before its delta line
+  if (!g) return;
+  const [l, j] = [Number(g.dataset.layer), Number(g.dataset.neuron)];
+  showNeuron(l, j).then(() => reveal($("neuron-info"), $("net-svg").querySelector(`g.neuron[data-layer="${l}"][data-neuron="${j}"]`)));
 });
 
 // -- one sample: values forward, then deltas back, a layer at a time --------------------------------------------------------

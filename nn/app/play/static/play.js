@@ -26,6 +26,14 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+function reveal(panel, keep) {
+  // a panel that opened below the window's bottom (a click seemed to do nothing): the page scrolls until its end is in
+  // view, never so far that the clicked element `keep` leaves the window's top
+  const bottom = panel.getBoundingClientRect().bottom;
+  if (bottom <= window.innerHeight || !keep) return;
+  window.scrollBy(0, Math.min(bottom - window.innerHeight + 8, keep.getBoundingClientRect().top - 8));
+}
+
 function markup(html) {
   // MathML the server made (autograd_mini.mathml: every name and number in it escaped there), as an element
   const box = document.createElement("span");
