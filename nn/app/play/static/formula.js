@@ -397,7 +397,7 @@ async function askWays() {
   for (const w of data.ways) {
     table.append(el("tr", {}, el("td", {}, w.label), ...data.names.map((n) => el("td", { class: "num" }, Number(w.values[n]).toPrecision(12))),
       el("td", { class: "num" }, w.way === "reverse" ? "(the reference)" : Number(w.difference).toExponential(1)),
-      el("td", { class: "num" }, (w.seconds * 1e3).toFixed(3) + " ms")));
+      el("td", { class: "num" }, (w.seconds * 1e3).toFixed(3) + "\u00a0ms")));  // not "0.021" / "ms" on two lines
   }
   box.replaceChildren(el("h3", {}, "Document 004: Wie berechnet man \u2207f? Four ways at this point"), el("div", { class: "scroll" }, table));
   for (const [n, f] of Object.entries(data.formulas)) box.append(el("div", { class: "mono" }, `sympy: d/d${n} = ${f}`));
