@@ -1,5 +1,5 @@
 """The README's pictures of the playground: docs/play.png (the formula page, micrograd's neuron, three steps into
-the backward pass, x1's chain rule open) and docs/play_network.png (the network page after about two seconds of
+the backward pass, n1's panel open: its operands x1 and w1, upstream x local) and docs/play_network.png (the network page after about two seconds of
 training on moons, a neuron's delta open), taken in headless Chromium at 1024 px (what a projector shows; README
 shows them at 880 px) from a real server on 127.0.0.1.
 
@@ -8,6 +8,7 @@ shows them at 880 px) from a real server on 127.0.0.1.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -32,7 +33,8 @@ def main() -> None:
             page.click("#mode-steps")
             for _ in range(3):
                 page.keyboard.press("ArrowRight")
-            page.locator("#graph g.node", has_text="x1").first.click()
+            # n1, whose gradient step 3 completes (x1's is "?" until step 5, in the picture and its panel alike)
+            page.locator("#graph g.node", has=page.locator("text", has_text=re.compile("^n1$"))).click()
             page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(HERE / "play.png"), full_page=True)
             page = browser.new_page(viewport={"width": 1024, "height": 768})

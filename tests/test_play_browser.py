@@ -162,6 +162,15 @@ def test_stepping_through_backward_shows_each_steps_chain_rule_on_the_one_pictur
     caption_box = page.locator("#mode-panels").bounding_box()
     assert box["y"] >= caption_box["y"] + caption_box["height"] and box["y"] + box["height"] <= 768
     assert page.evaluate("document.querySelector('#graph svg').getBoundingClientRect().width") >= 0.99 * 631 * 4 / 3
+    # x1 clicked at step 3: the picture still reads "grad ?" there, and so does the panel (it gave do/dx1 = -1.5,
+    # two steps early); by hand, x1 receives its only contribution at step 5 (n1 = x1*w1), where both read -1.5
+    page.locator("#graph g.node", has_text="x1").first.click()
+    info = page.text_content("#node-info")
+    assert "gradient do/dx1 = ?" in info and "complete after step 5" in info and "-1.5" not in info, info
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
+    assert "gradient do/dx1 = -1.5" in page.text_content("#node-info")
+    assert page.locator("#graph g.node", has_text="x1").first.text_content().strip().endswith("grad -1.5")
 
 
 def test_practice_with_a_right_and_a_wrong_answer(page, base):

@@ -225,13 +225,22 @@ function bringIntoView(ids) {
 
 // -- a node: its op, operands, local derivatives and the chain rule ---------------------------------------------------------
 
+function completeAfter(i) {
+  // the step after which node i's gradient is complete: the last frame that changes its text in the picture
+  let last = 0;
+  state.data.frames.forEach((f, j) => { if (f.g.some(([k]) => k === i)) last = j; });
+  return last;
+}
+
 function showNode(i) {
   const d = state.data;
   const box = $("node-info");
   const n = i === null ? null : d.nodes[i];
   if (!n) { box.hidden = true; return; }
   box.hidden = false;
-  const hidden = state.mode === "practice" && !state.practice.done.has(i);
+  // stepping, a gradient the picture still shows as "?" (or as the part that has arrived) is not given in full here
+  const until = state.mode === "steps" ? completeAfter(i) : 0;
+  const hidden = until > state.step || (state.mode === "practice" && !state.practice.done.has(i));
   box.replaceChildren(el("h3", { class: "mono" }, n.formula ? `${n.name} = ${n.formula}` : `${n.name}: a variable (a leaf of the graph)`));
   box.append(el("div", { class: "mono" }, `value ${fmt(n.data)},  gradient ${n.gradient} = ${hidden ? "?" : fmt(n.grad)}`));
   if (n.op) {
@@ -246,7 +255,8 @@ function showNode(i) {
     if (n.constants.length) box.append(el("div", { class: "mono" }, `numbers in the op (not nodes): ${n.constants.map(fmt).join(", ")}`));
   }
   box.append(el("div", { class: "label" }, "chain rule:"));
-  if (hidden) box.append(el("div", { class: "mono" }, "(practice: your turn)"));
+  if (until > state.step) box.append(el("div", { class: "mono" }, `(complete after step ${until}; the picture shows what has arrived by step ${state.step})`));
+  else if (hidden) box.append(el("div", { class: "mono" }, "(practice: your turn)"));
   else if (n.rules.length) {
     for (const rule of n.rules) box.append(markup(rule));
     if (n.rules.length > 1) box.append(el("div", { class: "mono" }, `in all: ${n.gradient} = ${fmt(n.grad)}`));
@@ -292,6 +302,7 @@ function go(delta) {
   state.step = Math.max(0, Math.min(state.data.frames.length - 1, state.step + delta));
   drawGraph();
   showStep();
+  showNode(state.picked);
   const f = state.data.frames[state.step];
   bringIntoView(f.c === null ? f.r.map((i) => "v" + i) : ["v" + f.c, "v" + f.c + "op", ...f.r.map((i) => "v" + i)]);
 }
