@@ -210,6 +210,12 @@ function paintFrames(k) {
   for (const id of f.e) if (part(id)) part(id).classList.add("lit");
 }
 
+function stickyPanels() {
+  // the height the step's or practice's panel takes at the window's top when it stays there (under 1200 px)
+  const panels = $("mode-panels");
+  return getComputedStyle(panels).position === "sticky" && !BESIDE.matches ? panels.getBoundingClientRect().height : 0;
+}
+
 function bringIntoView(ids) {
   // the page scrolls so that the step's boxes stand below the panels that stay at the top (sticky) and above the
   // window's bottom edge
@@ -272,7 +278,7 @@ $("graph").addEventListener("click", (event) => {
   state.picked = Number(m[1]);
   drawGraph();
   showNode(state.picked);
-  reveal($("node-info"), part("v" + state.picked));  // under the graph below 1200 px: it began below 768 px
+  reveal($("node-info"), part("v" + state.picked), stickyPanels());  // under the graph below 1200 px: began below 768 px
 });
 
 function programLine(title, statements) {

@@ -26,12 +26,14 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
-function reveal(panel, keep) {
+function reveal(panel, keep, covered = 0) {
   // a panel that opened below the window's bottom (a click seemed to do nothing): the page scrolls until its end is in
-  // view, never so far that the clicked element `keep` leaves the window's top
+  // view, never so far that the clicked element `keep` goes above the window's top, or under the `covered` px at the
+  // top that a sticky panel takes
   const bottom = panel.getBoundingClientRect().bottom;
   if (bottom <= window.innerHeight || !keep) return;
-  window.scrollBy(0, Math.min(bottom - window.innerHeight + 8, keep.getBoundingClientRect().top - 8));
+  const room = keep.getBoundingClientRect().top - covered - 8;
+  if (room > 0) window.scrollBy(0, Math.min(bottom - window.innerHeight + 8, room));
 }
 
 function markup(html) {
