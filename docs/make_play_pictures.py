@@ -1,7 +1,7 @@
 """The README's pictures of the playground: docs/play.png (the formula page, micrograd's neuron, three steps into
-the backward pass, n1's panel open: its operands x1 and w1, upstream x local) and docs/play_network.png (the network page after about two seconds of
-training on moons, a neuron's delta open), taken in headless Chromium at 1024 px (what a projector shows; README
-shows them at 880 px) from a real server on 127.0.0.1.
+the backward pass, n1's panel open: its operands x1 and w1, upstream x local) and docs/play_network.png (the network
+page after about two seconds of training on moons, a neuron's delta open), taken in headless Chromium at 1024 px
+(what a projector shows; README shows them at 880 px) from a real server on 127.0.0.1.
 
     .venv/bin/python docs/make_play_pictures.py
 """

@@ -166,7 +166,7 @@ def test_stepping_through_backward_shows_each_steps_chain_rule_on_the_one_pictur
     # two steps early); by hand, x1 receives its only contribution at step 5 (n1 = x1*w1), where both read -1.5
     page.locator("#graph g.node", has_text="x1").first.click()
     x1 = page.locator("#graph g.node", has_text="x1").first.bounding_box()
-    caption_box = page.locator("#mode-panels").bounding_box()  # the page scrolled to the panel, x1 not under the caption
+    caption_box = page.locator("#mode-panels").bounding_box()  # scrolled to the panel, x1 not under the caption
     assert x1["y"] >= caption_box["y"] + caption_box["height"], (x1, caption_box)
     info = page.text_content("#node-info")
     assert "gradient do/dx1 = ?" in info and "complete after step 5" in info and "-1.5" not in info, info
