@@ -26,3 +26,40 @@ def fan_out():
     y = s * x
     y.label = "y"
     return y, s, x
+
+
+def while_another_thread_is_in_no_grad(work):
+    """Run ``work()`` in this thread while another thread sits inside ``no_grad()``, and return its result.
+    Grad mode is per thread (as in PyTorch): the other thread's block must not reach this one."""
+    import threading
+
+    from autograd_mini import no_grad
+
+    ready, done = threading.Event(), threading.Event()
+
+    def other():
+        with no_grad():
+            ready.set()
+            done.wait(5)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    ready.wait(5)
+    try:
+        return work()
+    finally:
+        done.set()
+        thread.join()
+
+
+def torch_jvp(f, primals, tangents):
+    """``torch.func.jvp`` (the oracle for forward mode). Its first call in a process scripts torch's jvp
+    decompositions, and ``torch.jit.script`` warns 18 times that it is deprecated: torch's own business, silenced
+    here, where it happens, and nowhere else."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"`torch\.jit\.script` is deprecated", DeprecationWarning)
+        return torch.func.jvp(f, primals, tangents)

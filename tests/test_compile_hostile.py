@@ -6,10 +6,10 @@ float64 in test_engine_ops.py, and numbers worked out by hand in the comments.""
 
 import keyword
 import math
-import threading
 
 import numpy as np
 import pytest
+from examples import while_another_thread_is_in_no_grad
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -249,20 +249,7 @@ def test_check_inside_no_grad_retraces_as_outside():
 
 
 def test_compile_in_a_thread_while_another_is_in_no_grad():
-    results, ready, done = [], threading.Event(), threading.Event()
-
-    def other():
-        with no_grad():
-            ready.set()
-            done.wait(5)
-
-    thread = threading.Thread(target=other)
-    thread.start()
-    ready.wait(5)
-    results.append(compile(lambda x: x * x, [3.0])([3.0]))
-    done.set()
-    thread.join()
-    assert results == [(9.0, (6.0,))]
+    assert while_another_thread_is_in_no_grad(lambda: compile(lambda x: x * x, [3.0])([3.0])) == (9.0, (6.0,))
 
 
 # -- check(), budgets -----------------------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ def test_captions_write_the_chain_rule_as_the_lecture_does(client):
     step = data["steps"][3]  # n3 = n1 + n2 passes its 0.5 on to each of its operands (local derivative 1)
     assert step["head"] == "Step 3 of 5: n3 = n1 + n2 = x1*w1 + x2*w2, its gradient do/dn3 = 0.5"
     assert step["text"] == ["do/dn1 = do/dn3 * ∂n3/∂n1 = 0.5 * 1 = 0.5", "do/dn2 = do/dn3 * ∂n3/∂n2 = 0.5 * 1 = 0.5"]
-    # typeset: MathML, in three pieces (do/dn1 | = do/dn3 * dn3/dn1 | = 0.5 * 1 = 0.5) so a narrow column breaks before '='
+    # typeset: MathML in three pieces (do/dn1 | = do/dn3 * dn3/dn1 | = 0.5 * 1 = 0.5): a narrow column breaks before '='
     assert all(rule.count("<math") == 3 and rule.count("<mfrac>") == 3 for rule in step["rules"])
     x1 = next(n for n in data["nodes"] if n["name"] == "x1")
     assert x1["chain"] == "do/dx1 = do/dn1 * ∂n1/∂x1 = 0.5 * -3 = -1.5"

@@ -6,10 +6,10 @@ Oracles: torch.func in float64 (jvp of jvp, jvp of grad), reverse over reverse (
 same rules), and second derivatives worked out by hand in the comments."""
 
 import math
-import threading
 
 import pytest
 import torch
+from examples import torch_jvp, while_another_thread_is_in_no_grad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,7 +48,7 @@ def test_forward_over_reverse_is_the_hessian_vector_product():
     hv = [jvp(df(i), [1.5, 0.5], [1.0, -2.0])[1] for i in range(2)]
     assert hv == pytest.approx([-5.0, 3.0 + 2.0 * math.sin(0.5)], abs=1e-14)
     assert hv == pytest.approx(hvp(f, [1.5, 0.5], [1.0, -2.0]), abs=1e-14)  # reverse over reverse agrees
-    (_, t_hv) = torch.func.jvp(torch.func.grad(f_torch, argnums=(0, 1)), (t64(1.5), t64(0.5)), (t64(1.0), t64(-2.0)))
+    (_, t_hv) = torch_jvp(torch.func.grad(f_torch, argnums=(0, 1)), (t64(1.5), t64(0.5)), (t64(1.0), t64(-2.0)))
     assert hv == pytest.approx([t.item() for t in t_hv], abs=1e-14)
 
 
@@ -64,7 +64,7 @@ def test_forward_over_forward_is_the_second_directional_derivative():
     value, second = jvp(g_prime, [0.7], [1.0])
     assert value == pytest.approx(math.exp(0.7) * (math.sin(0.7) + math.cos(0.7)), rel=1e-14)
     assert second == pytest.approx(2 * math.exp(0.7) * math.cos(0.7), rel=1e-14)
-    t_second = torch.func.jvp(lambda x: torch.func.jvp(lambda z: z.exp() * z.sin(), (x,), (t64(1.0),))[1],
+    t_second = torch_jvp(lambda x: torch.func.jvp(lambda z: z.exp() * z.sin(), (x,), (t64(1.0),))[1],
                               (t64(0.7),), (t64(1.0),))[1]  # fmt: skip
     assert second == pytest.approx(t_second.item(), rel=1e-14)
 
@@ -133,22 +133,10 @@ def test_a_formulas_gradients_inside_no_grad_are_its_gradients():
 
 
 def test_a_transform_in_one_thread_while_another_is_in_no_grad():
-    results, ready, done = [], threading.Event(), threading.Event()
-
-    def other():
-        with no_grad():
-            ready.set()
-            done.wait(5)
-
-    thread = threading.Thread(target=other)
-    thread.start()
-    ready.wait(5)
-    results.append(hessian(f, [1.5, 0.5]))
-    done.set()
-    thread.join()
+    hess = while_another_thread_is_in_no_grad(lambda: hessian(f, [1.5, 0.5]))
     # by hand: H = [[2y, 2x], [2x, -sin y]] at (1.5, 0.5)
-    assert results[0][0] == pytest.approx([1.0, 3.0], abs=1e-15)
-    assert results[0][1] == pytest.approx([3.0, -math.sin(0.5)], abs=1e-15)
+    assert hess[0] == pytest.approx([1.0, 3.0], abs=1e-15)
+    assert hess[1] == pytest.approx([3.0, -math.sin(0.5)], abs=1e-15)
 
 
 # -- mistakes, named ------------------------------------------------------------------------------------------------
