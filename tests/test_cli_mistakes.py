@@ -134,6 +134,7 @@ MISTAKES = [
     ([TR, "--save", "/proc/x/m.json"], f"--save /proc/x/m.json: cannot write in /proc ({PROC})"),
     ([TR, "--save", "/dev/null"], "--save /dev/null: is a special file (device, pipe or socket); give a file name"),
     ([TR, "--plot", "/tmp"], "--plot /tmp: is a folder; give a file name, e.g. /tmp/out"),
+    ([TR, "--boundary", "./"], "--boundary ./: is a folder; give a file name, e.g. ./out"),  # (was .//out)
     ([TO, "--out", "/proc/forbidden"], f"--out /proc/forbidden: cannot write in /proc ({PROC})"),
     ([TO, "--out", "/etc/passwd"], "--out /etc/passwd: exists and is not a folder; name a folder to write into"),
     # words no command takes are blamed on the command, whose --help is named (was: "autograd-mini: error: ...")

@@ -190,7 +190,8 @@ def output_file(option, text):
         raise OptionError(f"{option} {shown(text)}: cannot be written ({err.strerror})") from None
     if st is not None:
         if stat.S_ISDIR(st.st_mode):
-            raise OptionError(f"{option} {shown(text)}: is a folder; give a file name, e.g. {shown(text)}/out")
+            example = shown(os.path.join(text, "out"))  # ./out, not .//out
+            raise OptionError(f"{option} {shown(text)}: is a folder; give a file name, e.g. {example}")
         if (
             stat.S_ISCHR(st.st_mode)
             or stat.S_ISBLK(st.st_mode)
