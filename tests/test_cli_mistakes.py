@@ -381,7 +381,10 @@ def _alive(pid):
 def test_a_signal_to_the_command_ends_dot_too(signum, status, tmp_path):
     formula = "+".join(["x"] * 999)  # dot needs many seconds for this one
     argv = [sys.executable, "-m", "nn.app", "graph", formula, "--x", "1", "--out", "g", "--every-node"]
-    proc = subprocess.Popen(argv, cwd=tmp_path, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # SIGINT as a terminal delivers it: a test suite started in the background (nohup make test &, some CI runners)
+    # has SIGINT ignored, which the command would inherit, and then it ran on to exit 0
+    proc = subprocess.Popen(argv, cwd=tmp_path, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
     try:
         deadline = time.monotonic() + 30
         dots = []
