@@ -168,6 +168,9 @@ def node_names(order: Sequence[Value], params: dict[Value, str] | None = None) -
     in topological order, without gaps (a number a label already uses is skipped); several nodes sharing a label
     are ``label#1``, ``label#2`` ... in topological order."""
     params = params or {}
+    for node in order:  # a label set after the fact (v.label = 3): the slot takes anything; every view reads it here
+        if not isinstance(node.label, str):
+            raise TypeError(f"a label must be text (str), got {type(node.label).__name__} {node.label!r:.40}")
     labels = [node.label or params.get(node, "") for node in order]
     counts = Counter(label for label in labels if label)
     taken = {label for label, n in counts.items() if n == 1}

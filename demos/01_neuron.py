@@ -19,11 +19,12 @@ from pathlib import Path
 
 from autograd_mini import draw_dot
 from autograd_mini.draw import dot_installed, write_drawing
+from autograd_mini.files import make_folder
 from autograd_mini.trace import trace_backward
 from nn.app.examples import NEURON, neuron, neuron_by_hand
 
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "01_neuron"
-OUT.mkdir(parents=True, exist_ok=True)
+make_folder(OUT)  # a real folder: a link planted at its name is refused, as every writer does
 
 # %%
 # --- 1. by hand --------------------------------------------------------------------------------------------------

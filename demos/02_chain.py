@@ -25,9 +25,10 @@ from pathlib import Path
 
 from autograd_mini import Value, draw_dot, topological_order
 from autograd_mini.draw import write_drawing
+from autograd_mini.files import make_folder
 
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "02_chain"
-OUT.mkdir(parents=True, exist_ok=True)
+make_folder(OUT)  # a real folder: a link planted at its name is refused, as every writer does
 
 L = 4  # three hidden layers and the output layer, one neuron each (document 000, "Simples Netzwerk")
 x, y = 0.8, 1.0

@@ -19,12 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
+from autograd_mini.files import make_folder, write_text
 from nn import MLP
 from nn.crosscheck import crosscheck, crosscheck_batch
 from nn.crosscheck.documents import documents_report
 
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "03_crosscheck"
-OUT.mkdir(parents=True, exist_ok=True)
+make_folder(OUT)  # a real folder: a link planted at its name is refused, as every writer does
 
 # %%
 # --- 1. the delta equations vs autodiff, one sample --------------------------------------------------------------
@@ -77,8 +78,8 @@ mine  # in a notebook: the wrong entries marked
 # --- 4. every formula the five documents print ----------------------------------------------------------------------
 docs = documents_report()
 print(docs)
-(OUT / "documents_report.txt").write_text(str(docs) + "\n")
-(OUT / "crosscheck.txt").write_text("\n\n".join(str(r) for r in (report, batch, mine, fixed)) + "\n")
+write_text(OUT / "documents_report.txt", str(docs) + "\n")  # whole, never through a link
+write_text(OUT / "crosscheck.txt", "\n\n".join(str(r) for r in (report, batch, mine, fixed)) + "\n")
 print()
 print(
     f"summary: delta equations {'agree' if report.ok and batch.ok else 'DISAGREE'} with autodiff; "

@@ -19,6 +19,7 @@ import os
 import sys
 from pathlib import Path
 
+from autograd_mini.files import make_folder
 from nn import accuracy
 from nn.app.examples import train_moons
 from nn.app.plots import plot_decision_boundary, plot_history
@@ -27,7 +28,7 @@ from nn.io import load, save
 
 FAST = "--fast" in sys.argv or os.environ.get("AUTOGRAD_MINI_FAST") == "1"
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "04_moons"
-OUT.mkdir(parents=True, exist_ok=True)
+make_folder(OUT)  # a real folder: a link planted at its name is refused, as every writer does
 
 n_points, steps = (50, 50) if FAST else (100, 100)
 X, y = make_moons(n_points, noise=0.1, seed=1)  # labels 0/1; fit turns them into -1/+1 for the hinge loss

@@ -19,16 +19,17 @@ import random
 import sys
 from pathlib import Path
 
+from autograd_mini.files import make_folder
 from nn import MLP, fit
 from nn.data import load_digits
-from nn.display import pyplot_figure
+from nn.display import pyplot_figure, save_figure
 from nn.optim import Adam
 from nn.plots import plot_history  # pyplot's figures, as matplotlib's own: inline in a notebook, files here
 from nn.train import predict
 
 FAST = "--fast" in sys.argv or os.environ.get("AUTOGRAD_MINI_FAST") == "1"
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "05_digits"
-OUT.mkdir(parents=True, exist_ok=True)
+make_folder(OUT)  # a real folder: a link planted at its name is refused, as every writer does
 
 X, y = load_digits()  # X: 1797 lists of 64 floats in [0, 1]; y: the digit 0..9
 order = list(range(len(X)))
@@ -90,7 +91,7 @@ for ax, (i, p) in zip(axes.ravel(), shown):
     ax.set_title(f"{y_test[i]} -> {p}", fontsize=9, color="#b91c1c")
 fig.suptitle(f"misclassified held-out digits (true -> predicted), {len(wrong)} of {len(X_test)}", fontsize=10)
 fig.tight_layout()
-fig.savefig(OUT / "misclassified.png", dpi=110)
+save_figure(fig, OUT / "misclassified.png")  # fig.savefig, written whole and never through a link
 print(f"wrote {OUT / 'misclassified.png'}")
 
 # %%

@@ -18,11 +18,15 @@ import os
 from pathlib import Path
 
 from autograd_mini import Value, no_grad
+from autograd_mini.files import make_folder
 from nn.crosscheck.fd_study import fd_study
-from nn.display import figure  # a matplotlib Figure outside pyplot: no window, shown inline in a notebook
+from nn.display import (
+    figure,  # a matplotlib Figure outside pyplot: no window, shown inline in a notebook
+    save_figure,
+)
 
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "06_finite_differences"
-OUT.mkdir(parents=True, exist_ok=True)
+make_folder(OUT)  # a real folder: a link planted at its name is refused, as every writer does
 
 
 def f(w):
@@ -68,7 +72,7 @@ ax.set_title("one neuron: truncation error, then round-off")
 ax.grid(alpha=0.3)
 ax.legend()
 fig.tight_layout()
-fig.savefig(OUT / "neuron_fd_error.png", dpi=110)
+save_figure(fig, OUT / "neuron_fd_error.png")  # fig.savefig, written whole and never through a link
 fig  # in a notebook: the picture, inline
 
 # %%

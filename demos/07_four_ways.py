@@ -20,6 +20,7 @@ from pathlib import Path
 
 from autograd_mini import Value, jvp
 from autograd_mini import symbolic as S
+from autograd_mini.files import make_folder
 from nn.app.plots import plot_four_ways
 from nn.crosscheck.doc004_lecture import symbolic_delta_equations
 from nn.crosscheck.ways import demo_network_ways, expression_ways
@@ -27,7 +28,7 @@ from nn.crosscheck.ways_cost import cost_study
 
 FAST = "--fast" in sys.argv or os.environ.get("AUTOGRAD_MINI_FAST") == "1"
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "07_four_ways"
-OUT.mkdir(parents=True, exist_ok=True)
+make_folder(OUT)  # a real folder: a link planted at its name is refused, as every writer does
 
 # %%
 # --- 1. document 004's example gradient, four ways ------------------------------------------------------------------

@@ -19,10 +19,11 @@ import shutil
 from pathlib import Path
 
 from autograd_mini import GradcheckError, Value, draw_dot, grad, gradcheck, trace_backward, unary
+from autograd_mini.files import make_folder, write_bytes, write_text
 from autograd_mini.ops import SIGMOID
 
 OUT = Path(os.environ.get("AUTOGRAD_MINI_OUT", "demo-output")) / "08_custom_op"
-OUT.mkdir(parents=True, exist_ok=True)
+make_folder(OUT)  # a real folder: a link planted at its name is refused, as every writer does
 
 
 # --- 1. the op: its name, its equation, its forward value on numbers, its local derivative ------------------------
@@ -94,11 +95,11 @@ drawing = draw_dot(
     y, rankdir="TB", edge_labels=True, title="y = swish(w x + b): the local derivative swish'(z) on the edge z -> swish"
 )
 if shutil.which("dot"):
-    (OUT / "swish.svg").write_bytes(drawing.pipe(format="svg"))
+    write_bytes(OUT / "swish.svg", drawing.pipe(format="svg"))  # whole, never through a link
     print(f"drawing: {OUT / 'swish.svg'}")
 else:
-    (OUT / "swish.gv").write_text(drawing.source)
+    write_text(OUT / "swish.gv", drawing.source)
     print(f"drawing: {OUT / 'swish.gv'} (install Graphviz, e.g. sudo apt-get install graphviz, for SVG)")
 table = trace_backward(y).table()
-(OUT / "trace.txt").write_text(table + "\n")
+write_text(OUT / "trace.txt", table + "\n")
 print(table)

@@ -31,6 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from autograd_mini.files import UnsafeOutputError, write_bytes, write_text  # noqa: E402 (after the path above)
+
 DOCS = ROOT / "docs"
 README_WIDTH = 880  # px: the width of README.md's column on GitHub
 MIN_TEXT_PX = 10.5  # the smallest text any picture may show at that width
@@ -118,7 +120,7 @@ def _plot(fig) -> Picture:
 
 
 def _drawing(dot) -> Picture:
-    return Picture(dot.source, lambda path: path.write_bytes(dot.pipe(format="png")), ".gv")
+    return Picture(dot.source, lambda path: write_bytes(path, dot.pipe(format="png")), ".gv")
 
 
 # -- the pictures ------------------------------------------------------------------------------------------------
@@ -255,7 +257,8 @@ def _photograph(page: str, path: Path) -> None:
         for _ in range(SHOWN_STEP):  # the stepper has the keyboard's focus on its page
             tab.keyboard.press("ArrowRight")
         bottom = tab.evaluate("document.querySelector('.am-caption.current').getBoundingClientRect().bottom")
-        tab.screenshot(path=str(path), clip={"x": 0, "y": 0, "width": STEP_PAGE_WIDTH, "height": bottom + 16})
+        png = tab.screenshot(clip={"x": 0, "y": 0, "width": STEP_PAGE_WIDTH, "height": bottom + 16})
+        write_bytes(path, png)
         chromium.close()
 
 
@@ -268,8 +271,12 @@ def main(names: list[str]) -> int:
         return 2
     for name in names or PICTURES:
         picture = PICTURES[name]()
-        (DOCS / f"{name}{picture.suffix}").write_text(picture.source, encoding="utf-8")
-        picture.write_png(DOCS / f"{name}.png")
+        try:  # as every command writes (autograd_mini.files): whole files, never through a link planted in docs/
+            write_text(DOCS / f"{name}{picture.suffix}", picture.source)
+            picture.write_png(DOCS / f"{name}.png")
+        except UnsafeOutputError as err:
+            print(f"make_pictures: {err}", file=sys.stderr)
+            return 1
         print(f"docs/{name}.png  docs/{name}{picture.suffix}")
     if not names:
         subprocess.run([sys.executable, str(DOCS / "make_play_pictures.py")], check=True, cwd=ROOT)

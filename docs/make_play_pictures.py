@@ -8,6 +8,7 @@ page after about two seconds of training on moons, a neuron's delta open), taken
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
+from autograd_mini.files import write_bytes
 from nn.app.play_command import serve_in_background
 
 HERE = Path(__file__).resolve().parent
@@ -36,7 +38,7 @@ def main() -> None:
             # n1, whose gradient step 3 completes (x1's is "?" until step 5, in the picture and its panel alike)
             page.locator("#graph g.node", has=page.locator("text", has_text=re.compile("^n1$"))).click()
             page.evaluate("window.scrollTo(0, 0)")
-            page.screenshot(path=str(HERE / "play.png"), full_page=True)
+            shots = {"play.png": page.screenshot(full_page=True)}
             page = browser.new_page(viewport={"width": 1024, "height": 768})
             page.goto(playground.url + "network?data=moons&hidden=8,8&points=200")
             page.wait_for_selector("#net-svg circle")
@@ -47,13 +49,15 @@ def main() -> None:
             page.press("#sample", "Enter")
             page.locator("#net-svg g.neuron[data-layer='2'][data-neuron='1']").click()
             page.wait_for_selector("#delta-verdict")
-            page.screenshot(path=str(HERE / "play_network.png"), full_page=True)
+            shots["play_network.png"] = page.screenshot(full_page=True)
             browser.close()
     finally:
         playground.stop()
-    for name in ("play.png", "play_network.png"):  # 256 colours: the README keeps its pictures under 200 kB
-        image = Image.open(HERE / name).convert("RGB")
-        image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(HERE / name, optimize=True)
+    for name, shot in shots.items():  # 256 colours: the README keeps its pictures under 200 kB
+        image = Image.open(io.BytesIO(shot)).convert("RGB")
+        png = io.BytesIO()
+        image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(png, format="PNG", optimize=True)
+        write_bytes(HERE / name, png.getvalue())  # whole, never through a link planted in docs/ (autograd_mini.files)
 
 
 if __name__ == "__main__":

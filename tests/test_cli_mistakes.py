@@ -134,6 +134,7 @@ MISTAKES = [
     ([TR, "--save", "/proc/x/m.json"], f"--save /proc/x/m.json: cannot write in /proc ({PROC})"),
     ([TR, "--save", "/dev/null"], "--save /dev/null: is a special file (device, pipe or socket); give a file name"),
     ([TR, "--plot", "/tmp"], "--plot /tmp: is a folder; give a file name, e.g. /tmp/out"),
+    ([TR, "--boundary", "./"], "--boundary ./: is a folder; give a file name, e.g. ./out"),  # (was .//out)
     ([TO, "--out", "/proc/forbidden"], f"--out /proc/forbidden: cannot write in /proc ({PROC})"),
     ([TO, "--out", "/etc/passwd"], "--out /etc/passwd: exists and is not a folder; name a folder to write into"),
     # words no command takes are blamed on the command, whose --help is named (was: "autograd-mini: error: ...")
@@ -380,7 +381,10 @@ def _alive(pid):
 def test_a_signal_to_the_command_ends_dot_too(signum, status, tmp_path):
     formula = "+".join(["x"] * 999)  # dot needs many seconds for this one
     argv = [sys.executable, "-m", "nn.app", "graph", formula, "--x", "1", "--out", "g", "--every-node"]
-    proc = subprocess.Popen(argv, cwd=tmp_path, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # SIGINT as a terminal delivers it: a test suite started in the background (nohup make test &, some CI runners)
+    # has SIGINT ignored, which the command would inherit, and then it ran on to exit 0
+    proc = subprocess.Popen(argv, cwd=tmp_path, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
     try:
         deadline = time.monotonic() + 30
         dots = []

@@ -176,3 +176,20 @@ def test_the_tour_folder_given_as_a_link_is_refused_before_any_work_naming_the_o
         f"(never through a link): give the folder itself, {elsewhere} (see autograd-mini tour --help)\n"
     )
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("given", ["out/", "out/."])
+def test_graphs_folder_given_as_a_link_is_refused_as_the_tours_is(given, tmp_path, capsys, monkeypatch):
+    # --out naming a folder (pics/, ., ..) writes the default name into it; a folder that is a link was written
+    # through (out/ -> elsewhere/autograd-mini-graph.svg), where the tour refuses it
+    monkeypatch.chdir(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "out").symlink_to(elsewhere)
+    code, out, err = run(["graph", "x*y", "--x", "2", "--y", "3", "--out", given], capsys)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"autograd-mini graph: error: --out {given}: is a symbolic link, and graph writes only into a real folder "
+        f"(never through a link): give the folder itself, {elsewhere} (see autograd-mini graph --help)\n"
+    )
+    assert list(elsewhere.iterdir()) == []

@@ -222,3 +222,30 @@ def test_08_custom_op_against_torch_silu(demos):
     assert "gradcheck(swish_wrong) caught the mistake:" in stdout and stdout.count("<-- mismatch") == 3
     assert "swish" in svg_text(out / "swish.svg") and f"{gb.item():.4g}" in svg_text(out / "swish.svg")
     assert "= swish(z)" in (out / "trace.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    "demo, planted",
+    [
+        ("03_crosscheck", "03_crosscheck/crosscheck.txt"),
+        ("06_finite_differences", "06_finite_differences/neuron_fd_error.png"),
+        ("08_custom_op", "08_custom_op/trace.txt"),
+        ("02_chain", "02_chain"),  # the demo's own folder, a link to another
+    ],
+)
+def test_a_demo_never_writes_through_a_link_planted_in_its_output_folder(demo, planted, tmp_path):
+    # issue 19's "no write follows a symlink", for the demos' files too (they wrote with Path.write_text and
+    # fig.savefig, which follow a link): the demo stops at the link, and the file the link points to keeps its bytes
+    victim = tmp_path / "victim"
+    victim.mkdir() if "/" not in planted else victim.write_text("precious\n")
+    link = tmp_path / "out" / planted
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(victim)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "AUTOGRAD_MINI_FAST": "1", "AUTOGRAD_MINI_OUT": str(tmp_path / "out"),
+           "MPLBACKEND": "Agg"}  # fmt: skip
+    proc = subprocess.run([sys.executable, str(ROOT / "demos" / f"{demo}.py")], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert proc.returncode == 1 and "UnsafeOutputError" in proc.stderr
+    assert "is a symbolic link" in proc.stderr.splitlines()[-1] or "not a folder" in proc.stderr.splitlines()[-1]
+    assert link.is_symlink()
+    assert list(victim.iterdir()) == [] if victim.is_dir() else victim.read_text() == "precious\n"

@@ -109,3 +109,17 @@ def test_a_label_longer_than_dot_reads_is_shown_cut_with_its_length():
         assert f"{text[:100]}" in shown_text(root) and "(20000 characters)" in shown_text(root)
         page = trace_backward(out)._repr_html_()
         assert "<svg" in page
+
+
+@pytest.mark.parametrize("label", [3, None, b"x", 1.5])
+def test_a_label_that_is_not_text_is_named_by_every_view(label):
+    # issue 19: an int label gave "expected string or bytes-like object" (re's words) in draw_dot; Value() refuses
+    # one, but the slot takes anything set later (v.label = 3), so every view names it in the same words
+    from autograd_mini.compiler import compile_graph
+
+    x = Value(1.0, label="x")
+    y = x * 2
+    y.label = label
+    for view in (lambda: draw_dot(y), lambda: trace_backward(y), lambda: compile_graph(y, [x])):
+        with pytest.raises(TypeError, match=rf"^a label must be text \(str\), got {type(label).__name__} "):
+            view()

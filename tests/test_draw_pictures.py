@@ -137,3 +137,22 @@ def test_the_step_page_picture_can_be_made_again(tmp_path):
     picture = pictures.backward_step_picture()
     picture.write_png(tmp_path / "step.png")
     assert pictures.png_width(tmp_path / "step.png") == pictures.STEP_PAGE_WIDTH
+
+
+@pytest.mark.parametrize("planted", ["neuron.gv", "neuron.png"])
+def test_make_pictures_never_writes_through_a_link_planted_in_docs(planted, tmp_path, monkeypatch, capsys):
+    # issue 19's "no write follows a symlink", for make pictures' writer too: a link planted at one of the names it
+    # writes is refused in one line, and the file the link points to keeps its bytes
+    if shutil.which("dot") is None:
+        pytest.skip("needs Graphviz's dot")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    (docs / planted).symlink_to(victim)
+    monkeypatch.setattr(pictures, "DOCS", docs)
+    assert pictures.main(["neuron"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("make_pictures: ")
+    assert f"{planted}': the path is a symbolic link, not a regular file" in err
+    assert victim.read_text() == "precious\n" and (docs / planted).is_symlink()

@@ -155,3 +155,20 @@ def test_a_model_beyond_the_compilers_limit_is_refused_in_fits_words(monkeypatch
     with pytest.raises(MemoryError, match=r"^fit\(\): engine='compiled' writes the model's program as Python: 36 "
                        r"nodes, more than the 30 it writes \(about .* to compile\); use engine='nodes'"):  # fmt: skip
         fit(model, X, Y, epochs=1, engine="compiled")
+
+
+def test_parameters_labelled_like_the_programs_names_train_compiled_as_the_node_engine():
+    # issue 19: a parameter labelled with text Python folds onto another name (NFKC: full-width 'ｘ0', bold '𝐱1'
+    # are x0, x1, the samples' inputs) rebound that name in the program, so fit(engine="compiled") trained another
+    # model. Labels are drawn from the program's own names too (samples, params, grads, seed, g_x0, n1), a keyword,
+    # a line break and the empty text.
+    hostile = ["ｘ0", "𝐱1", "x0", "samples", "params", "g_x0", "grads", "seed", "lambda", "a\nb", "", "n1", "x1"]
+
+    def labelled():
+        model = MLP(2, [3, 1], activation="tanh", seed=4)
+        for p, label in zip(model.parameters(), hostile):
+            p.label = label
+        return model
+
+    compiled_engine.clear_programs()
+    _assert_same(_both_engines(labelled))

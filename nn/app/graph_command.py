@@ -19,6 +19,7 @@ from nn.app.options import (
     add_var,
     formula_message,
     formula_status,
+    not_a_link,
     output_file,
     prepare,
     real,
@@ -144,6 +145,7 @@ def outputs(args):
     if not text.strip():
         raise OptionError(f"--out {text!r}: give a path without extension, e.g. --out {DEFAULT_OUT}")
     if text.endswith(("/", os.sep)) or os.path.basename(text) in (".", ".."):
+        not_a_link("--out", text, "graph")  # a folder given: a real one, as the tour's
         stem = Path(text) / DEFAULT_OUT
     else:
         stem = Path(text)

@@ -156,6 +156,16 @@ def _nearest_existing(path):
     return path
 
 
+def not_a_link(option, text, who):
+    """Refuse a folder to write into that is a symbolic link (``who`` writes only into a real folder, as
+    ``files.make_folder`` insists), naming the folder it points to, which may be given instead."""
+    if Path(text).is_symlink():
+        raise OptionError(
+            f"{option} {shown(text)}: is a symbolic link, and {who} writes only into a real folder (never through a "
+            f"link): give the folder itself, {shown(os.path.realpath(text))}"
+        )
+
+
 def output_folder(option, text):
     """A folder the command will write into: it may exist (a folder) or be creatable. Creates nothing."""
     if not str(text).strip():
@@ -190,7 +200,8 @@ def output_file(option, text):
         raise OptionError(f"{option} {shown(text)}: cannot be written ({err.strerror})") from None
     if st is not None:
         if stat.S_ISDIR(st.st_mode):
-            raise OptionError(f"{option} {shown(text)}: is a folder; give a file name, e.g. {shown(text)}/out")
+            example = shown(os.path.join(text, "out"))  # ./out, not .//out
+            raise OptionError(f"{option} {shown(text)}: is a folder; give a file name, e.g. {example}")
         if (
             stat.S_ISCHR(st.st_mode)
             or stat.S_ISBLK(st.st_mode)

@@ -21,7 +21,6 @@ the same). ``run_tour(out, fast=True)`` trains for fewer epochs (the tests use i
 """
 
 import importlib.util
-import os
 import shutil
 import sys
 import time
@@ -38,7 +37,7 @@ from nn.app.examples import (
     neuron_drawing,
     train_moons,
 )
-from nn.app.options import OptionError, output_file, output_folder, shown
+from nn.app.options import OptionError, not_a_link, output_file, output_folder
 from nn.app.tour_tables import cost_rows, crosscheck_rows, fd_rows, step_table, unbroken, ways_rows, wrapped
 
 __all__ = ["FILES", "TOUR_TIME", "TourResult", "add_parser", "run", "run_tour"]
@@ -443,11 +442,7 @@ def add_parser(sub, formatter):
 def check(args):
     """Before any work: the folder can be written, and nothing but regular files (and the frames' real folder)
     stands at the names the tour writes: a symbolic link planted there is refused, not followed."""
-    if Path(args.out).is_symlink():  # (files.make_folder refuses it too, once the tour has started)
-        raise OptionError(
-            f"--out {shown(args.out)}: is a symbolic link, and the tour writes only into a real folder (never through "
-            f"a link): give the folder itself, {shown(os.path.realpath(args.out))}"
-        )
+    not_a_link("--out", args.out, "the tour")  # (files.make_folder refuses it too, once the tour has started)
     folder = output_folder("--out", args.out)
     names = [f"{FILES[k]}.{ext}" for k in DRAWINGS for ext in ("svg", "png", "gv")]
     names += [name for key, name in FILES.items() if key not in DRAWINGS and key != "steps_frames"]
