@@ -168,6 +168,8 @@ def _record(name, symbol, arity, equation, forward, partials, domain, reflected,
         raise ValueError(f"op name must be a Python name such as 'softplus', got {name!r}")
     if not symbol.isprintable() or not symbol.strip():  # it is written in messages, tables and captions
         raise ValueError(f"op symbol must be one line of printable text such as '**' or 'hypot', got {symbol!r}")
+    if not domain.isprintable():  # it ends a one-line error message ("log of 0.0 in Value.log(): ...")
+        raise ValueError(f"op domain must be one line of printable text such as 'must be positive', got {domain!r}")
     aliases = tuple(aliases)
     if not all(isinstance(alias, str) and alias.isidentifier() for alias in aliases):
         raise ValueError(f"op {name!r}: aliases must be Python names, got {aliases!r}")

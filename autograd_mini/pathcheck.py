@@ -49,6 +49,9 @@ def check(step: Any, points: Sequence[Sequence[float]], tol: float = 1e-12) -> C
         raise TypeError("check(): this step was compiled from a graph, not a function: there is nothing to retrace")
     differences = []
     points = [list(p) if hasattr(p, "__len__") and not isinstance(p, str) else p for p in points]
+    if not points:  # a report of 0 points would read as "agrees" having compared nothing
+        example = ", ".join(["0.5"] * len(step.names))
+        raise ValueError(f"check(): no points given; give the points to replay f at, e.g. step.check([[{example}]])")
     for k, point in enumerate(points, 1):
         xs = [Value(x, label=name) for x, name in zip(step.floats(point, f"check(): point {k}"), step.names)]
         where = f"at {tuple(point)}"

@@ -261,6 +261,15 @@ def test_check_with_a_point_of_the_wrong_length_names_the_point():
         step.check([[1.0, 2.0], [1.0, 2.0, 3.0]])
 
 
+def test_check_with_no_points_is_refused_not_reported_as_agreeing():
+    # torch.jit.trace's check_inputs=[] checks nothing and says nothing; here a report of 0 points would print ok
+    step = compile(lambda x, y: x * y, [1.0, 2.0])
+    with pytest.raises(ValueError, match=r"check\(\): no points given; .* e\.g\. step\.check\(\[\[0\.5, 0\.5\]\]\)"):
+        step.check([])
+    with pytest.raises(ValueError, match="no points given"):
+        step.check(iter(()))
+
+
 def test_check_does_not_call_labels_another_path():
     # labels chosen from the values (a learner's f may do this): another program text, the same path
     def f(x):

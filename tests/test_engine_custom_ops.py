@@ -191,6 +191,9 @@ def test_mistakes_in_defining_an_op_are_named():
     for symbol in ("my\nop", "\x1b[31m*", "", "\ud800"):
         with pytest.raises(ValueError, match=r"op symbol must be one line of printable text such as '\*\*'"):
             binary("f", symbol, "", lambda a, b: a * b, lambda a, b, out: (b, a))
+    # the domain ends a one-line error message: a line break in it split the message (found in review)
+    with pytest.raises(ValueError, match=r"op domain must be one line of printable text .* got 'positive\\nplease'"):
+        unary("f", "", "a", "1.0", domain="positive\nplease")
     # partials returning a bare number instead of a tuple: named with the shape it must have, at backward
     bare = unary("bare", "out = 2a;  dout/da = 2", lambda a: 2 * a, lambda a, out: 2.0)
     with pytest.raises(TypeError, match=r"partials of op 'bare' .* partials\(a, out\) -> \(dout/da,\)"):
